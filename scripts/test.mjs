@@ -1,0 +1,44 @@
+// `npm test`: installs what the suite needs, starts a private redis-server on a free
+// loopback port, builds the package (child-process tests load dist/), runs vitest, prints
+// "N passed, M failed" and stops what it started.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ensureRedisServer, startRedis } from './redis-server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status === 0;
+
+if (!existsSync(`${root}node_modules/.bin/vitest`)) {
+  console.log('Installing npm packages...');
+  if (!run('npm', existsSync(`${root}package-lock.json`) ? ['ci'] : ['install'])) process.exit(1);
+}
+if (!ensureRedisServer()) process.exit(1);
+if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
+
+const redis = await startRedis();
+const resultsFile = `${root}.test-results.json`;
+rmSync(resultsFile, { force: true });
+const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+const child = spawn('npx', vitestArgs, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, KUE_TEST_REDIS_PORT: String(redis.port) },
+});
+const stopAll = () => child.kill('SIGINT');
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+await redis.stop();
+
+let passed = 0;
+let failed = 0;
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+} else {
+  failed = 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(code !== 0 || failed > 0 ? 1 : 0);

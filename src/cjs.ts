@@ -1,0 +1,3 @@
+// CommonJS entry: `require('kue')` returns the callable module itself, like Kue's.
+import kue from './index.js';
+export default kue;

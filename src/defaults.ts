@@ -1,0 +1,22 @@
+/** Every default of Kue in one place. */
+export const defaults = {
+  prefix: 'q',
+  /** Priority names and the numbers they stand for; lower runs first. */
+  priorities: { low: 10, normal: 0, medium: -5, high: -10, critical: -15 } as Record<string, number>,
+  /** How long a worker's lock on an active job lasts without renewal (ms). */
+  lockDuration: 20_000,
+  /** How often a worker renews its locks, as a fraction of lockDuration. */
+  lockRenewFraction: 1 / 4,
+  /** How many times a job may stall (its worker vanished) and still be retried. */
+  maxStalls: 2,
+  /** Longest sleep of the maintenance timer when it has nothing scheduled (ms). */
+  maintenanceInterval: 5_000,
+  /** Most jobs one promotion or expiry script moves per call. */
+  maintenanceBatch: 1_000,
+  /** How long an idle worker blocks waiting for a wake marker before checking anyway (s). */
+  idleBlockSeconds: 5,
+  /** Time after which a command that Redis has not answered fails (ms). */
+  commandTimeout: 10_000,
+  /** Default shutdown timeout when none is given (ms). */
+  shutdownTimeout: 5_000,
+} as const;

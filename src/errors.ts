@@ -1,0 +1,52 @@
+/** Codes carried by every error Kue raises itself, stable across versions. */
+export const ErrorCode = {
+  JobNotFound: 'JOB_NOT_FOUND',
+  LockLost: 'LOCK_LOST',
+  Shutdown: 'SHUTDOWN',
+  ShutdownInProgress: 'SHUTDOWN_IN_PROGRESS',
+  TtlExceeded: 'TTL_EXCEEDED',
+  Connection: 'CONNECTION',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of Kue's own errors. Bad arguments raise plain `TypeError` / `RangeError`. */
+export class KueError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** `Job.get` (and friends) for an id that does not exist. */
+export class JobNotFoundError extends KueError {
+  constructor(
+    readonly jobId: number | string,
+    message = `job ${jobId} does not exist`,
+  ) {
+    super(ErrorCode.JobNotFound, message);
+  }
+}
+
+/** A worker reported on a job whose lock it no longer holds (it stalled, expired or moved). */
+export class LockLostError extends KueError {
+  constructor(readonly jobId: number | string) {
+    super(ErrorCode.LockLost, `job ${jobId} is no longer held by this worker; its result was refused`);
+  }
+}
+
+/** The attempt was ended by `queue.shutdown()` or `ctx.pause()` before the handler finished. */
+export class ShutdownError extends KueError {
+  constructor(message = 'Shutdown') {
+    super(ErrorCode.Shutdown, message);
+  }
+}
+
+/** Redis could not be reached (or did not answer) in time. */
+export class ConnectionError extends KueError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.Connection, message, { cause });
+  }
+}

@@ -1,0 +1,66 @@
+import { Queue } from './queue/queue.js';
+import { Job, setDefaultQueueResolver } from './queue/job.js';
+import type { QueueOptions } from './queue/options.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, ShutdownError } from './errors.js';
+import { defaults } from './defaults.js';
+import { version } from './version.js';
+
+let shared: Queue | undefined;
+
+/**
+ * Returns the process's shared queue, creating it with `options` on the first call. Later
+ * options are ignored until `shutdown()` clears it, as in Kue. For independent queues (two
+ * prefixes in one process) use `new kue.Queue(options)`.
+ */
+export function createQueue(options?: QueueOptions): Queue {
+  if (!shared) {
+    const queue = new Queue(options);
+    shared = queue;
+    queue.once('shutdown', () => {
+      if (shared === queue) shared = undefined;
+    });
+  }
+  return shared;
+}
+
+setDefaultQueueResolver(() => createQueue());
+
+/** Kue's priority names and numbers. */
+export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
+
+/**
+ * The dashboard application. Placeholder until the HTTP layer lands: `kue.app` exists so
+ * code that references it loads.
+ */
+export const app: { readonly available: false } = Object.freeze({ available: false });
+
+const kueModule = {
+  createQueue,
+  Queue,
+  Job,
+  app,
+  version,
+  priorities,
+  KueError,
+  JobNotFoundError,
+  LockLostError,
+  ShutdownError,
+  ConnectionError,
+  ErrorCode,
+};
+
+/** The module is callable like Kue's: `kue(options)` is `kue.createQueue(options)`. */
+const kue: typeof kueModule & ((options?: QueueOptions) => Queue) = Object.assign(
+  (options?: QueueOptions) => createQueue(options),
+  kueModule,
+);
+export default kue;
+
+export { Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, ErrorCode };
+export type { QueueOptions } from './queue/options.js';
+export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
+export type { Callback } from './queue/callback.js';
+export type { ProcessHandler, DoneCallback, WorkerContext } from './worker/handler.js';
+export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
+export type { JobState } from './store/keys.js';
+export type { Logger } from './logger.js';

@@ -1,0 +1,397 @@
+import { EventEmitter } from 'node:events';
+import { format } from 'node:util';
+import type { JobRecord } from '../store/codec.js';
+import type { JobState } from '../store/keys.js';
+import { optionalThenCallback, withCallback, type Callback } from './callback.js';
+import * as check from './validate.js';
+import type { Queue } from './queue.js';
+
+/** How long to wait before retrying a failed attempt. */
+export type BackoffOption =
+  | boolean
+  | { type?: 'fixed' | 'exponential' | (string & {}); delay?: number; maxDelay?: number }
+  | ((attempts: number, delay: number) => number);
+
+/** Kue's JSON shape of a job (the JSON API and `JSON.stringify(job)`). */
+export interface JobJSON {
+  id: string;
+  type: string;
+  data: unknown;
+  result: unknown;
+  priority: number;
+  progress: number;
+  progress_data: unknown;
+  state: JobState | undefined;
+  error: string | null;
+  attempts: { made: number; remaining: number; max: number };
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  failed_at?: string;
+  promote_at?: string;
+  completed_at?: string;
+  duration?: string;
+  delay: number;
+  ttl: number;
+  removeOnComplete: boolean;
+  backoff?: { type: string; delay?: number; maxDelay?: number };
+}
+
+/** A job being saved: the Job itself, which can also be awaited once (it resolves to itself). */
+export type SavingJob<J> = J & PromiseLike<J>;
+
+/** Finds the queue a free-standing Job or a `Job.*` static call works with (the process's queue). */
+let resolveDefaultQueue: () => Queue = () => {
+  throw new Error('no queue: call kue.createQueue() first');
+};
+export function setDefaultQueueResolver(resolver: () => Queue): void {
+  resolveDefaultQueue = resolver;
+}
+
+/**
+ * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
+ * EventEmitter of its own events in the process that saved it (Kue's job-level events).
+ */
+export class Job<D = any> extends EventEmitter {
+  /** Integer id, set once saved. */
+  id?: number;
+  type: string;
+  data: D;
+  /** What the handler passed to `done(null, result)`, once complete. */
+  result?: unknown;
+  created_at?: number;
+  updated_at?: number;
+  promote_at?: number;
+  started_at?: number;
+  failed_at?: number;
+  completed_at?: number;
+  /** Milliseconds the successful attempt ran. */
+  duration?: number;
+  progress_data?: unknown;
+  /** Raw fields, named as in Kue. Prefer the methods. */
+  _priority = 0;
+  _max_attempts = 1;
+  _attempts = 0;
+  _delay = 0;
+  _ttl = 0;
+  _state?: JobState;
+  _error?: string;
+  _stack?: string;
+  _progress = 0;
+  _removeOnComplete = false;
+  _backoff?: BackoffOption;
+  _jobEvents?: boolean;
+  _searchKeys?: string[];
+  /** The worker's lock on this attempt (set on jobs handed to a handler). */
+  _lock?: string;
+  private boundQueue?: Queue;
+
+  constructor(type: string, data?: D, queue?: Queue) {
+    super();
+    this.type = check.jobType(type);
+    this.data = (data ?? {}) as D;
+    this.boundQueue = queue;
+  }
+
+  /** The queue this job talks through. */
+  get queue(): Queue {
+    return (this.boundQueue ??= resolveDefaultQueue());
+  }
+
+  /** Fills a Job from a stored record. */
+  static fromRecord(record: JobRecord, queue: Queue): Job {
+    const job = new Job(record.type, record.data, queue);
+    job.id = record.id;
+    job.result = record.result;
+    job.created_at = record.createdAt;
+    job.updated_at = record.updatedAt;
+    job.promote_at = record.promoteAt;
+    job.started_at = record.startedAt;
+    job.failed_at = record.failedAt;
+    job.completed_at = record.completedAt;
+    job.duration = record.duration;
+    job.progress_data = record.progressData;
+    job._priority = record.priority;
+    job._max_attempts = record.attempts.max;
+    job._attempts = record.attempts.made;
+    job._delay = record.delay;
+    job._ttl = record.ttl;
+    job._state = record.state;
+    job._error = record.error;
+    job._stack = record.stack;
+    job._progress = record.progress;
+    job._removeOnComplete = record.removeOnComplete;
+    job._lock = record.lock;
+    if (record.backoff) {
+      const { type, delay, maxDelay } = record.backoff;
+      job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
+    }
+    return job;
+  }
+
+  /** Sets the priority by name (`low normal medium high critical`) or number; lower runs first. */
+  priority(): number;
+  priority(level: string | number): this;
+  priority(level?: string | number): this | number {
+    if (level === undefined) return this._priority;
+    this._priority = check.priority(level, this.boundQueue?.priorities);
+    return this;
+  }
+
+  /** Sets how many attempts the job gets (default 1). */
+  attempts(): { made: number; remaining: number; max: number };
+  attempts(n: number): this;
+  attempts(n?: number): this | { made: number; remaining: number; max: number } {
+    if (n === undefined) {
+      return { made: this._attempts, remaining: Math.max(0, this._max_attempts - this._attempts), max: this._max_attempts };
+    }
+    this._max_attempts = check.attempts(n);
+    return this;
+  }
+
+  /**
+   * Waits between attempts: `true` (fixed, the job's delay), `{type: 'fixed' | 'exponential',
+   * delay, maxDelay}`, `{type: name}` for a strategy registered with `queue.backoffStrategy`,
+   * or a function `(attempts, lastDelay) => ms` that runs in this process only.
+   */
+  backoff(): BackoffOption | undefined;
+  backoff(option: BackoffOption): this;
+  backoff(option?: BackoffOption): this | BackoffOption | undefined {
+    if (option === undefined) return this._backoff;
+    if (typeof option === 'object' && option !== null) {
+      if (option.type !== undefined && (typeof option.type !== 'string' || option.type === '')) {
+        throw new TypeError(`backoff type must be a non-empty string, got ${typeof option.type}`);
+      }
+      if (option.delay !== undefined) check.milliseconds('backoff delay', option.delay);
+      if (option.maxDelay !== undefined) check.milliseconds('backoff maxDelay', option.maxDelay);
+    } else if (typeof option !== 'boolean' && typeof option !== 'function') {
+      throw new TypeError(`backoff must be true, an object or a function, got ${typeof option}`);
+    }
+    this._backoff = option;
+    return this;
+  }
+
+  /** Delays the job by milliseconds from now, or until a Date. */
+  delay(): number;
+  delay(ms: number | Date): this;
+  delay(ms?: number | Date): this | number {
+    if (ms === undefined) return this._delay;
+    if (ms instanceof Date) {
+      if (Number.isNaN(ms.getTime())) throw new RangeError('delay got an invalid Date');
+      this._delay = Math.max(0, ms.getTime() - Date.now());
+    } else {
+      this._delay = check.milliseconds('delay', ms);
+    }
+    return this;
+  }
+
+  /** Fails an attempt that stays active longer than this many milliseconds ("TTL exceeded"). */
+  ttl(): number;
+  ttl(ms: number): this;
+  ttl(ms?: number): this | number {
+    if (ms === undefined) return this._ttl;
+    this._ttl = check.milliseconds('ttl', ms);
+    return this;
+  }
+
+  /** Deletes the job as soon as it completes. */
+  removeOnComplete(): boolean;
+  removeOnComplete(remove: boolean): this;
+  removeOnComplete(remove?: boolean): this | boolean {
+    if (remove === undefined) return this._removeOnComplete;
+    this._removeOnComplete = Boolean(remove);
+    return this;
+  }
+
+  /** Turns job-level events for this job on or off (queue-level events always fire). */
+  events(enabled: boolean): this {
+    this._jobEvents = Boolean(enabled);
+    return this;
+  }
+
+  /** Which data keys the full-text index covers (default: all). */
+  searchKeys(): string[] | undefined;
+  searchKeys(keys: string | string[]): this;
+  searchKeys(keys?: string | string[]): this | string[] | undefined {
+    if (keys === undefined) return this._searchKeys;
+    const list = Array.isArray(keys) ? keys : [keys];
+    if (!list.every((k) => typeof k === 'string')) throw new TypeError('searchKeys takes strings');
+    this._searchKeys = list;
+    return this;
+  }
+
+  /**
+   * Saves the job (or, when it already has an id, its changes). Returns the job itself, which
+   * may also be awaited: `const job = await queue.create(t, d).save()`.
+   */
+  save(callback?: Callback<Job<D>>): SavingJob<this> {
+    const saving = this.id === undefined ? this.queue.saveJob(this) : this.queue.updateJob(this);
+    return this.awaitable(saving, callback);
+  }
+
+  /** Writes the job's data and options back to Redis. */
+  update(callback?: Callback<Job<D>>): Promise<this> {
+    return withCallback(this.queue.updateJob(this).then(() => this), callback as Callback<this>);
+  }
+
+  /** Deletes the job, its log and its index entries. */
+  remove(callback?: Callback<Job<D>>): Promise<this> {
+    return withCallback(this.queue.removeJob(this.requireId()).then(() => this), callback as Callback<this>);
+  }
+
+  /** With no argument the job's state; with one, moves the job to that state. */
+  state(): JobState | undefined;
+  state(state: JobState, callback?: Callback<Job<D>>): Promise<this>;
+  state(state?: JobState, callback?: Callback<Job<D>>): Promise<this> | JobState | undefined {
+    if (state === undefined) return this._state;
+    const target = check.state(state);
+    const moving = this.queue.moveJob(this.requireId(), target).then(() => {
+      this._state = target;
+      return this;
+    });
+    return withCallback(moving, callback as Callback<this>);
+  }
+
+  inactive(callback?: Callback<Job<D>>): Promise<this> {
+    return this.state('inactive', callback);
+  }
+  active(callback?: Callback<Job<D>>): Promise<this> {
+    return this.state('active', callback);
+  }
+  complete(callback?: Callback<Job<D>>): Promise<this> {
+    return this.state('complete', callback);
+  }
+  failed(callback?: Callback<Job<D>>): Promise<this> {
+    return this.state('failed', callback);
+  }
+  delayed(callback?: Callback<Job<D>>): Promise<this> {
+    return this.state('delayed', callback);
+  }
+
+  /**
+   * Appends a line to the job's log: printf-style for a format string, inspected otherwise.
+   * Written in the background, in order with the job's other writes; errors reach the queue's
+   * 'error' event.
+   */
+  log(format_: unknown, ...args: unknown[]): this {
+    this.queue.logJob(this.requireId(), format(format_, ...args));
+    return this;
+  }
+
+  /**
+   * With arguments, records progress as a 0-100 percentage of completed/total, plus optional
+   * data (written in the background like `log`). With none, returns the percentage.
+   */
+  progress(): number;
+  progress(completed: number, total: number, data?: unknown): this;
+  progress(completed?: number, total?: number, data?: unknown): this | number {
+    if (completed === undefined) return this._progress;
+    if (typeof completed !== 'number' || !Number.isFinite(completed) || typeof total !== 'number' || !Number.isFinite(total)) {
+      throw new TypeError(`progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`);
+    }
+    if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
+    const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
+    this._progress = percent;
+    this.progress_data = data;
+    this.queue.progressJob(this.requireId(), percent, data);
+    return this;
+  }
+
+  /** Kue's JSON shape. */
+  toJSON(): JobJSON {
+    const str = (n: number | undefined) => (n === undefined ? undefined : String(n));
+    const json: JobJSON = {
+      id: String(this.id ?? ''),
+      type: this.type,
+      data: this.data,
+      result: this.result,
+      priority: this._priority,
+      progress: this._progress,
+      progress_data: this.progress_data,
+      state: this._state,
+      error: this._error ?? null,
+      attempts: this.attempts(),
+      created_at: str(this.created_at) ?? '',
+      updated_at: str(this.updated_at) ?? '',
+      delay: this._delay,
+      ttl: this._ttl,
+      removeOnComplete: this._removeOnComplete,
+    };
+    const optional = {
+      started_at: this.started_at,
+      failed_at: this.failed_at,
+      promote_at: this.promote_at,
+      completed_at: this.completed_at,
+      duration: this.duration,
+    };
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) json[k as keyof typeof optional] = String(v);
+    if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
+    return json;
+  }
+
+  private requireId(): number {
+    if (this.id === undefined) throw new Error(`job of type "${this.type}" has not been saved yet`);
+    return this.id;
+  }
+
+  /**
+   * Returns the job with a one-shot `then`, so `await job.save()` waits for the save and
+   * yields the job, while Kue's `var job = q.create(...).save()` keeps working. Unobserved
+   * failures reach the queue's 'error' event instead of becoming unhandled rejections.
+   */
+  private awaitable(saving: Promise<void>, callback?: Callback<Job<D>>): SavingJob<this> {
+    let observed = Boolean(callback);
+    // `saving` resolves to nothing: resolving a promise with this thenable job would recurse.
+    saving.then(
+      () => callback?.(null, this),
+      (err: Error) => {
+        if (callback) callback(err);
+        else if (!observed) this.queue.reportError(err);
+      },
+    );
+    const self = this as SavingJob<this>;
+    Object.defineProperty(self, 'then', {
+      configurable: true,
+      writable: true,
+      value: (onFulfilled?: (job: this) => unknown, onRejected?: (err: unknown) => unknown) => {
+        observed = true;
+        return saving.then(() => {
+          delete (self as Partial<PromiseLike<unknown>>).then;
+          return onFulfilled ? onFulfilled(self) : self;
+        }, onRejected);
+      },
+    });
+    return self;
+  }
+
+  // Kue's static helpers work on the process's queue (see kue.createQueue).
+
+  /** Loads a job by id; with a type, also checks the job is of that type. */
+  static get(id: number | string, type?: string | Callback<Job>, callback?: Callback<Job>): Promise<Job> {
+    const [t, cb] = optionalThenCallback<string, Job>(type, callback);
+    return withCallback(resolveDefaultQueue().getJob(id, t), cb);
+  }
+
+  /** Jobs of every state by id rank, `from`..`to` inclusive. */
+  static range(from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
+    return withCallback(resolveDefaultQueue().range(from, to, o), cb);
+  }
+
+  /** Jobs in one state, `from`..`to` inclusive. */
+  static rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
+    return withCallback(resolveDefaultQueue().rangeByState(state, from, to, o), cb);
+  }
+
+  /** Jobs of one type in one state, `from`..`to` inclusive. */
+  static rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
+    return withCallback(resolveDefaultQueue().rangeByType(type, state, from, to, o), cb);
+  }
+
+  /** Removes a job by id. */
+  static remove(id: number | string, callback?: Callback<void>): Promise<void> {
+    return withCallback(resolveDefaultQueue().removeJob(check.jobId(id)), callback);
+  }
+}

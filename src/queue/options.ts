@@ -1,0 +1,34 @@
+import type { Logger } from '../logger.js';
+import type { RedisSetting } from '../store/connection.js';
+
+/** Options of `kue.createQueue()` / `new kue.Queue()`. */
+export interface QueueOptions {
+  /**
+   * Names this queue's keys in Redis (wrapped in a `{hash tag}` so a queue lives in one
+   * cluster slot). Two prefixes are two independent queues in one Redis.
+   * @default 'q'
+   */
+  prefix?: string;
+  /** Where Redis is: `{port, host, auth, db, options}`, a URL, `{socket}` or `{createClientFactory}`. */
+  redis?: RedisSetting;
+  /**
+   * Keep saved Job objects in memory to emit job-level events on them. Queue-level events
+   * (`job complete`, ...) fire either way.
+   * @default true
+   */
+  jobEvents?: boolean;
+  /** Full-text search indexing (not yet available in this version; accepted for compatibility). @default true */
+  disableSearch?: boolean;
+  /** Priority names and numbers; replaces Kue's default map when given. */
+  priorities?: Record<string, number>;
+  /** How long a worker's lock on an active job lasts without renewal (ms). @default 20000 */
+  lockDuration?: number;
+  /** How many times a job may stall (its worker vanished) and still run again. @default 2 */
+  maxStalls?: number;
+  /** Longest pause of the promotion and stall timers when nothing is due (ms). @default 5000 */
+  maintenanceInterval?: number;
+  /** Run promotion of delayed jobs and recovery of stalled ones in this process. @default true */
+  maintenance?: boolean;
+  /** Where Kue logs. Silent by default. */
+  logger?: Logger;
+}

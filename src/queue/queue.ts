@@ -1,0 +1,437 @@
+import { EventEmitter } from 'node:events';
+import { defaults } from '../defaults.js';
+import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
+import { EventBus, type JobEvent } from '../events/event-bus.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { Maintenance } from '../maintenance/maintenance.js';
+import type { JobRecord, NewJob } from '../store/codec.js';
+import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
+import { keyBase, type JobState } from '../store/keys.js';
+import { Store } from '../store/store.js';
+import type { ProcessHandler } from '../worker/handler.js';
+import { Worker } from '../worker/worker.js';
+import { optionalThenCallback, withCallback, type Callback } from './callback.js';
+import { Job, type BackoffOption } from './job.js';
+import type { QueueOptions } from './options.js';
+import { TestMode } from './test-mode.js';
+import * as check from './validate.js';
+
+type BackoffFunction = (attempts: number, delay: number) => number;
+
+const FINAL_EVENTS = new Set(['complete', 'failed', 'remove']);
+const BUILT_IN_BACKOFFS = new Set(['fixed', 'exponential']);
+/** Events that arrive before their save's reply are kept this long in number (see saveJob). */
+const EARLY_EVENT_LIMIT = 10_000;
+
+/**
+ * A Kue queue: creates jobs, runs workers, emits queue-level events (`job complete`, ...)
+ * for jobs of every process, and answers questions about jobs. Use `kue.createQueue()` for
+ * the process's shared queue, `new kue.Queue(options)` for an independent one.
+ */
+export class Queue extends EventEmitter {
+  readonly prefix: string;
+  /** The command connection (an ioredis client). */
+  readonly client: RedisClient;
+  readonly testMode = new TestMode();
+  readonly priorities: Record<string, number>;
+  /** @internal */
+  readonly store: Store;
+  private readonly makeConnection: (role: ConnectionRole) => RedisClient;
+  private readonly logger: Logger;
+  private readonly jobEvents: boolean;
+  private readonly lockDuration: number;
+  private readonly bus: EventBus;
+  private readonly subscriber: RedisClient;
+  private readonly maintenance?: Maintenance;
+  private readonly workers: Worker[] = [];
+  private readonly watched = new Map<number, Job>();
+  private readonly localBackoffs = new Map<number, BackoffFunction>();
+  private readonly strategies = new Map<string, BackoffFunction>();
+  private readonly earlyEvents = new Map<number, JobEvent[]>();
+  private pendingSaves = 0;
+  private shutdownPromise?: Promise<void>;
+  private warnedNoErrorListener = false;
+
+  constructor(options: QueueOptions = {}) {
+    super();
+    this.prefix = options.prefix ?? defaults.prefix;
+    if (typeof this.prefix !== 'string' || this.prefix === '') throw new TypeError('prefix must be a non-empty string');
+    this.priorities = options.priorities ?? defaults.priorities;
+    this.logger = options.logger ?? silentLogger;
+    this.jobEvents = options.jobEvents ?? true;
+    this.lockDuration = options.lockDuration ?? defaults.lockDuration;
+    check.milliseconds('lockDuration', this.lockDuration);
+    this.makeConnection = connectionFactory(options.redis);
+    this.client = this.watch(this.makeConnection('command'));
+    this.store = new Store(this.client, keyBase(this.prefix));
+    this.subscriber = this.watch(this.makeConnection('subscriber'));
+    this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
+    this.bus.start().catch((err: unknown) => this.reportError(err));
+    if (options.maintenance !== false) {
+      this.maintenance = new Maintenance(
+        this.store,
+        {
+          maxStalls: options.maxStalls ?? defaults.maxStalls,
+          batch: defaults.maintenanceBatch,
+          interval: options.maintenanceInterval ?? defaults.maintenanceInterval,
+        },
+        (err) => this.reportError(err),
+      );
+      this.maintenance.start();
+    }
+  }
+
+  /** Starts building a job of `type`; call `.save()` to enqueue it. */
+  create<D = any>(type: string, data?: D): Job<D> {
+    return new Job<D>(type, data, this);
+  }
+
+  /** Alias of `create`. */
+  createJob<D = any>(type: string, data?: D): Job<D> {
+    return this.create(type, data);
+  }
+
+  /**
+   * Processes jobs of `type`, up to `concurrency` at once (default 1). See `ProcessHandler`
+   * for the handler's shapes.
+   */
+  process<D = any>(type: string, handler: ProcessHandler<D>): void;
+  process<D = any>(type: string, concurrency: number, handler: ProcessHandler<D>): void;
+  process(type: string, a: number | ProcessHandler, b?: ProcessHandler): void {
+    check.jobType(type);
+    const [concurrency, handler] = typeof a === 'function' ? [1, a] : [check.concurrency(a), b];
+    if (typeof handler !== 'function') throw new TypeError('process needs a handler function');
+    if (this.shutdownPromise) throw new KueError(ErrorCode.ShutdownInProgress, 'queue is shut down');
+    const worker = new Worker(type, concurrency, handler, {
+      store: this.store,
+      createBlocking: () => this.makeConnection('blocking'),
+      lockDuration: this.lockDuration,
+      renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
+      idleBlockSeconds: defaults.idleBlockSeconds,
+      makeJob: (record) => Job.fromRecord(record, this),
+      retryDelay: (record, err) => this.retryDelay(record, err),
+      onError: (err) => this.reportError(err),
+    });
+    this.workers.push(worker);
+    worker.start();
+  }
+
+  /**
+   * Registers a named backoff strategy, usable by jobs saved anywhere with
+   * `.backoff({type: name})`: every worker process registers the same name.
+   */
+  backoffStrategy(name: string, strategy: BackoffFunction): this {
+    if (typeof name !== 'string' || name === '' || BUILT_IN_BACKOFFS.has(name) || name === 'function') {
+      throw new TypeError(`backoff strategy name must be a new non-empty string, got ${String(name)}`);
+    }
+    if (typeof strategy !== 'function') throw new TypeError('backoffStrategy needs a function');
+    this.strategies.set(name, strategy);
+    return this;
+  }
+
+  /** Accepted for compatibility: state changes are atomic, so jobs cannot get stuck. */
+  watchStuckJobs(_interval?: number): this {
+    return this;
+  }
+
+  /**
+   * Stops taking jobs, waits up to `timeout` ms (no limit when omitted) for active jobs, fails
+   * those still active with a shutdown error (retried while attempts remain) and closes every
+   * connection. With a `type`, only that type's workers stop and the queue stays open.
+   */
+  shutdown(...args: Array<number | string | Callback<void> | undefined>): Promise<void> {
+    const timeout = args.find((a): a is number => typeof a === 'number') ?? 0;
+    const type = args.find((a): a is string => typeof a === 'string');
+    const callback = args.find((a): a is Callback<void> => typeof a === 'function');
+    if (type !== undefined) {
+      const closing = this.workers.filter((w) => w.type === type).map((w) => w.close(timeout));
+      return withCallback(Promise.all(closing).then(() => undefined), callback);
+    }
+    if (this.shutdownPromise) {
+      return withCallback(
+        Promise.reject(new KueError(ErrorCode.ShutdownInProgress, 'Shutdown already in progress')),
+        callback,
+      );
+    }
+    this.shutdownPromise = this.close(timeout);
+    return withCallback(this.shutdownPromise, callback);
+  }
+
+  private async close(timeout: number): Promise<void> {
+    this.maintenance?.stop();
+    await Promise.all(this.workers.map((w) => w.close(timeout)));
+    await this.bus.close();
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+    this.emit('shutdown');
+  }
+
+  // Counts and listings.
+
+  inactiveCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('inactive', type, callback);
+  }
+  activeCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('active', type, callback);
+  }
+  completeCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('complete', type, callback);
+  }
+  failedCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('failed', type, callback);
+  }
+  delayedCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('delayed', type, callback);
+  }
+
+  /** Number of jobs in a state, optionally of one type. */
+  card(state: JobState, type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn(check.state(state), type, callback);
+  }
+
+  private countIn(state: JobState, type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    const [t, cb] = optionalThenCallback<string, number>(type, callback);
+    return withCallback(this.store.count(state, t), cb);
+  }
+
+  inactive(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('inactive', type, callback);
+  }
+  active(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('active', type, callback);
+  }
+  complete(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('complete', type, callback);
+  }
+  failed(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('failed', type, callback);
+  }
+  delayed(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('delayed', type, callback);
+  }
+
+  /** Ids of every job in a state (optionally of one type). Use `rangeByState` on big queues. */
+  state(state: JobState, type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn(check.state(state), type, callback);
+  }
+
+  private idsIn(state: JobState, type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    const [t, cb] = optionalThenCallback<string, number[]>(type, callback);
+    return withCallback(this.store.ids(state, 0, -1, 'asc', t), cb);
+  }
+
+  /** Every job type saved so far. */
+  types(callback?: Callback<string[]>): Promise<string[]> {
+    return withCallback(this.store.types(), callback);
+  }
+
+  /** Total milliseconds spent by completed jobs. */
+  workTime(callback?: Callback<number>): Promise<number> {
+    return withCallback(this.store.workTime(), callback);
+  }
+
+  /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
+  async getJob(id: number | string, type?: string): Promise<Job> {
+    const n = check.jobId(id);
+    const record = await this.store.getJob(n);
+    if (!record) throw new JobNotFoundError(id);
+    if (type !== undefined && record.type !== type) {
+      throw new JobNotFoundError(id, `job ${id} is of type "${record.type}", not "${type}"`);
+    }
+    return Job.fromRecord(record, this);
+  }
+
+  async range(from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.loadRange('all', from, to, order);
+  }
+
+  async rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.loadRange(check.state(state), from, to, order);
+  }
+
+  async rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.loadRange(check.state(state), from, to, order, check.jobType(type));
+  }
+
+  private async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
+    check.rangeBound('from', from);
+    check.rangeBound('to', to);
+    const ids = await this.store.ids(state, from, to, check.order(order), type);
+    const records = await this.store.getJobs(ids);
+    return records.map((r) => Job.fromRecord(r, this));
+  }
+
+  /** The log lines of a job. */
+  log(id: number | string, callback?: Callback<string[]>): Promise<string[]> {
+    return withCallback(this.store.getLog(check.jobId(id)), callback);
+  }
+
+  // Called by Job.
+
+  /** @internal */
+  async saveJob(job: Job): Promise<void> {
+    if (this.testMode.isEntered) this.testMode.jobs.push(job);
+    if (this.testMode.intercepts) return;
+    const fields = this.newJobFields(job);
+    await this.bus.start();
+    this.pendingSaves++;
+    try {
+      const [id] = await this.store.saveJobs([fields]);
+      job.id = id!;
+      job._state = fields.delay > 0 ? 'delayed' : 'inactive';
+      job.created_at = job.updated_at = Date.now();
+      if (typeof job._backoff === 'function') this.localBackoffs.set(job.id, job._backoff as BackoffFunction);
+      if (this.jobEvents && job._jobEvents !== false) {
+        this.watched.set(job.id, job);
+        for (const e of this.earlyEvents.get(job.id) ?? []) this.dispatch(e);
+      }
+    } finally {
+      if (--this.pendingSaves === 0) this.earlyEvents.clear();
+    }
+  }
+
+  /** @internal */
+  async updateJob(job: Job): Promise<void> {
+    if (job.id === undefined) throw new Error('job has not been saved yet');
+    const f = this.newJobFields(job);
+    const b = f.backoff;
+    const written = await this.store.update(job.id, {
+      data: f.data,
+      priority: String(f.priority),
+      attempts: String(f.attempts),
+      delay: String(f.delay),
+      ttl: String(f.ttl),
+      remove_on_complete: f.removeOnComplete ? '1' : '',
+      backoff: b?.type ?? '',
+      backoff_delay: b?.delay === undefined ? '' : String(b.delay),
+      backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
+    });
+    if (!written) throw new JobNotFoundError(job.id);
+    if (typeof job._backoff === 'function') this.localBackoffs.set(job.id, job._backoff as BackoffFunction);
+  }
+
+  /** @internal */
+  async removeJob(id: number): Promise<void> {
+    if (!(await this.store.remove(id))) throw new JobNotFoundError(id);
+  }
+
+  /** @internal */
+  async moveJob(id: number, state: JobState): Promise<void> {
+    if (!(await this.store.move(id, state, this.lockDuration))) throw new JobNotFoundError(id);
+  }
+
+  /** @internal */
+  logJob(id: number, line: string): void {
+    this.store.log(id, [line]).catch((err: unknown) => this.reportError(err));
+  }
+
+  /** @internal */
+  progressJob(id: number, percent: number, data: unknown): void {
+    let json = '';
+    try {
+      json = data === undefined ? '' : (JSON.stringify(data) ?? '');
+    } catch (err) {
+      this.reportError(new TypeError(`progress data of job ${id} cannot be stored as JSON: ${(err as Error).message}`));
+    }
+    this.store.progress(id, percent, json).catch((err: unknown) => this.reportError(err));
+  }
+
+  /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */
+  reportError(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.listenerCount('error') > 0) {
+      this.emit('error', error);
+      return;
+    }
+    this.logger.error({ err: error }, 'kue error');
+    if (!this.warnedNoErrorListener) {
+      this.warnedNoErrorListener = true;
+      process.emitWarning(`kue: ${error.message} (add queue.on('error') to handle Kue errors)`, 'KueWarning');
+    }
+  }
+
+  private newJobFields(job: Job): NewJob {
+    return {
+      type: job.type,
+      data: check.jobData(job.data),
+      priority: job._priority,
+      delay: job._delay,
+      attempts: job._max_attempts,
+      backoff: encodeBackoff(job._backoff),
+      ttl: job._ttl,
+      removeOnComplete: job._removeOnComplete,
+    };
+  }
+
+  private retryDelay(record: JobRecord, err: unknown): number {
+    const kind = record.backoff?.type;
+    if (kind === undefined || BUILT_IN_BACKOFFS.has(kind)) return -1;
+    const strategy = kind === 'function' ? this.localBackoffs.get(record.id) : this.strategies.get(kind);
+    if (!strategy) {
+      if (kind !== 'function') this.reportError(new Error(`job ${record.id}: no backoff strategy "${kind}" is registered in this process; using its fixed delay`));
+      return -1;
+    }
+    try {
+      const ms = strategy(record.attempts.made, record.lastBackoff ?? record.delay);
+      return check.milliseconds('backoff result', ms);
+    } catch (e) {
+      this.reportError(new Error(`job ${record.id}: backoff strategy failed after ${String(err)}: ${(e as Error).message}`));
+      return -1;
+    }
+  }
+
+  /** Routes one transition to queue listeners and to the Job object saved here, if any. */
+  private dispatch(e: JobEvent): void {
+    if (e.event === 'delayed' && typeof e.args[0] === 'number') this.maintenance?.hintDelayed(e.args[0]);
+    this.emit(`job ${e.event}`, e.id, ...e.args);
+    const job = this.watched.get(e.id);
+    if (job) {
+      applyEvent(job, e);
+      job.emit(e.event, ...e.args);
+    } else if (this.pendingSaves > 0 && this.earlyEvents.size < EARLY_EVENT_LIMIT) {
+      // The save's reply (which carries the id) may arrive after its own events.
+      const list = this.earlyEvents.get(e.id) ?? [];
+      list.push(e);
+      this.earlyEvents.set(e.id, list);
+    }
+    if (FINAL_EVENTS.has(e.event)) {
+      this.watched.delete(e.id);
+      this.localBackoffs.delete(e.id);
+    }
+  }
+
+  /** Reports a connection's first error of each outage, not every reconnection attempt. */
+  private watch(client: RedisClient): RedisClient {
+    let down = false;
+    client.on('error', (err: Error) => {
+      if (down) return;
+      down = true;
+      this.reportError(new ConnectionError(`redis connection error: ${err.message}`, err));
+    });
+    client.on('ready', () => (down = false));
+    return client;
+  }
+}
+
+function encodeBackoff(option: BackoffOption | undefined): NewJob['backoff'] {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return { type: 'fixed' };
+  if (typeof option === 'function') return { type: 'function' };
+  return { type: option.type ?? 'fixed', delay: option.delay, maxDelay: option.maxDelay };
+}
+
+/** Keeps a watched Job's fields in step with the events it receives. */
+function applyEvent(job: Job, e: JobEvent): void {
+  switch (e.event) {
+    case 'start': job._state = 'active'; break;
+    case 'enqueue': job._state = 'inactive'; break;
+    case 'delayed': job._state = 'delayed'; break;
+    case 'progress': job._progress = Number(e.args[0]); job.progress_data = e.args[1]; break;
+    case 'complete': job._state = 'complete'; job.result = e.args[0]; job._progress = 100; break;
+    case 'failed attempt': job._error = String(e.args[0]); job._attempts = Number(e.args[1]); break;
+    case 'failed': job._state = 'failed'; job._error = String(e.args[0]); break;
+  }
+}

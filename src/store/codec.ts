@@ -1,0 +1,127 @@
+import type { JobState } from './keys.js';
+
+/** A job as stored in Redis, decoded. Times are epoch milliseconds from the Redis clock. */
+export interface JobRecord {
+  id: number;
+  type: string;
+  data: unknown;
+  priority: number;
+  state: JobState;
+  createdAt: number;
+  updatedAt: number;
+  promoteAt?: number;
+  startedAt?: number;
+  failedAt?: number;
+  completedAt?: number;
+  duration?: number;
+  progress: number;
+  progressData?: unknown;
+  result?: unknown;
+  error?: string;
+  stack?: string;
+  attempts: { made: number; max: number };
+  backoff?: { type: string; delay?: number; maxDelay?: number };
+  /** The wait before the latest retry (ms), as the backoff computed it. */
+  lastBackoff?: number;
+  delay: number;
+  ttl: number;
+  removeOnComplete: boolean;
+  lock?: string;
+  stalls: number;
+}
+
+/** The fields `save.lua` takes for one job, already validated. */
+export interface NewJob {
+  type: string;
+  data: string;
+  priority: number;
+  delay: number;
+  attempts: number;
+  backoff?: { type: string; delay?: number; maxDelay?: number };
+  ttl: number;
+  removeOnComplete: boolean;
+}
+
+export function encodeNewJob(job: NewJob): string[] {
+  const b = job.backoff;
+  return [
+    job.type,
+    job.data,
+    String(job.priority),
+    String(job.delay),
+    String(job.attempts),
+    b?.type ?? '',
+    b?.delay === undefined ? '' : String(b.delay),
+    b?.maxDelay === undefined ? '' : String(b.maxDelay),
+    String(job.ttl),
+    job.removeOnComplete ? '1' : '0',
+  ];
+}
+
+/** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function num(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Decodes a job hash (HGETALL as a flat array or an object). */
+export function decodeJob(id: number, raw: string[] | Record<string, string>): JobRecord | null {
+  const h: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) h[raw[i]!] = raw[i + 1]!;
+  } else {
+    Object.assign(h, raw);
+  }
+  if (h.type === undefined) return null;
+  const createdAt = num(h.created_at) ?? 0;
+  const record: JobRecord = {
+    id,
+    type: h.type,
+    data: parseJson(h.data),
+    priority: num(h.priority) ?? 0,
+    state: (h.state ?? 'inactive') as JobState,
+    createdAt,
+    updatedAt: num(h.updated_at) ?? createdAt,
+    progress: num(h.progress) ?? 0,
+    attempts: { made: num(h.made) ?? 0, max: num(h.attempts) ?? 1 },
+    delay: num(h.delay) ?? 0,
+    ttl: num(h.ttl) ?? 0,
+    removeOnComplete: h.remove_on_complete === '1',
+    stalls: num(h.stalls) ?? 0,
+  };
+  const optionalNumbers = {
+    promoteAt: h.promote_at,
+    startedAt: h.started_at,
+    failedAt: h.failed_at,
+    completedAt: h.completed_at,
+    lastBackoff: h.backoff_last,
+    duration: h.duration,
+  } as const;
+  for (const [name, text] of Object.entries(optionalNumbers)) {
+    const n = num(text);
+    if (n !== undefined) record[name as keyof typeof optionalNumbers] = n;
+  }
+  if (h.progress_data !== undefined) record.progressData = parseJson(h.progress_data);
+  if (h.result !== undefined) record.result = parseJson(h.result);
+  if (h.error) record.error = h.error;
+  if (h.stack) record.stack = h.stack;
+  if (h.lock) record.lock = h.lock;
+  if (h.backoff) {
+    record.backoff = { type: h.backoff };
+    const delay = num(h.backoff_delay);
+    const maxDelay = num(h.backoff_max);
+    if (delay !== undefined) record.backoff.delay = delay;
+    if (maxDelay !== undefined) record.backoff.maxDelay = maxDelay;
+  }
+  return record;
+}

@@ -1,0 +1,66 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A client Kue can talk through: an ioredis `Redis` or `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Where Redis is. Kue's own shapes are accepted unchanged:
+ * `{port, host, auth, db, options}`, `{socket, auth}`, a `redis://` / `rediss://` URL, or
+ * `{createClientFactory}` returning an ioredis client or Cluster (called once per connection
+ * Kue needs: commands, events, and one blocking connection per worker type).
+ */
+export interface RedisConnectionOptions {
+  /** @default 6379 */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Password (Kue's name). `password` is accepted too. */
+  auth?: string;
+  password?: string;
+  /** ACL user name. */
+  username?: string;
+  /** Database number to SELECT. */
+  db?: number;
+  /** Path of a unix domain socket, instead of host and port. */
+  socket?: string;
+  /** Any further ioredis options, passed through. */
+  options?: RedisOptions;
+  /** Makes each connection Kue needs; when given, every other field is ignored. */
+  createClientFactory?: () => RedisClient;
+}
+
+export type RedisSetting = string | RedisConnectionOptions;
+
+/** What a connection is for; each role wants different retry behaviour. */
+export type ConnectionRole = 'command' | 'subscriber' | 'blocking';
+
+const roleOptions: Record<ConnectionRole, RedisOptions> = {
+  // Commands fail after a few reconnection attempts instead of queueing forever, so a save
+  // while Redis is down reports an error in bounded time.
+  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000 },
+  subscriber: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
+  blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
+};
+
+/** Returns a function making a fresh connection for a role, from the user's setting. */
+export function connectionFactory(setting: RedisSetting | undefined): (role: ConnectionRole) => RedisClient {
+  if (typeof setting === 'object' && setting.createClientFactory) {
+    const factory = setting.createClientFactory;
+    return () => factory();
+  }
+  if (typeof setting === 'string') {
+    return (role) => new Redis(setting, { ...roleOptions[role] });
+  }
+  const s = setting ?? {};
+  const base: RedisOptions = {
+    ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
+    ...(s.auth ?? s.password ? { password: s.auth ?? s.password } : {}),
+    ...(s.username ? { username: s.username } : {}),
+    ...(s.db !== undefined ? { db: s.db } : {}),
+  };
+  return (role) => new Redis({ ...roleOptions[role], ...base, ...s.options });
+}
+
+export function isCluster(client: RedisClient): client is Cluster {
+  return client instanceof Cluster;
+}

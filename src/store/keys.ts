@@ -1,0 +1,55 @@
+/**
+ * Every Redis key and channel name of a queue. Nothing outside `store/` builds key names.
+ * All keys share one hash tag derived from the prefix, so one queue lives in one cluster slot.
+ */
+export const JOB_STATES = ['inactive', 'delayed', 'active', 'complete', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** `q` becomes `{q}`; a prefix that already carries a `{tag}` is kept as it is. */
+export function keyBase(prefix: string): string {
+  return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
+}
+
+export class Keys {
+  readonly ids: string;
+  readonly jobs: string;
+  readonly types: string;
+  readonly paused: string;
+  readonly workTime: string;
+  readonly events: string;
+
+  constructor(readonly base: string) {
+    this.ids = `${base}:ids`;
+    this.jobs = `${base}:jobs`;
+    this.types = `${base}:types`;
+    this.paused = `${base}:paused`;
+    this.workTime = `${base}:stats:work-time`;
+    this.events = `${base}:events`;
+  }
+
+  job(id: number | string): string {
+    return `${this.base}:job:${id}`;
+  }
+
+  log(id: number | string): string {
+    return `${this.base}:job:${id}:log`;
+  }
+
+  state(state: JobState, type?: string): string {
+    return type === undefined ? `${this.base}:${state}` : `${this.base}:type:${type}:${state}`;
+  }
+
+  wake(type: string): string {
+    return `${this.base}:type:${type}:wake`;
+  }
+}
+
+/** Index members are `len|id` so that equal scores sort by numeric id (FIFO). */
+export function memberOf(id: number | string): string {
+  const s = String(id);
+  return `${String(s.length).padStart(2, '0')}|${s}`;
+}
+
+export function idOfMember(member: string): number {
+  return Number(member.slice(3));
+}

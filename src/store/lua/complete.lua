@@ -1,0 +1,45 @@
+--[[ complete: finish the current attempt of an active job successfully, then take the
+next jobs of the same type for the same worker (one round trip per job under load).
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  job id
+ARGV[3]  lock the worker holds
+ARGV[4]  result as JSON text, '' for none
+ARGV[5]  how many jobs to take next (0 = none)
+ARGV[6]  worker id
+ARGV[7]  lock duration in ms
+Returns {status, taken} with status 1 = completed, 0 = the job no longer exists,
+-1 = the lock is not ours (the job stalled, expired or was moved): nothing changed.
+Events: 'complete' [result].
+]]
+local base, id, lock, result = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local jk = job_key(base, id)
+local now = now_ms()
+local state, held, jtype, started, roc =
+  unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'started_at', 'remove_on_complete'))
+local status = 1
+if not state then
+  status = 0
+elseif state ~= 'active' or held ~= lock then
+  status = -1
+else
+  local duration = now - (tonumber(started) or now)
+  redis.call('INCRBY', base .. ':stats:work-time', duration)
+  emit(base, id, jtype, 'complete', '[' .. (result ~= '' and result or 'null') .. ']')
+  if roc == '1' then
+    delete_job(base, id, jtype, 'active')
+  else
+    index_remove(base, jtype, 'active', id)
+    index_add(base, jtype, 'complete', now, id)
+    redis.call('HSET', jk, 'state', 'complete', 'completed_at', int(now), 'updated_at', int(now),
+      'duration', int(duration), 'progress', '100')
+    if result ~= '' then redis.call('HSET', jk, 'result', result) end
+    redis.call('HDEL', jk, 'lock', 'ttl_at')
+  end
+end
+local taken = {}
+if jtype then
+  taken = take(base, jtype, tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7]), now)
+end
+return { status, taken }

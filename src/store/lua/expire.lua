@@ -1,0 +1,40 @@
+--[[ expire: recover active jobs whose deadline has passed. The deadline (the score in
+B:active) is the earlier of the lock expiry and the ttl expiry.
+- past its ttl: the attempt fails with 'TTL exceeded' (retried while attempts remain);
+- lock expired (its worker died, froze or lost Redis): the job stalled. It goes back to
+  inactive, or ends failed once it has stalled more than max_stalls times.
+Safe from many processes at once; a job that was renewed in time is not touched.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  the most jobs to handle in one call
+ARGV[3]  max stalls: how many times a job may stall and still be retried
+Returns {handled, next deadline in ms or -1, server now in ms}.
+Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
+]]
+local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local now = now_ms()
+local due = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, limit)
+for _, m in ipairs(due) do
+  local id = id_of(m)
+  local jk = job_key(base, id)
+  local jtype, ttl_at, priority = unpack(redis.call('HMGET', jk, 'type', 'ttl_at', 'priority'))
+  if not jtype then
+    redis.call('ZREM', base .. ':active', m)
+  elseif ttl_at and tonumber(ttl_at) <= now then
+    fail_attempt(base, id, jtype, 'TTL exceeded', '', -1, now, false)
+  else
+    local stalls = redis.call('HINCRBY', jk, 'stalls', 1)
+    redis.call('HDEL', jk, 'lock', 'ttl_at')
+    if stalls > max_stalls then
+      -- The stall budget is spent: no further attempts, whatever remains of them.
+      fail_attempt(base, id, jtype, 'job stalled too many times (' .. stalls .. ')', '', 0, now, true)
+    else
+      index_remove(base, jtype, 'active', id)
+      enqueue(base, id, jtype, tonumber(priority) or 0, now)
+      emit(base, id, jtype, 'stalled', '[' .. stalls .. ']')
+    end
+  end
+end
+local first = redis.call('ZRANGE', base .. ':active', 0, 0, 'WITHSCORES')
+return { #due, tonumber(first[2]) or -1, now }

@@ -1,0 +1,34 @@
+--[[ fail: end the current attempt of an active job with an error. While attempts remain
+the job waits out its backoff in delayed (or goes straight back to inactive), else it
+ends in failed. Then takes the next jobs of its type for the same worker.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  job id
+ARGV[3]  lock the worker holds
+ARGV[4]  error message
+ARGV[5]  error stack ('' for none)
+ARGV[6]  retry delay in ms computed by the worker, or -1 for the job's built-in backoff
+ARGV[7]  how many jobs to take next (0 = none)
+ARGV[8]  worker id
+ARGV[9]  lock duration in ms
+Returns {status, taken}: status 'retry' | 'failed', or 0 = no such job, -1 = lock not ours.
+Events: 'failed attempt' [message, attempts made] or 'failed' [message].
+]]
+local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
+local jk = job_key(base, id)
+local now = now_ms()
+local state, held, jtype = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type'))
+local status
+if not state then
+  status = 0
+elseif state ~= 'active' or held ~= lock then
+  status = -1
+else
+  status = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
+end
+local taken = {}
+if jtype then
+  taken = take(base, jtype, tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), now)
+end
+return { status, taken }

@@ -1,0 +1,91 @@
+--[[ Shared fragment: taking jobs and ending attempts. Needs core.lua. ]]
+
+-- Built-in backoff for the attempt that just failed (made = failures so far, >= 1).
+-- 'fixed' waits the same every time; 'exponential' doubles from the base delay; any
+-- other name is a strategy that lives in a worker process, and a script that runs
+-- without that process (ttl expiry) falls back to the fixed base delay.
+local function backoff_delay(jk, made)
+  local kind, base_delay, max_delay, job_delay =
+    unpack(redis.call('HMGET', jk, 'backoff', 'backoff_delay', 'backoff_max', 'delay'))
+  if not kind then return 0 end
+  local d = tonumber(base_delay) or tonumber(job_delay) or 0
+  if kind == 'exponential' then d = d * math.pow(2, made - 1) end
+  local cap = tonumber(max_delay)
+  if cap and d > cap then d = cap end
+  return math.floor(d)
+end
+
+-- Moves up to count inactive jobs of jtype to active under fresh locks.
+-- Returns {id, HGETALL} pairs in priority-then-FIFO order.
+local function take(base, jtype, count, worker, lock_ms, now)
+  local key = base .. ':type:' .. jtype .. ':inactive'
+  if count <= 0 or redis.call('SISMEMBER', base .. ':paused', jtype) == 1 then return {} end
+  local popped = redis.call('ZPOPMIN', key, count)
+  local jobs = {}
+  for i = 1, #popped, 2 do
+    local m = popped[i]
+    local id = id_of(m)
+    local jk = job_key(base, id)
+    redis.call('ZREM', base .. ':inactive', m)
+    if redis.call('EXISTS', jk) == 1 then
+      local deadline = now + lock_ms
+      local ttl = tonumber(redis.call('HGET', jk, 'ttl'))
+      if ttl and ttl > 0 then
+        local ttl_at = now + ttl
+        if ttl_at < deadline then deadline = ttl_at end
+        redis.call('HSET', jk, 'ttl_at', int(ttl_at))
+      end
+      -- The lock names the worker and the attempt, so a late reply from an earlier
+      -- holder of the same job never matches.
+      local lock = worker .. ':' .. redis.call('HINCRBY', jk, 'takes', 1)
+      redis.call('HSET', jk, 'state', 'active', 'lock', lock, 'started_at', int(now),
+        'updated_at', int(now))
+      index_add(base, jtype, 'active', deadline, id)
+      jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
+      emit(base, id, jtype, 'start', '[' .. cjson.encode(jtype) .. ']')
+    end
+  end
+  -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
+  if redis.call('ZCARD', key) == 0 then
+    redis.call('DEL', base .. ':type:' .. jtype .. ':wake')
+  else
+    wake(base, jtype)
+  end
+  return jobs
+end
+
+-- Ends the current attempt of an active job with an error. The caller has checked the
+-- lock. retry_delay < 0 means "use the job's built-in backoff"; final = no retry whatever
+-- attempts remain. Returns 'retry' when the job will run again, else 'failed'.
+local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, final)
+  local jk = job_key(base, id)
+  index_remove(base, jtype, 'active', id)
+  local made = redis.call('HINCRBY', jk, 'made', 1)
+  local max = tonumber(redis.call('HGET', jk, 'attempts')) or 1
+  redis.call('HSET', jk, 'error', message, 'stack', stack or '', 'failed_at', int(now))
+  redis.call('HDEL', jk, 'lock', 'ttl_at')
+  if made < max and not final then
+    local delay = retry_delay
+    if delay < 0 then delay = backoff_delay(jk, made) end
+    redis.call('HSET', jk, 'backoff_last', int(delay))
+    if delay > 0 then
+      schedule(base, id, jtype, now + delay, now)
+      emit(base, id, jtype, 'delayed', '[' .. int(now + delay) .. ']')
+    else
+      enqueue(base, id, jtype, tonumber(redis.call('HGET', jk, 'priority')) or 0, now)
+    end
+    emit(base, id, jtype, 'failed attempt', '[' .. cjson.encode(message) .. ',' .. made .. ']')
+    return 'retry'
+  end
+  index_add(base, jtype, 'failed', now, id)
+  redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
+  emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
+  return 'failed'
+end
+
+-- Deletes a job and every key and index entry it owns.
+local function delete_job(base, id, jtype, state)
+  if state then index_remove(base, jtype, state, id) end
+  redis.call('ZREM', base .. ':jobs', fifo(id))
+  redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log')
+end

@@ -1,0 +1,84 @@
+--[[ Shared fragment: helpers every transition script uses.
+
+Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in one slot):
+  B:ids                  string  last job id (INCR)
+  B:job:<id>             hash    the job record
+  B:job:<id>:log         list    the job's log lines
+  B:jobs                 zset    every job, score = id
+  B:<state>              zset    jobs in <state>, for every type
+  B:type:<type>:<state>  zset    jobs of <type> in <state>
+  B:type:<type>:wake     list    at most one marker: "jobs of <type> may be waiting"
+  B:types                set     every job type ever saved
+  B:stats:work-time      string  total milliseconds spent by completed jobs
+  B:events               channel one JSON message per transition
+
+Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
+Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
+(the earlier, ms), complete / failed = time of the transition (ms), jobs = id.
+All times come from the Redis server's clock, so workers on many machines agree.
+]]
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Ids are decimal integers below 10^99: a two-digit length prefix orders them numerically.
+local function fifo(id)
+  return string.format('%02d|%s', #id, id)
+end
+
+local function id_of(member)
+  return string.sub(member, 4)
+end
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function job_key(base, id)
+  return base .. ':job:' .. id
+end
+
+local function index_add(base, jtype, state, score, id)
+  local m = fifo(id)
+  redis.call('ZADD', base .. ':' .. state, score, m)
+  redis.call('ZADD', base .. ':type:' .. jtype .. ':' .. state, score, m)
+end
+
+local function index_remove(base, jtype, state, id)
+  local m = fifo(id)
+  redis.call('ZREM', base .. ':' .. state, m)
+  redis.call('ZREM', base .. ':type:' .. jtype .. ':' .. state, m)
+end
+
+-- Publishes one event. args_json is a JSON array text of the event's arguments.
+local function emit(base, id, jtype, event, args_json)
+  redis.call('PUBLISH', base .. ':events',
+    '{"e":' .. cjson.encode(event) .. ',"id":' .. cjson.encode(id) ..
+    ',"t":' .. cjson.encode(jtype) .. ',"a":' .. (args_json or '[]') .. '}')
+end
+
+-- Leaves one wake marker for idle workers of the type. A single marker is enough: the
+-- worker that takes it passes it on (see take) while jobs remain.
+local function wake(base, jtype)
+  local key = base .. ':type:' .. jtype .. ':wake'
+  if redis.call('LLEN', key) == 0 then
+    redis.call('RPUSH', key, '1')
+  end
+end
+
+-- Puts a job into inactive (the job must already be out of its previous state index).
+local function enqueue(base, id, jtype, priority, now)
+  index_add(base, jtype, 'inactive', priority, id)
+  redis.call('HSET', job_key(base, id), 'state', 'inactive', 'updated_at', int(now))
+  wake(base, jtype)
+end
+
+-- Puts a job into delayed until due (ms). The due time rides along in the event so every
+-- process's promotion timer can wake exactly then.
+local function schedule(base, id, jtype, due, now)
+  index_add(base, jtype, 'delayed', due, id)
+  redis.call('HSET', job_key(base, id), 'state', 'delayed', 'promote_at', int(due),
+    'updated_at', int(now))
+end

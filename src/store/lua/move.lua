@@ -1,0 +1,35 @@
+--[[ move: put a job into a state by hand (job.inactive(), job.complete(), ... and the
+JSON API's PUT /job/:id/state/:state). Any worker holding the job loses its lock.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  job id
+ARGV[3]  target state: inactive | delayed | active | complete | failed
+ARGV[4]  lock duration in ms (an active job with no worker is recovered after it)
+Returns 1 when moved, 0 when there was no such job.
+Events: 'enqueue' [type] when moved to inactive, 'delayed' [due] when moved to delayed.
+]]
+local base, id, target, lock_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local jk = job_key(base, id)
+local jtype, state, priority, promote_at, delay =
+  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay'))
+if not jtype then return 0 end
+local now = now_ms()
+index_remove(base, jtype, state, id)
+redis.call('HDEL', jk, 'lock', 'ttl_at')
+if target == 'inactive' then
+  enqueue(base, id, jtype, tonumber(priority) or 0, now)
+  emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+elseif target == 'delayed' then
+  -- Keep a due time still ahead; otherwise wait the job's delay again from now.
+  local due = tonumber(promote_at) or 0
+  if due <= now then due = now + (tonumber(delay) or 0) end
+  schedule(base, id, jtype, due, now)
+  emit(base, id, jtype, 'delayed', '[' .. int(due) .. ']')
+else
+  local score = now
+  if target == 'active' then score = now + lock_ms end
+  index_add(base, jtype, target, score, id)
+  redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
+end
+return 1

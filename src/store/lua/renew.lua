@@ -1,0 +1,26 @@
+--[[ renew: extend the locks a worker holds, all in one call.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  lock duration in ms
+ARGV[3..] pairs of job id, lock
+Returns the ids whose lock is no longer held (stalled, expired or moved): their worker
+must stop reporting for them.
+]]
+local base, lock_ms = ARGV[1], tonumber(ARGV[2])
+local now = now_ms()
+local lost = {}
+for i = 3, #ARGV, 2 do
+  local id, lock = ARGV[i], ARGV[i + 1]
+  local jk = job_key(base, id)
+  local state, held, jtype, ttl_at = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ttl_at'))
+  if state == 'active' and held == lock then
+    local deadline = now + lock_ms
+    local t = tonumber(ttl_at)
+    if t and t < deadline then deadline = t end
+    index_add(base, jtype, 'active', deadline, id)
+  else
+    lost[#lost + 1] = id
+  end
+end
+return lost

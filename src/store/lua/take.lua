@@ -1,0 +1,12 @@
+--[[ take: move up to count inactive jobs of one type to active, each under a new lock.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  type
+ARGV[3]  count, the worker's free slots
+ARGV[4]  worker id (unique per worker, becomes part of each lock)
+ARGV[5]  lock duration in ms; the worker renews it while the job runs
+Returns {id, HGETALL} pairs, highest priority first, FIFO within a priority.
+Nothing is taken while the type is paused (B:paused).
+]]
+return take(ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), now_ms())

@@ -1,0 +1,26 @@
+--[[ update: rewrite a saved job's data and options (job.update(), priority changes).
+An inactive job is re-ranked under its new priority at once.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  job id
+ARGV[3..] field, value pairs from: data priority attempts backoff backoff_delay
+          backoff_max delay ttl remove_on_complete; an empty value deletes the field
+Returns 1, or 0 when there is no such job (nothing is written then).
+]]
+local base, id = ARGV[1], ARGV[2]
+local jk = job_key(base, id)
+local jtype, state = unpack(redis.call('HMGET', jk, 'type', 'state'))
+if not jtype then return 0 end
+for i = 3, #ARGV, 2 do
+  if ARGV[i + 1] == '' then
+    redis.call('HDEL', jk, ARGV[i])
+  else
+    redis.call('HSET', jk, ARGV[i], ARGV[i + 1])
+  end
+end
+redis.call('HSET', jk, 'updated_at', int(now_ms()))
+if state == 'inactive' then
+  index_add(base, jtype, 'inactive', tonumber(redis.call('HGET', jk, 'priority')) or 0, id)
+end
+return 1

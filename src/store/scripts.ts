@@ -1,0 +1,42 @@
+import type { RedisClient } from './connection.js';
+import core from './lua/includes/core.lua';
+import attempts from './lua/includes/attempts.lua';
+import save from './lua/save.lua';
+import take from './lua/take.lua';
+import complete from './lua/complete.lua';
+import fail from './lua/fail.lua';
+import promote from './lua/promote.lua';
+import expire from './lua/expire.lua';
+import renew from './lua/renew.lua';
+import remove from './lua/remove.lua';
+import move from './lua/move.lua';
+import progress from './lua/progress.lua';
+import log from './lua/log.lua';
+import update from './lua/update.lua';
+
+/** One Lua script per transition; each is prefixed with the shared fragments. */
+const transitions = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update };
+export type ScriptName = keyof typeof transitions;
+
+const prelude = `${core}\n${attempts}\n`;
+
+/** Registers every script on a client (ioredis caches them by SHA and reloads on NOSCRIPT). */
+export function defineScripts(client: RedisClient): void {
+  for (const [name, body] of Object.entries(transitions)) {
+    client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua: prelude + body });
+  }
+}
+
+type ScriptReply = unknown;
+
+/** Runs a registered script with its one routing key and plain string arguments. */
+export function runScript(
+  client: RedisClient,
+  name: ScriptName,
+  routingKey: string,
+  args: ReadonlyArray<string | number>,
+): Promise<ScriptReply> {
+  const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[`kue_${name}`];
+  if (!command) throw new Error(`script ${name} is not defined on this client`);
+  return command.call(client, routingKey, ...args);
+}

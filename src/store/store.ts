@@ -1,0 +1,196 @@
+import type { RedisClient } from './connection.js';
+import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
+import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
+import { defineScripts, runScript, type ScriptName } from './scripts.js';
+
+/** A worker asking for its next jobs in the same round trip as a completion or failure. */
+export interface TakeRequest {
+  type: string;
+  count: number;
+  workerId: string;
+  lockDuration: number;
+}
+
+/** What `complete` / `fail` did: 1, 'retry' or 'failed' when applied; 0 = no such job; -1 = lock lost. */
+export interface FinishReply {
+  status: 1 | 0 | -1 | 'retry' | 'failed';
+  taken: JobRecord[];
+}
+
+/** Result of a maintenance pass: how many jobs moved and when the next one falls due. */
+export interface SweepReply {
+  moved: number;
+  /** Epoch ms of the next due entry, or -1 when there is none. */
+  nextDue: number;
+  /** The Redis server's clock when the pass ran. */
+  now: number;
+}
+
+type TakenPair = [string, string[]];
+
+function decodeTaken(pairs: TakenPair[]): JobRecord[] {
+  const jobs: JobRecord[] = [];
+  for (const [id, raw] of pairs) {
+    const job = decodeJob(Number(id), raw);
+    if (job) jobs.push(job);
+  }
+  return jobs;
+}
+
+function sweep(reply: unknown): SweepReply {
+  const [moved, nextDue, now] = reply as [number, number, number];
+  return { moved, nextDue, now };
+}
+
+/**
+ * The typed face of the Lua state machine and of the reads: the only place that knows key
+ * names and Redis commands. Callers never see KEYS or ARGV.
+ */
+export class Store {
+  readonly keys: Keys;
+
+  constructor(
+    readonly client: RedisClient,
+    base: string,
+  ) {
+    this.keys = new Keys(base);
+    defineScripts(client);
+  }
+
+  private run(name: ScriptName, args: Array<string | number>): Promise<unknown> {
+    return runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+  }
+
+  /** Saves jobs in one script; returns their ids in order. */
+  async saveJobs(jobs: NewJob[]): Promise<number[]> {
+    const ids = (await this.run('save', jobs.flatMap(encodeNewJob))) as string[];
+    return ids.map(Number);
+  }
+
+  async take(req: TakeRequest): Promise<JobRecord[]> {
+    const pairs = (await this.run('take', [req.type, req.count, req.workerId, req.lockDuration])) as TakenPair[];
+    return decodeTaken(pairs);
+  }
+
+  async complete(id: number, lock: string, resultJson: string, next: TakeRequest): Promise<FinishReply> {
+    const reply = (await this.run('complete', [
+      id, lock, resultJson, next.count, next.workerId, next.lockDuration,
+    ])) as [FinishReply['status'], TakenPair[]];
+    return { status: reply[0], taken: decodeTaken(reply[1]) };
+  }
+
+  async fail(
+    id: number,
+    lock: string,
+    error: { message: string; stack: string },
+    retryDelay: number,
+    next: TakeRequest,
+  ): Promise<FinishReply> {
+    const reply = (await this.run('fail', [
+      id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration,
+    ])) as [FinishReply['status'], TakenPair[]];
+    return { status: reply[0], taken: decodeTaken(reply[1]) };
+  }
+
+  async promote(limit: number): Promise<SweepReply> {
+    return sweep(await this.run('promote', [limit]));
+  }
+
+  async expire(limit: number, maxStalls: number): Promise<SweepReply> {
+    return sweep(await this.run('expire', [limit, maxStalls]));
+  }
+
+  /** Renews locks; returns the ids whose lock is lost. */
+  async renew(lockDuration: number, held: Array<{ id: number; lock: string }>): Promise<number[]> {
+    if (held.length === 0) return [];
+    const lost = (await this.run('renew', [lockDuration, ...held.flatMap((h) => [h.id, h.lock])])) as string[];
+    return lost.map(Number);
+  }
+
+  async remove(id: number): Promise<boolean> {
+    return (await this.run('remove', [id])) === 1;
+  }
+
+  async move(id: number, state: JobState, lockDuration: number): Promise<boolean> {
+    return (await this.run('move', [id, state, lockDuration])) === 1;
+  }
+
+  async progress(id: number, percent: number, dataJson: string): Promise<boolean> {
+    return (await this.run('progress', [id, percent, dataJson])) === 1;
+  }
+
+  async log(id: number, lines: string[]): Promise<boolean> {
+    return ((await this.run('log', [id, ...lines])) as number) > 0;
+  }
+
+  /** Rewrites job fields (names as stored; '' deletes one). */
+  async update(id: number, fields: Record<string, string>): Promise<boolean> {
+    return (await this.run('update', [id, ...Object.entries(fields).flat()])) === 1;
+  }
+
+  // Reads: single commands or pipelines of them; none changes a job.
+
+  async getJob(id: number): Promise<JobRecord | null> {
+    return decodeJob(id, await this.client.hgetall(this.keys.job(id)));
+  }
+
+  async getJobs(ids: number[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.job(id));
+    const replies = (await pipeline.exec()) ?? [];
+    const jobs: JobRecord[] = [];
+    replies.forEach(([err, raw], i) => {
+      if (err) throw err;
+      const job = decodeJob(ids[i]!, raw as Record<string, string>);
+      if (job) jobs.push(job);
+    });
+    return jobs;
+  }
+
+  async getLog(id: number): Promise<string[]> {
+    return this.client.lrange(this.keys.log(id), 0, -1);
+  }
+
+  async count(state: JobState, type?: string): Promise<number> {
+    return this.client.zcard(this.keys.state(state, type));
+  }
+
+  /** Ids in an index by rank; `from`..`to` inclusive as in ZRANGE. */
+  async ids(state: JobState | 'all', from: number, to: number, order: 'asc' | 'desc', type?: string): Promise<number[]> {
+    const key = state === 'all' ? this.keys.jobs : this.keys.state(state, type);
+    const members =
+      order === 'desc' ? await this.client.zrevrange(key, from, to) : await this.client.zrange(key, from, to);
+    return members.map(idOfMember);
+  }
+
+  async types(): Promise<string[]> {
+    return (await this.client.smembers(this.keys.types)).sort();
+  }
+
+  async workTime(): Promise<number> {
+    return Number((await this.client.get(this.keys.workTime)) ?? 0);
+  }
+
+  /** The state index a job is in, by looking it up (used by the invariant tests). */
+  async scoreIn(state: JobState, id: number, type?: string): Promise<number | null> {
+    const score = await this.client.zscore(this.keys.state(state, type), memberOf(id));
+    return score === null ? null : Number(score);
+  }
+
+  /**
+   * Blocks a dedicated connection until a wake marker for one of the types appears, or the
+   * timeout passes. Returns the type whose marker was taken, or null on timeout.
+   */
+  async waitForWork(blocking: RedisClient, types: string[], seconds: number): Promise<string | null> {
+    const reply = await blocking.blpop(...types.map((t) => this.keys.wake(t)), seconds);
+    if (!reply) return null;
+    const key = reply[0];
+    return types.find((t) => this.keys.wake(t) === key) ?? null;
+  }
+
+  /** Puts a consumed wake marker back (a worker woke but will not take jobs after all). */
+  async returnWake(type: string): Promise<void> {
+    await this.client.rpush(this.keys.wake(type), '1');
+  }
+}

@@ -1,0 +1,50 @@
+import type { Job } from '../queue/job.js';
+
+/** Kue's `done`: `done(err)` fails the attempt, `done(null, result)` completes it. */
+export type DoneCallback = (err?: unknown, result?: unknown) => void;
+
+/** The worker context handed to three-parameter handlers (Kue's `ctx`). */
+export interface WorkerContext {
+  /** Unique id of this worker (host, pid and a random part). */
+  readonly id: string;
+  /**
+   * Stops taking jobs of this `process()` registration, waits up to `timeout` ms for its
+   * active jobs, then fails those still running with a shutdown error (retried while
+   * attempts remain). Returns a promise when no callback is given.
+   */
+  pause(timeout?: number, callback?: (err?: Error | null) => void): Promise<void>;
+  pause(callback: (err?: Error | null) => void): Promise<void>;
+  /** Starts taking jobs again after `pause`. */
+  resume(): void;
+  /** Like `pause`, for good: the registration takes no more jobs. */
+  shutdown(timeout?: number, callback?: (err?: Error | null) => void): Promise<void>;
+  shutdown(callback: (err?: Error | null) => void): Promise<void>;
+}
+
+/**
+ * A job handler. Declared with two parameters it receives `(job, done)`, otherwise
+ * `(job, ctx, done)`. A handler that returns a promise settles the job by that promise
+ * (a resolved value becomes the result) unless it called `done` first.
+ */
+export type ProcessHandler<D = any> =
+  | ((job: Job<D>, done: DoneCallback) => unknown)
+  | ((job: Job<D>, ctx: WorkerContext, done: DoneCallback) => unknown);
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Turns whatever a handler passed to `done(err)` into a message and a stack. */
+export function describeError(err: unknown): { message: string; stack: string } {
+  if (err instanceof Error) return { message: err.message, stack: err.stack ?? '' };
+  if (typeof err === 'string') return { message: err, stack: '' };
+  try {
+    return { message: JSON.stringify(err) ?? String(err), stack: '' };
+  } catch {
+    return { message: String(err), stack: '' };
+  }
+}

@@ -1,0 +1,299 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Job } from '../queue/job.js';
+import type { RedisClient } from '../store/connection.js';
+import type { JobRecord } from '../store/codec.js';
+import type { FinishReply, Store, TakeRequest } from '../store/store.js';
+import { ShutdownError } from '../errors.js';
+import { describeError, isThenable, type ProcessHandler, type WorkerContext } from './handler.js';
+
+/** What a worker needs from the queue that owns it. */
+export interface WorkerDeps {
+  store: Store;
+  createBlocking: () => RedisClient;
+  lockDuration: number;
+  renewEvery: number;
+  idleBlockSeconds: number;
+  /** Builds the Job object a handler receives. */
+  makeJob: (record: JobRecord) => Job;
+  /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
+  retryDelay: (record: JobRecord, err: unknown) => number;
+  onError: (err: unknown) => void;
+}
+
+interface Running {
+  record: JobRecord;
+  job: Job;
+  lock: string;
+  settled: boolean;
+  ttlTimer?: NodeJS.Timeout;
+}
+
+class TtlExceededError extends Error {
+  constructor() {
+    super('TTL exceeded');
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs one `queue.process(type, concurrency, handler)` registration: takes jobs into free
+ * slots (several per script), blocks on the type's wake marker while idle, renews the locks
+ * of running jobs, enforces ttl locally, and reports each result in the same script that
+ * takes the next job.
+ */
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly ctx: WorkerContext;
+  private readonly active = new Map<number, Running>();
+  /** Slots promised to take requests still in flight. */
+  private reserved = 0;
+  private taking = false;
+  private closed = false;
+  private loopRunning = false;
+  private blocking?: RedisClient;
+  private renewTimer?: NodeJS.Timeout;
+  private slotFreed?: () => void;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly type: string,
+    readonly concurrency: number,
+    private readonly handler: ProcessHandler,
+    private readonly deps: WorkerDeps,
+  ) {
+    const worker = this;
+    this.ctx = {
+      id: this.id,
+      pause: (a?: unknown, b?: unknown) => worker.stopWith(a, b, false),
+      resume: () => worker.resume(),
+      shutdown: (a?: unknown, b?: unknown) => worker.stopWith(a, b, true),
+    } as WorkerContext;
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  start(): void {
+    if (this.closed || this.taking) return;
+    this.taking = true;
+    this.renewTimer ??= setInterval(() => void this.renewLocks(), this.deps.renewEvery);
+    this.renewTimer.unref();
+    if (!this.loopRunning) void this.loop();
+  }
+
+  resume(): void {
+    this.start();
+  }
+
+  /** Stops taking, waits up to `timeout` for running jobs, fails the rest. */
+  async pause(timeout: number): Promise<void> {
+    this.taking = false;
+    this.dropBlocking();
+    this.wakeLoop();
+    if (this.active.size > 0) {
+      await Promise.race([this.whenIdle(), sleep(timeout)]);
+    }
+    const left = [...this.active.values()];
+    await Promise.all(left.map((run) => this.settle(run, new ShutdownError('Shutdown'))));
+  }
+
+  /** Pauses for good and releases the worker's connections. */
+  async close(timeout: number): Promise<void> {
+    this.closed = true;
+    await this.pause(timeout);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = undefined;
+  }
+
+  private stopWith(a: unknown, b: unknown, forGood: boolean): Promise<void> {
+    const timeout = typeof a === 'number' ? a : 0;
+    const callback = (typeof a === 'function' ? a : b) as ((err?: Error | null) => void) | undefined;
+    const done = forGood ? this.close(timeout) : this.pause(timeout);
+    if (!callback) return done;
+    done.then(
+      () => callback(null),
+      (err: Error) => callback(err),
+    );
+    return done.catch(() => undefined);
+  }
+
+  private free(): number {
+    return this.taking ? this.concurrency - this.active.size - this.reserved : 0;
+  }
+
+  private request(count: number): TakeRequest {
+    this.reserved += count;
+    return { type: this.type, count, workerId: this.id, lockDuration: this.deps.lockDuration };
+  }
+
+  private async loop(): Promise<void> {
+    this.loopRunning = true;
+    try {
+      while (this.taking) {
+        const free = this.free();
+        if (free <= 0) {
+          await new Promise<void>((r) => (this.slotFreed = r));
+          continue;
+        }
+        const req = this.request(free);
+        let jobs: JobRecord[];
+        try {
+          jobs = await this.deps.store.take(req);
+        } catch (err) {
+          this.reserved -= req.count;
+          if (this.taking) this.deps.onError(err);
+          await sleep(1_000);
+          continue;
+        }
+        this.reserved -= req.count;
+        for (const record of jobs) this.launch(record);
+        if (jobs.length < req.count && this.taking) await this.waitForWork();
+      }
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  /** Blocks until a wake marker (or the idle timeout), with a client-side watchdog. */
+  private async waitForWork(): Promise<void> {
+    const seconds = this.deps.idleBlockSeconds;
+    this.blocking ??= this.deps.createBlocking();
+    const client = this.blocking;
+    client.on('error', () => undefined);
+    let watchdog: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.deps.store.waitForWork(client, [this.type], seconds),
+        // A half-open connection never answers: replace it rather than wait forever.
+        new Promise<void>((r) => {
+          watchdog = setTimeout(() => {
+            if (this.blocking === client) this.dropBlocking();
+            r();
+          }, seconds * 1_000 + 3_000);
+        }),
+      ]);
+    } catch (err) {
+      if (this.taking && this.blocking === client) {
+        this.deps.onError(err);
+        await sleep(1_000);
+      }
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+
+  private dropBlocking(): void {
+    const client = this.blocking;
+    this.blocking = undefined;
+    client?.disconnect();
+  }
+
+  private wakeLoop(): void {
+    const r = this.slotFreed;
+    this.slotFreed = undefined;
+    r?.();
+  }
+
+  private whenIdle(): Promise<void> {
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private launch(record: JobRecord): void {
+    const run: Running = { record, job: this.deps.makeJob(record), lock: record.lock ?? '', settled: false };
+    this.active.set(record.id, run);
+    if (record.ttl > 0) {
+      run.ttlTimer = setTimeout(() => void this.settle(run, new TtlExceededError()), record.ttl);
+    }
+    const done = (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result);
+    let returned: unknown;
+    try {
+      returned = this.handler.length === 2
+        ? (this.handler as (j: Job, d: typeof done) => unknown)(run.job, done)
+        : (this.handler as (j: Job, c: WorkerContext, d: typeof done) => unknown)(run.job, this.ctx, done);
+    } catch (err) {
+      done(err ?? new Error('handler threw'));
+      return;
+    }
+    if (isThenable(returned)) {
+      returned.then(
+        (value) => done(null, value),
+        (err: unknown) => done(err ?? new Error('handler rejected')),
+      );
+    }
+  }
+
+  /** Reports a job's outcome once; later reports for the same attempt are ignored. */
+  private async settle(run: Running, err: unknown, result?: unknown): Promise<void> {
+    if (run.settled) return;
+    run.settled = true;
+    clearTimeout(run.ttlTimer);
+    let failure = err;
+    let resultJson = '';
+    if (failure == null && result !== undefined) {
+      try {
+        resultJson = JSON.stringify(result) ?? '';
+      } catch (e) {
+        failure = new TypeError(`job ${run.record.id} result cannot be stored as JSON: ${(e as Error).message}`);
+      }
+    }
+    const next = this.request(this.taking ? this.free() + 1 : 0);
+    let reply: FinishReply | undefined;
+    for (let attempt = 0; reply === undefined; attempt++) {
+      try {
+        const req = attempt === 0 ? next : { ...next, count: 0 };
+        reply = failure == null
+          ? await this.deps.store.complete(run.record.id, run.lock, resultJson, req)
+          : await this.deps.store.fail(
+              run.record.id, run.lock, describeError(failure),
+              failure instanceof TtlExceededError || failure instanceof ShutdownError
+                ? -1 : this.deps.retryDelay(run.record, failure),
+              req,
+            );
+      } catch (e) {
+        // The scripts refuse a second report of the same attempt, so retrying is safe.
+        if (attempt >= 4) {
+          this.deps.onError(e);
+          break;
+        }
+        await sleep(250 * 2 ** attempt);
+      }
+    }
+    this.reserved -= next.count;
+    this.release(run);
+    for (const record of reply?.taken ?? []) this.launch(record);
+  }
+
+  private release(run: Running): void {
+    if (this.active.get(run.record.id) === run) this.active.delete(run.record.id);
+    if (this.active.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+    if (this.free() > 0) this.wakeLoop();
+  }
+
+  private async renewLocks(): Promise<void> {
+    const held = [...this.active.values()].filter((r) => !r.settled).map((r) => ({ id: r.record.id, lock: r.lock }));
+    if (held.length === 0) return;
+    let lost: number[];
+    try {
+      lost = await this.deps.store.renew(this.deps.lockDuration, held);
+    } catch (err) {
+      this.deps.onError(err);
+      return;
+    }
+    for (const id of lost) {
+      const run = this.active.get(id);
+      if (!run || run.settled) continue;
+      // Someone else owns the job now (it stalled, expired or was moved): free the slot and
+      // refuse whatever the handler reports later.
+      run.settled = true;
+      clearTimeout(run.ttlTimer);
+      this.release(run);
+    }
+  }
+}

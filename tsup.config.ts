@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// Lua scripts ship inside the bundle as strings: no file lookups at run time.
+const shared = { sourcemap: true, target: 'node20', loader: { '.lua': 'text' } } as const;
+
+export default defineConfig([
+  { ...shared, entry: { index: 'src/index.ts' }, format: ['esm'], dts: true },
+  // `require('kue')` must return the callable module, so the CJS build has a default-only entry.
+  { ...shared, entry: { index: 'src/cjs.ts' }, format: ['cjs'], dts: true,
+    footer: { js: 'module.exports = module.exports.default;' } },
+]);
