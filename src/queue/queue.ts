@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
 import { EventBus, type JobEvent } from '../events/event-bus.js';
@@ -161,11 +161,13 @@ export class Queue extends EventEmitter {
     this.maintenance?.stop();
     await Promise.all(this.workers.map((w) => w.close(timeout)));
     await this.bus.close();
+    const ended = this.client.status === 'end' ? Promise.resolve() : once(this.client, 'end');
     try {
       await this.client.quit();
     } catch {
       this.client.disconnect();
     }
+    await ended;
     this.emit('shutdown');
   }
 

@@ -8,9 +8,9 @@ export interface WorkerContext {
   /** Unique id of this worker (host, pid and a random part). */
   readonly id: string;
   /**
-   * Stops taking jobs of this `process()` registration, waits up to `timeout` ms for its
-   * active jobs, then fails those still running with a shutdown error (retried while
-   * attempts remain). Returns a promise when no callback is given.
+   * Stops taking jobs of this `process()` registration, waits up to `timeout` ms (no limit
+   * when omitted) for its active jobs, then fails those still running with a shutdown error
+   * (retried while attempts remain). Returns a promise when no callback is given.
    */
   pause(timeout?: number, callback?: (err?: Error | null) => void): Promise<void>;
   pause(callback: (err?: Error | null) => void): Promise<void>;

@@ -88,13 +88,13 @@ export class Worker {
     this.start();
   }
 
-  /** Stops taking, waits up to `timeout` for running jobs, fails the rest. */
+  /** Stops taking, waits up to `timeout` ms (0: no limit) for running jobs, fails the rest. */
   async pause(timeout: number): Promise<void> {
     this.taking = false;
     this.dropBlocking();
     this.wakeLoop();
     if (this.active.size > 0) {
-      await Promise.race([this.whenIdle(), sleep(timeout)]);
+      await (timeout > 0 ? Promise.race([this.whenIdle(), sleep(timeout)]) : this.whenIdle());
     }
     const left = [...this.active.values()];
     await Promise.all(left.map((run) => this.settle(run, new ShutdownError('Shutdown'))));

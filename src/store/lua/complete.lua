@@ -11,7 +11,7 @@ ARGV[6]  worker id
 ARGV[7]  lock duration in ms
 Returns {status, taken} with status 1 = completed, 0 = the job no longer exists,
 -1 = the lock is not ours (the job stalled, expired or was moved): nothing changed.
-Events: 'complete' [result].
+Events: 'complete' [result], then 'remove' [type] when the job is removed on completion.
 ]]
 local base, id, lock, result = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jk = job_key(base, id)
@@ -29,6 +29,7 @@ else
   emit(base, id, jtype, 'complete', '[' .. (result ~= '' and result or 'null') .. ']')
   if roc == '1' then
     delete_job(base, id, jtype, 'active')
+    emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
   else
     index_remove(base, jtype, 'active', id)
     index_add(base, jtype, 'complete', now, id)

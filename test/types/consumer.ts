@@ -1,0 +1,117 @@
+// What a strict TypeScript (ESM, NodeNext) consumer writes against kue's public API.
+// Checked by `tsc -p test/types/tsconfig.json` (see test/process/module-formats.test.ts)
+// against the BUILT declarations in dist/. Each `@ts-expect-error` line is wrong usage the
+// types must reject: if it type-checks, tsc reports the unused directive and the test fails.
+import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, version } from 'kue';
+import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from 'kue';
+
+interface Email {
+  to: string;
+  subject?: string;
+}
+
+export async function main(): Promise<void> {
+  const options: QueueOptions = { prefix: 'types', redis: { port: 6379, host: '127.0.0.1' }, lockDuration: 5_000 };
+  const queue: Queue = createQueue(options);
+  const same: Queue = kue(options);
+  const independent: Queue = new Queue({ prefix: 'other', redis: 'redis://127.0.0.1:6379' });
+  const v: string = version;
+  const prio: number | undefined = kue.priorities['high'];
+
+  // Creating jobs: chainable setters, each returns the job.
+  const job: Job<Email> = queue
+    .create<Email>('email', { to: 'a@example.com' })
+    .priority('high')
+    .priority(-5)
+    .attempts(3)
+    .backoff({ type: 'exponential', delay: 1_000, maxDelay: 60_000 })
+    .backoff(true)
+    .backoff((attempts, delay) => attempts * delay)
+    .delay(500)
+    .delay(new Date(Date.now() + 1_000))
+    .ttl(10_000)
+    .removeOnComplete(true)
+    .searchKeys(['to']);
+  const saved: Job<Email> = await job.save();
+  const id: number | undefined = saved.id;
+  const to: string = saved.data.to;
+  const p: number = saved.priority();
+  const made: number = saved.attempts().made;
+  const state: JobState | undefined = saved.state();
+  const json: JobJSON = saved.toJSON();
+  // Kue's callback style still compiles.
+  queue.create('email', { to: 'b@example.com' }).save((err, j) => {
+    if (!err && j) j.log('saved %s', j.id);
+  });
+  const inferred = await queue.create('sms', { phone: '+1' }).save();
+  const phone: string = inferred.data.phone;
+
+  // Processing: (job, done) and (job, ctx, done), with or without a concurrency.
+  queue.process<Email>('email', (j, done) => {
+    const address: string = j.data.to;
+    j.progress(1, 2, { step: 'half' });
+    done(null, { sentTo: address });
+  });
+  queue.process<Email>('email', 5, (j, ctx, done) => {
+    const workerId: string = ctx.id;
+    void ctx.pause(1_000).then(() => ctx.resume());
+    done(new Error(`${workerId} failed ${j.data.to}`));
+  });
+  queue.process('email', async (j: Job<Email>) => ({ to: j.data.to }));
+  const handler: ProcessHandler<Email> = (j: Job<Email>, ctx: WorkerContext, done: DoneCallback) => done(null, j.data.to + ctx.id);
+  queue.process('email', 2, handler);
+
+  // Counts and listings.
+  const inactive: number = await queue.inactiveCount();
+  const active: number = await queue.activeCount('email');
+  const complete: number = await queue.completeCount();
+  const failed: number = await queue.failedCount('email');
+  const delayed: number = await queue.delayedCount();
+  const card: number = await queue.card('complete', 'email');
+  queue.completeCount((err, n) => void (err ?? n));
+  const ids: number[] = await queue.state('failed');
+  const jobs: Job[] = await queue.rangeByType('email', 'complete', 0, 10, 'desc');
+  const loaded: Job = await queue.getJob(1);
+  const viaStatic: Job = await Job.get('1');
+  queue.on('job complete', (jobId: number, result: unknown) => void [jobId, result]);
+  try {
+    await queue.getJob(404);
+  } catch (err) {
+    if (err instanceof JobNotFoundError && err instanceof KueError) void err.message;
+  }
+  await queue.shutdown(5_000);
+  await independent.shutdown();
+  queue.shutdown(1_000, (err) => void err);
+
+  void [same, v, prio, id, to, p, made, state, json, phone, inactive, active, complete, failed, delayed, card, ids, jobs, loaded, viaStatic];
+}
+
+// Wrong usage the types must reject.
+export function wrong(queue: Queue, job: Job<Email>): void {
+  // @ts-expect-error the job type is a string
+  queue.create(42);
+  // @ts-expect-error a priority is a name or a number
+  job.priority({});
+  // @ts-expect-error attempts is a number
+  job.attempts('3');
+  // @ts-expect-error delay takes ms or a Date
+  job.delay('soon');
+  // @ts-expect-error ttl takes ms
+  job.ttl(true);
+  // @ts-expect-error backoff takes true, an object or a function
+  job.backoff('fixed');
+  // @ts-expect-error concurrency is a number
+  queue.process('email', '5', (_j: Job, done: DoneCallback) => done());
+  // @ts-expect-error process needs a handler
+  queue.process('email');
+  // @ts-expect-error the data of a Job<Email> has no such field
+  void job.data.from;
+  // @ts-expect-error counts resolve to numbers
+  void (async (): Promise<string> => queue.completeCount())();
+  // @ts-expect-error not a job state
+  void queue.card('finished');
+  // @ts-expect-error lockDuration is a number of ms
+  void createQueue({ lockDuration: '1s' });
+  // @ts-expect-error prefix is a string
+  void new Queue({ prefix: 1 });
+}
