@@ -50,7 +50,8 @@ function ping(port) {
       reply += d;
       if (reply.includes('\r\n')) {
         socket.destroy();
-        resolve(reply.startsWith('+PONG'));
+        // Any answer means the server is up (a password-protected one answers -NOAUTH).
+        resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
       }
     });
     socket.on('error', () => resolve(false));

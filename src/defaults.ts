@@ -17,6 +17,6 @@ export const defaults = {
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */
   commandTimeout: 10_000,
-  /** Default shutdown timeout when none is given (ms). */
-  shutdownTimeout: 5_000,
+  /** Longest wait of a save for the event subscription to be in place (ms). */
+  subscribeWait: 2_000,
 } as const;

@@ -161,13 +161,13 @@ export class Queue extends EventEmitter {
     this.maintenance?.stop();
     await Promise.all(this.workers.map((w) => w.close(timeout)));
     await this.bus.close();
-    const ended = this.client.status === 'end' ? Promise.resolve() : once(this.client, 'end');
-    try {
-      await this.client.quit();
-    } catch {
+    if (this.client.status === 'ready') {
+      const ended = once(this.client, 'end');
+      await this.client.quit().catch(() => this.client.disconnect());
+      await ended;
+    } else {
       this.client.disconnect();
     }
-    await ended;
     this.emit('shutdown');
   }
 
@@ -278,7 +278,7 @@ export class Queue extends EventEmitter {
     if (this.testMode.isEntered) this.testMode.jobs.push(job);
     if (this.testMode.intercepts) return;
     const fields = this.newJobFields(job);
-    await this.bus.start();
+    await this.subscribed();
     this.pendingSaves++;
     try {
       const [id] = await this.store.saveJobs([fields]);
@@ -353,6 +353,20 @@ export class Queue extends EventEmitter {
       this.warnedNoErrorListener = true;
       process.emitWarning(`kue: ${error.message} (add queue.on('error') to handle Kue errors)`, 'KueWarning');
     }
+  }
+
+  /**
+   * Waits (briefly) for the event subscription so a job's first events reach it. When Redis
+   * is unreachable the save itself fails in bounded time, so there is nothing to wait for.
+   */
+  private async subscribed(): Promise<void> {
+    if (this.client.status !== 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.bus.start().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
+    ]);
+    clearTimeout(timer);
   }
 
   private newJobFields(job: Job): NewJob {

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { defaults } from '../defaults.js';
 
 /** A client Kue can talk through: an ioredis `Redis` or `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -35,9 +36,10 @@ export type RedisSetting = string | RedisConnectionOptions;
 export type ConnectionRole = 'command' | 'subscriber' | 'blocking';
 
 const roleOptions: Record<ConnectionRole, RedisOptions> = {
-  // Commands fail after a few reconnection attempts instead of queueing forever, so a save
-  // while Redis is down reports an error in bounded time.
-  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000 },
+  // Commands fail after a few reconnection attempts instead of queueing forever, and a
+  // command Redis never answers (a half-open connection) fails too: a save while Redis is
+  // down reports an error in bounded time.
+  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000, commandTimeout: defaults.commandTimeout },
   subscriber: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
   blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
 };

@@ -160,9 +160,12 @@ export class Worker {
   /** Blocks until a wake marker (or the idle timeout), with a client-side watchdog. */
   private async waitForWork(): Promise<void> {
     const seconds = this.deps.idleBlockSeconds;
-    this.blocking ??= this.deps.createBlocking();
+    if (!this.blocking) {
+      this.blocking = this.deps.createBlocking();
+      // Its failures surface through the blocking call itself.
+      this.blocking.on('error', () => undefined);
+    }
     const client = this.blocking;
-    client.on('error', () => undefined);
     let watchdog: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { ConnectionError, Queue, type QueueOptions } from '../../src/index.js';
+import { freePort, startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { nextEvent, redisPort, uniquePrefix } from '../support/setup.js';
+
+const opened: Queue[] = [];
+function open(options: QueueOptions): Queue {
+  const queue = new Queue({ prefix: uniquePrefix('conn'), ...options });
+  queue.on('error', () => undefined);
+  opened.push(queue);
+  return queue;
+}
+
+/** Saves a job and reads it back through a fresh plain client on the same server. */
+async function roundTrip(queue: Queue): Promise<void> {
+  const job = await queue.create('ping', { ok: true }).save();
+  expect((await queue.getJob(job.id!)).data).toEqual({ ok: true });
+}
+
+describe('Redis connection settings', () => {
+  let secured: RunningRedis;
+  let socket: string;
+
+  beforeAll(async () => {
+    socket = join(mkdtempSync(join(tmpdir(), 'kue-sock-')), 'redis.sock');
+    secured = await startRedis({ args: ['--unixsocket', socket, '--unixsocketperm', '700', '--requirepass', 's3cret'] });
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((q) => q.shutdown(500).catch(() => undefined)));
+    await secured.stop();
+  });
+
+  it('accepts {port, host, db}', async () => {
+    const queue = open({ redis: { port: redisPort, host: '127.0.0.1', db: 3 } });
+    await roundTrip(queue);
+    const plain = new Redis({ port: redisPort, db: 3 });
+    expect(await plain.exists(`{${queue.prefix}}:ids`)).toBe(1);
+    await plain.quit();
+  });
+
+  it('accepts a redis:// URL string', async () => {
+    await roundTrip(open({ redis: `redis://127.0.0.1:${redisPort}/2` }));
+  });
+
+  it('accepts {port, auth} for a password-protected server', async () => {
+    await roundTrip(open({ redis: { port: secured.port, auth: 's3cret' } }));
+  });
+
+  it('accepts {socket, auth} for a unix domain socket', async () => {
+    await roundTrip(open({ redis: { socket, auth: 's3cret' } }));
+  });
+
+  it('accepts {createClientFactory} returning an ioredis client', async () => {
+    let made = 0;
+    const queue = open({
+      redis: {
+        createClientFactory: () => {
+          made++;
+          return new Redis({ port: redisPort, maxRetriesPerRequest: 3 });
+        },
+      },
+    });
+    queue.process('ping', (_j, done) => done());
+    const job = await queue.create('ping').save();
+    await nextEvent(job, 'complete');
+    expect(made).toBeGreaterThanOrEqual(3); // commands, events, a blocking worker connection
+  });
+
+  it('a wrong password reaches queue.on("error") as a ConnectionError', async () => {
+    const queue = new Queue({ prefix: uniquePrefix('conn'), redis: { port: secured.port, auth: 'wrong' } });
+    opened.push(queue);
+    const [err] = await nextEvent(queue, 'error', 5_000);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(String((err as Error).message)).not.toContain('wrong');
+  });
+
+  it('a save while Redis is unreachable fails within bounded time instead of hanging', async () => {
+    const queue = open({ redis: { port: await freePort() } });
+    const started = Date.now();
+    const err = await queue.create('lost').save().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
