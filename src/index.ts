@@ -60,7 +60,7 @@ export { Queue, Job, version, KueError, JobNotFoundError, LockLostError, Shutdow
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
 export type { Callback } from './queue/callback.js';
-export type { ProcessHandler, DoneCallback, WorkerContext } from './worker/handler.js';
+export type { ProcessHandler, DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
 export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
 export type { JobState } from './store/keys.js';
 export type { Logger } from './logger.js';

@@ -49,6 +49,7 @@ export class Queue extends EventEmitter {
   private readonly strategies = new Map<string, BackoffFunction>();
   private readonly earlyEvents = new Map<number, JobEvent[]>();
   private pendingSaves = 0;
+  private subscriptionReady = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
 
@@ -66,7 +67,11 @@ export class Queue extends EventEmitter {
     this.store = new Store(this.client, keyBase(this.prefix));
     this.subscriber = this.watch(this.makeConnection('subscriber'));
     this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
-    this.bus.start().catch((err: unknown) => this.reportError(err));
+    this.bus.start().then(
+      () => (this.subscriptionReady = true),
+      // Shutting down before the subscription is answered is not an error.
+      (err: unknown) => this.shutdownPromise === undefined && this.reportError(err),
+    );
     if (options.maintenance !== false) {
       this.maintenance = new Maintenance(
         this.store,
@@ -356,11 +361,11 @@ export class Queue extends EventEmitter {
   }
 
   /**
-   * Waits (briefly) for the event subscription so a job's first events reach it. When Redis
-   * is unreachable the save itself fails in bounded time, so there is nothing to wait for.
+   * Waits for the event subscription so a job's first events reach it; bounded, because when
+   * Redis is unreachable the subscription never comes and the save must fail on its own.
    */
   private async subscribed(): Promise<void> {
-    if (this.client.status !== 'ready') return;
+    if (this.subscriptionReady) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.bus.start().catch(() => undefined),

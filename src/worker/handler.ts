@@ -22,13 +22,18 @@ export interface WorkerContext {
 }
 
 /**
- * A job handler. Declared with two parameters it receives `(job, done)`, otherwise
- * `(job, ctx, done)`. A handler that returns a promise settles the job by that promise
- * (a resolved value becomes the result) unless it called `done` first.
+ * The second argument of a handler: `done` for `(job, done)` handlers and `ctx` for
+ * `(job, ctx, done)` ones. It is one object that is both, which is what lets TypeScript type
+ * either shape of handler without annotations.
  */
-export type ProcessHandler<D = any> =
-  | ((job: Job<D>, done: DoneCallback) => unknown)
-  | ((job: Job<D>, ctx: WorkerContext, done: DoneCallback) => unknown);
+export type DoneAndContext = DoneCallback & WorkerContext;
+
+/**
+ * A job handler: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. A handler
+ * that returns a promise settles the job by that promise (its value becomes the result)
+ * unless it called `done` first.
+ */
+export type ProcessHandler<D = any> = (job: Job<D>, ctx: DoneAndContext, done: DoneCallback) => unknown;
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -5,7 +5,7 @@ import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { FinishReply, Store, TakeRequest } from '../store/store.js';
 import { ShutdownError } from '../errors.js';
-import { describeError, isThenable, type ProcessHandler, type WorkerContext } from './handler.js';
+import { describeError, isThenable, type DoneAndContext, type ProcessHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it. */
 export interface WorkerDeps {
@@ -210,12 +210,15 @@ export class Worker {
     if (record.ttl > 0) {
       run.ttlTimer = setTimeout(() => void this.settle(run, new TtlExceededError()), record.ttl);
     }
-    const done = (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result);
+    // The same function is `done` (second argument of two-parameter handlers, third of
+    // three-parameter ones) and carries the worker context, so it also serves as `ctx`.
+    const done: DoneAndContext = Object.assign(
+      (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result),
+      this.ctx,
+    );
     let returned: unknown;
     try {
-      returned = this.handler.length === 2
-        ? (this.handler as (j: Job, d: typeof done) => unknown)(run.job, done)
-        : (this.handler as (j: Job, c: WorkerContext, d: typeof done) => unknown)(run.job, this.ctx, done);
+      returned = this.handler(run.job, done, done);
     } catch (err) {
       done(err ?? new Error('handler threw'));
       return;

@@ -1,9 +1,12 @@
 // What a strict TypeScript (ESM, NodeNext) consumer writes against kue's public API.
 // Checked by `tsc -p test/types/tsconfig.json` (see test/process/module-formats.test.ts)
-// against the BUILT declarations in dist/. Each `@ts-expect-error` line is wrong usage the
-// types must reject: if it type-checks, tsc reports the unused directive and the test fails.
-import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, version } from 'kue';
-import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from 'kue';
+// against the BUILT declarations, dist/index.d.ts. Each `@ts-expect-error` line is wrong
+// usage the types must reject: if it type-checks, tsc reports the unused directive and the
+// test fails. The import is the built ESM entry by relative path (what package.json
+// "exports" maps `import 'kue'` to); importing by name would make the root tsconfig, which
+// also covers test/, fail with TS2209 (ambiguous project root).
+import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, version } from '../../dist/index.js';
+import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from '../../dist/index.js';
 
 interface Email {
   to: string;
@@ -47,6 +50,11 @@ export async function main(): Promise<void> {
   const phone: string = inferred.data.phone;
 
   // Processing: (job, done) and (job, ctx, done), with or without a concurrency.
+  // Kue's README form, no type argument: job and done get their types from kue.
+  queue.process('email', (j, done) => {
+    j.log('sending to %s', j.data.to);
+    done();
+  });
   queue.process<Email>('email', (j, done) => {
     const address: string = j.data.to;
     j.progress(1, 2, { step: 'half' });
@@ -58,6 +66,7 @@ export async function main(): Promise<void> {
     done(new Error(`${workerId} failed ${j.data.to}`));
   });
   queue.process('email', async (j: Job<Email>) => ({ to: j.data.to }));
+  queue.process<Email>('email', 10, async (j) => ({ to: j.data.to }));
   const handler: ProcessHandler<Email> = (j: Job<Email>, ctx: WorkerContext, done: DoneCallback) => done(null, j.data.to + ctx.id);
   queue.process('email', 2, handler);
 
