@@ -1,66 +1,11 @@
 // A worker process that dies without a word (SIGKILL) must not lose its jobs: their locks
 // lapse, the stalled-job recovery (run by every process's Queue) puts them back, and another
 // worker process completes each of them exactly once. Child processes load dist/.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+import { describe, expect, it } from 'vitest';
+import { redisClient, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+import { startWorker } from './worker-process.js';
 
-const workerScript = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
 const LOCK_MS = 1_000;
-
-interface WorkerProcess {
-  child: ChildProcess;
-  pid: number;
-  /** Resolves when the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-}
-
-const children: ChildProcess[] = [];
-
-/** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
-async function startWorker(env: Record<string, string | number>): Promise<WorkerProcess> {
-  const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  const child = spawn(process.execPath, [workerScript], {
-    env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not print "ready" within 10 s; stderr: ${err}`)), 10_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      if (out.split('\n').includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`worker exited (${code ?? signal}) before "ready"; stderr: ${err}`));
-    });
-  });
-  return { child, pid: child.pid!, exited, stderr: () => err };
-}
-
-afterEach(async () => {
-  // Only the processes this file started, each by its own handle.
-  await Promise.all(
-    children.splice(0).map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-    }),
-  );
-});
 
 describe('worker process killed with SIGKILL', () => {
   it('a worker process killed with SIGKILL mid-job loses no job: another worker completes it', async () => {

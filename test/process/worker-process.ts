@@ -1,0 +1,61 @@
+// Starts test/process/fixtures/worker.mjs child processes and kills, after each test, the
+// ones this file started (and only those).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { redisPort } from '../support/setup.js';
+
+const workerScript = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr: () => string;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
+export async function startWorker(env: Record<string, string | number>): Promise<WorkerProcess> {
+  const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  const child = spawn(process.execPath, [workerScript], {
+    env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not print "ready" within 10 s; stderr: ${err}`)), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (out.split('\n').includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`worker exited (${code ?? signal}) before "ready"; stderr: ${err}`));
+    });
+  });
+  return { child, pid: child.pid!, exited, stderr: () => err };
+}
+
+afterEach(async () => {
+  // Only the processes this file started, each by its own handle.
+  await Promise.all(
+    children.splice(0).map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    }),
+  );
+});
