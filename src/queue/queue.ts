@@ -4,24 +4,19 @@ import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../error
 import { EventBus, type JobEvent } from '../events/event-bus.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
-import type { JobRecord, NewJob } from '../store/codec.js';
+import type { NewJob } from '../store/codec.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase, type JobState } from '../store/keys.js';
 import { Store } from '../store/store.js';
 import type { ProcessHandler } from '../worker/handler.js';
 import { Worker } from '../worker/worker.js';
 import { optionalThenCallback, withCallback, type Callback } from './callback.js';
-import { Job, type BackoffOption } from './job.js';
+import { Job } from './job.js';
+import { Backoffs, encodeBackoff, type BackoffFunction } from './backoffs.js';
+import { FINAL_EVENTS, JobEvents } from './job-events.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import * as check from './validate.js';
-
-type BackoffFunction = (attempts: number, delay: number) => number;
-
-const FINAL_EVENTS = new Set(['complete', 'failed', 'remove']);
-const BUILT_IN_BACKOFFS = new Set(['fixed', 'exponential']);
-/** Events that arrive before their save's reply are kept this long in number (see saveJob). */
-const EARLY_EVENT_LIMIT = 10_000;
 
 /**
  * A Kue queue: creates jobs, runs workers, emits queue-level events (`job complete`, ...)
@@ -44,11 +39,8 @@ export class Queue extends EventEmitter {
   private readonly subscriber: RedisClient;
   private readonly maintenance?: Maintenance;
   private readonly workers: Worker[] = [];
-  private readonly watched = new Map<number, Job>();
-  private readonly localBackoffs = new Map<number, BackoffFunction>();
-  private readonly strategies = new Map<string, BackoffFunction>();
-  private readonly earlyEvents = new Map<number, JobEvent[]>();
-  private pendingSaves = 0;
+  private readonly watchers = new JobEvents();
+  private readonly backoffs = new Backoffs();
   private subscriptionReady = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
@@ -114,7 +106,7 @@ export class Queue extends EventEmitter {
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
       makeJob: (record) => Job.fromRecord(record, this),
-      retryDelay: (record, err) => this.retryDelay(record, err),
+      retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
     });
     this.workers.push(worker);
@@ -126,11 +118,7 @@ export class Queue extends EventEmitter {
    * `.backoff({type: name})`: every worker process registers the same name.
    */
   backoffStrategy(name: string, strategy: BackoffFunction): this {
-    if (typeof name !== 'string' || name === '' || BUILT_IN_BACKOFFS.has(name) || name === 'function') {
-      throw new TypeError(`backoff strategy name must be a new non-empty string, got ${String(name)}`);
-    }
-    if (typeof strategy !== 'function') throw new TypeError('backoffStrategy needs a function');
-    this.strategies.set(name, strategy);
+    this.backoffs.register(name, strategy);
     return this;
   }
 
@@ -284,19 +272,16 @@ export class Queue extends EventEmitter {
     if (this.testMode.intercepts) return;
     const fields = this.newJobFields(job);
     await this.subscribed();
-    this.pendingSaves++;
+    this.watchers.saveStarted();
     try {
       const [id] = await this.store.saveJobs([fields]);
-      job.id = id!;
+      const saved = Object.assign(job, { id: id! });
       job._state = fields.delay > 0 ? 'delayed' : 'inactive';
       job.created_at = job.updated_at = Date.now();
-      if (typeof job._backoff === 'function') this.localBackoffs.set(job.id, job._backoff as BackoffFunction);
-      if (this.jobEvents && job._jobEvents !== false) {
-        this.watched.set(job.id, job);
-        for (const e of this.earlyEvents.get(job.id) ?? []) this.dispatch(e);
-      }
+      this.backoffs.remember(saved.id, job._backoff);
+      if (this.jobEvents && job._jobEvents !== false) this.watchers.watch(saved);
     } finally {
-      if (--this.pendingSaves === 0) this.earlyEvents.clear();
+      this.watchers.saveEnded();
     }
   }
 
@@ -317,7 +302,7 @@ export class Queue extends EventEmitter {
       backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
     });
     if (!written) throw new JobNotFoundError(job.id);
-    if (typeof job._backoff === 'function') this.localBackoffs.set(job.id, job._backoff as BackoffFunction);
+    this.backoffs.remember(job.id, job._backoff);
   }
 
   /** @internal */
@@ -387,41 +372,12 @@ export class Queue extends EventEmitter {
     };
   }
 
-  private retryDelay(record: JobRecord, err: unknown): number {
-    const kind = record.backoff?.type;
-    if (kind === undefined || BUILT_IN_BACKOFFS.has(kind)) return -1;
-    const strategy = kind === 'function' ? this.localBackoffs.get(record.id) : this.strategies.get(kind);
-    if (!strategy) {
-      if (kind !== 'function') this.reportError(new Error(`job ${record.id}: no backoff strategy "${kind}" is registered in this process; using its fixed delay`));
-      return -1;
-    }
-    try {
-      const ms = strategy(record.attempts.made, record.lastBackoff ?? record.delay);
-      return check.milliseconds('backoff result', ms);
-    } catch (e) {
-      this.reportError(new Error(`job ${record.id}: backoff strategy failed after ${String(err)}: ${(e as Error).message}`));
-      return -1;
-    }
-  }
-
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   private dispatch(e: JobEvent): void {
     if (e.event === 'delayed' && typeof e.args[0] === 'number') this.maintenance?.hintDelayed(e.args[0]);
     this.emit(`job ${e.event}`, e.id, ...e.args);
-    const job = this.watched.get(e.id);
-    if (job) {
-      applyEvent(job, e);
-      job.emit(e.event, ...e.args);
-    } else if (this.pendingSaves > 0 && this.earlyEvents.size < EARLY_EVENT_LIMIT) {
-      // The save's reply (which carries the id) may arrive after its own events.
-      const list = this.earlyEvents.get(e.id) ?? [];
-      list.push(e);
-      this.earlyEvents.set(e.id, list);
-    }
-    if (FINAL_EVENTS.has(e.event)) {
-      this.watched.delete(e.id);
-      this.localBackoffs.delete(e.id);
-    }
+    this.watchers.deliver(e);
+    if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
   }
 
   /** Reports a connection's first error of each outage, not every reconnection attempt. */
@@ -434,25 +390,5 @@ export class Queue extends EventEmitter {
     });
     client.on('ready', () => (down = false));
     return client;
-  }
-}
-
-function encodeBackoff(option: BackoffOption | undefined): NewJob['backoff'] {
-  if (option === undefined || option === false) return undefined;
-  if (option === true) return { type: 'fixed' };
-  if (typeof option === 'function') return { type: 'function' };
-  return { type: option.type ?? 'fixed', delay: option.delay, maxDelay: option.maxDelay };
-}
-
-/** Keeps a watched Job's fields in step with the events it receives. */
-function applyEvent(job: Job, e: JobEvent): void {
-  switch (e.event) {
-    case 'start': job._state = 'active'; break;
-    case 'enqueue': job._state = 'inactive'; break;
-    case 'delayed': job._state = 'delayed'; break;
-    case 'progress': job._progress = Number(e.args[0]); job.progress_data = e.args[1]; break;
-    case 'complete': job._state = 'complete'; job.result = e.args[0]; job._progress = 100; break;
-    case 'failed attempt': job._error = String(e.args[0]); job._attempts = Number(e.args[1]); break;
-    case 'failed': job._state = 'failed'; job._error = String(e.args[0]); break;
   }
 }

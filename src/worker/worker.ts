@@ -17,7 +17,7 @@ export interface WorkerDeps {
   /** Builds the Job object a handler receives. */
   makeJob: (record: JobRecord) => Job;
   /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
-  retryDelay: (record: JobRecord, err: unknown) => number;
+  retryDelay: (record: JobRecord) => number;
   onError: (err: unknown) => void;
 }
 
@@ -255,7 +255,7 @@ export class Worker {
           : await this.deps.store.fail(
               run.record.id, run.lock, describeError(failure),
               failure instanceof TtlExceededError || failure instanceof ShutdownError
-                ? -1 : this.deps.retryDelay(run.record, failure),
+                ? -1 : this.deps.retryDelay(run.record),
               req,
             );
       } catch (e) {

@@ -54,7 +54,7 @@ describe('job-level events', () => {
     await job.save();
     await queueLevel;
     expect(fired).toBe(0);
-    expect((queue as unknown as { watched: Map<number, unknown> }).watched.size).toBe(0);
+    expect((queue as unknown as { watchers: { size: number } }).watchers.size).toBe(0);
   });
 
   it('job.events(false) turns job-level events off for that job only', async () => {
@@ -77,7 +77,7 @@ describe('job-level events', () => {
     queue.process('release', (_j, done) => done());
     const jobs = await Promise.all(Array.from({ length: 20 }, () => queue.create('release').save()));
     await Promise.all(jobs.map((j) => nextEvent(j, 'complete')));
-    expect((queue as unknown as { watched: Map<number, unknown> }).watched.size).toBe(0);
+    expect((queue as unknown as { watchers: { size: number } }).watchers.size).toBe(0);
   });
 });
 
