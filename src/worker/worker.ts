@@ -55,6 +55,7 @@ export class Worker {
   private blocking?: RedisClient;
   private renewTimer?: NodeJS.Timeout;
   private slotFreed?: () => void;
+  private takeInFlight?: Promise<unknown>;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -93,6 +94,8 @@ export class Worker {
     this.taking = false;
     this.dropBlocking();
     this.wakeLoop();
+    // Jobs from a take already sent are locked to this worker: they run like the others.
+    await this.takeInFlight;
     if (this.active.size > 0) {
       await (timeout > 0 ? Promise.race([this.whenIdle(), sleep(timeout)]) : this.whenIdle());
     }
@@ -140,16 +143,20 @@ export class Worker {
         }
         const req = this.request(free);
         let jobs: JobRecord[];
+        const taking = this.deps.store.take(req);
+        this.takeInFlight = taking.catch(() => undefined);
         try {
-          jobs = await this.deps.store.take(req);
+          jobs = await taking;
         } catch (err) {
           this.reserved -= req.count;
+          this.takeInFlight = undefined;
           if (this.taking) this.deps.onError(err);
           await sleep(1_000);
           continue;
         }
         this.reserved -= req.count;
         for (const record of jobs) this.launch(record);
+        this.takeInFlight = undefined;
         if (jobs.length < req.count && this.taking) await this.waitForWork();
       }
     } finally {
@@ -268,8 +275,10 @@ export class Worker {
       }
     }
     this.reserved -= next.count;
-    this.release(run);
+    // Launch what was taken before releasing this slot, so the worker never looks idle
+    // while it holds jobs (pause and shutdown wait for idle).
     for (const record of reply?.taken ?? []) this.launch(record);
+    this.release(run);
   }
 
   private release(run: Running): void {
