@@ -24,6 +24,8 @@ export interface RedisConnectionOptions {
   db?: number;
   /** Path of a unix domain socket, instead of host and port. */
   socket?: string;
+  /** A `redis://` or `rediss://` (TLS) URL, instead of host and port; `options` still apply (e.g. `tls.ca`). */
+  url?: string;
   /** Any further ioredis options, passed through. */
   options?: RedisOptions;
   /** Makes each connection Kue needs; when given, every other field is ignored. */
@@ -54,6 +56,10 @@ export function connectionFactory(setting: RedisSetting | undefined): (role: Con
     return (role) => new Redis(setting, { ...roleOptions[role] });
   }
   const s = setting ?? {};
+  if (s.url) {
+    const url = s.url;
+    return (role) => new Redis(url, { ...roleOptions[role], ...s.options });
+  }
   const base: RedisOptions = {
     ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
     ...(s.auth ?? s.password ? { password: s.auth ?? s.password } : {}),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -53,6 +54,26 @@ describe('Redis connection settings', () => {
 
   it('accepts {socket, auth} for a unix domain socket', async () => {
     await roundTrip(open({ redis: { socket, auth: 's3cret' } }));
+  });
+
+  it('accepts a rediss:// URL (TLS), with TLS options passed through', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kue-tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    const tlsPort = await freePort();
+    const tls = await startRedis({
+      args: ['--tls-port', String(tlsPort), '--tls-cert-file', join(dir, 'cert.pem'),
+        '--tls-key-file', join(dir, 'key.pem'), '--tls-auth-clients', 'no'],
+    });
+    try {
+      const queue = open({ redis: { url: `rediss://127.0.0.1:${tlsPort}`, options: { tls: { ca: readFileSync(join(dir, 'cert.pem')) } } } });
+      await roundTrip(queue);
+      await queue.shutdown(500);
+    } finally {
+      await tls.stop();
+    }
   });
 
   it('accepts {createClientFactory} returning an ioredis client', async () => {
