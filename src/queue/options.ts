@@ -17,7 +17,11 @@ export interface QueueOptions {
    * @default true
    */
   jobEvents?: boolean;
-  /** Full-text search indexing (not yet available in this version; accepted for compatibility). @default true */
+  /**
+   * `false` indexes each job's `searchKeys` (default: its whole data) for `queue.admin.search`
+   * and `GET /job/search`. Off by default, as in Kue >= 0.9.
+   * @default true
+   */
   disableSearch?: boolean;
   /** Priority names and numbers; replaces Kue's default map when given. */
   priorities?: Record<string, number>;

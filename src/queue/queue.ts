@@ -16,6 +16,8 @@ import { Backoffs, encodeBackoff, type BackoffFunction } from './backoffs.js';
 import { FINAL_EVENTS, JobEvents } from './job-events.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
+import { QueueAdmin } from './admin.js';
+import { searchWords } from './search-words.js';
 import * as check from './validate.js';
 
 /**
@@ -29,11 +31,14 @@ export class Queue extends EventEmitter {
   readonly client: RedisClient;
   readonly testMode = new TestMode();
   readonly priorities: Record<string, number>;
+  /** Paging, search, bulk actions, pausing types, throughput: see QueueAdmin. */
+  readonly admin = new QueueAdmin(this);
   /** @internal */
   readonly store: Store;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
   private readonly logger: Logger;
   private readonly jobEvents: boolean;
+  private readonly searchEnabled: boolean;
   private readonly lockDuration: number;
   private readonly bus: EventBus;
   private readonly subscriber: RedisClient;
@@ -52,6 +57,7 @@ export class Queue extends EventEmitter {
     this.priorities = options.priorities ?? defaults.priorities;
     this.logger = options.logger ?? silentLogger;
     this.jobEvents = options.jobEvents ?? true;
+    this.searchEnabled = options.disableSearch === false;
     this.lockDuration = options.lockDuration ?? defaults.lockDuration;
     check.milliseconds('lockDuration', this.lockDuration);
     this.makeConnection = connectionFactory(options.redis);
@@ -255,6 +261,11 @@ export class Queue extends EventEmitter {
     check.rangeBound('from', from);
     check.rangeBound('to', to);
     const ids = await this.store.ids(state, from, to, check.order(order), type);
+    return this.loadJobs(ids);
+  }
+
+  /** @internal Jobs by id, in that order, skipping ids that no longer exist. */
+  async loadJobs(ids: number[]): Promise<Job[]> {
     const records = await this.store.getJobs(ids);
     return records.map((r) => Job.fromRecord(r, this));
   }
@@ -300,6 +311,7 @@ export class Queue extends EventEmitter {
       backoff: b?.type ?? '',
       backoff_delay: b?.delay === undefined ? '' : String(b.delay),
       backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
+      ...(this.searchEnabled && { words: f.words.join(' ') }),
     });
     if (!written) throw new JobNotFoundError(job.id);
     this.backoffs.remember(job.id, job._backoff);
@@ -369,6 +381,7 @@ export class Queue extends EventEmitter {
       backoff: encodeBackoff(job._backoff),
       ttl: job._ttl,
       removeOnComplete: job._removeOnComplete,
+      words: this.searchEnabled ? searchWords(job.data, job._searchKeys) : [],
     };
   }
 

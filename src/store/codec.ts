@@ -40,6 +40,8 @@ export interface NewJob {
   backoff?: { type: string; delay?: number; maxDelay?: number };
   ttl: number;
   removeOnComplete: boolean;
+  /** Stemmed search words ([] when search is off). */
+  words: string[];
 }
 
 export function encodeNewJob(job: NewJob): string[] {
@@ -55,6 +57,7 @@ export function encodeNewJob(job: NewJob): string[] {
     b?.maxDelay === undefined ? '' : String(b.maxDelay),
     String(job.ttl),
     job.removeOnComplete ? '1' : '0',
+    job.words.join(' '),
   ];
 }
 

@@ -39,6 +39,15 @@ export class Keys {
     return type === undefined ? `${this.base}:${state}` : `${this.base}:type:${type}:${state}`;
   }
 
+  search(word: string): string {
+    return `${this.base}:search:${word}`;
+  }
+
+  /** Counters of one minute (minutes since the epoch). */
+  minute(minute: number): string {
+    return `${this.base}:stats:${minute}`;
+  }
+
   wake(type: string): string {
     return `${this.base}:type:${type}:wake`;
   }

@@ -13,9 +13,12 @@ import move from './lua/move.lua';
 import progress from './lua/progress.lua';
 import log from './lua/log.lua';
 import update from './lua/update.lua';
+import bulk from './lua/bulk.lua';
+import pause from './lua/pause.lua';
+import page from './lua/page.lua';
 
 /** One Lua script per transition; each is prefixed with the shared fragments. */
-const transitions = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update };
+const transitions = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page };
 export type ScriptName = keyof typeof transitions;
 
 const prelude = `${core}\n${attempts}\n`;

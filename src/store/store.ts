@@ -17,6 +17,27 @@ export interface FinishReply {
   taken: JobRecord[];
 }
 
+export type BulkAction = 'retry' | 'promote' | 'remove';
+
+/** Where a page starts: right after this entry (which may have gone meanwhile). */
+export interface PageCursor {
+  score: number;
+  id: number;
+}
+
+export interface PageRequest {
+  type?: string;
+  cursor?: PageCursor;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+export interface Page {
+  ids: number[];
+  /** Cursor of the next page, or null at the end. */
+  next: PageCursor | null;
+}
+
 /** Result of a maintenance pass: how many jobs moved and when the next one falls due. */
 export interface SweepReply {
   moved: number;
@@ -128,7 +149,71 @@ export class Store {
     return (await this.run('update', [id, ...Object.entries(fields).flat()])) === 1;
   }
 
+  /** One batch of a bulk action; returns how many it handled and how many still match. */
+  async bulk(
+    action: BulkAction,
+    state: JobState,
+    filter: { type?: string; before?: number },
+    batch: number,
+  ): Promise<{ handled: number; remaining: number }> {
+    const [handled, remaining] = (await this.run('bulk', [
+      action, state, filter.type ?? '', filter.before === undefined ? '' : filter.before, batch,
+    ])) as [number, number];
+    return { handled, remaining };
+  }
+
+  /** Pauses (or resumes) taking jobs of a type everywhere; true when that changed anything. */
+  async setPaused(type: string, paused: boolean): Promise<boolean> {
+    return (await this.run('pause', [type, paused ? '1' : '0'])) === 1;
+  }
+
   // Reads: single commands or pipelines of them; none changes a job.
+
+  async pausedTypes(): Promise<string[]> {
+    return (await this.client.smembers(this.keys.paused)).sort();
+  }
+
+  /** Ids of the jobs indexed under every one of the words. */
+  async search(words: string[]): Promise<number[]> {
+    if (words.length === 0) return [];
+    const ids = await this.client.sinter(...words.map((w) => this.keys.search(w)));
+    return ids.map(Number).sort((a, b) => a - b);
+  }
+
+  /** One page of an index in score order, resumable exactly by cursor even while it changes. */
+  async page(state: JobState | 'all', options: PageRequest): Promise<Page> {
+    const key = state === 'all' ? this.keys.jobs : this.keys.state(state, options.type);
+    const cursor = options.cursor;
+    const reply = (await runScript(this.client, 'page', key, [
+      cursor ? cursor.score : '', cursor ? memberOf(cursor.id) : '', options.limit, options.order,
+    ])) as string[];
+    const ids: number[] = [];
+    let last: PageCursor | null = null;
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const id = idOfMember(reply[i]!);
+      ids.push(id);
+      last = { score: Number(reply[i + 1]), id };
+    }
+    return { ids, next: ids.length < options.limit ? null : last };
+  }
+
+  /** Per-minute counters of each minute in [fromMinute, toMinute], by type then field. */
+  async minuteStats(fromMinute: number, toMinute: number): Promise<Array<{ minute: number; byType: Record<string, Record<string, number>> }>> {
+    const pipeline = this.client.pipeline();
+    for (let m = fromMinute; m <= toMinute; m++) pipeline.hgetall(this.keys.minute(m));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, raw], i) => {
+      if (err) throw err;
+      const byType: Record<string, Record<string, number>> = {};
+      for (const [field, value] of Object.entries(raw as Record<string, string>)) {
+        const cut = field.lastIndexOf('|');
+        const type = field.slice(0, cut);
+        (byType[type] ??= {})[field.slice(cut + 1)] = Number(value);
+      }
+      return { minute: fromMinute + i, byType };
+    });
+  }
+
 
   async getJob(id: number): Promise<JobRecord | null> {
     return decodeJob(id, await this.client.hgetall(this.keys.job(id)));

@@ -16,8 +16,8 @@ Events: 'complete' [result], then 'remove' [type] when the job is removed on com
 local base, id, lock, result = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jk = job_key(base, id)
 local now = now_ms()
-local state, held, jtype, started, roc =
-  unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'started_at', 'remove_on_complete'))
+local state, held, jtype, started, roc, waited =
+  unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited'))
 local status = 1
 if not state then
   status = 0
@@ -26,6 +26,9 @@ elseif state ~= 'active' or held ~= lock then
 else
   local duration = now - (tonumber(started) or now)
   redis.call('INCRBY', base .. ':stats:work-time', duration)
+  record_minute(base, jtype, now, 'complete', 1)
+  record_minute(base, jtype, now, 'run_ms', duration)
+  record_minute(base, jtype, now, 'wait_ms', tonumber(waited) or 0)
   emit(base, id, jtype, 'complete', '[' .. (result ~= '' and result or 'null') .. ']')
   if roc == '1' then
     delete_job(base, id, jtype, 'active')

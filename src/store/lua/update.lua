@@ -5,7 +5,8 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  job id
 ARGV[3..] field, value pairs from: data priority attempts backoff backoff_delay
-          backoff_max delay ttl remove_on_complete; an empty value deletes the field
+          backoff_max delay ttl remove_on_complete words; an empty value deletes the field
+          (words are re-indexed for search)
 Returns 1, or 0 when there is no such job (nothing is written then).
 ]]
 local base, id = ARGV[1], ARGV[2]
@@ -13,6 +14,10 @@ local jk = job_key(base, id)
 local jtype, state = unpack(redis.call('HMGET', jk, 'type', 'state'))
 if not jtype then return 0 end
 for i = 3, #ARGV, 2 do
+  if ARGV[i] == 'words' then
+    unindex_words(base, id, redis.call('HGET', jk, 'words'))
+    index_words(base, id, ARGV[i + 1])
+  end
   if ARGV[i + 1] == '' then
     redis.call('HDEL', jk, ARGV[i])
   else

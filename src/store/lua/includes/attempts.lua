@@ -29,7 +29,8 @@ local function take(base, jtype, count, worker, lock_ms, now)
     redis.call('ZREM', base .. ':inactive', m)
     if redis.call('EXISTS', jk) == 1 then
       local deadline = now + lock_ms
-      local ttl = tonumber(redis.call('HGET', jk, 'ttl'))
+      local ttl, queued = unpack(redis.call('HMGET', jk, 'ttl', 'updated_at'))
+      ttl = tonumber(ttl)
       if ttl and ttl > 0 then
         local ttl_at = now + ttl
         if ttl_at < deadline then deadline = ttl_at end
@@ -38,8 +39,9 @@ local function take(base, jtype, count, worker, lock_ms, now)
       -- The lock names the worker and the attempt, so a late reply from an earlier
       -- holder of the same job never matches.
       local lock = worker .. ':' .. redis.call('HINCRBY', jk, 'takes', 1)
+      -- updated_at of an inactive job is when it was queued: the wait ends now.
       redis.call('HSET', jk, 'state', 'active', 'lock', lock, 'started_at', int(now),
-        'updated_at', int(now))
+        'updated_at', int(now), 'waited', int(now - (tonumber(queued) or now)))
       index_add(base, jtype, 'active', deadline, id)
       jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
       emit(base, id, jtype, 'start', '[' .. cjson.encode(jtype) .. ']')
@@ -75,8 +77,10 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
       enqueue(base, id, jtype, tonumber(redis.call('HGET', jk, 'priority')) or 0, now)
     end
     emit(base, id, jtype, 'failed attempt', '[' .. cjson.encode(message) .. ',' .. made .. ']')
+    record_minute(base, jtype, now, 'retried', 1)
     return 'retry'
   end
+  record_minute(base, jtype, now, 'failed', 1)
   index_add(base, jtype, 'failed', now, id)
   redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
   emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
@@ -86,6 +90,7 @@ end
 -- Deletes a job and every key and index entry it owns.
 local function delete_job(base, id, jtype, state)
   if state then index_remove(base, jtype, state, id) end
+  unindex_words(base, id, redis.call('HGET', job_key(base, id), 'words'))
   redis.call('ZREM', base .. ':jobs', fifo(id))
   redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log')
 end

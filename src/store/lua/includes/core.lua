@@ -10,6 +10,9 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:type:<type>:wake     list    at most one marker: "jobs of <type> may be waiting"
   B:types                set     every job type ever saved
   B:stats:work-time      string  total milliseconds spent by completed jobs
+  B:stats:<minute>       hash    per-minute counters by type (see record_minute), kept ~25 h
+  B:search:<word>        set     ids of jobs whose search words include <word>
+  B:paused               set     types no worker may take
   B:events               channel one JSON message per transition
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
@@ -65,6 +68,29 @@ local function wake(base, jtype)
   local key = base .. ':type:' .. jtype .. ':wake'
   if redis.call('LLEN', key) == 0 then
     redis.call('RPUSH', key, '1')
+  end
+end
+
+-- Adds to this minute's counters of a type: '<type>|<field>' += by. Cheap enough to run
+-- inside every completion: one hash per minute, expiring on its own.
+local STATS_TTL = 90000
+local function record_minute(base, jtype, now, field, by)
+  local key = base .. ':stats:' .. int(math.floor(now / 60000))
+  if redis.call('HINCRBY', key, jtype .. '|' .. field, by) == by then
+    redis.call('EXPIRE', key, STATS_TTL)
+  end
+end
+
+-- Indexes a job under its search words (a space-separated list, already stemmed).
+local function index_words(base, id, words)
+  for word in string.gmatch(words, '%S+') do
+    redis.call('SADD', base .. ':search:' .. word, id)
+  end
+end
+
+local function unindex_words(base, id, words)
+  for word in string.gmatch(words or '', '%S+') do
+    redis.call('SREM', base .. ':search:' .. word, id)
   end
 end
 

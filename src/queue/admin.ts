@@ -1,0 +1,137 @@
+import type { JobState } from '../store/keys.js';
+import type { BulkAction, PageCursor } from '../store/store.js';
+import type { Job } from './job.js';
+import type { Queue } from './queue.js';
+import { stems } from './search-words.js';
+import * as check from './validate.js';
+
+/** Entries one bulk script handles per call: keeps each call short for Redis. */
+const BULK_BATCH = 500;
+const MAX_PAGE = 1_000;
+
+export interface BulkOptions {
+  /** Only jobs of this type. */
+  type?: string;
+  /** Only jobs that entered their state before this time (epoch ms; complete and failed only). */
+  before?: number;
+  /** Called after each batch with the running total. */
+  onProgress?: (handled: number, remaining: number) => void;
+}
+
+export interface MinuteStats {
+  /** Start of the minute, epoch ms. */
+  at: number;
+  complete: number;
+  failed: number;
+  retried: number;
+  /** Total run time of the attempts that completed in the minute (ms). */
+  runMs: number;
+  /** Total time those jobs waited in inactive before they started (ms). */
+  waitMs: number;
+}
+
+function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(`${cursor.score}|${cursor.id}`).toString('base64url');
+}
+
+function decodeCursor(text: string): PageCursor {
+  const match = /^(-?\d{1,16})\|(\d{1,16})$/.exec(Buffer.from(text, 'base64url').toString());
+  if (!match) throw new RangeError('cursor is not one this queue returned');
+  return { score: Number(match[1]), id: Number(match[2]) };
+}
+
+/**
+ * Operations beyond Kue's API, for dashboards and operators: cursor-paged listings, search,
+ * bulk actions, pausing types across all workers and per-minute throughput. Reach it as
+ * `queue.admin`.
+ */
+export class QueueAdmin {
+  constructor(private readonly queue: Queue) {}
+
+  /**
+   * A page of jobs in a state ('all' for every job), oldest first or newest first, with a
+   * cursor for the next page (null at the end). Stays fast however long the list: each page
+   * costs O(log n + limit).
+   */
+  async page(
+    state: JobState | 'all',
+    options: { type?: string; cursor?: string; limit?: number; order?: 'asc' | 'desc' } = {},
+  ): Promise<{ jobs: Job[]; next: string | null }> {
+    const limit = Math.min(check.rangeBound('limit', options.limit ?? 50) || 1, MAX_PAGE);
+    const page = await this.queue.store.page(state === 'all' ? 'all' : check.state(state), {
+      type: options.type === undefined ? undefined : check.jobType(options.type),
+      cursor: options.cursor ? decodeCursor(options.cursor) : undefined,
+      limit,
+      order: check.order(options.order),
+    });
+    const jobs = await this.queue.loadJobs(page.ids);
+    return { jobs, next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  /** Ids of jobs whose search words include every word of the query (stemmed, any case). */
+  async search(query: string): Promise<number[]> {
+    if (typeof query !== 'string') throw new TypeError('search query must be a string');
+    return this.queue.store.search(stems(query));
+  }
+
+  /** Stops every worker, in every process, from taking jobs of a type. Running jobs finish. */
+  async pauseType(type: string): Promise<boolean> {
+    return this.queue.store.setPaused(check.jobType(type), true);
+  }
+
+  async resumeType(type: string): Promise<boolean> {
+    return this.queue.store.setPaused(check.jobType(type), false);
+  }
+
+  async pausedTypes(): Promise<string[]> {
+    return this.queue.store.pausedTypes();
+  }
+
+  /** Moves every failed job (of a type) back to inactive; returns how many moved. */
+  retryAll(options: BulkOptions = {}): Promise<number> {
+    return this.bulk('retry', 'failed', options);
+  }
+
+  /** Makes every delayed job (of a type) inactive now. */
+  promoteAll(options: BulkOptions = {}): Promise<number> {
+    return this.bulk('promote', 'delayed', options);
+  }
+
+  /** Removes every job in a state (of a type, older than a time); returns how many. */
+  removeAll(state: JobState, options: BulkOptions = {}): Promise<number> {
+    return this.bulk('remove', check.state(state), options);
+  }
+
+  private async bulk(action: BulkAction, state: JobState, options: BulkOptions): Promise<number> {
+    const filter = {
+      type: options.type === undefined ? undefined : check.jobType(options.type),
+      before: options.before === undefined ? undefined : check.milliseconds('before', options.before),
+    };
+    let total = 0;
+    for (;;) {
+      const { handled, remaining } = await this.queue.store.bulk(action, state, filter, BULK_BATCH);
+      total += handled;
+      options.onProgress?.(total, remaining);
+      if (handled === 0 || remaining === 0) return total;
+    }
+  }
+
+  /** Completed, failed and retried counts and run/wait totals per minute, for the last `minutes`. */
+  async throughput(options: { minutes?: number; type?: string } = {}): Promise<MinuteStats[]> {
+    const minutes = Math.min(Math.max(1, Math.floor(options.minutes ?? 60)), 25 * 60);
+    const last = Math.floor(Date.now() / 60_000);
+    const raw = await this.queue.store.minuteStats(last - minutes + 1, last);
+    return raw.map(({ minute, byType }) => {
+      const row: MinuteStats = { at: minute * 60_000, complete: 0, failed: 0, retried: 0, runMs: 0, waitMs: 0 };
+      for (const [type, fields] of Object.entries(byType)) {
+        if (options.type !== undefined && type !== options.type) continue;
+        row.complete += fields.complete ?? 0;
+        row.failed += fields.failed ?? 0;
+        row.retried += fields.retried ?? 0;
+        row.runMs += fields.run_ms ?? 0;
+        row.waitMs += fields.wait_ms ?? 0;
+      }
+      return row;
+    });
+  }
+}

@@ -1,0 +1,37 @@
+--[[ bulk: one batch of an action over the jobs of a state index (the dashboard's "retry all
+failed", "remove all complete older than ..."). The caller repeats it until nothing
+remains, so no single call blocks Redis for long.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  action: 'retry' (-> inactive) | 'promote' (-> inactive) | 'remove'
+ARGV[3]  state whose index is walked
+ARGV[4]  type, '' for every type
+ARGV[5]  only entries scored below this (ms, for complete / failed / delayed), '' for all
+ARGV[6]  batch size
+Returns {handled in this batch, entries still matching after it}.
+Events: 'enqueue' [type] per job moved to inactive, 'remove' [type] per job removed.
+]]
+local base, action, state, jtype_filter, before, limit =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local key = jtype_filter ~= '' and (base .. ':type:' .. jtype_filter .. ':' .. state) or (base .. ':' .. state)
+local max = before ~= '' and ('(' .. before) or '+inf'
+local members = redis.call('ZRANGEBYSCORE', key, '-inf', max, 'LIMIT', 0, limit)
+local now = now_ms()
+for _, m in ipairs(members) do
+  local id = id_of(m)
+  local jk = job_key(base, id)
+  local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
+  if not jtype then
+    redis.call('ZREM', key, m)
+  elseif action == 'remove' then
+    delete_job(base, id, jtype, state)
+    emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+  else
+    index_remove(base, jtype, state, id)
+    redis.call('HDEL', jk, 'lock', 'ttl_at')
+    enqueue(base, id, jtype, tonumber(priority) or 0, now)
+    emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+  end
+end
+return { #members, redis.call('ZCOUNT', key, '-inf', max) }
