@@ -4,6 +4,7 @@ import type { QueueOptions } from './queue/options.js';
 import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, ShutdownError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
+import { createApp, type KueApp } from './http/app.js';
 
 let shared: Queue | undefined;
 
@@ -28,17 +29,20 @@ setDefaultQueueResolver(() => createQueue());
 /** Kue's priority names and numbers. */
 export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
 
-/**
- * The dashboard application. Placeholder until the HTTP layer lands: `kue.app` exists so
- * code that references it loads.
- */
-export const app: { readonly available: false } = Object.freeze({ available: false });
+let sharedApp: KueApp | undefined;
 
 const kueModule = {
   createQueue,
+  createApp,
   Queue,
   Job,
-  app,
+  /**
+   * The Express application serving the process queue's JSON API and dashboard, made on
+   * first use: call `kue.createQueue(options)` first when the options are not the defaults.
+   */
+  get app(): KueApp {
+    return (sharedApp ??= createApp({ queue: createQueue() }));
+  },
   version,
   priorities,
   KueError,
@@ -50,13 +54,13 @@ const kueModule = {
 };
 
 /** The module is callable like Kue's: `kue(options)` is `kue.createQueue(options)`. */
-const kue: typeof kueModule & ((options?: QueueOptions) => Queue) = Object.assign(
+const kue = Object.defineProperties(
   (options?: QueueOptions) => createQueue(options),
-  kueModule,
-);
+  Object.getOwnPropertyDescriptors(kueModule),
+) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
 export type { Callback } from './queue/callback.js';
@@ -64,3 +68,6 @@ export type { ProcessHandler, DoneCallback, DoneAndContext, WorkerContext } from
 export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
 export type { JobState } from './store/keys.js';
 export type { Logger } from './logger.js';
+export type { AppOptions, KueApp } from './http/app.js';
+export type { AuthOption } from './http/security.js';
+export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';

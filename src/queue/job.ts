@@ -26,11 +26,11 @@ export interface JobJSON {
   attempts: { made: number; remaining: number; max: number };
   created_at: string;
   updated_at: string;
-  started_at?: string;
-  failed_at?: string;
-  promote_at?: string;
-  completed_at?: string;
-  duration?: string;
+  started_at: string | null;
+  failed_at: string | null;
+  promote_at: string | null;
+  completed_at: string | null;
+  duration: string | null;
   delay: number;
   ttl: number;
   removeOnComplete: boolean;
@@ -299,32 +299,30 @@ export class Job<D = any> extends EventEmitter {
 
   /** Kue's JSON shape. */
   toJSON(): JobJSON {
-    const str = (n: number | undefined) => (n === undefined ? undefined : String(n));
+    // Kue's shape: times as strings of epoch ms; absent values as null, so every key is there.
+    const str = (n: number | undefined) => (n === undefined ? null : String(n));
     const json: JobJSON = {
       id: String(this.id ?? ''),
       type: this.type,
       data: this.data,
-      result: this.result,
+      result: this.result ?? null,
       priority: this._priority,
       progress: this._progress,
-      progress_data: this.progress_data,
+      progress_data: this.progress_data ?? null,
       state: this._state,
       error: this._error ?? null,
       attempts: this.attempts(),
       created_at: str(this.created_at) ?? '',
       updated_at: str(this.updated_at) ?? '',
+      started_at: str(this.started_at),
+      failed_at: str(this.failed_at),
+      promote_at: str(this.promote_at),
+      completed_at: str(this.completed_at),
+      duration: str(this.duration),
       delay: this._delay,
       ttl: this._ttl,
       removeOnComplete: this._removeOnComplete,
     };
-    const optional = {
-      started_at: this.started_at,
-      failed_at: this.failed_at,
-      promote_at: this.promote_at,
-      completed_at: this.completed_at,
-      duration: this.duration,
-    };
-    for (const [k, v] of Object.entries(optional)) if (v !== undefined) json[k as keyof typeof optional] = String(v);
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;
   }

@@ -1,0 +1,91 @@
+import type { IncomingMessage, Server } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Queue } from '../queue/queue.js';
+import { adminRoutes } from './admin-routes.js';
+import { errorHandler, HttpError } from './errors.js';
+import { kueRoutes } from './kue-routes.js';
+import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
+
+export interface AppOptions {
+  /** The queue to serve. */
+  queue: Queue;
+  /** Page title. @default 'Kue' (also `app.set('title', ...)`) */
+  title?: string;
+  /** Require authentication on every route: `{username, password}` or a function per request. */
+  auth?: AuthOption;
+  /** Refuse every mutating route with 403. @default false */
+  readOnly?: boolean;
+  /** Largest accepted request body, bytes or a size like '1mb'. @default '1mb' */
+  bodyLimit?: number | string;
+}
+
+/** An Express application serving the JSON API (and the dashboard). */
+export type KueApp = Express;
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The page served at `/` until the dashboard lands: the title and where the API is. */
+function homePage(title: string): string {
+  const t = escapeHtml(title);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${t}</title>` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1"></head>` +
+    `<body><h1>${t}</h1><p>The JSON API is served here: <a href="stats">stats</a>, ` +
+    `<a href="job/types">job types</a>, <a href="jobs/0..9/desc">latest jobs</a>.</p></body></html>`;
+}
+
+/**
+ * Bodies are JSON when declared so, or sent with no type, text/plain or curl's default
+ * form type (`curl -d '{...}'`): this API speaks JSON only.
+ */
+const isJsonBody = (req: IncomingMessage) => {
+  const type = req.headers['content-type'];
+  return type === undefined || /\bjson\b|^text\/plain|^application\/x-www-form-urlencoded/i.test(type);
+};
+
+/** A body that came in a type this API does not read is refused rather than ignored. */
+const refuseOtherBodies: RequestHandler = (req, res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && req.body === undefined) res.status(415).json({ error: 'request body must be JSON' });
+  else next();
+};
+
+/**
+ * Creates the Express application that serves a queue's JSON API. Mount it anywhere:
+ * `app.listen(port)`, `parent.use(app)`, `parent.use('/kue', app)` (every link is relative),
+ * `http.createServer(app)`. `listen` binds 127.0.0.1 unless a host is given.
+ */
+export function createApp(options: AppOptions): KueApp {
+  const { queue } = options;
+  const app = express();
+  app.set('title', options.title ?? 'Kue');
+  app.set('x-powered-by', false);
+  // Every open events stream listens to the queue.
+  queue.setMaxListeners(0);
+
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'");
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+  if (options.auth) app.use(requireAuth(options.auth));
+  if (options.readOnly) app.use(refuseWrites);
+  app.use(refuseCrossSite);
+  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: isJsonBody, strict: false }));
+  app.use(refuseOtherBodies);
+
+  app.get('/', (req, res) => {
+    res.type('html').send(homePage(String(req.app.get('title'))));
+  });
+  app.use(kueRoutes(queue));
+  app.use(adminRoutes(queue, () => ({ title: String(app.get('title')), readOnly: options.readOnly === true })));
+  app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
+  app.use(errorHandler((err) => queue.reportError(err)));
+
+  const listen = app.listen.bind(app) as (...args: unknown[]) => Server;
+  // Loopback unless the caller names a host: a dashboard is never exposed by accident.
+  app.listen = ((port?: number, ...rest: unknown[]) =>
+    typeof rest[0] === 'string' ? listen(port, ...rest) : listen(port, '127.0.0.1', ...rest)) as Express['listen'];
+  return app;
+}

@@ -1,0 +1,156 @@
+import { Router, type Request } from 'express';
+import type { Queue } from '../queue/queue.js';
+import type { Job } from '../queue/job.js';
+import { HttpError } from './errors.js';
+import { jobJson, wantsLog } from './job-json.js';
+import { jobIdParam, orderParam, rangeParam, stateParam, stringQuery } from './params.js';
+
+/** The most elements one POST /job array may hold. */
+const MAX_BATCH = 1_000;
+
+interface NewJobBody {
+  type?: unknown;
+  data?: unknown;
+  options?: {
+    priority?: unknown;
+    attempts?: unknown;
+    delay?: unknown;
+    ttl?: unknown;
+    backoff?: unknown;
+    removeOnComplete?: unknown;
+    searchKeys?: unknown;
+  };
+}
+
+/** Builds a job from one element of a POST /job body; throws a TypeError/RangeError when it is bad. */
+function buildJob(queue: Queue, body: unknown): Job {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('each job must be a JSON object');
+  const { type, data, options = {} } = body as NewJobBody;
+  if (typeof type !== 'string' || type === '') throw new TypeError('job type must be a non-empty string');
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const job = queue.create(type, data ?? {});
+  if (options.priority !== undefined) job.priority(options.priority as string | number);
+  if (options.attempts !== undefined) job.attempts(options.attempts as number);
+  if (options.delay !== undefined) job.delay(options.delay as number);
+  if (options.ttl !== undefined) job.ttl(options.ttl as number);
+  if (options.removeOnComplete !== undefined) job.removeOnComplete(options.removeOnComplete === true);
+  if (options.searchKeys !== undefined) job.searchKeys(options.searchKeys as string[]);
+  if (options.backoff !== undefined) {
+    // Only data: never a function or its source text.
+    const b = options.backoff;
+    if (b !== true && (typeof b !== 'object' || b === null || Array.isArray(b))) {
+      throw new TypeError('backoff must be true or an object like {"type": "exponential", "delay": 1000}');
+    }
+    job.backoff(b as true | { type?: string; delay?: number; maxDelay?: number });
+  }
+  return job;
+}
+
+async function createOne(queue: Queue, body: unknown): Promise<{ message: string; id: number }> {
+  const job = await buildJob(queue, body).save();
+  return { message: 'job created', id: job.id! };
+}
+
+/** Kue's JSON API, routes and response shapes as documented by Kue 0.11. */
+export function kueRoutes(queue: Queue): Router {
+  const router = Router();
+
+  router.get('/stats', async (_req, res) => {
+    const [inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime] = await Promise.all([
+      queue.inactiveCount(), queue.completeCount(), queue.activeCount(), queue.failedCount(), queue.delayedCount(), queue.workTime(),
+    ]);
+    res.json({ inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime });
+  });
+
+  router.get('/job/search', async (req, res) => {
+    const ids = await queue.admin.search(stringQuery(req.query.q) ?? '');
+    res.json(ids.map(String));
+  });
+
+  router.get('/job/types', async (_req, res) => {
+    res.json(await queue.types());
+  });
+
+  router.get('/job/:id', async (req, res) => {
+    const job = await queue.getJob(jobIdParam(req.params.id));
+    res.json(await jobJson(queue, job, wantsLog(req.query.log)));
+  });
+
+  router.get('/job/:id/log', async (req, res) => {
+    const id = jobIdParam(req.params.id);
+    await queue.getJob(id);
+    res.json(await queue.log(id));
+  });
+
+  router.delete('/job/:id', async (req, res) => {
+    const id = jobIdParam(req.params.id);
+    await (await queue.getJob(id)).remove();
+    res.json({ message: `job ${id} removed` });
+  });
+
+  router.put('/job/:id/state/:state', async (req, res) => {
+    const job = await queue.getJob(jobIdParam(req.params.id));
+    await job.state(stateParam(req.params.state));
+    res.json({ message: 'updated state' });
+  });
+
+  router.put('/job/:id/priority/:priority', async (req, res) => {
+    const job = await queue.getJob(jobIdParam(req.params.id));
+    const text = req.params.priority;
+    job.priority(/^-?\d{1,10}$/.test(text) ? Number(text) : text);
+    await job.update();
+    res.json({ message: 'updated priority' });
+  });
+
+  router.post('/job', async (req: Request, res) => {
+    const body: unknown = req.body;
+    if (body === undefined || (Array.isArray(body) && body.length === 0)) {
+      res.status(204).end();
+      return;
+    }
+    if (!Array.isArray(body)) {
+      res.json(await createOne(queue, body));
+      return;
+    }
+    if (body.length > MAX_BATCH) throw new HttpError(413, `at most ${MAX_BATCH} jobs per request`);
+    // One result per element, in order; a bad element does not stop the others.
+    const results = await Promise.all(
+      body.map((element) =>
+        createOne(queue, element).catch((err: unknown) => {
+          if (err instanceof TypeError || err instanceof RangeError) return { error: err.message };
+          throw err;
+        }),
+      ),
+    );
+    res.json(results);
+  });
+
+  router.get('/jobs/*path', async (req, res) => {
+    const segments = (req.params as { path: string[] }).path;
+    const rangeAt = segments.findIndex((s) => s.includes('..'));
+    if (rangeAt < 0) {
+      if (segments.length === 3 && segments[2] === 'stats') {
+        res.json({ count: await queue.card(stateParam(segments[1]), segments[0]) });
+        return;
+      }
+      throw new HttpError(404, 'no such route');
+    }
+    if (rangeAt > 2 || segments.length > rangeAt + 2) throw new HttpError(404, 'no such route');
+    const { from, to } = rangeParam(segments[rangeAt]);
+    const order = orderParam(segments[rangeAt + 1]);
+    const jobs =
+      rangeAt === 0
+        ? await queue.range(from, to, order)
+        : rangeAt === 1
+          ? await queue.rangeByState(stateParam(segments[0]), from, to, order)
+          : await queue.rangeByType(segments[0]!, stateParam(segments[1]), from, to, order);
+    res.json(await Promise.all(jobs.map((job) => jobJson(queue, job, false))));
+  });
+
+  // Kue 0.11's route, kept for compatibility: ids of the inactive jobs of a type.
+  router.get('/inactive/:type', async (req, res) => {
+    res.json((await queue.inactive(req.params.type)).map(String));
+  });
+
+  return router;
+}
