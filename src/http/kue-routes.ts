@@ -89,8 +89,9 @@ export function kueRoutes(queue: Queue): Router {
   });
 
   router.put('/job/:id/state/:state', async (req, res) => {
+    const state = stateParam(req.params.state);
     const job = await queue.getJob(jobIdParam(req.params.id));
-    await job.state(stateParam(req.params.state));
+    await job.state(state);
     res.json({ message: 'updated state' });
   });
 
@@ -104,7 +105,8 @@ export function kueRoutes(queue: Queue): Router {
 
   router.post('/job', async (req: Request, res) => {
     const body: unknown = req.body;
-    if (body === undefined || (Array.isArray(body) && body.length === 0)) {
+    const empty = body === undefined || req.headers['content-length'] === '0' || (Array.isArray(body) && body.length === 0);
+    if (empty) {
       res.status(204).end();
       return;
     }
