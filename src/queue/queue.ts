@@ -259,7 +259,8 @@ export class Queue extends EventEmitter {
 
   private async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
     check.rangeBound('from', from);
-    check.rangeBound('to', to);
+    // As in Kue (ZRANGE underneath), to = -1 means "to the end".
+    if (to !== -1) check.rangeBound('to', to);
     const ids = await this.store.ids(state, from, to, check.order(order), type);
     return this.loadJobs(ids);
   }

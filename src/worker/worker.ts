@@ -266,8 +266,9 @@ export class Worker {
               req,
             );
       } catch (e) {
-        // The scripts refuse a second report of the same attempt, so retrying is safe.
-        if (attempt >= 4) {
+        // The scripts refuse a second report of the same attempt, so retrying is safe. A
+        // closing worker tries once: the lock then lapses and stall recovery takes over.
+        if (attempt >= (this.closed ? 0 : 4)) {
           this.deps.onError(e);
           break;
         }

@@ -117,3 +117,12 @@ describe('queue maintenance', () => {
     expect(queue.watchStuckJobs(1000)).toBe(queue);
   });
 });
+
+describe('ranges as in Kue', () => {
+  it('rangeByState(state, 0, -1) lists every job of the state', async () => {
+    const queue = testQueue();
+    for (let i = 0; i < 3; i++) await queue.create('all').save();
+    expect((await queue.rangeByState('inactive', 0, -1)).length).toBe(3);
+    expect((await queue.range(1, -1, 'desc')).length).toBe(2);
+  });
+});

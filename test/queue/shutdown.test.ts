@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, KueError } from '../../src/index.js';
-import { testQueue, waitFor } from '../support/setup.js';
+import { Queue } from '../../src/index.js';
+import { startRedis } from '../../scripts/redis-server.mjs';
+import { testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
 describe('queue.shutdown', () => {
   it('waits for active jobs that finish within the timeout', async () => {
@@ -68,5 +70,23 @@ describe('queue.shutdown', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['b']);
     expect(await queue.inactiveCount('a')).toBe(1);
+  });
+
+  it('finishes in bounded time even when Redis went away with jobs active', async () => {
+    const redis = await startRedis();
+    const queue = new Queue({ prefix: uniquePrefix('down'), redis: { port: redis.port } });
+    queue.on('error', () => undefined);
+    try {
+      queue.process('stuck', 2, () => undefined);
+      await queue.create('stuck').save();
+      await queue.create('stuck').save();
+      await waitFor(async () => (await queue.activeCount()) === 2);
+      await redis.stop();
+      const started = Date.now();
+      await queue.shutdown(300);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await redis.stop();
+    }
   });
 });

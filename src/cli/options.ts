@@ -1,0 +1,52 @@
+// Parsers for the CLI's option values. Each throws commander's InvalidArgumentError, so a bad
+// value is reported as a usage error (exit code 2) naming the option, before anything starts.
+import { InvalidArgumentError } from 'commander';
+
+/** A TCP port: a whole number from 0 to 65535 (0: any free port). */
+export function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new InvalidArgumentError('The port must be a whole number from 0 to 65535 (0: any free port).');
+  }
+  return port;
+}
+
+/** A `redis://` or `rediss://` (TLS) URL with a host; kept as written, ioredis reads it. */
+export function parseRedisUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new InvalidArgumentError('Expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 or redis://:password@host:6379/0.');
+  }
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) {
+    throw new InvalidArgumentError(`The path of a Redis URL is a database number (e.g. /0), not "/${db}".`);
+  }
+  return value;
+}
+
+/** A queue prefix: the name the queue's keys start with. */
+export function parsePrefix(value: string): string {
+  if (value === '') throw new InvalidArgumentError('The prefix must not be empty.');
+  return value;
+}
+
+/** HTTP basic auth credentials written `user:password` (the password may contain colons). */
+export function parseAuth(value: string): { username: string; password: string } {
+  const cut = value.indexOf(':');
+  if (cut <= 0 || cut === value.length - 1) {
+    // The value is not echoed back: it is meant to hold a password.
+    throw new InvalidArgumentError('Expected user:password, a user name and a password separated by a colon.');
+  }
+  return { username: value.slice(0, cut), password: value.slice(cut + 1) };
+}
+
+/** A host name or address to listen on. */
+export function parseHost(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('The host must not be empty (e.g. 127.0.0.1 or 0.0.0.0).');
+  return value;
+}
