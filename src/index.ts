@@ -7,6 +7,7 @@ import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
 
 let shared: Queue | undefined;
+let sharedApp: KueApp | undefined;
 
 /**
  * Returns the process's shared queue, creating it with `options` on the first call. Later
@@ -18,7 +19,9 @@ export function createQueue(options?: QueueOptions): Queue {
     const queue = new Queue(options);
     shared = queue;
     queue.once('shutdown', () => {
-      if (shared === queue) shared = undefined;
+      if (shared !== queue) return;
+      shared = undefined;
+      sharedApp = undefined;
     });
   }
   return shared;
@@ -29,7 +32,6 @@ setDefaultQueueResolver(() => createQueue());
 /** Kue's priority names and numbers. */
 export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
 
-let sharedApp: KueApp | undefined;
 
 const kueModule = {
   createQueue,

@@ -101,7 +101,8 @@ describe('the module', () => {
     expect(kue.createQueue).toBe(createQueue);
     expect(kue.Queue).toBe(Queue);
     expect(typeof kue.Job).toBe('function');
-    expect(kue.app).toBeDefined();
+    // kue.app is made on first use, for the process queue: not touched here.
+    expect(typeof Object.getOwnPropertyDescriptor(kue, 'app')?.get).toBe('function');
     expect(kue.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -114,10 +115,14 @@ describe('the module', () => {
     expect(second.prefix).toBe(prefix);
     const job = await new kue.Job('standalone', { n: 1 }).save();
     expect((await kue.Job.get(job.id!)).type).toBe('standalone');
+    const firstApp = kue.app;
+    expect(typeof firstApp.listen).toBe('function');
+    expect(kue.app).toBe(firstApp);
     await first.shutdown(1000);
     const third = createQueue({ prefix: uniquePrefix('single'), redis: { port: redisPort } });
     third.on('error', () => undefined);
     expect(third).not.toBe(first);
+    expect(kue.app).not.toBe(firstApp);
     await third.shutdown(1000);
   });
 
