@@ -76,6 +76,13 @@ export function createApp(options: AppOptions): KueApp {
   app.use(refuseOtherBodies);
 
   app.get('/', (req, res) => {
+    // Opened at a bare mount path (`/kue`), the page's relative links would resolve outside
+    // the mount: redirect to `/kue/` (a relative Location, so rewriting proxies keep working).
+    const path = req.originalUrl.split('?')[0]!;
+    if (!path.endsWith('/')) {
+      res.redirect(301, `./${path.slice(path.lastIndexOf('/') + 1)}/${req.originalUrl.slice(path.length)}`);
+      return;
+    }
     res.type('html').send(homePage(String(req.app.get('title'))));
   });
   app.use(kueRoutes(queue));
