@@ -73,3 +73,4 @@ export type { Logger } from './logger.js';
 export type { AppOptions, KueApp } from './http/app.js';
 export type { AuthOption } from './http/security.js';
 export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
+export type { AttemptError } from './store/store.js';

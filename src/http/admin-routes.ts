@@ -68,6 +68,14 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
     res.json({ count: await queue.admin.removeAll(state, bulkFilter(body)) });
   });
 
+  /** Everything about one job: its JSON, log and every failed attempt. */
+  router.get('/api/job/:id', async (req, res) => {
+    const id = jobIdParam(req.params.id);
+    const job = await queue.getJob(id);
+    const [json, errors] = await Promise.all([jobJson(queue, job, true), queue.admin.attemptErrors(id)]);
+    res.json({ ...json, errors });
+  });
+
   /** Makes a delayed (or any) job inactive now. */
   router.post('/api/job/:id/promote', async (req, res) => {
     const job = await queue.getJob(jobIdParam(req.params.id));

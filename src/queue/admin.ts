@@ -1,5 +1,5 @@
 import type { JobState } from '../store/keys.js';
-import type { BulkAction, PageCursor } from '../store/store.js';
+import type { AttemptError, BulkAction, PageCursor } from '../store/store.js';
 import type { Job } from './job.js';
 import type { Queue } from './queue.js';
 import { stems } from './search-words.js';
@@ -66,6 +66,11 @@ export class QueueAdmin {
     });
     const jobs = await this.queue.loadJobs(page.ids);
     return { jobs, next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  /** Every failed attempt of a job (the latest 50), oldest first, with its error and stack. */
+  async attemptErrors(id: number): Promise<AttemptError[]> {
+    return this.queue.store.getErrors(check.jobId(id));
   }
 
   /** Ids of jobs whose search words include every word of the query (stemmed, any case). */

@@ -35,6 +35,10 @@ export class Keys {
     return `${this.base}:job:${id}:log`;
   }
 
+  errors(id: number | string): string {
+    return `${this.base}:job:${id}:errors`;
+  }
+
   state(state: JobState, type?: string): string {
     return type === undefined ? `${this.base}:${state}` : `${this.base}:type:${type}:${state}`;
   }

@@ -17,6 +17,15 @@ export interface FinishReply {
   taken: JobRecord[];
 }
 
+/** One failed attempt of a job. Times are epoch ms. */
+export interface AttemptError {
+  attempt: number;
+  started_at: number | null;
+  failed_at: number;
+  error: string;
+  stack: string;
+}
+
 export type BulkAction = 'retry' | 'promote' | 'remove';
 
 /** Where a page starts: right after this entry (which may have gone meanwhile). */
@@ -231,6 +240,18 @@ export class Store {
       if (job) jobs.push(job);
     });
     return jobs;
+  }
+
+  /** The job's failed attempts, oldest first (the latest 50). */
+  async getErrors(id: number): Promise<AttemptError[]> {
+    const entries = await this.client.lrange(this.keys.errors(id), 0, -1);
+    return entries.flatMap((text) => {
+      try {
+        return [JSON.parse(text) as AttemptError];
+      } catch {
+        return [];
+      }
+    });
   }
 
   async getLog(id: number): Promise<string[]> {

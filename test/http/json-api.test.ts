@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type AppOptions, type Queue } from '../../src/index.js';
-import { keysOf, redisClient, testQueue, waitFor } from '../support/setup.js';
+import { keysOf, nextEvent, redisClient, testQueue, waitFor } from '../support/setup.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -264,6 +264,20 @@ describe('JSON API', () => {
         { type: 'mail', paused: true, counts: { inactive: 1, delayed: 0, active: 0, complete: 0, failed: 0 } },
       ]);
       expect((await http('/api/types/mail/pause', { method: 'DELETE' })).body).toEqual({ type: 'mail', paused: false });
+    });
+
+    it('GET /api/job/:id answers the job with its log and every failed attempt', async () => {
+      const queue = testQueue();
+      queue.process('flaky', (job, done) => {
+        job.log('trying');
+        done(new Error('nope'));
+      });
+      const job = await queue.create('flaky').attempts(2).save();
+      await nextEvent(job, 'failed');
+      const http = await serve(queue);
+      const { body } = await http(`/api/job/${job.id}`);
+      expect(body).toMatchObject({ id: String(job.id), state: 'failed', log: ['trying', 'trying'] });
+      expect(body.errors.map((e: { attempt: number; error: string }) => [e.attempt, e.error])).toEqual([[1, 'nope'], [2, 'nope']]);
     });
 
     it('POST /api/job/:id/promote makes a delayed job inactive now', async () => {

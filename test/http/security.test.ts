@@ -48,6 +48,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/jobs/retry', json: {} },
   { method: 'POST', path: '/api/jobs/promote', json: {} },
   { method: 'POST', path: '/api/jobs/remove', json: { state: 'inactive' } },
+  { method: 'GET', path: '/api/job/:id', target: 'first' },
   { method: 'POST', path: '/api/job/:id/promote', target: 'delayed' },
   { method: 'GET', path: '/api/types' },
   { method: 'PUT', path: '/api/types/email/pause' },

@@ -145,6 +145,24 @@ describe('queue.admin', () => {
     });
   });
 
+  describe('attempt history', () => {
+    it('keeps every failed attempt with its times, error and stack, and removes them with the job', async () => {
+      const queue = testQueue();
+      let n = 0;
+      queue.process('flaky', (_j, done) => done(new Error(`failure ${++n}`)));
+      const job = await queue.create('flaky').attempts(3).save();
+      await nextEvent(job, 'failed');
+      const errors = await queue.admin.attemptErrors(job.id!);
+      expect(errors.map((e) => [e.attempt, e.error])).toEqual([[1, 'failure 1'], [2, 'failure 2'], [3, 'failure 3']]);
+      for (const e of errors) {
+        expect(e.started_at).toBeLessThanOrEqual(e.failed_at);
+        expect(e.stack).toContain('failure');
+      }
+      await job.remove();
+      expect((await keysOf(redisClient(), queue.prefix)).filter((k) => k.includes(':job:'))).toEqual([]);
+    });
+  });
+
   describe('throughput', () => {
     it('counts completed, failed and retried jobs per minute, per type, with run and wait times', async () => {
       const queue = testQueue();

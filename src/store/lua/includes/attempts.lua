@@ -63,7 +63,13 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
   local jk = job_key(base, id)
   index_remove(base, jtype, 'active', id)
   local made = redis.call('HINCRBY', jk, 'made', 1)
-  local max = tonumber(redis.call('HGET', jk, 'attempts')) or 1
+  local max, started = unpack(redis.call('HMGET', jk, 'attempts', 'started_at'))
+  max = tonumber(max) or 1
+  -- Every failed attempt is kept (the latest 50), not only the last error.
+  local errors = jk .. ':errors'
+  redis.call('RPUSH', errors, '{"attempt":' .. made .. ',"started_at":' .. (tonumber(started) and started or 'null') ..
+    ',"failed_at":' .. int(now) .. ',"error":' .. cjson.encode(message) .. ',"stack":' .. cjson.encode(stack or '') .. '}')
+  redis.call('LTRIM', errors, -50, -1)
   redis.call('HSET', jk, 'error', message, 'stack', stack or '', 'failed_at', int(now))
   redis.call('HDEL', jk, 'lock', 'ttl_at')
   if made < max and not final then
@@ -92,5 +98,5 @@ local function delete_job(base, id, jtype, state)
   if state then index_remove(base, jtype, state, id) end
   unindex_words(base, id, redis.call('HGET', job_key(base, id), 'words'))
   redis.call('ZREM', base .. ':jobs', fifo(id))
-  redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log')
+  redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log', job_key(base, id) .. ':errors')
 end

@@ -4,6 +4,7 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:ids                  string  last job id (INCR)
   B:job:<id>             hash    the job record
   B:job:<id>:log         list    the job's log lines
+  B:job:<id>:errors      list    its failed attempts, JSON {attempt, started_at, failed_at, error, stack}
   B:jobs                 zset    every job, score = id
   B:<state>              zset    jobs in <state>, for every type
   B:type:<type>:<state>  zset    jobs of <type> in <state>
