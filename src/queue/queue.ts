@@ -20,6 +20,9 @@ import { QueueAdmin } from './admin.js';
 import { searchWords } from './search-words.js';
 import * as check from './validate.js';
 
+/** Jobs per save script in saveAll: bounds how long one script holds Redis. */
+const SAVE_BATCH = 1_000;
+
 /**
  * A Kue queue: creates jobs, runs workers, emits queue-level events (`job complete`, ...)
  * for jobs of every process, and answers questions about jobs. Use `kue.createQueue()` for
@@ -278,23 +281,43 @@ export class Queue extends EventEmitter {
 
   // Called by Job.
 
+  /**
+   * Saves many jobs built with `create()`, in as few round trips as possible (one script per
+   * 1,000 jobs). Every job is validated before anything is written; resolves with the jobs,
+   * which then have their ids.
+   */
+  saveAll<J extends Job>(jobs: J[], callback?: Callback<J[]>): Promise<J[]> {
+    return withCallback(this.saveJobs(jobs).then(() => jobs), callback);
+  }
+
   /** @internal */
-  async saveJob(job: Job): Promise<void> {
-    if (this.testMode.isEntered) this.testMode.jobs.push(job);
+  saveJob(job: Job): Promise<void> {
+    return this.saveJobs([job]);
+  }
+
+  private async saveJobs(jobs: Job[]): Promise<void> {
+    if (this.testMode.isEntered) this.testMode.jobs.push(...jobs);
     if (this.testMode.intercepts) return;
-    const fields = this.newJobFields(job);
+    const fields = jobs.map((job) => this.newJobFields(job));
     await this.subscribed();
     this.watchers.saveStarted();
     try {
-      const [id] = await this.store.saveJobs([fields]);
-      const saved = Object.assign(job, { id: id! });
-      job._state = fields.delay > 0 ? 'delayed' : 'inactive';
-      job.created_at = job.updated_at = Date.now();
-      this.backoffs.remember(saved.id, job._backoff);
-      if (this.jobEvents && job._jobEvents !== false) this.watchers.watch(saved);
+      for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
+        const ids = await this.store.saveJobs(fields.slice(start, start + SAVE_BATCH));
+        ids.forEach((id, i) => this.saved(jobs[start + i]!, id, fields[start + i]!.delay));
+      }
     } finally {
       this.watchers.saveEnded();
     }
+  }
+
+  /** Fills in a job that was just saved, and starts its job-level events. */
+  private saved(job: Job, id: number, delay: number): void {
+    const saved = Object.assign(job, { id });
+    job._state = delay > 0 ? 'delayed' : 'inactive';
+    job.created_at = job.updated_at = Date.now();
+    this.backoffs.remember(id, job._backoff);
+    if (this.jobEvents && job._jobEvents !== false) this.watchers.watch(saved);
   }
 
   /** @internal */

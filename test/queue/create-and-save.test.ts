@@ -132,3 +132,28 @@ describe('the module', () => {
     expect(kue.version).toBe(pkg.version);
   });
 });
+
+describe('saving many jobs at once', () => {
+  it('queue.saveAll saves every job in order with consecutive ids, and they run', async () => {
+    const queue = testQueue();
+    const jobs = Array.from({ length: 2_500 }, (_, i) => queue.create('bulk', { i }).priority(i % 2 ? 'high' : 'normal'));
+    const saved = await queue.saveAll(jobs);
+    expect(saved).toBe(jobs);
+    const ids = jobs.map((j) => j.id!);
+    expect(ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1)).toBe(true);
+    expect(await queue.inactiveCount('bulk')).toBe(2_500);
+    expect((await queue.getJob(ids[7]!)).data).toEqual({ i: 7 });
+    let done = 0;
+    queue.process('bulk', 50, (_j, d) => (done++, d()));
+    await waitFor(() => done === 2_500, 10_000);
+  });
+
+  it('one bad job rejects the whole saveAll before anything is written', async () => {
+    const queue = testQueue();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const jobs = [queue.create('bulk', { ok: 1 }), queue.create('bulk', cyclic)];
+    await expect(queue.saveAll(jobs)).rejects.toThrow(TypeError);
+    expect(await keysOf(redisClient(), queue.prefix)).toEqual([]);
+  });
+});
