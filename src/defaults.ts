@@ -17,6 +17,8 @@ export const defaults = {
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */
   commandTimeout: 10_000,
+  /** The same error message is reported at most once per this window (ms). */
+  errorRepeatWindow: 5_000,
   /** Longest wait of a save for the event subscription to be in place (ms). */
   subscribeWait: 2_000,
 } as const;

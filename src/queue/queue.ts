@@ -52,6 +52,8 @@ export class Queue extends EventEmitter {
   private subscriptionReady = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
+  /** When each distinct error message was last reported. */
+  private readonly recentErrors = new Map<string, number>();
 
   constructor(options: QueueOptions = {}) {
     super();
@@ -370,6 +372,15 @@ export class Queue extends EventEmitter {
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */
   reportError(err: unknown): void {
     const error = err instanceof Error ? err : new Error(String(err));
+    // During an outage every worker's loop fails the same way each second: report each
+    // distinct message once per window, not as a flood.
+    const now = Date.now();
+    const last = this.recentErrors.get(error.message);
+    if (last !== undefined && now - last < defaults.errorRepeatWindow) return;
+    this.recentErrors.set(error.message, now);
+    if (this.recentErrors.size > 100) {
+      for (const [message, at] of this.recentErrors) if (now - at >= defaults.errorRepeatWindow) this.recentErrors.delete(message);
+    }
     if (this.listenerCount('error') > 0) {
       this.emit('error', error);
       return;

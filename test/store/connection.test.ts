@@ -111,3 +111,23 @@ describe('Redis connection settings', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('errors during an outage', () => {
+  it('reach queue.on("error") once per distinct message per window, not as a flood', async () => {
+    const redis = await startRedis();
+    const queue = new Queue({ prefix: uniquePrefix('flood'), redis: { port: redis.port } });
+    const errors: string[] = [];
+    queue.on('error', (err: Error) => errors.push(err.message));
+    try {
+      for (const type of ['a', 'b', 'c', 'd']) queue.process(type, () => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(new Set(errors).size).toBe(errors.length);
+    } finally {
+      await queue.shutdown(200).catch(() => undefined);
+      await redis.stop();
+    }
+  });
+});
