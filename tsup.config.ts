@@ -8,4 +8,6 @@ export default defineConfig([
   // `require('kue')` must return the callable module, so the CJS build has a default-only entry.
   { ...shared, entry: { index: 'src/cjs.ts' }, format: ['cjs'], dts: true,
     footer: { js: 'module.exports = module.exports.default;' } },
+  // The `kue` / `kue-dashboard` executables: one self-contained file with a Node shebang.
+  { ...shared, entry: { cli: 'src/cli/main.ts' }, format: ['esm'], banner: { js: '#!/usr/bin/env node' } },
 ]);

@@ -1,6 +1,6 @@
 // A redis-server that `kue dev` starts, owns and stops: on a free loopback port, with its
 // data (AOF) in a folder of the user's project.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +35,27 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** SIGTERM without waiting: the last resort from a synchronous 'exit' handler. */
   killNow(): void;
+}
+
+/** True when redis-server is on PATH. */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Every redis-server started here that is still running, ready or not: a Ctrl-C during
+ * start-up (loading a big AOF takes seconds) must stop it too, and nothing else.
+ */
+const started = new Set<RedisProcess>();
+
+/** Stops every redis-server this process started and waits until they are gone. */
+export async function stopStartedRedis(): Promise<void> {
+  await Promise.all([...started].map((server) => server.stop()));
+}
+
+/** Signals every redis-server this process started to stop, without waiting. */
+export function killStartedRedisNow(): void {
+  for (const server of started) server.killNow();
 }
 
 /** Redis refused to start because another process took the port first. */
@@ -153,6 +174,8 @@ async function startOn(port: number, dir: string, shownDir: string): Promise<Red
       if (running) child.kill('SIGTERM');
     },
   };
+  started.add(server);
+  void exited.then(() => started.delete(server));
 
   const deadline = Date.now() + READY_TIMEOUT;
   while (running && Date.now() < deadline) {

@@ -1,0 +1,222 @@
+// The commands, their options and what they print. Usage errors (unknown command or option,
+// bad value) print one line on stderr and exit with code 2; see main.ts.
+import { Command, Option } from 'commander';
+import { defaults } from '../defaults.js';
+import { version } from '../version.js';
+import { DEFAULT_PORT, DEFAULT_REDIS_URL, startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
+import { DATA_DIR, startDev, type Dev } from './dev.js';
+import { parseAuth, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
+import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
+import { isStopping, stopOnSignals } from './signals.js';
+import { isLoopback, redactRedisUrl } from './urls.js';
+
+interface CommonOptions {
+  port?: number;
+  redis?: string;
+  prefix: string;
+  auth?: { username: string; password: string };
+  readOnly?: boolean;
+  title?: string;
+}
+interface DashboardCommandOptions extends CommonOptions {
+  host: string;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+/** "kue dashboard", "kue-dashboard": how messages name the command. */
+function commandPath(cmd: Command): string {
+  return cmd.parent ? `${commandPath(cmd.parent)} ${cmd.name()}` : cmd.name();
+}
+
+/**
+ * Usage errors on one line, naming the command and where its help is. The value of a bad
+ * --auth is not echoed back: it may be a password.
+ */
+function configureErrors(cmd: Command): Command {
+  return cmd.exitOverride().configureOutput({
+    outputError: (text, write) => {
+      const path = commandPath(cmd);
+      const message = text
+        .trim()
+        .replace(/^error: /, '')
+        .replace(/^option '(--auth [^']*)' (?:argument|value) '.*?'( from env '\w+')? is invalid\./s, "option '$1'$2 is invalid.")
+        .replace(/\s*\n\s*/g, ' ');
+      const sentence = /[.!?)]$/.test(message) ? message : `${message}.`;
+      write(`${path}: ${sentence} See '${path} --help'.\n`);
+    },
+  });
+}
+
+/** Queue errors on stderr; the same error repeated within 10 s is said once. */
+function errorReporter(name: string): (error: Error) => void {
+  let last = '';
+  let lastAt = 0;
+  return (error) => {
+    const line = `${name}: ${error.message}`;
+    if (line === last && Date.now() - lastAt < 10_000) return;
+    last = line;
+    lastAt = Date.now();
+    err(line);
+  };
+}
+
+/** The options `kue dashboard` and `kue dev` share. */
+function addCommonOptions(cmd: Command, portHelp: string): Command {
+  return cmd
+    .option('-p, --port <port>', portHelp, parsePort)
+    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${DEFAULT_REDIS_URL})`, parseRedisUrl)
+    .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
+    .addOption(
+      new Option('--auth <user:password>', 'require HTTP basic auth with this user and password')
+        .env('KUE_AUTH')
+        .argParser(parseAuth),
+    )
+    .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
+    .option('--title <title>', 'page title (default: "Kue")');
+}
+
+/** True when the promise has settled (or is missing). */
+async function isSettled(promise: Promise<unknown> | undefined): Promise<boolean> {
+  const pending = Symbol('pending');
+  return promise === undefined || (await Promise.race([promise.catch(() => undefined), Promise.resolve(pending)])) !== pending;
+}
+
+function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
+  return {
+    port: opts.port,
+    redis: opts.redis,
+    prefix: opts.prefix,
+    auth: opts.auth,
+    readOnly: opts.readOnly === true,
+    title: opts.title,
+    onError: errorReporter(name),
+    onReconnect: () => err(`${name}: Redis answers again.`),
+  };
+}
+
+function describeAccess(opts: CommonOptions): string {
+  const parts = [`queue prefix "${opts.prefix}"`];
+  if (opts.readOnly) parts.push('read-only');
+  if (opts.auth) parts.push(`basic auth as "${opts.auth.username}"`);
+  return parts.join(', ');
+}
+
+/** Defines the dashboard's options and action on `cmd` (`kue dashboard` or the `kue-dashboard` program). */
+function defineDashboard(cmd: Command): Command {
+  return addCommonOptions(cmd, 'port to listen on; 0 picks any free port (default: 3000)')
+    .description("Serve a queue's dashboard and JSON API over HTTP.")
+    .addOption(new Option('--host <host>', 'address to listen on; other machines can connect unless it is a loopback address').default('127.0.0.1').argParser(parseHost))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ${commandPath(cmd)}                                  # http://127.0.0.1:3000/, Redis on 127.0.0.1:6379
+  $ ${commandPath(cmd)} -p 8080 -r redis://redis.internal:6379 -q myapp
+  $ KUE_AUTH=admin:secret ${commandPath(cmd)} --host 0.0.0.0 --read-only`,
+    )
+    .action(async (opts: DashboardCommandOptions, self: Command) => {
+      const name = commandPath(self);
+      let starting: Promise<Dashboard> | undefined;
+      stopOnSignals({
+        write: out,
+        stop: async () => {
+          const dashboard = await starting?.catch(() => undefined);
+          await dashboard?.close();
+          out('Stopped.');
+          return 0;
+        },
+      });
+      starting = startDashboard({ ...dashboardOptions(opts, name), host: opts.host });
+      const dashboard = await starting;
+      if (isStopping()) return;
+      out(`Kue dashboard: ${dashboard.url}`);
+      out(`Redis: ${redactRedisUrl(opts.redis ?? DEFAULT_REDIS_URL)}, ${describeAccess(opts)}`);
+      if (!isLoopback(opts.host) && !opts.auth) {
+        err(`${name}: warning: listening on ${opts.host} without --auth: anyone who can reach this machine can see ${opts.readOnly ? '' : 'and change '}the jobs.`);
+      }
+      out('Ctrl-C to stop.');
+    });
+}
+
+function defineDev(cmd: Command): Command {
+  return addCommonOptions(cmd, 'port of the dashboard (default: 3000, or any free port when 3000 is taken)')
+    .description(
+      `Start a redis-server of its own (data in ${DATA_DIR}, on a free 127.0.0.1 port) and the dashboard, for development.\n` +
+        'With -r, use that Redis instead and start no redis-server.',
+    )
+    .addHelpText(
+      'after',
+      `
+redis-server must be on PATH (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)
+unless -r is given. Ctrl-C stops the dashboard and the redis-server; the data stays in ${DATA_DIR}.
+
+Examples:
+  $ kue dev
+  $ kue dev -p 4000 -q myapp
+  $ kue dev -r redis://127.0.0.1:6379`,
+    )
+    .action(async (opts: CommonOptions, self: Command) => {
+      const name = commandPath(self);
+      let starting: Promise<Dev> | undefined;
+      // Whatever ends this process, a redis-server it started must not outlive it.
+      process.on('exit', killStartedRedisNow);
+      stopOnSignals({
+        write: out,
+        force: killStartedRedisNow,
+        stop: async () => {
+          // Stopped during start-up, Redis may be loading its data: it is stopped at once, which
+          // makes the start fail or finish quickly.
+          if (!(await isSettled(starting))) await stopStartedRedis();
+          const dev = await starting?.catch(() => undefined);
+          if (!dev) return 0;
+          await dev.dashboard.close();
+          out('Dashboard closed, queue shut down.');
+          await dev.close();
+          if (dev.redis) out(`redis-server (pid ${dev.redis.pid}) stopped; the data stays in ${DATA_DIR}.`);
+          return 0;
+        },
+      });
+      starting = startDev({
+        ...dashboardOptions(opts, name),
+        onRedisExit: (exit) => {
+          if (isStopping()) return;
+          err(`${name}: redis-server exited unexpectedly (${exit.signal ?? `exit code ${exit.code}`}): stopping.`);
+          void starting?.then((dev) => dev.close()).finally(() => process.exit(1));
+        },
+      });
+      const dev = await starting;
+      if (isStopping()) return;
+      const { dashboard, redis } = dev;
+      out(redis
+        ? `Redis: ${redis.url} (redis-server pid ${redis.pid}, data in ${DATA_DIR})`
+        : `Redis: ${redactRedisUrl(dev.redisUrl)}`);
+      if (opts.port === undefined && dashboard.port !== DEFAULT_PORT) {
+        out(`Port ${DEFAULT_PORT} is in use: the dashboard listens on port ${dashboard.port} instead.`);
+      }
+      out(`Kue dashboard: ${dashboard.url}`);
+      const access = describeAccess(opts);
+      out(`${access.charAt(0).toUpperCase()}${access.slice(1)}. Ctrl-C to stop.`);
+    });
+}
+
+/** `kue`, with its commands. */
+export function createProgram(): Command {
+  const program = configureErrors(new Command('kue'))
+    .description('Kue: a priority job queue backed by Redis.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command');
+  defineDashboard(configureErrors(program.command('dashboard')));
+  defineDev(configureErrors(program.command('dev')));
+  return program;
+}
+
+/** `kue-dashboard`: Kue's own dashboard command, the same as `kue dashboard`. */
+export function createDashboardProgram(): Command {
+  const program = configureErrors(new Command('kue-dashboard'))
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help');
+  return defineDashboard(program);
+}
