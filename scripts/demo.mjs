@@ -34,12 +34,30 @@ const HOST = '127.0.0.1';
 const SHUTDOWN_TIMEOUT = 3_000;
 
 // ---------------------------------------------------------------------------------------
-// Dashboard (placeholder). When the HTTP dashboard lands (see `kue.app`), start it here on
-// 127.0.0.1 and set `dashboardUrl` before the start-up lines are printed: they and the live
-// view's header show it when it is set.
+// Dashboard: `kue.app` for the demo queue, on 127.0.0.1:3000 (or any free port when 3000 is
+// taken), as `kue dev` serves it.
 // ---------------------------------------------------------------------------------------
+const DASHBOARD_PORT = 3000;
+/** @type {import('node:http').Server | null} */
+let dashboardServer = null;
 /** @type {string | null} */
 let dashboardUrl = null;
+
+/** Serves the dashboard; resolves its URL. */
+function startDashboard(app) {
+  const listenOn = (port) =>
+    new Promise((resolve, reject) => {
+      const server = app.listen(port, HOST);
+      server.once('listening', () => resolve(server));
+      server.once('error', reject);
+    });
+  return listenOn(DASHBOARD_PORT)
+    .catch((err) => (err.code === 'EADDRINUSE' ? listenOn(0) : Promise.reject(err)))
+    .then((server) => {
+      dashboardServer = server;
+      return `http://${HOST}:${server.address().port}/`;
+    });
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rand = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
@@ -141,6 +159,18 @@ function ping(port) {
  * next to a demo that is still alive.
  */
 async function clearLeftoverRedis() {
+  // `kue dev` run from the repository uses the same data folder and records itself here.
+  const devState = join(REDIS_DIR, 'kue-dev.json');
+  if (existsSync(devState)) {
+    try {
+      const dev = JSON.parse(readFileSync(devState, 'utf8'));
+      if (isAlive(dev.redisPid) && commandLine(dev.redisPid).includes('redis-server')) {
+        throw new Error(`a redis-server of \`kue dev\` (pid ${dev.redisPid}) is using ${REDIS_DIR_SHOWN}: stop it first`);
+      }
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+    }
+  }
   if (!existsSync(STATE_FILE)) return;
   let info;
   try {
@@ -671,6 +701,10 @@ async function stop(reason, code) {
   if (tty && queue && redis) draw(reason);
   const log = (line) => write(`${line}\n`);
   let failed = false;
+  if (dashboardServer) {
+    dashboardServer.closeAllConnections?.();
+    dashboardServer.close();
+  }
   if (queue) {
     log(`${reason}: stopping the producer, waiting up to ${SHUTDOWN_TIMEOUT / 1000} s for the active jobs to finish...`);
     await Promise.allSettled([...pendingSaves]);
@@ -720,6 +754,8 @@ async function main() {
   const { default: kue } = await import('../dist/index.js');
   queue = kue.createQueue({ prefix: 'demo', redis: { host: HOST, port: redis.port } });
   listen();
+  kue.app.set('title', 'Kue demo');
+  dashboardUrl = await startDashboard(kue.app);
 
   console.log(`kue demo: Redis on ${HOST}:${redis.port} (pid ${redis.pid}), data in ${REDIS_DIR_SHOWN}`);
   if (dashboardUrl) console.log(`Dashboard: ${dashboardUrl}`);
