@@ -6,7 +6,8 @@ const shared = { sourcemap: true, target: 'node20', loader: { '.lua': 'text' } }
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, format: ['esm'], dts: true },
   // `require('kue')` must return the callable module, so the CJS build has a default-only entry.
-  { ...shared, entry: { index: 'src/cjs.ts' }, format: ['cjs'], dts: true,
+  // `shims` gives it import.meta.url (the dashboard finds dist/ui next to the bundle).
+  { ...shared, entry: { index: 'src/cjs.ts' }, format: ['cjs'], dts: true, shims: true,
     footer: { js: 'module.exports = module.exports.default;' } },
   // The `kue` / `kue-dashboard` executables: one self-contained file with a Node shebang.
   { ...shared, entry: { cli: 'src/cli/main.ts' }, format: ['esm'], banner: { js: '#!/usr/bin/env node' } },

@@ -1,5 +1,6 @@
-// `npm test`: installs what the suite needs, starts a private redis-server on a free
-// loopback port, builds the package (child-process tests load dist/), runs vitest, prints
+// `npm test`: installs what the suite needs (redis-server; Debian's chromium for the
+// dashboard's browser tests), starts a private redis-server on a free loopback port, builds
+// the package (child-process tests load dist/, browser tests dist/ui), runs vitest, prints
 // "N passed, M failed" and stops what it started.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -8,12 +9,32 @@ import { ensureRedisServer, startRedis } from './redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status === 0;
+const CHROMIUM = process.env.KUE_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The dashboard's tests drive a real browser. Installs Debian's chromium with apt-get when
+ * it is missing and we are root; otherwise says so (those tests are then skipped, saying why).
+ */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    console.log(`${CHROMIUM} is missing: the dashboard's browser tests will be skipped. ` +
+      'Install it (Debian/Ubuntu: sudo apt-get install chromium) or set KUE_TEST_CHROMIUM to a Chromium binary.');
+    return;
+  }
+  console.log('chromium is missing: installing it with apt-get (for the dashboard\'s browser tests)...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+  if (!existsSync(CHROMIUM)) console.log(`chromium could not be installed: the dashboard's browser tests will be skipped.`);
+}
 
 if (!existsSync(`${root}node_modules/.bin/vitest`)) {
   console.log('Installing npm packages...');
   if (!run('npm', existsSync(`${root}package-lock.json`) ? ['ci'] : ['install'])) process.exit(1);
 }
 if (!ensureRedisServer()) process.exit(1);
+ensureChromium();
 if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
 
 const redis = await startRedis();

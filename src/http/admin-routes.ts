@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { JobNotFoundError } from '../errors.js';
+import type { Job } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
 import { HttpError } from './errors.js';
@@ -20,6 +22,45 @@ function bulkFilter(body: unknown): { type?: string; before?: number } {
   }
   return { type: b.type as string | undefined, before: b.before as number | undefined };
 }
+
+/** The most ids one by-id read or one bulk request may name. */
+const MAX_IDS = 1_000;
+/** A search with a state or type filter reads at most this many matching jobs... */
+const MAX_SEARCH_SCAN = 100_000;
+/** ...and answers at most this many ids. */
+const MAX_SEARCH_IDS = 20_000;
+/** Jobs read per round trip while filtering search matches. */
+const SCAN_BATCH = 500;
+
+const BULK_ACTIONS = ['retry', 'promote', 'remove'] as const;
+type IdsAction = (typeof BULK_ACTIONS)[number];
+
+/** A list of job ids, as an array (body) or comma-separated text (query); at most MAX_IDS. */
+function idList(value: unknown, name: string): number[] {
+  const items = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
+  if (!Array.isArray(items)) throw new HttpError(400, `${name} must be an array of job ids`);
+  if (items.length > MAX_IDS) throw new HttpError(413, `at most ${MAX_IDS} ids per request`);
+  return items.map((item) => jobIdParam(typeof item === 'number' ? String(item) : typeof item === 'string' ? item : undefined));
+}
+
+/**
+ * Moves or removes one job as a bulk action asks. Jobs not in a state the action applies to
+ * are skipped: a selection made a moment ago may have moved on. Answers whether it acted.
+ */
+async function actOn(job: Job, action: IdsAction): Promise<boolean> {
+  const state = job.state();
+  if (action === 'remove') await job.remove();
+  else if (action === 'promote' && state === 'delayed') await job.inactive();
+  else if (action === 'retry' && (state === 'failed' || state === 'complete')) await job.inactive();
+  else return false;
+  return true;
+}
+
+/** A job removed between reading and acting is skipped; other errors answer as usual. */
+const gone = (err: unknown): false => {
+  if (err instanceof JobNotFoundError) return false;
+  throw err;
+};
 
 async function typeSummaries(queue: Queue) {
   const [types, paused] = await Promise.all([queue.types(), queue.admin.pausedTypes()]);
@@ -81,6 +122,71 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
     const job = await queue.getJob(jobIdParam(req.params.id));
     await job.inactive();
     res.json({ message: 'promoted' });
+  });
+
+  /** Jobs by id, in the order asked, missing ones left out: ?ids=1,2,3 */
+  router.get('/api/jobs/by-id', async (req, res) => {
+    const jobs = await queue.loadJobs(idList(stringQuery(req.query.ids) ?? '', 'ids'));
+    res.json({ jobs: await Promise.all(jobs.map((j) => jobJson(queue, j, false))) });
+  });
+
+  /**
+   * Ids of the jobs whose data matches a query (the full-text index), oldest (default) or
+   * newest first, within a state and type when given: ?q=&state=&type=&order=. Filtering
+   * reads the matches in batches; `truncated` says the answer stopped at a limit.
+   */
+  router.get('/api/search', async (req, res) => {
+    const q = stringQuery(req.query.q);
+    if (q === undefined) throw new HttpError(400, 'q must be a non-empty search query');
+    const stateText = stringQuery(req.query.state);
+    const state = stateText === undefined || stateText === 'all' ? undefined : stateParam(stateText);
+    const type = stringQuery(req.query.type);
+    const order = orderParam(stringQuery(req.query.order));
+    const matches = await queue.admin.search(q);
+    matches.sort((a, b) => (order === 'asc' ? a - b : b - a));
+    if (state === undefined && type === undefined) {
+      res.json({ ids: matches.slice(0, MAX_SEARCH_IDS).map(String), truncated: matches.length > MAX_SEARCH_IDS });
+      return;
+    }
+    const ids: number[] = [];
+    let scanned = 0;
+    while (scanned < matches.length && scanned < MAX_SEARCH_SCAN && ids.length < MAX_SEARCH_IDS) {
+      const batch = matches.slice(scanned, scanned + SCAN_BATCH);
+      scanned += batch.length;
+      for (const job of await queue.loadJobs(batch)) {
+        if ((state === undefined || job.state() === state) && (type === undefined || job.type === type)) ids.push(job.id!);
+      }
+    }
+    res.json({ ids: ids.slice(0, MAX_SEARCH_IDS).map(String), truncated: scanned < matches.length });
+  });
+
+  /**
+   * An action on chosen jobs: {action: 'retry' | 'promote' | 'remove', ids}. `retry` moves
+   * failed or complete jobs to inactive, `promote` delayed ones; others are skipped.
+   * Answers {count, skipped}; at most 1,000 ids per request.
+   */
+  router.post('/api/jobs/bulk', async (req, res) => {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { action?: unknown; ids?: unknown };
+    if (!BULK_ACTIONS.includes(body.action as IdsAction)) {
+      throw new HttpError(400, `action must be one of ${BULK_ACTIONS.join(', ')}, got ${JSON.stringify(body.action ?? null).slice(0, 40)}`);
+    }
+    const action = body.action as IdsAction;
+    const ids = idList(body.ids, 'ids');
+    let count = 0;
+    for (let i = 0; i < ids.length; i += SCAN_BATCH) {
+      const jobs = await queue.loadJobs(ids.slice(i, i + SCAN_BATCH));
+      const done = await Promise.all(jobs.map((job) => actOn(job, action).catch(gone)));
+      count += done.filter(Boolean).length;
+    }
+    res.json({ count, skipped: ids.length - count });
+  });
+
+  /**
+   * Answers 200 only when this request may change jobs: the dashboard asks it once to know
+   * whether to show its actions (read-only mode and auth functions refuse it like any write).
+   */
+  router.post('/api/can-write', (_req, res) => {
+    res.json({ canWrite: true });
   });
 
   router.get('/api/types', async (_req, res) => {

@@ -4,6 +4,7 @@ import type { Queue } from '../queue/queue.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorHandler, HttpError } from './errors.js';
 import { kueRoutes } from './kue-routes.js';
+import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
 
 export interface AppOptions {
@@ -21,18 +22,6 @@ export interface AppOptions {
 
 /** An Express application serving the JSON API (and the dashboard). */
 export type KueApp = Express;
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** The page served at `/` until the dashboard lands: the title and where the API is. */
-function homePage(title: string): string {
-  const t = escapeHtml(title);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${t}</title>` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1"></head>` +
-    `<body><h1>${t}</h1><p>The JSON API is served here: <a href="stats">stats</a>, ` +
-    `<a href="job/types">job types</a>, <a href="jobs/0..9/desc">latest jobs</a>.</p></body></html>`;
-}
 
 /**
  * Bodies are JSON when declared so, or sent with no type, text/plain or curl's default
@@ -75,16 +64,7 @@ export function createApp(options: AppOptions): KueApp {
   app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: isJsonBody, strict: false }));
   app.use(refuseOtherBodies);
 
-  app.get('/', (req, res) => {
-    // Opened at a bare mount path (`/kue`), the page's relative links would resolve outside
-    // the mount: redirect to `/kue/` (a relative Location, so rewriting proxies keep working).
-    const path = req.originalUrl.split('?')[0]!;
-    if (!path.endsWith('/')) {
-      res.redirect(301, `./${path.slice(path.lastIndexOf('/') + 1)}/${req.originalUrl.slice(path.length)}`);
-      return;
-    }
-    res.type('html').send(homePage(String(req.app.get('title'))));
-  });
+  app.use(staticUi(() => String(app.get('title'))));
   app.use(kueRoutes(queue));
   app.use(adminRoutes(queue, () => ({ title: String(app.get('title')), readOnly: options.readOnly === true })));
   app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));

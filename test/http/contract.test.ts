@@ -92,13 +92,19 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
   it('the relative links of the page at <prefix>/ resolve under the prefix and answer JSON', async () => {
     const { api } = await mounted();
     const page = await call(api(''));
-    const links = [...page.text.matchAll(/href="([^"]+)"/g)].map((m) => new URL(m[1]!, page.url));
+    const links = [...page.text.matchAll(/<a href="([^"]+)"/g)].map((m) => new URL(m[1]!, page.url));
     expect(links.length).toBeGreaterThanOrEqual(3);
     for (const link of links) {
       expect(link.pathname.startsWith(`${prefix}/`), `${link.href} is under "${prefix}/"`).toBe(true);
       const res = await call(link.href);
       expect(res.status, link.href).toBe(200);
       expect(res.headers.get('content-type'), link.href).toMatch(/json/);
+    }
+    // The dashboard's scripts, styles and icon (when it is built) load from under the prefix too.
+    const assets = [...page.text.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)].map((m) => new URL(m[1]!, page.url));
+    for (const asset of assets) {
+      expect(asset.pathname.startsWith(`${prefix}/assets/`), asset.href).toBe(true);
+      expect((await call(asset.href)).status, asset.href).toBe(200);
     }
   });
 

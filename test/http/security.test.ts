@@ -24,6 +24,8 @@ interface Route {
   json?: unknown;
   /** The server-sent events stream: headers only, then the request is aborted. */
   sse?: true;
+  /** Answers the dashboard's HTML page. */
+  html?: true;
 }
 
 /** Every route the app serves: HTML, Kue's JSON API and the /api routes. */
@@ -55,6 +57,11 @@ const ROUTES: Route[] = [
   { method: 'DELETE', path: '/api/types/report/pause' },
   { method: 'GET', path: '/api/throughput?minutes=5' },
   { method: 'GET', path: '/api/events', sse: true },
+  { method: 'GET', path: '/failed', html: true },
+  { method: 'GET', path: '/api/jobs/by-id?ids=1,4' },
+  { method: 'GET', path: '/api/search?q=mail&state=inactive' },
+  // Every test's queue is new, so its failed "report" job is job 4.
+  { method: 'POST', path: '/api/jobs/bulk', json: { action: 'retry', ids: [4] } },
 ];
 const MUTATING = ROUTES.filter((r) => r.method !== 'GET');
 const READS = ROUTES.filter((r) => r.method === 'GET');
@@ -148,7 +155,7 @@ function expectServed(route: Route, res: Answer) {
   expect(res.status, label(route)).toBe(200);
   const type = res.headers.get('content-type') ?? '';
   if (route.sse) expect(type).toMatch(/^text\/event-stream/);
-  else if (route.path === '/') expect(type).toMatch(/^text\/html/);
+  else if (route.path === '/' || route.html) expect(type).toMatch(/^text\/html/);
   else expect(type).toMatch(/^application\/json/);
 }
 

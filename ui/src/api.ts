@@ -1,0 +1,140 @@
+// The dashboard's only door to the server. Every URL is relative to the page, which is
+// always one segment below the mount path, so the app works wherever it is mounted.
+
+export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
+export type JobState = (typeof STATES)[number];
+export type Order = 'asc' | 'desc';
+export type Counts = Record<JobState, number>;
+
+/** Kue's job JSON (times are strings of epoch ms, absent ones null). */
+export interface Job {
+  id: string;
+  type: string;
+  data: unknown;
+  result: unknown;
+  priority: number;
+  progress: number;
+  progress_data: unknown;
+  state: JobState;
+  error: string | null;
+  attempts: { made: number; remaining: number; max: number };
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  failed_at: string | null;
+  promote_at: string | null;
+  completed_at: string | null;
+  duration: string | null;
+  delay: number;
+  ttl: number;
+  removeOnComplete: boolean;
+  backoff?: unknown;
+}
+
+/** One failed attempt, as the server keeps it. */
+export interface AttemptError {
+  attempt: number;
+  started_at: number | null;
+  failed_at: number;
+  error: string;
+  stack: string;
+}
+
+export interface JobDetail extends Job {
+  log: string[];
+  errors: AttemptError[];
+}
+
+export interface TypeSummary {
+  type: string;
+  paused: boolean;
+  counts: Counts;
+}
+
+export interface MinuteStats {
+  at: number;
+  complete: number;
+  failed: number;
+  retried: number;
+  runMs: number;
+  waitMs: number;
+}
+
+export type BulkAction = 'retry' | 'promote' | 'remove';
+
+/** An error the server answered (its own message), or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      signal,
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError('', 0);
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const message = (json as { error?: unknown } | undefined)?.error;
+    throw new ApiError(typeof message === 'string' ? message : `HTTP ${res.status}`, res.status);
+  }
+  return json as T;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') q.set(key, String(value));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+};
+
+const enc = encodeURIComponent;
+
+export const api = {
+  config: () => request<{ title: string; readOnly: boolean }>('GET', 'api/config'),
+  /** True when this user may change jobs (read-only mode and auth functions refuse it). */
+  canWrite: () => request<{ canWrite: boolean }>('POST', 'api/can-write').then((r) => r.canWrite === true, () => false),
+  stats: () =>
+    request<{ inactiveCount: number; activeCount: number; delayedCount: number; failedCount: number; completeCount: number }>('GET', 'stats')
+      .then((s): Counts => ({ inactive: s.inactiveCount, active: s.activeCount, delayed: s.delayedCount, failed: s.failedCount, complete: s.completeCount })),
+  types: () => request<TypeSummary[]>('GET', 'api/types'),
+  page: (p: { state: JobState | 'all'; type?: string; order: Order; cursor?: string; limit: number }, signal?: AbortSignal) =>
+    request<{ jobs: Job[]; next: string | null }>('GET', `api/jobs${query(p)}`, undefined, signal),
+  byId: (ids: string[], signal?: AbortSignal) => request<{ jobs: Job[] }>('GET', `api/jobs/by-id${query({ ids: ids.join(',') })}`, undefined, signal),
+  search: (p: { q: string; state?: JobState; type?: string; order: Order }, signal?: AbortSignal) =>
+    request<{ ids: string[]; truncated: boolean }>('GET', `api/search${query(p)}`, undefined, signal),
+  job: (id: string, signal?: AbortSignal) => request<JobDetail>('GET', `api/job/${enc(id)}`, undefined, signal),
+  log: (id: string) => request<string[]>('GET', `job/${enc(id)}/log`),
+  remove: (id: string) => request<{ message: string }>('DELETE', `job/${enc(id)}`),
+  /** Moves a job to inactive: a retry of a failed job, a re-run of a complete one. */
+  requeue: (id: string) => request<{ message: string }>('PUT', `job/${enc(id)}/state/inactive`),
+  promote: (id: string) => request<{ message: string }>('POST', `api/job/${enc(id)}/promote`),
+  priority: (id: string, priority: number) => request<{ message: string }>('PUT', `job/${enc(id)}/priority/${priority}`),
+  bulkIds: (action: BulkAction, ids: string[]) => request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
+  /** Every job of a state (and type): retry failed, promote delayed, remove any. */
+  bulkAll: (action: BulkAction, state: JobState, type?: string) =>
+    request<{ count: number }>('POST', `api/jobs/${action}`, action === 'remove' ? { state, type } : { type }),
+  pause: (type: string) => request<unknown>('PUT', `api/types/${enc(type)}/pause`),
+  resume: (type: string) => request<unknown>('DELETE', `api/types/${enc(type)}/pause`),
+  throughput: (minutes: number, type?: string) => request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
+};

@@ -1,0 +1,42 @@
+import { useEffect } from 'preact/hooks';
+import { configStore } from '../config';
+import { m, stateNames } from '../messages';
+import { routeStore } from '../router';
+import { useStore } from '../store';
+import { ConfirmHost } from './confirm';
+import { Header } from './header';
+import { JobDetail } from './job-detail';
+import { JobList } from './job-list';
+import { LiveBanner } from './live-status';
+import { Nav } from './nav';
+import { Overview } from './overview';
+import { ShortcutsHelp } from './shortcuts-help';
+import { Toasts } from './toasts';
+
+export function App() {
+  const route = useStore(routeStore);
+  const { title } = useStore(configStore);
+
+  useEffect(() => {
+    const view = route.view === 'overview' ? m.overview : route.state === 'all' ? m.allStates : stateNames[route.state];
+    document.title = route.job ? `${m.jobTitle(route.job)} · ${title}` : `${view} · ${title}`;
+  }, [route.view, route.state, route.job, title]);
+
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">{m.skipToContent}</a>
+      <Header route={route} />
+      <div class="layout">
+        <Nav route={route} />
+        <main id="main" class="main" tabIndex={-1}>
+          <LiveBanner />
+          {route.view === 'overview' ? <Overview route={route} /> : <JobList route={route} />}
+        </main>
+      </div>
+      {route.job && <JobDetail id={route.job} />}
+      <Toasts />
+      <ConfirmHost />
+      <ShortcutsHelp />
+    </div>
+  );
+}

@@ -1,0 +1,249 @@
+// Every string the dashboard shows, in one place: translate this file to translate the UI.
+import type { BulkAction, JobState } from './api';
+import type { ListState } from './router';
+
+const nf = new Intl.NumberFormat();
+/** A whole number with grouping: 1,000,000. */
+export const num = (n: number): string => nf.format(n);
+const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? one : many}`;
+
+export const stateNames: Record<JobState, string> = {
+  inactive: 'Inactive',
+  active: 'Active',
+  delayed: 'Delayed',
+  failed: 'Failed',
+  complete: 'Complete',
+};
+
+export const stateHints: Record<JobState, string> = {
+  inactive: 'Waiting for a worker',
+  active: 'Running now',
+  delayed: 'Waiting for their time',
+  failed: 'Out of attempts',
+  complete: 'Done',
+};
+
+export const m = {
+  skipToContent: 'Skip to content',
+  mainNav: 'Job states',
+  overview: 'Overview',
+  allStates: 'All states',
+  loading: 'Loading…',
+  retry: 'Try again',
+  close: 'Close',
+  notifications: 'Notifications',
+  cancel: 'Cancel',
+
+  // Header
+  searchLabel: 'Search jobs',
+  searchPlaceholder: 'Search job data, or #id to open a job',
+  clearSearch: 'Clear search',
+  theme: { system: 'System theme', light: 'Light theme', dark: 'Dark theme' },
+  themeButton: (current: string) => `${current} (change theme)`,
+  shortcutsButton: 'Keyboard shortcuts',
+  readOnlyBadge: 'Read-only',
+  readOnlyHint: 'Actions are off: this dashboard is read-only for you.',
+
+  // Live status
+  live: {
+    connecting: 'Connecting…',
+    live: 'Live',
+    lost: 'Live updates lost — reconnecting…',
+    hidden: 'Paused while hidden',
+    redisDown: 'Redis is unavailable — counts may be stale',
+    reconnect: 'Reconnect now',
+    liveHint: 'Counts and progress update as they change',
+  },
+
+  // Overview
+  statesHeading: 'Jobs by state',
+  typesHeading: 'Job types',
+  noTypes: 'No jobs yet. Jobs appear here as soon as they are created.',
+  typeColumn: 'Type',
+  statusColumn: 'Status',
+  paused: 'Paused',
+  running: 'Running',
+  pause: 'Pause',
+  resume: 'Resume',
+  pauseType: (type: string) => `Pause taking “${type}” jobs`,
+  resumeType: (type: string) => `Resume taking “${type}” jobs`,
+  pausedType: (type: string) => `Workers stopped taking “${type}” jobs`,
+  resumedType: (type: string) => `Workers take “${type}” jobs again`,
+  countLink: (n: number, state: JobState, type?: string) =>
+    `${plural(n, 'job', 'jobs')} ${stateNames[state].toLowerCase()}${type ? ` of type “${type}”` : ''}`,
+  totalRow: 'All types',
+
+  // Charts
+  chartsHeading: 'Throughput',
+  rangeLabel: 'Time range',
+  rangeName: (minutes: number) => (minutes < 120 ? `${minutes} min` : `${minutes / 60} h`),
+  throughputChart: 'Completed and failed per minute',
+  timesChart: 'Average wait and run time per job',
+  completedSeries: 'Completed',
+  failedSeries: 'Failed',
+  waitSeries: 'Wait',
+  runSeries: 'Run',
+  totals: {
+    complete: 'Completed',
+    failed: 'Failed',
+    perMinute: 'Completed / min',
+    wait: 'Average wait',
+    run: 'Average run',
+  },
+  chartSummary: (minutes: number, complete: number, failed: number) =>
+    `Last ${m.rangeName(minutes)}: ${plural(complete, 'job', 'jobs')} completed, ${num(failed)} failed.`,
+  chartsFailed: 'Charts could not load.',
+
+  // Lists
+  listHeading: (state: ListState) => (state === 'all' ? 'All jobs' : `${stateNames[state]} jobs`),
+  filterType: 'Type',
+  anyType: 'All types',
+  clearType: 'Clear the type filter',
+  orderLabel: 'Order',
+  orderNames: (state: ListState): [asc: string, desc: string] =>
+    state === 'inactive'
+      ? ['Next to run first', 'Last to run first']
+      : state === 'delayed'
+        ? ['Due soonest first', 'Due latest first']
+        : ['Oldest first', 'Newest first'],
+  densityLabel: 'Rows',
+  compact: 'Compact',
+  detailed: 'Detailed',
+  jobsCount: (n: number) => plural(n, 'job', 'jobs'),
+  matching: (q: string) => `matching “${q}”`,
+  searchTruncated: 'Showing the first matches only: narrow the search.',
+  emptyList: (state: ListState, filtered: boolean) =>
+    filtered ? 'No jobs match these filters.' : state === 'all' ? 'No jobs.' : `No ${stateNames[state].toLowerCase()} jobs.`,
+  emptySearch: 'No job data matches. (Search works when the queue indexes job data: createQueue({disableSearch: false}).)',
+  listFailed: 'The list could not load',
+  loadMore: 'Loading more…',
+  listChanged: 'This list changed',
+  refresh: 'Refresh',
+  selectRow: (id: string) => `Select job ${id}`,
+  selectLoaded: 'Select all loaded rows',
+  selected: (n: number) => `${num(n)} selected`,
+  selectAllMatching: (n: number) => `Select all ${num(n)} matching this filter`,
+  allMatchingSelected: (n: number) => `All ${num(n)} matching jobs selected`,
+  clearSelection: 'Clear selection',
+  rowMoved: (state: string) => `now ${state}`,
+  removed: 'removed',
+  priorityOf: (name: string) => `Priority ${name}`,
+  attemptsOf: (made: number, max: number) =>
+    made === 0 ? `${plural(max, 'attempt', 'attempts')} allowed` : `${num(made)} failed of ${plural(max, 'attempt', 'attempts')}`,
+  shownOf: (shown: number, total: number | undefined) =>
+    total !== undefined && total > shown ? `Showing ${num(shown)} of ${num(total)}` : `Showing ${plural(shown, 'job', 'jobs')}`,
+  dueIn: (when: string) => `due ${when}`,
+  attemptsShort: (made: number, max: number) => `${num(made)}/${num(max)} attempts`,
+
+  // Actions
+  actions: {
+    retry: 'Retry',
+    requeue: 'Run again',
+    promote: 'Promote now',
+    remove: 'Remove',
+    setPriority: 'Set priority',
+    priorityLabel: 'Priority',
+  } as const,
+  bulkVerb: { retry: 'Retry', promote: 'Promote', remove: 'Remove' } as Record<BulkAction, string>,
+  bulkDoing: { retry: 'Retrying', promote: 'Promoting', remove: 'Removing' } as Record<BulkAction, string>,
+  bulkDone: { retry: 'Retried', promote: 'Promoted', remove: 'Removed' } as Record<BulkAction, string>,
+  confirmTitle: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}?`,
+  confirmBody: (action: BulkAction, n: number, what: string) =>
+    action === 'remove'
+      ? `${plural(n, 'job', 'jobs')} (${what}) will be deleted with their logs. This cannot be undone.`
+      : action === 'retry'
+        ? `${plural(n, 'job', 'jobs')} (${what}) will go back to inactive and run again.`
+        : `${plural(n, 'job', 'jobs')} (${what}) will become inactive now instead of waiting.`,
+  confirmButton: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}`,
+  bulkProgress: (action: BulkAction, done: number, total: number) => `${m.bulkDoing[action]}… ${num(done)} of ${num(total)}`,
+  bulkWorking: (action: BulkAction) => `${m.bulkDoing[action]}…`,
+  bulkResult: (action: BulkAction, n: number, skipped: number) =>
+    `${m.bulkDone[action]} ${plural(n, 'job', 'jobs')}${skipped > 0 ? ` (${num(skipped)} skipped: no longer there or in another state)` : ''}`,
+  selectionWhat: (state: ListState, type?: string, q?: string) =>
+    [state === 'all' ? 'any state' : stateNames[state].toLowerCase(), type && `type “${type}”`, q && `matching “${q}”`].filter(Boolean).join(', '),
+  confirmRemoveJob: (id: string) => `Remove job #${id}?`,
+  confirmRemoveJobBody: 'The job, its log and its attempts will be deleted. This cannot be undone.',
+  jobRemoved: (id: string) => `Job #${id} removed`,
+  jobRequeued: (id: string) => `Job #${id} is inactive again`,
+  jobPromoted: (id: string) => `Job #${id} promoted`,
+  priorityChanged: (id: string, name: string) => `Job #${id}: priority ${name}`,
+  actionFailed: (message: string) => `Failed: ${message}`,
+  networkError: 'The server did not answer',
+  copied: 'Copied to the clipboard',
+  copyFailed: 'Could not copy',
+
+  // Job detail
+  jobTitle: (id: string) => `Job #${id}`,
+  jobNotFound: (id: string) => `Job #${id} does not exist (any more).`,
+  fields: {
+    state: 'State',
+    type: 'Type',
+    priority: 'Priority',
+    progress: 'Progress',
+    attempts: 'Attempts',
+    delay: 'Delay',
+    ttl: 'Time to live',
+    backoff: 'Backoff',
+    backoffDefault: 'fixed',
+    backoffMax: (d: string) => `at most ${d}`,
+    removeOnComplete: 'Remove on complete',
+    none: '—',
+    yes: 'Yes',
+    no: 'No',
+  },
+  attemptsValue: (made: number, max: number, remaining: number) => `${num(made)} made of ${num(max)} (${num(remaining)} left)`,
+  timeline: 'Timeline',
+  events: {
+    created: 'Created',
+    delayedUntil: 'Delayed until',
+    promoted: 'Promoted',
+    started: 'Started',
+    attemptStarted: (n: number) => `Attempt ${num(n)} started`,
+    failedAttempt: (n: number) => `Attempt ${num(n)} failed`,
+    failed: 'Failed',
+    completed: 'Completed',
+    duration: 'Duration',
+    updated: 'Last update',
+  },
+  data: 'Data',
+  result: 'Result',
+  progressData: 'Progress data',
+  error: 'Error',
+  attemptsHeading: 'Attempts',
+  noAttemptErrors: 'No failed attempts.',
+  attemptTitle: (n: number) => `Attempt ${num(n)}`,
+  attemptTimes: (start: string, end: string, took: string) => `${start} → ${end} (${took})`,
+  stack: 'Stack trace',
+  log: 'Log',
+  emptyLog: 'Nothing logged.',
+  showAllLines: (n: number) => `Show all ${num(n)} lines`,
+  following: 'Following live',
+  copy: 'Copy',
+  copyJson: (what: string) => `Copy ${what} as JSON`,
+  expandAll: 'Expand all',
+  collapseAll: 'Collapse all',
+  showAll: (n: number) => `Show all ${num(n)}`,
+  showAllText: (n: number) => `Show all ${num(n)} characters`,
+  showLess: 'Show less',
+  moreItems: (n: number) => `… ${plural(n, 'more item', 'more items')}`,
+  items: (n: number) => plural(n, 'item', 'items'),
+  keys: (n: number) => plural(n, 'key', 'keys'),
+
+  // Shortcuts
+  shortcutsTitle: 'Keyboard shortcuts',
+  shortcuts: [
+    ['/', 'Focus search'],
+    ['g o', 'Go to the overview'],
+    ['g i · g a · g d · g f · g c', 'Go to inactive, active, delayed, failed, complete'],
+    ['j / k', 'Next / previous job in a list'],
+    ['Enter', 'Open the focused job'],
+    ['x', 'Select the focused job'],
+    ['Esc', 'Close the job or dialog'],
+    ['t', 'Change theme'],
+    ['?', 'Show this help'],
+  ] as Array<[keys: string, what: string]>,
+
+  // Time
+  justNow: 'just now',
+  priorityNames: { critical: 'critical', high: 'high', medium: 'medium', normal: 'normal', low: 'low' } as Record<string, string>,
+};
