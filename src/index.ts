@@ -66,6 +66,7 @@ export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostErr
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
 export type { Callback } from './queue/callback.js';
+export type { JobEvent } from './events/event-bus.js';
 export type { ProcessHandler, DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
 export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
 export type { JobState } from './store/keys.js';

@@ -79,7 +79,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   const router = Router();
 
   router.get('/api/config', (_req, res) => {
-    res.json(config());
+    res.json({ ...config(), search: queue.searchEnabled });
   });
 
   /** Cursor-paged listing: ?state=&type=&cursor=&limit=&order= (state 'all' by default). */

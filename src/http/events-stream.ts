@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { JobEvent } from '../events/event-bus.js';
 import type { Queue } from '../queue/queue.js';
 
 /** How often buffered job events and changed counts are sent (ms): a few updates per second. */
@@ -6,10 +7,9 @@ const FLUSH_EVERY = 250;
 /** Events kept per flush; past that the client is told it missed some and should reload. */
 const MAX_EVENTS_PER_FLUSH = 200;
 const HEARTBEAT_EVERY = 15_000;
-const JOB_EVENTS = ['enqueue', 'start', 'promotion', 'progress', 'failed attempt', 'failed', 'complete', 'remove', 'delayed', 'stalled', 'paused', 'resumed'];
 
 /**
- * Server-sent events: `jobs` (batched job events, at most every 250 ms), `counts` (the state
+ * Server-sent events: `jobs` (batched job events `{event, id, type, args}`, at most every 250 ms), `counts` (the state
  * counts, sent at start and whenever they may have changed) and `overflow` when events were
  * dropped. Fed by the queue's own events; costs nothing when no tab listens.
  */
@@ -40,15 +40,13 @@ export function eventStream(queue: Queue): RequestHandler {
       }
     };
 
-    const listeners = JOB_EVENTS.map((event) => {
-      const listener = (id: number, ...args: unknown[]) => {
-        if (event !== 'progress') countsStale = true;
-        if (buffered.length < MAX_EVENTS_PER_FLUSH) buffered.push({ event, id, args });
-        else dropped++;
-      };
-      queue.on(`job ${event}`, listener);
-      return [`job ${event}`, listener] as const;
-    });
+    // One listener per open stream, for every transition (with its job type).
+    const listener = ({ event, id, type, args }: JobEvent) => {
+      if (event !== 'progress') countsStale = true;
+      if (buffered.length < MAX_EVENTS_PER_FLUSH) buffered.push({ event, id, type, args });
+      else dropped++;
+    };
+    queue.on('event', listener);
 
     const flush = setInterval(() => {
       if (buffered.length > 0) send('jobs', buffered);
@@ -63,7 +61,7 @@ export function eventStream(queue: Queue): RequestHandler {
       closed = true;
       clearInterval(flush);
       clearInterval(heartbeat);
-      for (const [name, listener] of listeners) queue.off(name, listener);
+      queue.off('event', listener);
     });
   };
 }

@@ -57,6 +57,9 @@ export class QueueAdmin {
     state: JobState | 'all',
     options: { type?: string; cursor?: string; limit?: number; order?: 'asc' | 'desc' } = {},
   ): Promise<{ jobs: Job[]; next: string | null }> {
+    if (state === 'all' && options.type !== undefined) {
+      throw new RangeError('a type filter needs a state: the index of all jobs is not kept per type');
+    }
     const limit = Math.min(check.rangeBound('limit', options.limit ?? 50) || 1, MAX_PAGE);
     const page = await this.queue.store.page(state === 'all' ? 'all' : check.state(state), {
       type: options.type === undefined ? undefined : check.jobType(options.type),

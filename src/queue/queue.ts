@@ -41,7 +41,8 @@ export class Queue extends EventEmitter {
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
   private readonly logger: Logger;
   private readonly jobEvents: boolean;
-  private readonly searchEnabled: boolean;
+  /** Whether jobs are indexed for search (`disableSearch: false`). */
+  readonly searchEnabled: boolean;
   private readonly lockDuration: number;
   private readonly bus: EventBus;
   private readonly subscriber: RedisClient;
@@ -424,6 +425,8 @@ export class Queue extends EventEmitter {
   private dispatch(e: JobEvent): void {
     if (e.event === 'delayed' && typeof e.args[0] === 'number') this.maintenance?.hintDelayed(e.args[0]);
     this.emit(`job ${e.event}`, e.id, ...e.args);
+    // Every transition as one object, with its job type (what dashboards and bridges need).
+    this.emit('event', e);
     this.watchers.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
   }

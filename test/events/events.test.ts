@@ -82,6 +82,19 @@ describe('job-level events', () => {
 });
 
 describe('queue-level events', () => {
+  it('"event" carries every transition as {event, id, type, args}; moves by hand emit "moved"', async () => {
+    const queue = testQueue();
+    const seen: unknown[] = [];
+    queue.on('event', (e: unknown) => seen.push(e));
+    const job = await queue.create('mail').save();
+    await job.failed();
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual([
+      { event: 'enqueue', id: job.id, type: 'mail', args: ['mail'] },
+      { event: 'moved', id: job.id, type: 'mail', args: ['failed', 'inactive'] },
+    ]);
+  });
+
   it('fire as "job <event>" with the id first, in every process of the queue', async () => {
     const producer = testQueue();
     const worker = testQueue({ prefix: producer.prefix });

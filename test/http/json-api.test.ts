@@ -305,7 +305,7 @@ describe('JSON API', () => {
       await waitFor(async () => {
         const { value } = await reader.read();
         text += new TextDecoder().decode(value);
-        return text.includes('event: jobs') && text.includes('"enqueue"') && /"inactive":1/.test(text);
+        return text.includes('event: jobs') && text.includes('"enqueue"') && text.includes('"type":"live"') && /"inactive":1/.test(text);
       }, 5_000, 'events on the stream');
       await saved;
       controller.abort();

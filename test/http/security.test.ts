@@ -280,7 +280,7 @@ describe('readOnly: true', () => {
 
   it('GET /api/config reports readOnly and the title', async () => {
     const { origin, ids } = await serve({ readOnly: true, title: 'Prod jobs' });
-    expect((await send(origin, { method: 'GET', path: '/api/config' }, ids)).body).toEqual({ title: 'Prod jobs', readOnly: true });
+    expect((await send(origin, { method: 'GET', path: '/api/config' }, ids)).body).toEqual({ title: 'Prod jobs', readOnly: true, search: false });
   });
 
   it('without readOnly the same app answers the mutating routes (control)', async () => {

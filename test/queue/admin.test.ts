@@ -139,6 +139,11 @@ describe('queue.admin', () => {
       expect(second.jobs.map((j) => j.id)).toEqual(ids.slice(3, 6));
     });
 
+    it('refuses a type filter on the index of all jobs instead of ignoring it', async () => {
+      const queue = testQueue();
+      await expect(queue.admin.page('all', { type: 'x' })).rejects.toThrow(RangeError);
+    });
+
     it('rejects a cursor it did not make', async () => {
       const queue = testQueue();
       await expect(queue.admin.page('inactive', { cursor: 'garbage!' })).rejects.toThrow(RangeError);

@@ -7,7 +7,8 @@ ARGV[2]  job id
 ARGV[3]  target state: inactive | delayed | active | complete | failed
 ARGV[4]  lock duration in ms (an active job with no worker is recovered after it)
 Returns 1 when moved, 0 when there was no such job.
-Events: 'enqueue' [type] when moved to inactive, 'delayed' [due] when moved to delayed.
+Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
+'delayed' [due] when moved to delayed.
 ]]
 local base, id, target, lock_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local jk = job_key(base, id)
@@ -17,6 +18,7 @@ if not jtype then return 0 end
 local now = now_ms()
 index_remove(base, jtype, state, id)
 redis.call('HDEL', jk, 'lock', 'ttl_at')
+emit(base, id, jtype, 'moved', '[' .. cjson.encode(target) .. ',' .. cjson.encode(state or '') .. ']')
 if target == 'inactive' then
   enqueue(base, id, jtype, tonumber(priority) or 0, now)
   emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
