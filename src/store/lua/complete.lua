@@ -36,9 +36,13 @@ else
   else
     index_remove(base, jtype, 'active', id)
     index_add(base, jtype, 'complete', now, id)
-    redis.call('HSET', jk, 'state', 'complete', 'completed_at', int(now), 'updated_at', int(now),
-      'duration', int(duration), 'progress', '100')
-    if result ~= '' then redis.call('HSET', jk, 'result', result) end
+    local fields = { 'state', 'complete', 'completed_at', int(now), 'updated_at', int(now),
+      'duration', int(duration), 'progress', '100' }
+    if result ~= '' then
+      fields[#fields + 1] = 'result'
+      fields[#fields + 1] = result
+    end
+    redis.call('HSET', jk, unpack(fields))
     redis.call('HDEL', jk, 'lock', 'ttl_at')
   end
 end
