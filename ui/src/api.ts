@@ -1,44 +1,19 @@
 // The dashboard's only door to the server. Every URL is relative to the page, which is
 // always one segment below the mount path, so the app works wherever it is mounted.
 
+// The server's JSON shapes come from the package's own public types (erased at build time).
+import type { AttemptError, JobJSON, MinuteStats } from '../../src/index.js';
+
 export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
 export type JobState = (typeof STATES)[number];
 export type Order = 'asc' | 'desc';
 export type Counts = Record<JobState, number>;
 
-/** Kue's job JSON (times are strings of epoch ms, absent ones null). */
-export interface Job {
-  id: string;
-  type: string;
-  data: unknown;
-  result: unknown;
-  priority: number;
-  progress: number;
-  progress_data: unknown;
-  state: JobState;
-  error: string | null;
-  attempts: { made: number; remaining: number; max: number };
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  failed_at: string | null;
-  promote_at: string | null;
-  completed_at: string | null;
-  duration: string | null;
-  delay: number;
-  ttl: number;
-  removeOnComplete: boolean;
-  backoff?: unknown;
-}
+/** Kue's job JSON, as the server defines it (times are strings of epoch ms, absent ones null). */
+export type Job = Omit<JobJSON, 'state'> & { state: JobState };
 
 /** One failed attempt, as the server keeps it. */
-export interface AttemptError {
-  attempt: number;
-  started_at: number | null;
-  failed_at: number;
-  error: string;
-  stack: string;
-}
+export type { AttemptError };
 
 export interface JobDetail extends Job {
   log: string[];
@@ -51,14 +26,7 @@ export interface TypeSummary {
   counts: Counts;
 }
 
-export interface MinuteStats {
-  at: number;
-  complete: number;
-  failed: number;
-  retried: number;
-  runMs: number;
-  waitMs: number;
-}
+export type { MinuteStats };
 
 export type BulkAction = 'retry' | 'promote' | 'remove';
 
