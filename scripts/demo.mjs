@@ -19,10 +19,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRedisServer, freePort } from './redis-server.mjs';
+import { ensureRedisServer, freePort, ping } from './redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const REDIS_DIR = join(root, '.kue', 'redis');
@@ -130,26 +129,6 @@ function commandLine(pid) {
     const ps = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
     return ps.status === 0 ? ps.stdout : '';
   }
-}
-
-function ping(port) {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: HOST });
-    let reply = '';
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d) => {
-      reply += d;
-      if (reply.includes('\r\n')) {
-        socket.destroy();
-        resolve(reply.startsWith('+PONG'));
-      }
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /**

@@ -41,10 +41,15 @@ export function ensureRedisServer(log = console.log) {
   return hasRedisServer();
 }
 
-function ping(port) {
+/** True when a redis-server answers on 127.0.0.1:port within a second. */
+export function ping(port) {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     let reply = '';
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (d) => {
       reply += d;
