@@ -75,3 +75,4 @@ export type { AppOptions, KueApp } from './http/app.js';
 export type { AuthOption } from './http/security.js';
 export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
 export type { AttemptError } from './store/store.js';
+export type { CheckReport, CheckFinding, CheckCode } from './store/check.js';

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { defaults } from '../defaults.js';
 import { version } from '../version.js';
 import { DEFAULT_PORT, DEFAULT_REDIS_URL, startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
+import { formatReport, runCheck } from './check.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { parseAuth, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
@@ -201,6 +202,25 @@ Examples:
     });
 }
 
+function defineCheck(cmd: Command): Command {
+  return cmd
+    .description(
+      "Check a queue's keys for inconsistencies: a job in two state indexes or none, a record that\n" +
+        'disagrees with its index, index entries, logs or search entries of jobs that do not exist.\n' +
+        'Read-only and safe on a working queue. Exit code 0: consistent; 1: inconsistencies found.',
+    )
+    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${DEFAULT_REDIS_URL})`, parseRedisUrl)
+    .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
+      const redis = opts.redis ?? DEFAULT_REDIS_URL;
+      const report = await runCheck({ redis, prefix: opts.prefix });
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else formatReport(report, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
+      process.exitCode = report.findings.length === 0 ? 0 : 1;
+    });
+}
+
 /** `kue`, with its commands. */
 export function createProgram(): Command {
   const program = configureErrors(new Command('kue'))
@@ -210,6 +230,7 @@ export function createProgram(): Command {
     .helpCommand('help [command]', 'show help for a command');
   defineDashboard(configureErrors(program.command('dashboard')));
   defineDev(configureErrors(program.command('dev')));
+  defineCheck(configureErrors(program.command('check')));
   return program;
 }
 

@@ -1,3 +1,4 @@
+import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
 import type { AttemptError, BulkAction, PageCursor } from '../store/store.js';
 import type { Job } from './job.js';
@@ -141,5 +142,16 @@ export class QueueAdmin {
       }
       return row;
     });
+  }
+
+  /**
+   * Walks every key of the queue and reports each inconsistency: a job in two state indexes
+   * or none, a record whose state disagrees with its index, per-type and all-types indexes
+   * that disagree, index entries, log, error or search keys of jobs that do not exist.
+   * Read-only, and safe on a queue that keeps working: each job is judged at one instant.
+   * Reads the keys with SCAN, so it takes time proportional to the queue's size.
+   */
+  check(): Promise<CheckReport> {
+    return checkQueue(this.queue.store);
   }
 }

@@ -16,16 +16,22 @@ import update from './lua/update.lua';
 import bulk from './lua/bulk.lua';
 import pause from './lua/pause.lua';
 import page from './lua/page.lua';
+import check_jobs from './lua/check_jobs.lua';
+import check_members from './lua/check_members.lua';
+import check_search from './lua/check_search.lua';
 
-/** One Lua script per transition; each is prefixed with the shared fragments. */
-const transitions = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page };
-export type ScriptName = keyof typeof transitions;
+/**
+ * One Lua script per transition, and the reads that must see one instant (page, check_*);
+ * each is prefixed with the shared fragments.
+ */
+const scripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, check_jobs, check_members, check_search };
+export type ScriptName = keyof typeof scripts;
 
 const prelude = `${core}\n${attempts}\n`;
 
 /** Registers every script on a client (ioredis caches them by SHA and reloads on NOSCRIPT). */
 export function defineScripts(client: RedisClient): void {
-  for (const [name, body] of Object.entries(transitions)) {
+  for (const [name, body] of Object.entries(scripts)) {
     client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua: prelude + body });
   }
 }

@@ -371,3 +371,37 @@ describe('kue dev', () => {
     }
   });
 });
+
+describe('kue check', () => {
+  it('reports a consistent queue with its counts and exits 0; damage is listed and exits 1', async () => {
+    const queue = testQueue();
+    await queue.create('mail', { to: 'a' }).save();
+    await queue.create('mail', { to: 'b' }).delay(60_000).save();
+    const args = ['check', '-r', testRedisUrl, '-q', queue.prefix];
+
+    const clean = await run(args);
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain(`Queue "${queue.prefix}" on ${testRedisUrl}: 2 jobs (inactive 1, delayed 1, active 0, complete 0, failed 0)`);
+    expect(clean.stdout).toContain('No inconsistencies found.');
+
+    const redis = redisClient();
+    await redis.zrem(`{${queue.prefix}}:inactive`, '01|1');
+    const damaged = await run(args);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stdout).toMatch(new RegExp(`1 inconsistency found:\\n  missing-from-index  job 1 is missing from \\{${queue.prefix}\\}:inactive\\n`));
+
+    const json = await run([...args, '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { jobs: number; findings: Array<{ code: string; id: number }> };
+    expect(report.jobs).toBe(2);
+    expect(report.findings).toEqual([expect.objectContaining({ code: 'missing-from-index', id: 1 })]);
+  });
+
+  it('an unreachable Redis is one clear line on stderr and exit code 1', async () => {
+    const result = await run(['check', '-r', 'redis://127.0.0.1:1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('kue: The check could not finish: redis connection error: connect ECONNREFUSED 127.0.0.1:1\n');
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The invariant checker behind `queue.admin.check()` and `kue check`: walks every key of a
+ * queue and reports each inconsistency between job records, state indexes, search sets and
+ * the other keys. Each job and each index entry is judged inside one read-only script, so a
+ * queue that keeps working while it is checked yields no false findings.
+ */
+import { JOB_STATES, type JobState } from './keys.js';
+import { runScript, type ScriptName } from './scripts.js';
+import type { Store } from './store.js';
+
+export type CheckCode =
+  | 'missing-from-index'
+  | 'extra-index'
+  | 'orphan-member'
+  | 'malformed-member'
+  | 'orphan-key'
+  | 'unknown-key'
+  | 'wrong-key-type'
+  | 'bad-state'
+  | 'no-type'
+  | 'type-not-registered'
+  | 'bad-data'
+  | 'id-above-counter'
+  | 'wake-overfull';
+
+export interface CheckFinding {
+  code: CheckCode;
+  /** The key that is wrong or misses something. */
+  key: string;
+  /** The job concerned, when there is one. */
+  id?: number;
+  message: string;
+}
+
+export interface CheckReport {
+  /** Jobs found, in all. */
+  jobs: number;
+  /** Jobs found per state (by their records). */
+  states: Record<JobState, number>;
+  /** Keys of the queue read. */
+  keys: number;
+  /** Empty when the queue is consistent. */
+  findings: CheckFinding[];
+}
+
+/** Entries judged per script call: keeps each call short for Redis. */
+const BATCH = 500;
+
+type KeyKind =
+  | { kind: 'job'; id: string }
+  | { kind: 'index'; state: JobState | ''; type: string }
+  | { kind: 'search'; word: string }
+  | { kind: 'wake' }
+  | { kind: 'other'; redisType: string }
+  | { kind: 'unknown' };
+
+const STATE = `(${JOB_STATES.join('|')})`;
+const SINGLETONS: Record<string, string> = { ids: 'string', types: 'set', paused: 'set', 'stats:work-time': 'string' };
+
+function classify(name: string): KeyKind {
+  let m: RegExpExecArray | null;
+  if ((m = /^job:([1-9]\d*)(?::log|:errors)?$/.exec(name))) return { kind: 'job', id: m[1]! };
+  if (name === 'jobs') return { kind: 'index', state: '', type: '' };
+  if ((m = new RegExp(`^${STATE}$`).exec(name))) return { kind: 'index', state: m[1] as JobState, type: '' };
+  if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name))) return { kind: 'index', state: m[2] as JobState, type: m[1]! };
+  if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
+  if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
+  if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
+  if (Object.hasOwn(SINGLETONS, name)) return { kind: 'other', redisType: SINGLETONS[name]! };
+  return { kind: 'unknown' };
+}
+
+function expectedType(key: KeyKind): string | undefined {
+  switch (key.kind) {
+    case 'index':
+      return 'zset';
+    case 'search':
+      return 'set';
+    case 'wake':
+      return 'list';
+    case 'other':
+      return key.redisType;
+    default:
+      return undefined; // job keys are typed inside check_jobs
+  }
+}
+
+function describe(code: CheckCode, key: string, id: string): string {
+  switch (code) {
+    case 'missing-from-index':
+      return `job ${id} is missing from ${key}`;
+    case 'extra-index':
+      return `${key} lists job ${id}, whose state or type does not belong there`;
+    case 'orphan-member':
+      return `${key} lists job ${id}, which does not exist`;
+    case 'malformed-member':
+      return `${key} holds a malformed member "${id}"`;
+    case 'orphan-key':
+      return `${key} belongs to job ${id}, which does not exist`;
+    case 'unknown-key':
+      return `${key} is not a key kue writes`;
+    case 'wrong-key-type':
+      return `${key} holds the wrong Redis type`;
+    case 'bad-state':
+      return `job ${id} has no valid state`;
+    case 'no-type':
+      return `job ${id} has no type`;
+    case 'type-not-registered':
+      return `the type of job ${id} is missing from ${key}`;
+    case 'bad-data':
+      return `the data of job ${id} is not valid JSON`;
+    case 'id-above-counter':
+      return `job ${id} is above the id counter ${key}`;
+    case 'wake-overfull':
+      return `${key} holds more than one wake marker`;
+  }
+}
+
+function finding(code: CheckCode, key: string, id = ''): CheckFinding {
+  return { code, key, ...(/^\d+$/.test(id) && { id: Number(id) }), message: describe(code, key, id) };
+}
+
+/** Redis glob characters in a key base, escaped so SCAN matches them literally. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export async function checkQueue(store: Store): Promise<CheckReport> {
+  const { client, keys } = store;
+  const base = keys.base;
+  const findings: CheckFinding[] = [];
+  const script = (name: ScriptName, args: Array<string | number>) =>
+    runScript(client, name, keys.ids, [base, ...args]) as Promise<unknown>;
+  const addTriples = (flat: string[]) => {
+    for (let i = 0; i < flat.length; i += 3) findings.push(finding(flat[i + 1] as CheckCode, flat[i + 2]!, flat[i]!));
+  };
+
+  // Every key of the queue. A diagnostic may afford SCAN; nothing on a hot path does.
+  const names = new Map<string, KeyKind>();
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(base)}:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of batch) names.set(key, classify(key.slice(base.length + 1)));
+  } while (cursor !== '0');
+
+  // Keys whose Redis type is wrong are reported and left out of the passes below.
+  const typed = [...names].filter(([, kind]) => expectedType(kind) !== undefined);
+  const types = typed.length ? await client.pipeline(typed.map(([key]) => ['type', key])).exec() : [];
+  typed.forEach(([key, kind], i) => {
+    const actual = types?.[i]?.[1];
+    if (actual === 'none') names.delete(key);
+    else if (actual !== expectedType(kind)) {
+      findings.push(finding('wrong-key-type', key));
+      names.delete(key);
+    }
+  });
+
+  const jobIds = new Set<string>();
+  const indexes: Array<[string, { state: string; type: string }]> = [];
+  const words: Array<[string, string]> = [];
+  const wakes: string[] = [];
+  for (const [key, kind] of names) {
+    if (kind.kind === 'job') jobIds.add(kind.id);
+    else if (kind.kind === 'index') indexes.push([key, kind]);
+    else if (kind.kind === 'search') words.push([key, kind.word]);
+    else if (kind.kind === 'wake') wakes.push(key);
+    else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
+  }
+
+  const states = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+  const ids = [...jobIds].sort((a, b) => Number(a) - Number(b));
+  for (const batch of chunks(ids, BATCH)) {
+    const [flat, counts] = (await script('check_jobs', batch)) as [string[], Array<string | number>];
+    addTriples(flat);
+    for (let i = 0; i < counts.length; i += 2) {
+      const state = counts[i] as JobState;
+      if (Object.hasOwn(states, state)) states[state] += Number(counts[i + 1]);
+    }
+  }
+
+  for (const [key, { state, type }] of indexes) {
+    let at = '0';
+    do {
+      const [next, pairs] = await client.zscan(key, at, 'COUNT', BATCH);
+      at = next;
+      const members = pairs.filter((_, i) => i % 2 === 0);
+      if (members.length) addTriples((await script('check_members', [key, state, type, ...members])) as string[]);
+    } while (at !== '0');
+  }
+
+  for (const [key, word] of words) {
+    let at = '0';
+    do {
+      const [next, members] = await client.sscan(key, at, 'COUNT', BATCH);
+      at = next;
+      if (members.length) addTriples((await script('check_search', [word, ...members])) as string[]);
+    } while (at !== '0');
+  }
+
+  for (const key of wakes) {
+    if ((await client.llen(key)) > 1) findings.push(finding('wake-overfull', key));
+  }
+
+  const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? ''}`, f]));
+  const jobs = Object.values(states).reduce((a, b) => a + b, 0);
+  return { jobs, states, keys: names.size, findings: [...unique.values()] };
+}

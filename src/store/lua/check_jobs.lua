@@ -1,0 +1,83 @@
+--[[ check_jobs: read-only consistency check of a batch of jobs (`kue check`). Each job is
+read in one script, so a queue that keeps working while it is checked yields no false
+findings: every transition is atomic too.
+
+KEYS[1]  B:ids (routing only)
+ARGV[1]  B
+ARGV[2]  first id of the batch, ARGV[3] ... the others (ids found from job, log and
+         errors keys)
+Returns {findings, counts}: findings a flat list of id, code, key triples; counts the jobs
+of each state found, as a flat list of state, count pairs.
+]]
+local base = ARGV[1]
+local states = { 'inactive', 'delayed', 'active', 'complete', 'failed' }
+local last = tonumber(redis.call('GET', base .. ':ids') or '0') or 0
+local findings, counts = {}, {}
+
+local function found(id, code, key)
+  findings[#findings + 1] = id
+  findings[#findings + 1] = code
+  findings[#findings + 1] = key
+end
+
+-- A key of the wrong type is reported by the caller; here it only reads as "not there".
+local function has(command, key, member)
+  local reply = redis.pcall(command, key, member)
+  return type(reply) ~= 'table' and reply ~= false and reply ~= 0
+end
+
+local function is_state(s)
+  for _, known in ipairs(states) do
+    if s == known then return true end
+  end
+  return false
+end
+
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local jk = job_key(base, id)
+  local kind = redis.call('TYPE', jk).ok
+  if kind == 'hash' then
+    local m = fifo(id)
+    local state, jtype, words, data = unpack(redis.call('HMGET', jk, 'state', 'type', 'words', 'data'))
+    counts[state or ''] = (counts[state or ''] or 0) + 1
+    if (tonumber(id) or 0) > last then found(id, 'id-above-counter', base .. ':ids') end
+    if not has('ZSCORE', base .. ':jobs', m) then found(id, 'missing-from-index', base .. ':jobs') end
+    if not is_state(state) then
+      found(id, 'bad-state', jk)
+    elseif not has('ZSCORE', base .. ':' .. state, m) then
+      found(id, 'missing-from-index', base .. ':' .. state)
+    end
+    if not jtype or jtype == '' then
+      found(id, 'no-type', jk)
+    else
+      if not has('SISMEMBER', base .. ':types', jtype) then found(id, 'type-not-registered', base .. ':types') end
+      if is_state(state) and not has('ZSCORE', base .. ':type:' .. jtype .. ':' .. state, m) then
+        found(id, 'missing-from-index', base .. ':type:' .. jtype .. ':' .. state)
+      end
+    end
+    if data and not pcall(cjson.decode, data) then found(id, 'bad-data', jk) end
+    for word in string.gmatch(words or '', '%S+') do
+      if not has('SISMEMBER', base .. ':search:' .. word, id) then
+        found(id, 'missing-from-index', base .. ':search:' .. word)
+      end
+    end
+  elseif kind ~= 'none' then
+    found(id, 'wrong-key-type', jk)
+  end
+  for _, suffix in ipairs({ ':log', ':errors' }) do
+    local kind_of = redis.call('TYPE', jk .. suffix).ok
+    if kind_of ~= 'none' and kind_of ~= 'list' then
+      found(id, 'wrong-key-type', jk .. suffix)
+    elseif kind_of == 'list' and kind ~= 'hash' then
+      found(id, 'orphan-key', jk .. suffix)
+    end
+  end
+end
+
+local flat = {}
+for state, n in pairs(counts) do
+  flat[#flat + 1] = state
+  flat[#flat + 1] = n
+end
+return { findings, flat }
