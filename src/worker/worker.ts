@@ -4,7 +4,7 @@ import type { Job } from '../queue/job.js';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { FinishReply, Store, TakeRequest } from '../store/store.js';
-import { ShutdownError } from '../errors.js';
+import { LockLostError, ShutdownError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type ProcessHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it. */
@@ -26,6 +26,8 @@ interface Running {
   job: Job;
   lock: string;
   settled: boolean;
+  /** Renewal found the lock taken from us: the handler's report will be refused. */
+  lockLost?: boolean;
   ttlTimer?: NodeJS.Timeout;
 }
 
@@ -240,7 +242,13 @@ export class Worker {
 
   /** Reports a job's outcome once; later reports for the same attempt are ignored. */
   private async settle(run: Running, err: unknown, result?: unknown): Promise<void> {
-    if (run.settled) return;
+    if (run.settled) {
+      if (run.lockLost) {
+        run.lockLost = false;
+        this.deps.onError(new LockLostError(run.record.id));
+      }
+      return;
+    }
     run.settled = true;
     clearTimeout(run.ttlTimer);
     let failure = err;
@@ -275,6 +283,7 @@ export class Worker {
         await sleep(250 * 2 ** attempt);
       }
     }
+    if (reply?.status === -1) this.deps.onError(new LockLostError(run.record.id));
     this.reserved -= next.count;
     // Launch what was taken before releasing this slot, so the worker never looks idle
     // while it holds jobs (pause and shutdown wait for idle).
@@ -308,6 +317,7 @@ export class Worker {
       // Someone else owns the job now (it stalled, expired or was moved): free the slot and
       // refuse whatever the handler reports later.
       run.settled = true;
+      run.lockLost = true;
       clearTimeout(run.ttlTimer);
       this.release(run);
     }
