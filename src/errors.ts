@@ -6,6 +6,7 @@ export const ErrorCode = {
   ShutdownInProgress: 'SHUTDOWN_IN_PROGRESS',
   TtlExceeded: 'TTL_EXCEEDED',
   Connection: 'CONNECTION',
+  OutOfMemory: 'OUT_OF_MEMORY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -48,5 +49,15 @@ export class ShutdownError extends KueError {
 export class ConnectionError extends KueError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.Connection, message, { cause });
+  }
+}
+
+/**
+ * Redis refused a write because it reached `maxmemory` and may evict nothing (policy
+ * `noeviction`). Redis refuses a script only before its first write, so nothing was changed.
+ */
+export class OutOfMemoryError extends KueError {
+  constructor(what: string, cause?: unknown) {
+    super(ErrorCode.OutOfMemory, `Redis is out of memory (maxmemory reached, policy noeviction): ${what}`, { cause });
   }
 }

@@ -1,7 +1,7 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultQueueResolver } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, ShutdownError } from './errors.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, OutOfMemoryError, ShutdownError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -52,6 +52,7 @@ const kueModule = {
   LockLostError,
   ShutdownError,
   ConnectionError,
+  OutOfMemoryError,
   ErrorCode,
 };
 
@@ -62,9 +63,10 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
+export type { RetentionOption } from './store/retention.js';
 export type { Callback } from './queue/callback.js';
 export type { JobEvent } from './events/event-bus.js';
 export type { ProcessHandler, DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';

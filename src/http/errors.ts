@@ -19,6 +19,8 @@ export function describeHttpError(err: unknown): { status: number; error: string
   if (err instanceof KueError) {
     if (err.code === ErrorCode.JobNotFound) return { status: 404, error: err.message, code: err.code };
     if (err.code === ErrorCode.Connection) return { status: 503, error: 'Redis is unavailable', code: err.code };
+    // Transient: the same request succeeds once Redis has memory again.
+    if (err.code === ErrorCode.OutOfMemory) return { status: 503, error: err.message, code: err.code };
     return { status: 409, error: err.message, code: err.code };
   }
   if (err instanceof TypeError || err instanceof RangeError) return { status: 400, error: err.message };

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Queue } from '../queue/queue.js';
 import type { Job } from '../queue/job.js';
+import type { RetentionOption } from '../store/retention.js';
 import { HttpError } from './errors.js';
 import { jobJson, wantsLog } from './job-json.js';
 import { jobIdParam, orderParam, rangeParam, stateParam, stringQuery } from './params.js';
@@ -18,6 +19,7 @@ interface NewJobBody {
     ttl?: unknown;
     backoff?: unknown;
     removeOnComplete?: unknown;
+    removeOnFail?: unknown;
     searchKeys?: unknown;
   };
 }
@@ -27,13 +29,15 @@ function buildJob(queue: Queue, body: unknown): Job {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('each job must be a JSON object');
   const { type, data, options = {} } = body as NewJobBody;
   if (typeof type !== 'string' || type === '') throw new TypeError('job type must be a non-empty string');
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError('options must be an object');
   const job = queue.create(type, data ?? {});
   if (options.priority !== undefined) job.priority(options.priority as string | number);
   if (options.attempts !== undefined) job.attempts(options.attempts as number);
   if (options.delay !== undefined) job.delay(options.delay as number);
   if (options.ttl !== undefined) job.ttl(options.ttl as number);
-  if (options.removeOnComplete !== undefined) job.removeOnComplete(options.removeOnComplete === true);
+  // Validated by the job: a bad value is a TypeError or RangeError, answered with 400.
+  if (options.removeOnComplete !== undefined) job.removeOnComplete(options.removeOnComplete as RetentionOption);
+  if (options.removeOnFail !== undefined) job.removeOnFail(options.removeOnFail as RetentionOption);
   if (options.searchKeys !== undefined) job.searchKeys(options.searchKeys as string[]);
   if (options.backoff !== undefined) {
     // Only data: never a function or its source text.
@@ -47,8 +51,10 @@ function buildJob(queue: Queue, body: unknown): Job {
 }
 
 async function createOne(queue: Queue, body: unknown): Promise<{ message: string; id: number }> {
-  const job = await buildJob(queue, body).save();
-  return { message: 'job created', id: job.id! };
+  // saveAll, not save(): save() also reports a refused job (data JSON cannot store) to the
+  // queue's 'error' listeners, and a client's bad input is no server error.
+  const [job] = await queue.saveAll([buildJob(queue, body)]);
+  return { message: 'job created', id: job!.id! };
 }
 
 /** Kue's JSON API, routes and response shapes as documented by Kue 0.11. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobRecord } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
+import type { RetentionOption } from '../store/retention.js';
 import { optionalThenCallback, withCallback, type Callback } from './callback.js';
 import * as check from './validate.js';
 import type { Queue } from './queue.js';
@@ -33,7 +34,8 @@ export interface JobJSON {
   duration: string | null;
   delay: number;
   ttl: number;
-  removeOnComplete: boolean;
+  removeOnComplete: RetentionOption;
+  removeOnFail: RetentionOption;
   backoff?: { type: string; delay?: number; maxDelay?: number };
 }
 
@@ -78,7 +80,9 @@ export class Job<D = any> extends EventEmitter {
   _error?: string;
   _stack?: string;
   _progress = 0;
-  _removeOnComplete = false;
+  /** Unset (undefined) means the queue's default applies when the job is saved. */
+  _removeOnComplete?: RetentionOption;
+  _removeOnFail?: RetentionOption;
   _backoff?: BackoffOption;
   _jobEvents?: boolean;
   _searchKeys?: string[];
@@ -121,6 +125,7 @@ export class Job<D = any> extends EventEmitter {
     job._stack = record.stack;
     job._progress = record.progress;
     job._removeOnComplete = record.removeOnComplete;
+    job._removeOnFail = record.removeOnFail;
     job._lock = record.lock;
     if (record.backoff) {
       const { type, delay, maxDelay } = record.backoff;
@@ -194,12 +199,30 @@ export class Job<D = any> extends EventEmitter {
     return this;
   }
 
-  /** Deletes the job as soon as it completes. */
-  removeOnComplete(): boolean;
-  removeOnComplete(remove: boolean): this;
-  removeOnComplete(remove?: boolean): this | boolean {
-    if (remove === undefined) return this._removeOnComplete;
-    this._removeOnComplete = Boolean(remove);
+  /**
+   * What happens once the job completes: `true` deletes it (hash, log, every index entry);
+   * a number `n` keeps the newest `n` completed jobs of its type and deletes older ones;
+   * `{age, count}` deletes completed jobs of its type older than `age` seconds or beyond the
+   * newest `count`, whichever deletes more; `false` keeps it. Unset: the queue's
+   * `removeOnComplete` option.
+   */
+  removeOnComplete(): RetentionOption;
+  removeOnComplete(option: RetentionOption): this;
+  removeOnComplete(option?: RetentionOption): this | RetentionOption {
+    if (option === undefined) return this._removeOnComplete ?? false;
+    this._removeOnComplete = check.retention('removeOnComplete', option);
+    return this;
+  }
+
+  /**
+   * The same as `removeOnComplete`, for a job that fails for good (no attempts left, or
+   * stalled too often); a failed attempt that will be retried removes nothing.
+   */
+  removeOnFail(): RetentionOption;
+  removeOnFail(option: RetentionOption): this;
+  removeOnFail(option?: RetentionOption): this | RetentionOption {
+    if (option === undefined) return this._removeOnFail ?? false;
+    this._removeOnFail = check.retention('removeOnFail', option);
     return this;
   }
 
@@ -321,7 +344,8 @@ export class Job<D = any> extends EventEmitter {
       duration: str(this.duration),
       delay: this._delay,
       ttl: this._ttl,
-      removeOnComplete: this._removeOnComplete,
+      removeOnComplete: this.removeOnComplete(),
+      removeOnFail: this.removeOnFail(),
     };
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { RedisSetting } from '../store/connection.js';
+import type { RetentionOption } from '../store/retention.js';
 
 /** Options of `kue.createQueue()` / `new kue.Queue()`. */
 export interface QueueOptions {
@@ -35,4 +36,13 @@ export interface QueueOptions {
   maintenance?: boolean;
   /** Where Kue logs. Silent by default. */
   logger?: Logger;
+  /**
+   * `removeOnComplete` of every job saved through this queue that sets none itself: `true`,
+   * a count of completed jobs to keep per type, or `{age (seconds), count}`.
+   * @default false
+   * @example createQueue({ removeOnComplete: { age: 24 * 3600, count: 1000 } })
+   */
+  removeOnComplete?: RetentionOption;
+  /** `removeOnFail` of every job saved through this queue that sets none itself. @default false */
+  removeOnFail?: RetentionOption;
 }

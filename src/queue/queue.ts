@@ -8,6 +8,7 @@ import type { NewJob } from '../store/codec.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase, type JobState } from '../store/keys.js';
 import { Store } from '../store/store.js';
+import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { ProcessHandler } from '../worker/handler.js';
 import { Worker } from '../worker/worker.js';
 import { optionalThenCallback, withCallback, type Callback } from './callback.js';
@@ -18,6 +19,7 @@ import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { searchWords } from './search-words.js';
+import { checkEvictionPolicy } from './eviction-warning.js';
 import * as check from './validate.js';
 
 /** Jobs per save script in saveAll: bounds how long one script holds Redis. */
@@ -44,6 +46,7 @@ export class Queue extends EventEmitter {
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly lockDuration: number;
+  private readonly retention: { complete: RetentionOption; fail: RetentionOption };
   private readonly bus: EventBus;
   private readonly subscriber: RedisClient;
   private readonly maintenance?: Maintenance;
@@ -66,9 +69,18 @@ export class Queue extends EventEmitter {
     this.searchEnabled = options.disableSearch === false;
     this.lockDuration = options.lockDuration ?? defaults.lockDuration;
     check.milliseconds('lockDuration', this.lockDuration);
+    this.retention = {
+      complete: check.retention('removeOnComplete', options.removeOnComplete ?? false),
+      fail: check.retention('removeOnFail', options.removeOnFail ?? false),
+    };
     this.makeConnection = connectionFactory(options.redis);
     this.client = this.watch(this.makeConnection('command'));
     this.store = new Store(this.client, keyBase(this.prefix));
+    checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
+      this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
+      // The default logger is silent, and losing jobs is worth one word anyway.
+      if (!options.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
+    });
     this.subscriber = this.watch(this.makeConnection('subscriber'));
     this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
     this.bus.start().then(
@@ -334,7 +346,8 @@ export class Queue extends EventEmitter {
       attempts: String(f.attempts),
       delay: String(f.delay),
       ttl: String(f.ttl),
-      remove_on_complete: f.removeOnComplete ? '1' : '',
+      remove_on_complete: encodeRetention(f.removeOnComplete),
+      remove_on_fail: encodeRetention(f.removeOnFail),
       backoff: b?.type ?? '',
       backoff_delay: b?.delay === undefined ? '' : String(b.delay),
       backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
@@ -416,7 +429,8 @@ export class Queue extends EventEmitter {
       attempts: job._max_attempts,
       backoff: encodeBackoff(job._backoff),
       ttl: job._ttl,
-      removeOnComplete: job._removeOnComplete,
+      removeOnComplete: job._removeOnComplete ?? this.retention.complete,
+      removeOnFail: job._removeOnFail ?? this.retention.fail,
       words: this.searchEnabled ? searchWords(job.data, job._searchKeys) : [],
     };
   }

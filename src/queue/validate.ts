@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
+import type { RetentionOption } from '../store/retention.js';
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
 
@@ -7,6 +8,8 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `"${value}" (string)`;
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
+  // JSON would show NaN and Infinity as null.
+  if (typeof value === 'number') return `${value} (number)`;
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
@@ -97,4 +100,38 @@ export function jobId(id: unknown): number {
     throw new TypeError(`job id must be a positive integer, got ${describe(id)}`);
   }
   return n;
+}
+
+function retainedCount(name: string, value: unknown, shown: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} count must be a number, got ${describe(shown)}`);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} count must be an integer >= 0 (finished jobs to keep), got ${describe(shown)}`);
+  }
+  return value;
+}
+
+function retainedAge(name: string, value: unknown, shown: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} age must be a number of seconds, got ${describe(shown)}`);
+  // Stored in whole milliseconds, which must stay an exact integer.
+  if (!(value >= 0) || value * 1000 > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`${name} age must be a number of seconds >= 0 (at most 2^53 ms), got ${describe(shown)}`);
+  }
+  return value;
+}
+
+/** `removeOnComplete` / `removeOnFail`: true, false, a count to keep, or `{age (s), count}`. */
+export function retention(name: string, value: unknown): RetentionOption {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return retainedCount(name, value, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be true, false, a count or {age, count}, got ${describe(value)}`);
+  }
+  const extra = Object.keys(value).filter((k) => k !== 'age' && k !== 'count');
+  if (extra.length > 0) throw new TypeError(`${name} takes only age (seconds) and count, got ${describe(value)}`);
+  const { age, count } = value as { age?: unknown; count?: unknown };
+  if (age === undefined && count === undefined) throw new RangeError(`${name} needs an age or a count, got ${describe(value)}`);
+  return {
+    ...(age !== undefined && { age: retainedAge(name, age, value) }),
+    ...(count !== undefined && { count: retainedCount(name, count, value) }),
+  };
 }

@@ -1,4 +1,5 @@
 import type { JobState } from './keys.js';
+import { decodeRetention, encodeRetention, type RetentionOption } from './retention.js';
 
 /** A job as stored in Redis, decoded. Times are epoch milliseconds from the Redis clock. */
 export interface JobRecord {
@@ -25,7 +26,8 @@ export interface JobRecord {
   lastBackoff?: number;
   delay: number;
   ttl: number;
-  removeOnComplete: boolean;
+  removeOnComplete: RetentionOption;
+  removeOnFail: RetentionOption;
   lock?: string;
   stalls: number;
 }
@@ -39,7 +41,9 @@ export interface NewJob {
   attempts: number;
   backoff?: { type: string; delay?: number; maxDelay?: number };
   ttl: number;
-  removeOnComplete: boolean;
+  /** Already resolved against the queue's default; `false` stores nothing. */
+  removeOnComplete: RetentionOption;
+  removeOnFail: RetentionOption;
   /** Stemmed search words ([] when search is off). */
   words: string[];
 }
@@ -56,7 +60,8 @@ export function encodeNewJob(job: NewJob): string[] {
     b?.delay === undefined ? '' : String(b.delay),
     b?.maxDelay === undefined ? '' : String(b.maxDelay),
     String(job.ttl),
-    job.removeOnComplete ? '1' : '0',
+    encodeRetention(job.removeOnComplete),
+    encodeRetention(job.removeOnFail),
     job.words.join(' '),
   ];
 }
@@ -99,7 +104,8 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
     attempts: { made: num(h.made) ?? 0, max: num(h.attempts) ?? 1 },
     delay: num(h.delay) ?? 0,
     ttl: num(h.ttl) ?? 0,
-    removeOnComplete: h.remove_on_complete === '1',
+    removeOnComplete: decodeRetention(h.remove_on_complete),
+    removeOnFail: decodeRetention(h.remove_on_fail),
     stalls: num(h.stalls) ?? 0,
   };
   const optionalNumbers = {

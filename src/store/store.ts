@@ -1,3 +1,4 @@
+import { OutOfMemoryError } from '../errors.js';
 import type { RedisClient } from './connection.js';
 import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
 import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
@@ -58,6 +59,12 @@ export interface SweepReply {
 
 type TakenPair = [string, string[]];
 
+/**
+ * Redis' reply to a write over maxmemory when it may evict nothing. Inside a script Redis
+ * refuses only the script's first write, so a script refused this way changed nothing.
+ */
+const OUT_OF_MEMORY = /^OOM /;
+
 function decodeTaken(pairs: TakenPair[]): JobRecord[] {
   const jobs: JobRecord[] = [];
   for (const [id, raw] of pairs) {
@@ -87,13 +94,19 @@ export class Store {
     defineScripts(client);
   }
 
-  private run(name: ScriptName, args: Array<string | number>): Promise<unknown> {
-    return runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+  private async run(name: ScriptName, args: Array<string | number>, refused = `"${name}" was refused, nothing changed`): Promise<unknown> {
+    try {
+      return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+    } catch (err) {
+      if (err instanceof Error && OUT_OF_MEMORY.test(err.message)) throw new OutOfMemoryError(refused, err);
+      throw err;
+    }
   }
 
-  /** Saves jobs in one script; returns their ids in order. */
+  /** Saves jobs in one script; returns their ids in order. All are saved or none. */
   async saveJobs(jobs: NewJob[]): Promise<number[]> {
-    const ids = (await this.run('save', jobs.flatMap(encodeNewJob))) as string[];
+    const refused = jobs.length === 1 ? 'the job was not saved' : `these ${jobs.length} jobs were not saved`;
+    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), refused)) as string[];
     return ids.map(Number);
   }
 
@@ -272,6 +285,15 @@ export class Store {
 
   async types(): Promise<string[]> {
     return (await this.client.smembers(this.keys.types)).sort();
+  }
+
+  /**
+   * The server's maxmemory-policy, from INFO (which needs no CONFIG permission), or null when
+   * INFO does not tell.
+   */
+  async evictionPolicy(): Promise<string | null> {
+    const info = await this.client.info('memory');
+    return /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? null;
   }
 
   async workTime(): Promise<number> {

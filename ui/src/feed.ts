@@ -196,7 +196,7 @@ function removedJob(id: string): Job {
   return {
     id, type: '', data: null, result: null, priority: 0, progress: 0, progress_data: null, state: 'complete', error: null,
     attempts: { made: 0, remaining: 0, max: 0 }, created_at: '', updated_at: '', started_at: null, failed_at: null,
-    promote_at: null, completed_at: null, duration: null, delay: 0, ttl: 0, removeOnComplete: false, missing: true,
+    promote_at: null, completed_at: null, duration: null, delay: 0, ttl: 0, removeOnComplete: false, removeOnFail: false, missing: true,
   } as Job;
 }
 

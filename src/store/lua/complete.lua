@@ -11,7 +11,9 @@ ARGV[6]  worker id
 ARGV[7]  lock duration in ms
 Returns {status, taken} with status 1 = completed, 0 = the job no longer exists,
 -1 = the lock is not ours (the job stalled, expired or was moved): nothing changed.
-Events: 'complete' [result], then 'remove' [type] when the job is removed on completion.
+Events: 'complete' [result], then 'remove' [type] for the job when it is removed on
+completion, or for each older completed job of its type that its retention deletes
+(remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
 local base, id, lock, result = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jk = job_key(base, id)
@@ -44,6 +46,7 @@ else
     end
     redis.call('HSET', jk, unpack(fields))
     redis.call('HDEL', jk, 'lock', 'ttl_at')
+    if roc then retain(base, jtype, 'complete', roc, now) end
   end
 end
 local taken = {}

@@ -2,7 +2,7 @@
 
 KEYS[1]  B:ids, the id counter (declared so cluster clients route the call to B's slot)
 ARGV[1]  B, the queue's key base
-ARGV[2..] one group of 11 values per job:
+ARGV[2..] one group of 12 values per job:
   type          non-empty string
   data          JSON text
   priority      integer, lower runs first
@@ -12,7 +12,8 @@ ARGV[2..] one group of 11 values per job:
   backoff_delay ms, '' = the job's delay
   backoff_max   ms cap for exponential, '' = none
   ttl           ms an attempt may stay active, 0 = no limit
-  remove_on_complete '1' | '0'
+  remove_on_complete retention once complete: '' keep | '1' delete | 'c:<n>' | 'a:<ms>' | 'c:<n>,a:<ms>'
+  remove_on_fail     the same once failed for good
   words         search words, space-separated and already stemmed ('' = not indexed)
 Returns the new ids, as strings, in argument order.
 Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones.
@@ -20,10 +21,10 @@ Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones.
 local base = ARGV[1]
 local now = now_ms()
 local ids = {}
-local fields_per_job = 11
+local fields_per_job = 12
 
 for g = 2, #ARGV, fields_per_job do
-  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, words =
+  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
     unpack(ARGV, g, g + fields_per_job - 1)
   local id = tostring(redis.call('INCR', KEYS[1]))
   local jk = job_key(base, id)
@@ -41,7 +42,8 @@ for g = 2, #ARGV, fields_per_job do
   opt('backoff_delay', backoff_delay, '')
   opt('backoff_max', backoff_max, '')
   opt('ttl', ttl, '0')
-  opt('remove_on_complete', roc, '0')
+  opt('remove_on_complete', roc, '')
+  opt('remove_on_fail', rof, '')
   opt('words', words, '')
   redis.call('HSET', jk, unpack(fields))
   index_words(base, id, words)

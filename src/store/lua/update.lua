@@ -5,7 +5,8 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  job id
 ARGV[3..] field, value pairs from: data priority attempts backoff backoff_delay
-          backoff_max delay ttl remove_on_complete words; an empty value deletes the field
+          backoff_max delay ttl remove_on_complete remove_on_fail words; an empty value
+          deletes the field
           (words are re-indexed for search)
 Returns 1, or 0 when there is no such job (nothing is written then).
 ]]

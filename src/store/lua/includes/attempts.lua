@@ -56,6 +56,42 @@ local function take(base, jtype, count, worker, lock_ms, now)
   return jobs
 end
 
+-- Deletes a job and every key and index entry it owns.
+local function delete_job(base, id, jtype, state)
+  if state then index_remove(base, jtype, state, id) end
+  unindex_words(base, id, redis.call('HGET', job_key(base, id), 'words'))
+  redis.call('ZREM', base .. ':jobs', fifo(id))
+  redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log', job_key(base, id) .. ':errors')
+end
+
+-- Most finished jobs one completion or failure deletes for retention: a backlog (a policy
+-- just tightened, a burst) drains over the next finishes instead of in one long script.
+local RETENTION_BATCH = 100
+
+-- Applies a retention setting ('c:<count>', 'a:<age ms>' or both; see save.lua) to the
+-- finished jobs of a type in state ('complete' or 'failed'), oldest first. The index is
+-- scored by finish time, so "older than age" and "beyond the newest count" are both
+-- prefixes of it, and their union, "whichever deletes more", is the longer prefix.
+-- O(log n) to measure, plus the deletions.
+local function retain(base, jtype, state, setting, now)
+  local key = base .. ':type:' .. jtype .. ':' .. state
+  local doomed = 0
+  local count = tonumber(string.match(setting, 'c:(%d+)'))
+  if count then doomed = redis.call('ZCARD', key) - count end
+  local age = tonumber(string.match(setting, 'a:(%d+)'))
+  if age then
+    local old = redis.call('ZCOUNT', key, '-inf', '(' .. int(now - age))
+    if old > doomed then doomed = old end
+  end
+  if doomed <= 0 then return end
+  if doomed > RETENTION_BATCH then doomed = RETENTION_BATCH end
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, doomed - 1)) do
+    local id = id_of(m)
+    delete_job(base, id, jtype, state)
+    emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+  end
+end
+
 -- Ends the current attempt of an active job with an error. The caller has checked the
 -- lock. retry_delay < 0 means "use the job's built-in backoff"; final = no retry whatever
 -- attempts remain. Returns 'retry' when the job will run again, else 'failed'.
@@ -63,7 +99,7 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
   local jk = job_key(base, id)
   index_remove(base, jtype, 'active', id)
   local made = redis.call('HINCRBY', jk, 'made', 1)
-  local max, started = unpack(redis.call('HMGET', jk, 'attempts', 'started_at'))
+  local max, started, rof = unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail'))
   max = tonumber(max) or 1
   -- Every failed attempt is kept (the latest 50), not only the last error.
   local errors = jk .. ':errors'
@@ -87,16 +123,14 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
     return 'retry'
   end
   record_minute(base, jtype, now, 'failed', 1)
+  emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
+  if rof == '1' then
+    delete_job(base, id, jtype, nil)
+    emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+    return 'failed'
+  end
   index_add(base, jtype, 'failed', now, id)
   redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
-  emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
+  if rof then retain(base, jtype, 'failed', rof, now) end
   return 'failed'
-end
-
--- Deletes a job and every key and index entry it owns.
-local function delete_job(base, id, jtype, state)
-  if state then index_remove(base, jtype, state, id) end
-  unindex_words(base, id, redis.call('HGET', job_key(base, id), 'words'))
-  redis.call('ZREM', base .. ':jobs', fifo(id))
-  redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log', job_key(base, id) .. ':errors')
 end
