@@ -13,14 +13,15 @@ export interface WorkerProcess {
   /** Resolves when the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr: () => string;
+  stdout: () => string;
 }
 
 const children: ChildProcess[] = [];
 
 /** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
-export async function startWorker(env: Record<string, string | number>): Promise<WorkerProcess> {
+export async function startWorker(env: Record<string, string | number>, nodeArgs: string[] = []): Promise<WorkerProcess> {
   const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  const child = spawn(process.execPath, [workerScript], {
+  const child = spawn(process.execPath, [...nodeArgs, workerScript], {
     env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,7 +46,7 @@ export async function startWorker(env: Record<string, string | number>): Promise
       reject(new Error(`worker exited (${code ?? signal}) before "ready"; stderr: ${err}`));
     });
   });
-  return { child, pid: child.pid!, exited, stderr: () => err };
+  return { child, pid: child.pid!, exited, stderr: () => err, stdout: () => out };
 }
 
 afterEach(async () => {
