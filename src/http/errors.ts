@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode, KueError } from '../errors.js';
+import { isConnectionFailure } from '../store/redis-errors.js';
 
 /** An error with the HTTP status it answers with. */
 export class HttpError extends Error {
@@ -10,8 +11,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-const REDIS_DOWN = /Connection is closed|MaxRetriesPerRequest|ECONNREFUSED|ETIMEDOUT|Command timed out|Stream isn't writeable|connect ETIMEDOUT/i;
 
 /** The status and the public message of an error. Redis' own texts never reach a client. */
 export function describeHttpError(err: unknown): { status: number; error: string; code?: string } {
@@ -30,7 +29,8 @@ export function describeHttpError(err: unknown): { status: number; error: string
   if (e?.type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 415, error: 'unsupported body encoding' };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, error: 'bad request' };
-  if (e?.name === 'MaxRetriesPerRequestError' || REDIS_DOWN.test(e?.message ?? '')) {
+  // Reads that are not scripts fail with ioredis' own errors.
+  if (isConnectionFailure(err)) {
     return { status: 503, error: 'Redis is unavailable', code: ErrorCode.Connection };
   }
   return { status: 500, error: 'internal error' };

@@ -13,6 +13,13 @@ export interface QueueOptions {
   /** Where Redis is: `{port, host, auth, db, options}`, a URL, `{socket}` or `{createClientFactory}`. */
   redis?: RedisSetting;
   /**
+   * How long a command may wait for Redis (ms) before it fails with a ConnectionError: a save
+   * while Redis is unreachable or frozen rejects within this time. Blocking waits of idle
+   * workers are not cut by it. Ignored with `createClientFactory`.
+   * @default 10000
+   */
+  commandTimeout?: number;
+  /**
    * Keep saved Job objects in memory to emit job-level events on them. Queue-level events
    * (`job complete`, ...) fire either way.
    * @default true

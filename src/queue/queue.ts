@@ -73,7 +73,8 @@ export class Queue extends EventEmitter {
       complete: check.retention('removeOnComplete', options.removeOnComplete ?? false),
       fail: check.retention('removeOnFail', options.removeOnFail ?? false),
     };
-    this.makeConnection = connectionFactory(options.redis);
+    if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
+    this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
     this.client = this.watch(this.makeConnection('command'));
     this.store = new Store(this.client, keyBase(this.prefix));
     checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
@@ -407,17 +408,22 @@ export class Queue extends EventEmitter {
   }
 
   /**
-   * Waits for the event subscription so a job's first events reach it; bounded, because when
-   * Redis is unreachable the subscription never comes and the save must fail on its own.
+   * Waits for the event subscription so a job's first events reach it; bounded, and cut short
+   * when a connection fails: then the subscription is not coming soon and the save must fail
+   * (or succeed) on its own.
    */
   private async subscribed(): Promise<void> {
     if (this.subscriptionReady) return;
+    if (this.client.status === 'reconnecting' || this.subscriber.status === 'reconnecting') return;
     let timer: NodeJS.Timeout | undefined;
+    let failed: (() => void) | undefined;
     await Promise.race([
       this.bus.start().catch(() => undefined),
       new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
+      new Promise<void>((r) => this.subscriber.once('error', (failed = r))),
     ]);
     clearTimeout(timer);
+    this.subscriber.off('error', failed!);
   }
 
   private newJobFields(job: Job): NewJob {

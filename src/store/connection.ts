@@ -1,5 +1,6 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type Command, type RedisOptions } from 'ioredis';
 import { defaults } from '../defaults.js';
+import { ConnectionError } from '../errors.js';
 
 /** A client Kue can talk through: an ioredis `Redis` or `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -46,19 +47,47 @@ const roleOptions: Record<ConnectionRole, RedisOptions> = {
   blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
 };
 
+/** Commands whose arguments are credentials. */
+const CREDENTIAL_COMMANDS = new Set(['auth', 'hello']);
+
+/**
+ * An ioredis client whose refused credentials become a ConnectionError holding no secret:
+ * ioredis attaches the failed command, password included, to its error, and rejects every
+ * queued command (a save) with that same error.
+ */
+class Client extends Redis {
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    if (CREDENTIAL_COMMANDS.has(command.name)) {
+      const reject = command.reject;
+      command.reject = (err: Error) => {
+        const cause = Object.assign(new Error(err.message), { name: err.name });
+        reject(new ConnectionError(`Redis refused the credentials: ${err.message}`, cause));
+      };
+    }
+    return super.sendCommand(command, stream);
+  }
+}
+
 /** Returns a function making a fresh connection for a role, from the user's setting. */
-export function connectionFactory(setting: RedisSetting | undefined): (role: ConnectionRole) => RedisClient {
+export function connectionFactory(
+  setting: RedisSetting | undefined,
+  tuning: { commandTimeout?: number } = {},
+): (role: ConnectionRole) => RedisClient {
   if (typeof setting === 'object' && setting.createClientFactory) {
     const factory = setting.createClientFactory;
     return () => factory();
   }
-  if (typeof setting === 'string') {
-    return (role) => new Redis(setting, { ...roleOptions[role] });
-  }
-  const s = setting ?? {};
+  const s: RedisConnectionOptions = typeof setting === 'string' ? { url: setting } : (setting ?? {});
+  const options = (role: ConnectionRole): RedisOptions => {
+    const merged: RedisOptions = { ...roleOptions[role], ...s.options };
+    if (role === 'command' && tuning.commandTimeout !== undefined) merged.commandTimeout = tuning.commandTimeout;
+    // A blocking wait outlasts any command timeout: it would be cut off every time.
+    if (role === 'blocking') delete merged.commandTimeout;
+    return merged;
+  };
   if (s.url) {
     const url = s.url;
-    return (role) => new Redis(url, { ...roleOptions[role], ...s.options });
+    return (role) => new Client(url, options(role));
   }
   const base: RedisOptions = {
     ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
@@ -66,7 +95,7 @@ export function connectionFactory(setting: RedisSetting | undefined): (role: Con
     ...(s.username ? { username: s.username } : {}),
     ...(s.db !== undefined ? { db: s.db } : {}),
   };
-  return (role) => new Redis({ ...roleOptions[role], ...base, ...s.options });
+  return (role) => new Client({ ...base, ...options(role) });
 }
 
 export function isCluster(client: RedisClient): client is Cluster {

@@ -1,7 +1,7 @@
-import { OutOfMemoryError } from '../errors.js';
 import type { RedisClient } from './connection.js';
 import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
 import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
+import { scriptError, type Outcome } from './redis-errors.js';
 import { defineScripts, runScript, type ScriptName } from './scripts.js';
 
 /** A worker asking for its next jobs in the same round trip as a completion or failure. */
@@ -59,12 +59,6 @@ export interface SweepReply {
 
 type TakenPair = [string, string[]];
 
-/**
- * Redis' reply to a write over maxmemory when it may evict nothing. Inside a script Redis
- * refuses only the script's first write, so a script refused this way changed nothing.
- */
-const OUT_OF_MEMORY = /^OOM /;
-
 function decodeTaken(pairs: TakenPair[]): JobRecord[] {
   const jobs: JobRecord[] = [];
   for (const [id, raw] of pairs) {
@@ -94,19 +88,24 @@ export class Store {
     defineScripts(client);
   }
 
-  private async run(name: ScriptName, args: Array<string | number>, refused = `"${name}" was refused, nothing changed`): Promise<unknown> {
+  private async run(name: ScriptName, args: Array<string | number>, outcome?: Outcome): Promise<unknown> {
     try {
       return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
     } catch (err) {
-      if (err instanceof Error && OUT_OF_MEMORY.test(err.message)) throw new OutOfMemoryError(refused, err);
-      throw err;
+      throw scriptError(err, outcome ?? {
+        refused: `"${name}" did not run, nothing changed`,
+        uncertain: `"${name}" may still run when Redis answers again`,
+      });
     }
   }
 
   /** Saves jobs in one script; returns their ids in order. All are saved or none. */
   async saveJobs(jobs: NewJob[]): Promise<number[]> {
-    const refused = jobs.length === 1 ? 'the job was not saved' : `these ${jobs.length} jobs were not saved`;
-    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), refused)) as string[];
+    const what = jobs.length === 1 ? 'the job' : `these ${jobs.length} jobs`;
+    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), {
+      refused: `${what} ${jobs.length === 1 ? 'was' : 'were'} not saved`,
+      uncertain: `${what} may still be saved when Redis answers again`,
+    })) as string[];
     return ids.map(Number);
   }
 
