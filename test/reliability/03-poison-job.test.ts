@@ -41,6 +41,7 @@ describe('scenario 3: a job that kills its worker every time', () => {
     supervising = false;
 
     expect(deaths).toBe(MAX_STALLS + 1);
+    console.log(`scenario 3: the poison job killed ${deaths} worker processes and ended failed; the ${OTHERS} other jobs completed once each`);
     const failed = await queue.getJob(poison.id!);
     expect(failed.state()).toBe('failed');
     expect(failed.toJSON().error).toMatch(/stalled too many times/);
