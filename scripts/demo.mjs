@@ -19,14 +19,16 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureRedisServer, freePort, ping } from './redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const REDIS_DIR = join(root, '.kue', 'redis');
+// KUE_DEMO_DIR, KUE_DEMO_PORT and KUE_DEMO_NO_PREPARE let a test run the demo in isolation: a
+// data folder and a dashboard port of its own, and no npm install or build of the checkout.
+const REDIS_DIR = process.env.KUE_DEMO_DIR ? resolve(process.env.KUE_DEMO_DIR) : join(root, '.kue', 'redis');
 /** How the data folder is named in messages (relative: no path of this machine is printed). */
-const REDIS_DIR_SHOWN = '.kue/redis';
+const REDIS_DIR_SHOWN = process.env.KUE_DEMO_DIR ? REDIS_DIR : '.kue/redis';
 /** Who runs the demo's redis-server: lets a later run find a server an earlier run left behind. */
 const STATE_FILE = join(REDIS_DIR, 'demo-redis.json');
 const HOST = '127.0.0.1';
@@ -36,7 +38,7 @@ const SHUTDOWN_TIMEOUT = 3_000;
 // Dashboard: `kue.app` for the demo queue, on 127.0.0.1:3000 (or any free port when 3000 is
 // taken), as `kue dev` serves it.
 // ---------------------------------------------------------------------------------------
-const DASHBOARD_PORT = 3000;
+const DASHBOARD_PORT = process.env.KUE_DEMO_PORT ? Number(process.env.KUE_DEMO_PORT) : 3000;
 /** @type {import('node:http').Server | null} */
 let dashboardServer = null;
 /** @type {string | null} */
@@ -710,7 +712,7 @@ async function stop(reason, code) {
 }
 
 async function main() {
-  if (!prepare()) process.exit(1);
+  if (!process.env.KUE_DEMO_NO_PREPARE && !prepare()) process.exit(1);
   if (!ensureRedisServer()) process.exit(1);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));

@@ -33,7 +33,7 @@ function commandPath(cmd: Command): string {
 
 /**
  * Usage errors on one line, naming the command and where its help is. The value of a bad
- * --auth is not echoed back: it may be a password.
+ * --auth or --redis is not echoed back: it may be or hold a password.
  */
 function configureErrors(cmd: Command): Command {
   return cmd.exitOverride().configureOutput({
@@ -42,7 +42,7 @@ function configureErrors(cmd: Command): Command {
       const message = text
         .trim()
         .replace(/^error: /, '')
-        .replace(/^option '(--auth [^']*)' (?:argument|value) '.*?'( from env '\w+')? is invalid\./s, "option '$1'$2 is invalid.")
+        .replace(/^option '(--auth [^']*|-r, --redis [^']*)' (?:argument|value) '.*?'( from env '\w+')? is invalid\./s, "option '$1'$2 is invalid.")
         .replace(/\s*\n\s*/g, ' ');
       const sentence = /[.!?)]$/.test(message) ? message : `${message}.`;
       write(`${path}: ${sentence} See '${path} --help'.\n`);

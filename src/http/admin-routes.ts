@@ -15,7 +15,11 @@ interface BulkBody {
 }
 
 function bulkFilter(body: unknown): { type?: string; before?: number } {
-  const b = (body && typeof body === 'object' ? body : {}) as BulkBody;
+  // A body of another type must not widen the action to every job.
+  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    throw new HttpError(400, 'the body must be a JSON object');
+  }
+  const b = (body ?? {}) as BulkBody;
   if (b.type !== undefined && (typeof b.type !== 'string' || b.type === '')) throw new HttpError(400, 'type must be a non-empty string');
   if (b.before !== undefined && (typeof b.before !== 'number' || !Number.isFinite(b.before) || b.before < 0)) {
     throw new HttpError(400, 'before must be a time in epoch milliseconds');

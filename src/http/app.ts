@@ -72,7 +72,13 @@ export function createApp(options: AppOptions): KueApp {
 
   const listen = app.listen.bind(app) as (...args: unknown[]) => Server;
   // Loopback unless the caller names a host: a dashboard is never exposed by accident.
-  app.listen = ((port?: number, ...rest: unknown[]) =>
-    typeof rest[0] === 'string' ? listen(port, ...rest) : listen(port, '127.0.0.1', ...rest)) as Express['listen'];
+  app.listen = ((port?: unknown, ...rest: unknown[]) => {
+    // listen({port}) takes its host from the object: without one, node would bind every interface.
+    if (typeof port === 'object' && port !== null) {
+      const options = port as { host?: string; path?: string };
+      return listen(options.host === undefined && options.path === undefined ? { ...options, host: '127.0.0.1' } : options, ...rest);
+    }
+    return typeof rest[0] === 'string' ? listen(port, ...rest) : listen(port, '127.0.0.1', ...rest);
+  }) as Express['listen'];
   return app;
 }
