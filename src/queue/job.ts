@@ -368,7 +368,9 @@ export class Job<D = any> extends EventEmitter {
       () => callback?.(null, this),
       (err: Error) => {
         if (callback) callback(err);
-        else if (!observed) this.queue.reportError(err);
+        // A save that failed before writing anything rejects at once, before an `await` of
+        // the job has had its turn to call `then`: look again once the caller's code has run.
+        else setImmediate(() => observed || this.queue.reportError(err));
       },
     );
     const self = this as SavingJob<this>;

@@ -38,9 +38,16 @@ describe('bad input gets a clear error and writes nothing', () => {
 
   it('data that cannot be serialised rejects the save and nothing reaches Redis', async () => {
     const queue = testQueue();
+    const reported: Error[] = [];
+    queue.on('error', (e: Error) => reported.push(e));
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expect(queue.create('t', cyclic).save()).rejects.toThrow(TypeError);
+    // The caller got the error: it is not reported a second time as a queue error.
+    const awaited = await Promise.resolve(queue.create('t', cyclic).save()).catch((e: unknown) => e);
+    expect(awaited).toBeInstanceOf(TypeError);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reported).toEqual([]);
     await expect(queue.create('t', { n: 10n }).save()).rejects.toThrow(/JSON/);
     const err = await new Promise<Error | null>((resolve) => queue.create('t', cyclic).save((e) => resolve(e)));
     expect(err).toBeInstanceOf(TypeError);
