@@ -16,6 +16,14 @@ export class JobEvents {
   private readonly watched = new Map<number, Job>();
   private readonly early = new Map<number, JobEvent[]>();
   private savesInFlight = 0;
+  /**
+   * The Job objects watched when the event subscription broke. Redis may come back without
+   * its data (no persistence): ids then start again at 1, and these objects must not receive
+   * the events of the new jobs that reuse their ids. Their events wait in `held` until the
+   * queue has compared Redis' id counter with their ids (see verified).
+   */
+  private suspect?: Map<number, Job>;
+  private held: JobEvent[] = [];
 
   get size(): number {
     return this.watched.size;
@@ -37,6 +45,10 @@ export class JobEvents {
 
   deliver(e: JobEvent): void {
     const job = this.watched.get(e.id);
+    if (job && this.suspect?.get(e.id) === job) {
+      if (this.held.length < EARLY_EVENT_LIMIT) this.held.push(e);
+      return;
+    }
     if (job) {
       applyEvent(job, e);
       job.emit(e.event, ...e.args);
@@ -46,6 +58,36 @@ export class JobEvents {
       this.early.set(e.id, list);
     }
     if (FINAL_EVENTS.has(e.event)) this.watched.delete(e.id);
+  }
+
+  /** The event subscription broke: Redis may come back without the jobs watched now. */
+  connectionLost(): void {
+    for (const [id, job] of this.watched) {
+      this.suspect ??= new Map();
+      this.suspect.set(id, job);
+    }
+  }
+
+  /** Whether Job objects from before the subscription broke wait for verified(). */
+  get unverified(): boolean {
+    return this.suspect !== undefined;
+  }
+
+  /**
+   * The subscription is back and Redis' id counter reads `lastId`. Below an id saved before,
+   * Redis lost its data: the Job objects from before then get no further events (their jobs
+   * are gone). Otherwise they get the events held meanwhile.
+   */
+  verified(lastId: number): void {
+    const suspect = this.suspect;
+    const held = this.held;
+    this.suspect = undefined;
+    this.held = [];
+    if (suspect && [...suspect.keys()].some((id) => id > lastId)) {
+      for (const [id, job] of suspect) if (this.watched.get(id) === job) this.watched.delete(id);
+    }
+    // A held event whose id now names a job saved after the restart goes to that job.
+    for (const e of held) this.deliver(e);
   }
 }
 

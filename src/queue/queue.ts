@@ -54,6 +54,7 @@ export class Queue extends EventEmitter {
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
   private subscriptionReady = false;
+  private verifyingWatchers = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
   /** When each distinct error message was last reported. */
@@ -84,6 +85,8 @@ export class Queue extends EventEmitter {
     });
     this.subscriber = this.watch(this.makeConnection('subscriber'));
     this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
+    this.subscriber.on('close', () => this.watchers.connectionLost());
+    this.subscriber.on('ready', () => void this.verifyWatchers());
     this.bus.start().then(
       () => (this.subscriptionReady = true),
       // Shutting down before the subscription is answered is not an error.
@@ -449,6 +452,29 @@ export class Queue extends EventEmitter {
     this.emit('event', e);
     this.watchers.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
+  }
+
+  /**
+   * After the event subscription comes back: did Redis keep the jobs whose Job objects were
+   * watched before? Its id counter below one of their ids means it restarted without its
+   * data, and the new jobs reusing those ids must not look like them.
+   */
+  private async verifyWatchers(): Promise<void> {
+    if (this.verifyingWatchers) return;
+    this.verifyingWatchers = true;
+    try {
+      while (this.watchers.unverified) {
+        try {
+          this.watchers.verified(await this.store.lastId());
+        } catch {
+          // Redis went away again: the next answer decides.
+          if (this.shutdownPromise) return;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    } finally {
+      this.verifyingWatchers = false;
+    }
   }
 
   /** Reports a connection's first error of each outage, not every reconnection attempt. */

@@ -38,13 +38,21 @@ export type RedisSetting = string | RedisConnectionOptions;
 /** What a connection is for; each role wants different retry behaviour. */
 export type ConnectionRole = 'command' | 'subscriber' | 'blocking';
 
+/**
+ * A client that reconnects while a restarted Redis still loads its data (AOF, RDB) checks
+ * again after Redis' estimate of the time left, a second at least and up to ioredis' default
+ * of 10 s: that long, after Redis is ready, workers would take nothing and saves would wait.
+ * Checking every 200 ms costs one INFO each time.
+ */
+const LOADING_RECHECK_MS = 200;
+
 const roleOptions: Record<ConnectionRole, RedisOptions> = {
   // Commands fail after a few reconnection attempts instead of queueing forever, and a
   // command Redis never answers (a half-open connection) fails too: a save while Redis is
   // down reports an error in bounded time.
-  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000, commandTimeout: defaults.commandTimeout },
-  subscriber: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
-  blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000 },
+  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000, commandTimeout: defaults.commandTimeout, maxLoadingRetryTime: LOADING_RECHECK_MS },
+  subscriber: { maxRetriesPerRequest: null, connectTimeout: 5_000, maxLoadingRetryTime: LOADING_RECHECK_MS },
+  blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000, maxLoadingRetryTime: LOADING_RECHECK_MS },
 };
 
 /** Commands whose arguments are credentials. */

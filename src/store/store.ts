@@ -12,9 +12,12 @@ export interface TakeRequest {
   lockDuration: number;
 }
 
-/** What `complete` / `fail` did: 1, 'retry' or 'failed' when applied; 0 = no such job; -1 = lock lost. */
+/**
+ * What `complete` / `fail` did: 1, 'retry' or 'failed' when applied; 0 = no such job; -1 = lock
+ * lost; 2 = the same report was applied before (it reached Redis twice).
+ */
 export interface FinishReply {
-  status: 1 | 0 | -1 | 'retry' | 'failed';
+  status: 1 | 0 | -1 | 2 | 'retry' | 'failed';
   taken: JobRecord[];
 }
 
@@ -94,7 +97,7 @@ export class Store {
     } catch (err) {
       throw scriptError(err, outcome ?? {
         refused: `"${name}" did not run, nothing changed`,
-        uncertain: `"${name}" may still run when Redis answers again`,
+        uncertain: `"${name}" may have run: Redis may have received it`,
       });
     }
   }
@@ -104,7 +107,7 @@ export class Store {
     const what = jobs.length === 1 ? 'the job' : `these ${jobs.length} jobs`;
     const ids = (await this.run('save', jobs.flatMap(encodeNewJob), {
       refused: `${what} ${jobs.length === 1 ? 'was' : 'were'} not saved`,
-      uncertain: `${what} may still be saved when Redis answers again`,
+      uncertain: `${what} may have been saved: Redis may have received ${jobs.length === 1 ? 'it' : 'them'}`,
     })) as string[];
     return ids.map(Number);
   }
@@ -297,6 +300,11 @@ export class Store {
 
   async workTime(): Promise<number> {
     return Number((await this.client.get(this.keys.workTime)) ?? 0);
+  }
+
+  /** The last id given to a job (0 before the first save, or after Redis lost its data). */
+  async lastId(): Promise<number> {
+    return Number((await this.client.get(this.keys.ids)) ?? 0);
   }
 
   /** The state index a job is in, by looking it up (used by the invariant tests). */

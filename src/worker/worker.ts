@@ -37,6 +37,9 @@ class TtlExceededError extends Error {
   }
 }
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -59,6 +62,8 @@ export class Worker {
   private slotFreed?: () => void;
   private takeInFlight?: Promise<unknown>;
   private idleWaiters: Array<() => void> = [];
+  /** Take requests sent so far: part of every lock (see request). */
+  private requests = 0;
 
   constructor(
     readonly type: string,
@@ -131,7 +136,13 @@ export class Worker {
 
   private request(count: number): TakeRequest {
     this.reserved += count;
-    return { type: this.type, count, workerId: this.id, lockDuration: this.deps.lockDuration };
+    // The script's lock is `<owner>:<the job's take count>`. A job's take count starts again at
+    // 1 when Redis loses its data (a restart without persistence reuses ids from 1), so with
+    // the bare worker id as owner a job from before the restart and the new job with its id
+    // could get the same lock from this worker, and the old job's late result would complete
+    // the new one. Numbering every request makes each lock this worker ever gets unique.
+    const owner = `${this.id}/${++this.requests}`;
+    return { type: this.type, count, workerId: owner, lockDuration: this.deps.lockDuration };
   }
 
   private async loop(): Promise<void> {
@@ -215,8 +226,18 @@ export class Worker {
 
   private launch(record: JobRecord): void {
     const run: Running = { record, job: this.deps.makeJob(record), lock: record.lock ?? '', settled: false };
+    const earlier = this.active.get(record.id);
+    if (earlier && !earlier.settled) {
+      // We were handed this id again under a new lock while still running it: the earlier
+      // run lost its job (stall recovery, a move, or Redis lost its data and the id now names
+      // another job) before renewal noticed. Refuse its result here, as renewal would have.
+      earlier.settled = true;
+      earlier.lockLost = true;
+      clearTimeout(earlier.ttlTimer);
+    }
     this.active.set(record.id, run);
-    if (record.ttl > 0) {
+    // Node fires longer timers at once; past its limit the expiry sweep alone ends the job.
+    if (record.ttl > 0 && record.ttl <= MAX_TIMER_MS) {
       run.ttlTimer = setTimeout(() => void this.settle(run, new TtlExceededError()), record.ttl);
     }
     // The same function is `done` (second argument of two-parameter handlers, third of

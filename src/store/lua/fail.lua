@@ -12,20 +12,25 @@ ARGV[6]  retry delay in ms computed by the worker, or -1 for the job's built-in 
 ARGV[7]  how many jobs to take next (0 = none)
 ARGV[8]  worker id
 ARGV[9]  lock duration in ms
-Returns {status, taken}: status 'retry' | 'failed', or 0 = no such job, -1 = lock not ours.
+Returns {status, taken}: status 'retry' | 'failed', or 0 = no such job, -1 = lock not ours,
+2 = this very report was applied before (a resend after its reply was lost): nothing changed.
 Events: 'failed attempt' [message, attempts made] or 'failed' [message].
 ]]
 local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = job_key(base, id)
 local now = now_ms()
-local state, held, jtype = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type'))
+local state, held, jtype, ended = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ended'))
 local status
 if not state then
   status = 0
+elseif ended == lock then
+  status = 2
 elseif state ~= 'active' or held ~= lock then
   status = -1
 else
   status = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
+  -- Unless removeOnFail deleted it.
+  if redis.call('EXISTS', jk) == 1 then redis.call('HSET', jk, 'ended', lock) end
 end
 local taken = {}
 if jtype then
