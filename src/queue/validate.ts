@@ -42,16 +42,17 @@ export function priority(level: unknown, names: Record<string, number> = default
 }
 
 /**
- * The longest span of time accepted, 2^40 ms (about 34 years): due times and deadlines are
- * Redis server times plus a span, and must stay exact integers in Lua.
+ * The largest number of milliseconds accepted, 2^44 (about 557 years, so epoch times fit):
+ * due times and deadlines are Redis server times plus a span, and must stay exact integers
+ * in Lua.
  */
-const MAX_MS = 2 ** 40;
+const MAX_MS = 2 ** 44;
 
 /** A non-negative whole number of milliseconds. */
 export function milliseconds(name: string, value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < 0 || value > MAX_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds from 0 to 2^40 (about 34 years), got ${describe(value)}`);
+    throw new RangeError(`${name} must be a number of milliseconds from 0 to 2^44 (about 557 years), got ${describe(value)}`);
   }
   return Math.round(value);
 }

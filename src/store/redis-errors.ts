@@ -7,7 +7,7 @@ import { ConnectionError, OutOfMemoryError } from '../errors.js';
 const OUT_OF_MEMORY = /^OOM /;
 
 /** ioredis' ways of saying a command never reached Redis. */
-const NEVER_SENT = /MaxRetriesPerRequest|Stream isn't writeable|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|connect ETIMEDOUT/i;
+const NEVER_SENT = /Stream isn't writeable|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|connect ETIMEDOUT/i;
 /** ...and of saying it may have reached Redis, with no answer back. */
 const NO_ANSWER = /Command timed out|Connection is closed|ECONNRESET|EPIPE|ETIMEDOUT/i;
 
@@ -22,20 +22,24 @@ export function isConnectionFailure(err: unknown): boolean {
 export interface Outcome {
   /** e.g. "the job was not saved" */
   refused: string;
-  /** e.g. "the job may still be saved when Redis answers again" */
+  /** e.g. "the job may have been saved: Redis may have received it" */
   uncertain: string;
 }
 
 /**
  * A script's failure as a typed error that says what became of the change. A command that
  * timed out may still reach Redis (ioredis sends its offline queue on reconnection, and a
- * frozen server runs what it was sent once it resumes), so it is only "uncertain".
+ * frozen server runs what it was sent once it resumes); one that gave up reconnecting may
+ * have been sent before the connection broke: both are only "uncertain".
  */
 export function scriptError(err: unknown, outcome: Outcome): unknown {
   if (!(err instanceof Error) || err instanceof ConnectionError) return err;
   if (OUT_OF_MEMORY.test(err.message)) return new OutOfMemoryError(outcome.refused, err);
-  if (err.name === 'MaxRetriesPerRequestError' || NEVER_SENT.test(err.message)) {
+  if (NEVER_SENT.test(err.message)) {
     return new ConnectionError(`Redis is unreachable (${err.message}): ${outcome.refused}`, err);
+  }
+  if (err.name === 'MaxRetriesPerRequestError') {
+    return new ConnectionError(`Redis is unreachable (${err.message}): ${outcome.uncertain}`, err);
   }
   if (NO_ANSWER.test(err.message)) {
     return new ConnectionError(`Redis did not answer (${err.message}): ${outcome.uncertain}`, err);

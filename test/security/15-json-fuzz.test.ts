@@ -414,7 +414,7 @@ describe('scenario 15: fuzzing the JSON API', () => {
     const before = await redis.get(queue.store.keys.ids);
     const res = await send(port, 'POST', '/job', '{"type":"far","options":{"delay":1e300}}');
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/delay must be a number of milliseconds from 0 to 2\^40/);
+    expect(res.body.error).toMatch(/delay must be a number of milliseconds from 0 to 2\^44/);
     expect(await redis.get(queue.store.keys.ids)).toBe(before);
   });
 
