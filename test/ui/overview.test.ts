@@ -124,6 +124,8 @@ describeUi('dashboard overview', () => {
     const page = await open(first.url);
     await expect.poll(() => page.getByTestId('live-status').getAttribute('data-status')).toBe('live');
     await expect(page.getByTestId('live-lost').count()).resolves.toBe(0);
+    // The charts' chunk has loaded: closing the server mid-load would fail it (that retries).
+    await page.locator('.charts-placeholder').waitFor({ state: 'detached' });
     const port = Number(new URL(first.url).port);
     await first.close();
     await page.getByTestId('live-lost').waitFor({ timeout: 10_000 });

@@ -115,9 +115,17 @@ function LazyCharts({ route }: { route: Route }) {
   const [Charts, setCharts] = useState<ComponentType<{ route: Route }> | null>(null);
   useEffect(() => {
     let live = true;
-    import('./charts').then((mod) => live && setCharts(() => mod.Charts), () => undefined);
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // The server may be unreachable for a while (restarting): try again until it answers.
+    const load = () =>
+      import('./charts').then(
+        (mod) => live && setCharts(() => mod.Charts),
+        () => live && (retry = setTimeout(load, 3_000)),
+      );
+    void load();
     return () => {
       live = false;
+      clearTimeout(retry);
     };
   }, []);
   return Charts ? <Charts route={route} /> : <section class="card charts-placeholder" aria-busy="true"><h2>{m.chartsHeading}</h2></section>;
