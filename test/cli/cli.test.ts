@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isAlive, stopAfterTest, stopRedisAfterTest } from '../support/children.js';
 import { Queue } from '../../src/index.js';
 import { keysOf, redisClient, redisPort, testQueue, uniquePrefix } from '../support/setup.js';
 
@@ -32,9 +33,6 @@ interface Started {
   exited: Promise<Run>;
 }
 
-const running = new Set<ChildProcess>();
-/** redis-servers started by `kue dev` runs of this file (pids read from their output). */
-const devRedisPids = new Set<number>();
 const tempDirs: string[] = [];
 
 function tempDir(): string {
@@ -50,20 +48,19 @@ function start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv;
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
+  stopAfterTest(child);
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
   child.stdout!.on('data', (d: Buffer) => {
     stdout += d;
     const pid = /redis-server pid (\d+)/.exec(stdout);
-    if (pid) devRedisPids.add(Number(pid[1]));
+    if (pid) stopRedisAfterTest(Number(pid[1]));
     for (const w of waiters) w();
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   const exited = new Promise<Run>((resolve) => {
     child.once('exit', (code, signal) => {
-      running.delete(child);
       // Output may still be in the pipes when 'exit' fires: 'close' comes after it.
       child.once('close', () => resolve({ code, signal, stdout, stderr }));
       for (const w of waiters) w();
@@ -110,15 +107,6 @@ function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; s
   return start(args, options).exited;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -149,28 +137,7 @@ async function removeKeys(prefix: string): Promise<void> {
   if (keys.length > 0) await redis.del(...keys);
 }
 
-afterEach(async () => {
-  // Only what this file started: its CLI processes, each by its own handle...
-  await Promise.all(
-    [...running].map(async (child) => {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-    }),
-  );
-  running.clear();
-  // ...and the redis-servers those started, which a SIGKILLed `kue dev` leaves behind.
-  for (const pid of devRedisPids) {
-    let cmd = '';
-    try {
-      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      // gone already (or no /proc: the pid is still the one kue dev printed)
-      cmd = isAlive(pid) ? 'redis-server' : '';
-    }
-    if (cmd.includes('redis-server')) process.kill(pid, 'SIGKILL');
-  }
-  devRedisPids.clear();
+afterEach(() => {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,8 +1,8 @@
-// Starts test/process/fixtures/worker.mjs child processes and kills, after each test, the
-// ones this file started (and only those).
+// Starts test/process/fixtures/worker.mjs child processes, killed after each test (see
+// test/support/children.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { stopAfterTest } from '../support/children.js';
 import { redisPort } from '../support/setup.js';
 
 const workerScript = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
@@ -16,8 +16,6 @@ export interface WorkerProcess {
   stdout: () => string;
 }
 
-const children: ChildProcess[] = [];
-
 /** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
 export async function startWorker(env: Record<string, string | number>, nodeArgs: string[] = []): Promise<WorkerProcess> {
   const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
@@ -25,7 +23,7 @@ export async function startWorker(env: Record<string, string | number>, nodeArgs
     env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
+  stopAfterTest(child);
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d));
@@ -49,14 +47,3 @@ export async function startWorker(env: Record<string, string | number>, nodeArgs
   return { child, pid: child.pid!, exited, stderr: () => err, stdout: () => out };
 }
 
-afterEach(async () => {
-  // Only the processes this file started, each by its own handle.
-  await Promise.all(
-    children.splice(0).map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-    }),
-  );
-});

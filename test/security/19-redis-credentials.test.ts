@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stopAfterTest } from '../support/children.js';
 import { ConnectionError, createApp, ErrorCode, Queue, type QueueOptions } from '../../src/index.js';
 import type { Logger } from '../../src/logger.js';
 import { freePort, startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
@@ -266,17 +267,6 @@ describe('scenario 19: the dashboard shows no secret', () => {
 // ---------------------------------------------------------------------------------------
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const children = new Set<ChildProcess>();
-afterEach(async () => {
-  await Promise.all([...children].map(async (child) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-    }
-  }));
-  children.clear();
-});
 
 interface Cli {
   child: ChildProcess;
@@ -289,7 +279,7 @@ interface Cli {
 function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Cli {
   const cwd = mkdtempSync(join(tmpdir(), 'kue-cli-'));
   const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
+  stopAfterTest(child);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stopAfterTest, stopRedisAfterTest } from '../support/children.js';
 import { createApp } from '../../src/index.js';
 import { redisPort, testQueue, uniquePrefix } from '../support/setup.js';
 
@@ -80,9 +81,6 @@ function expectLoopbackOnly(pid: number, what: string, port?: number): Listening
 // Processes started here, and only those, are stopped afterwards.
 // ---------------------------------------------------------------------------------------
 
-const children = new Set<ChildProcess>();
-/** redis-servers started by the processes above (pids they printed). */
-const redisPids = new Set<number>();
 const dirs: string[] = [];
 
 function tempDir(): string {
@@ -91,25 +89,7 @@ function tempDir(): string {
   return dir;
 }
 
-afterEach(async () => {
-  await Promise.all([...children].map(async (child) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await gone;
-    }
-  }));
-  children.clear();
-  for (const pid of redisPids) {
-    let cmd = '';
-    try {
-      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      // gone already
-    }
-    if (cmd.includes('redis-server')) process.kill(pid, 'SIGKILL');
-  }
-  redisPids.clear();
+afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,11 +103,11 @@ interface Proc {
 
 function start(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
   const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? tempDir(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
+  stopAfterTest(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {
     out += d;
-    for (const m of out.matchAll(/(?:redis-server pid|Redis on 127\.0\.0\.1:\d+ \(pid) (\d+)/g)) redisPids.add(Number(m[1]));
+    for (const m of out.matchAll(/(?:redis-server pid|Redis on 127\.0\.0\.1:\d+ \(pid) (\d+)/g)) stopRedisAfterTest(Number(m[1]));
   });
   child.stderr!.on('data', (d: Buffer) => (out += d));
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
