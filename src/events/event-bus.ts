@@ -11,18 +11,32 @@ export interface JobEvent {
 
 interface WireMessage {
   e: string;
-  id: string;
+  /** One job, or with `ids` many jobs of one type that share the event and its arguments. */
+  id?: string;
+  ids?: string[];
   t: string;
   a: unknown[];
 }
 
-function parse(text: string): JobEvent | null {
+function addEvents(m: WireMessage, into: JobEvent[]): void {
+  if (typeof m !== 'object' || m === null || typeof m.e !== 'string' || !Array.isArray(m.a)) return;
+  const type = String(m.t);
+  if (Array.isArray(m.ids)) {
+    for (const id of m.ids) into.push({ event: m.e, id: Number(id), type, args: m.a });
+  } else {
+    into.push({ event: m.e, id: Number(m.id), type, args: m.a });
+  }
+}
+
+/** A message holds one event, or several as a JSON array (one message per script call). */
+function parse(text: string): JobEvent[] {
   try {
-    const m = JSON.parse(text) as WireMessage;
-    if (typeof m.e !== 'string' || !Array.isArray(m.a)) return null;
-    return { event: m.e, id: Number(m.id), type: String(m.t), args: m.a };
+    const parsed = JSON.parse(text) as WireMessage | WireMessage[];
+    const events: JobEvent[] = [];
+    for (const m of Array.isArray(parsed) ? parsed : [parsed]) addEvents(m, events);
+    return events;
   } catch {
-    return null;
+    return [];
   }
 }
 
@@ -41,8 +55,7 @@ export class EventBus {
   ) {
     subscriber.on('message', (ch: string, text: string) => {
       if (ch !== this.channel) return;
-      const event = parse(text);
-      if (event) this.listener(event);
+      for (const event of parse(text)) this.listener(event);
     });
   }
 

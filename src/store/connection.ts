@@ -59,12 +59,28 @@ const roleOptions: Record<ConnectionRole, RedisOptions> = {
 const CREDENTIAL_COMMANDS = new Set(['auth', 'hello']);
 
 /**
- * An ioredis client whose refused credentials become a ConnectionError holding no secret:
- * ioredis attaches the failed command, password included, to its error, and rejects every
- * queued command (a save) with that same error.
+ * An ioredis client that
+ * - writes the commands issued in one tick with one system call: ioredis writes each command
+ *   to the socket on its own, and that write (with loopback TCP waking Redis inside it) is
+ *   most of the cost of a command; corking the socket until the next tick turns a burst (a
+ *   thousand saves, fifty completions) into one `writev`;
+ * - turns refused credentials into a ConnectionError holding no secret: ioredis attaches the
+ *   failed command, password included, to its error, and rejects every queued command (a
+ *   save) with that same error.
  */
 class Client extends Redis {
+  private corked = false;
+
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    const socket = this.stream;
+    if (!this.corked && stream === undefined && this.status === 'ready' && socket?.writable) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
     if (CREDENTIAL_COMMANDS.has(command.name)) {
       const reject = command.reject;
       command.reject = (err: Error) => {

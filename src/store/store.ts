@@ -117,11 +117,24 @@ export class Store {
     return decodeTaken(pairs);
   }
 
+  /**
+   * Completes a batch of jobs of one type (each with the lock its worker holds and its result
+   * as JSON text, '' for none) and takes the next jobs, in one script.
+   */
+  async completeBatch(
+    jobs: ReadonlyArray<{ id: number; lock: string; resultJson: string }>,
+    next: TakeRequest,
+  ): Promise<{ statuses: Array<FinishReply['status']>; taken: JobRecord[] }> {
+    const args: Array<string | number> = [next.count, next.workerId, next.lockDuration];
+    for (const job of jobs) args.push(job.id, job.lock, job.resultJson);
+    const [statuses, taken] = (await this.run('complete', args)) as [Array<FinishReply['status']>, TakenPair[]];
+    return { statuses, taken: decodeTaken(taken) };
+  }
+
+  /** Completes one job and takes the next ones (completeBatch of one). */
   async complete(id: number, lock: string, resultJson: string, next: TakeRequest): Promise<FinishReply> {
-    const reply = (await this.run('complete', [
-      id, lock, resultJson, next.count, next.workerId, next.lockDuration,
-    ])) as [FinishReply['status'], TakenPair[]];
-    return { status: reply[0], taken: decodeTaken(reply[1]) };
+    const { statuses, taken } = await this.completeBatch([{ id, lock, resultJson }], next);
+    return { status: statuses[0]!, taken };
   }
 
   async fail(

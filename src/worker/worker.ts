@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Job } from '../queue/job.js';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
-import type { FinishReply, Store, TakeRequest } from '../store/store.js';
+import type { Store, TakeRequest } from '../store/store.js';
 import { LockLostError, ShutdownError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type ProcessHandler, type WorkerContext } from './handler.js';
 
@@ -62,6 +62,8 @@ export class Worker {
   private slotFreed?: () => void;
   private takeInFlight?: Promise<unknown>;
   private idleWaiters: Array<() => void> = [];
+  /** Runs settled successfully in this tick, completed together (see completeSoon). */
+  private completions: Array<{ run: Running; resultJson: string; resolve: () => void }> = [];
   /** Take requests sent so far: part of every lock (see request). */
   private requests = 0;
 
@@ -281,19 +283,55 @@ export class Worker {
         failure = new TypeError(`job ${run.record.id} result cannot be stored as JSON: ${(e as Error).message}`);
       }
     }
-    const next = this.request(this.taking ? this.free() + 1 : 0);
-    let reply: FinishReply | undefined;
+    if (failure == null) {
+      await this.completeSoon(run, resultJson);
+      return;
+    }
+    const reason = failure;
+    const reply = await this.finish([run], (next) =>
+      this.deps.store.fail(
+        run.record.id, run.lock, describeError(reason),
+        reason instanceof TtlExceededError || reason instanceof ShutdownError ? -1 : this.deps.retryDelay(run.record),
+        next,
+      ),
+    );
+    if (reply?.status === -1) this.deps.onError(new LockLostError(run.record.id));
+  }
+
+  /**
+   * Completes a job together with every other job settled in the same tick: one script call
+   * (and one socket write) for all of them, which is what a busy worker's throughput rests on.
+   */
+  private completeSoon(run: Running, resultJson: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.completions.push({ run, resultJson, resolve });
+      if (this.completions.length === 1) process.nextTick(() => void this.flushCompletions());
+    });
+  }
+
+  private async flushCompletions(): Promise<void> {
+    const batch = this.completions.splice(0);
+    const reply = await this.finish(
+      batch.map((c) => c.run),
+      (next) => this.deps.store.completeBatch(batch.map((c) => ({ id: c.run.record.id, lock: c.run.lock, resultJson: c.resultJson })), next),
+    );
+    batch.forEach((c, i) => {
+      if (reply?.statuses[i] === -1) this.deps.onError(new LockLostError(c.run.record.id));
+      c.resolve();
+    });
+  }
+
+  /**
+   * Sends the report of settled runs together with a request for the next jobs (their slots
+   * are free again), retrying while Redis is unreachable; then starts what was taken and
+   * releases the runs' slots.
+   */
+  private async finish<R extends { taken: JobRecord[] }>(runs: Running[], send: (next: TakeRequest) => Promise<R>): Promise<R | undefined> {
+    const next = this.request(this.taking ? this.free() + runs.length : 0);
+    let reply: R | undefined;
     for (let attempt = 0; reply === undefined; attempt++) {
       try {
-        const req = attempt === 0 ? next : { ...next, count: 0 };
-        reply = failure == null
-          ? await this.deps.store.complete(run.record.id, run.lock, resultJson, req)
-          : await this.deps.store.fail(
-              run.record.id, run.lock, describeError(failure),
-              failure instanceof TtlExceededError || failure instanceof ShutdownError
-                ? -1 : this.deps.retryDelay(run.record),
-              req,
-            );
+        reply = await send(attempt === 0 ? next : { ...next, count: 0 });
       } catch (e) {
         // The scripts refuse a second report of the same attempt, so retrying is safe. A
         // closing worker tries once: the lock then lapses and stall recovery takes over.
@@ -304,12 +342,12 @@ export class Worker {
         await sleep(250 * 2 ** attempt);
       }
     }
-    if (reply?.status === -1) this.deps.onError(new LockLostError(run.record.id));
     this.reserved -= next.count;
-    // Launch what was taken before releasing this slot, so the worker never looks idle
-    // while it holds jobs (pause and shutdown wait for idle).
+    // Launch what was taken before releasing the slots, so the worker never looks idle while
+    // it holds jobs (pause and shutdown wait for idle).
     for (const record of reply?.taken ?? []) this.launch(record);
-    this.release(run);
+    for (const run of runs) this.release(run);
+    return reply;
   }
 
   private release(run: Running): void {

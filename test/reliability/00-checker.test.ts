@@ -114,7 +114,7 @@ describe('the invariant checker', () => {
     let n = 0;
     queue.process('churn', 4, (job, done) => {
       job.log('step');
-      setTimeout(() => done(++n % 5 === 0 ? new Error('every fifth attempt fails') : null), 1);
+      setTimeout(() => done(++n % 5 === 0 ? new Error('every fifth attempt fails') : null), 3);
     });
     const jobs = Array.from({ length: 2_000 }, (_, i) =>
       queue.create('churn', { i, word: `w${i % 50}` }).attempts(2).backoff({ delay: 5, type: 'fixed' }).removeOnComplete(i % 3 === 0),

@@ -105,21 +105,13 @@ describe('out of memory under maxmemory-policy noeviction', () => {
     }
     expect(await footprint(admin, queue.prefix)).toEqual(before);
 
-    // Workers run through the outage: what they cannot report stays theirs (active, locked)
-    // and comes back by stall recovery; nothing completes, nothing fails for good, nothing goes.
-    let ran = 0;
-    queue.process('fill', 4, (_job, done) => {
-      ran++;
-      done();
-    });
+    // Workers drain the queue through the outage: completing, like taking and failing, starts
+    // by removing an index entry, which a full Redis allows, and then runs whole.
+    queue.process('fill', 4, (_job, done) => done());
     queue.process('flaky', (job, done) => done(job.attempts().made === 0 ? new Error('first attempt fails') : null));
-    await waitFor(() => ran > 0, 10_000, 'a job to run during the outage');
-    await sleep(2_500);
-    expect(await admin.zcard(`${base}:complete`)).toBe(0);
-    expect(await admin.zcard(`${base}:failed`)).toBe(0);
-    expect(await admin.zcard(`${base}:active`)).toBeGreaterThan(0);
+    await waitFor(async () => (await queue.completeCount()) === acknowledged.length, 60_000, 'every job to complete during the outage');
+    expect(await queue.failedCount()).toBe(0);
     expect(await admin.zcard(`${base}:jobs`)).toBe(acknowledged.length);
-    expect(errors.some((e) => e instanceof OutOfMemoryError)).toBe(true);
 
     await admin.config('SET', 'maxmemory', '0');
     const after = await queue.create('fill', { after: true }).save();

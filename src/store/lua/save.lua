@@ -16,20 +16,44 @@ ARGV[2..] one group of 12 values per job:
   remove_on_fail     the same once failed for good
   words         search words, space-separated and already stemmed ('' = not indexed)
 Returns the new ids, as strings, in argument order.
-Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones.
+Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones, all in one
+message (a JSON array when there are several); the 'enqueue' events of one type are one
+entry listing their ids ("ids" instead of "id").
 ]]
 local base = ARGV[1]
 local now = now_ms()
+local now_text = int(now)
+local per_job = 12
+local count = (#ARGV - 1) / per_job
+local first = redis.call('INCRBY', KEYS[1], count) - count + 1
 local ids = {}
-local fields_per_job = 12
+-- Work done once per call, not per job: each index gets one ZADD of all its entries, each
+-- type one SADD and one wake-up, and the events go out as one message.
+local index_entries = {}
+local types, events = {}, {}
+-- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
+local enqueued = {}
 
-for g = 2, #ARGV, fields_per_job do
+local function index(key, score, member)
+  local entries = index_entries[key]
+  if not entries then
+    entries = {}
+    index_entries[key] = entries
+  end
+  entries[#entries + 1] = score
+  entries[#entries + 1] = member
+end
+
+for n = 0, count - 1 do
+  local g = 2 + n * per_job
   local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
-    unpack(ARGV, g, g + fields_per_job - 1)
-  local id = tostring(redis.call('INCR', KEYS[1]))
-  local jk = job_key(base, id)
+    unpack(ARGV, g, g + per_job - 1)
+  local id = int(first + n)
+  local m = fifo(id)
+  local d = tonumber(delay)
   -- Only fields that differ from their defaults are stored: a waiting job stays small.
-  local fields = { 'type', jtype, 'data', data, 'priority', priority, 'created_at', int(now) }
+  local fields = { 'type', jtype, 'data', data, 'priority', priority, 'created_at', now_text,
+    'updated_at', now_text }
   local function opt(name, value, default)
     if value ~= default and value ~= '' then
       fields[#fields + 1] = name
@@ -45,18 +69,40 @@ for g = 2, #ARGV, fields_per_job do
   opt('remove_on_complete', roc, '')
   opt('remove_on_fail', rof, '')
   opt('words', words, '')
-  redis.call('HSET', jk, unpack(fields))
-  index_words(base, id, words)
-  redis.call('ZADD', base .. ':jobs', tonumber(id), fifo(id))
-  redis.call('SADD', base .. ':types', jtype)
-  local d = tonumber(delay)
+  index(base .. ':jobs', id, m)
   if d > 0 then
-    schedule(base, id, jtype, now + d, now)
-    emit(base, id, jtype, 'delayed', '[' .. int(now + d) .. ']')
+    local due = int(now + d)
+    fields[#fields + 1] = 'state'
+    fields[#fields + 1] = 'delayed'
+    fields[#fields + 1] = 'promote_at'
+    fields[#fields + 1] = due
+    index(base .. ':delayed', due, m)
+    index(base .. ':type:' .. jtype .. ':delayed', due, m)
+    events[#events + 1] = event_text(id, jtype, 'delayed', '[' .. due .. ']')
   else
-    enqueue(base, id, jtype, tonumber(priority), now)
-    emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+    fields[#fields + 1] = 'state'
+    fields[#fields + 1] = 'inactive'
+    index(base .. ':inactive', priority, m)
+    index(base .. ':type:' .. jtype .. ':inactive', priority, m)
+    local same_type = enqueued[jtype]
+    if not same_type then
+      same_type = {}
+      enqueued[jtype] = same_type
+    end
+    same_type[#same_type + 1] = id
   end
+  redis.call('HSET', job_key(base, id), unpack(fields))
+  index_words(base, id, words)
+  types[jtype] = true
   ids[#ids + 1] = id
 end
+
+for key, entries in pairs(index_entries) do zadd_all(key, entries) end
+for jtype in pairs(types) do redis.call('SADD', base .. ':types', jtype) end
+for jtype, same_type in pairs(enqueued) do
+  wake(base, jtype)
+  local t = cjson.encode(jtype)
+  events[#events + 1] = '{"e":"enqueue","ids":["' .. table.concat(same_type, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}'
+end
+emit_all(base, events)
 return ids

@@ -16,36 +16,55 @@ local function backoff_delay(jk, made)
 end
 
 -- Moves up to count inactive jobs of jtype to active under fresh locks.
--- Returns {id, HGETALL} pairs in priority-then-FIFO order.
+-- Returns {id, HGETALL} pairs in priority-then-FIFO order. The index updates and the 'start'
+-- events of all the jobs are one command each.
 local function take(base, jtype, count, worker, lock_ms, now)
   local key = base .. ':type:' .. jtype .. ':inactive'
   if count <= 0 or redis.call('SISMEMBER', base .. ':paused', jtype) == 1 then return {} end
+  -- Lua spreads at most a few thousand values into one command (unpack below).
+  if count > 1000 then count = 1000 end
   local popped = redis.call('ZPOPMIN', key, count)
-  local jobs = {}
+  if #popped == 0 then
+    redis.call('DEL', base .. ':type:' .. jtype .. ':wake')
+    return {}
+  end
+  local jobs, members, active, started = {}, {}, {}, {}
+  local now_text = int(now)
   for i = 1, #popped, 2 do
     local m = popped[i]
     local id = id_of(m)
     local jk = job_key(base, id)
-    redis.call('ZREM', base .. ':inactive', m)
-    if redis.call('EXISTS', jk) == 1 then
+    members[#members + 1] = m
+    local present, ttl, queued, takes = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes'))
+    if present then
       local deadline = now + lock_ms
-      local ttl, queued = unpack(redis.call('HMGET', jk, 'ttl', 'updated_at'))
+      -- The lock names the worker and the attempt, so a late reply from an earlier
+      -- holder of the same job never matches.
+      takes = (tonumber(takes) or 0) + 1
+      -- updated_at of an inactive job is when it was queued: the wait ends now.
+      local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes,
+        'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or now)) }
       ttl = tonumber(ttl)
       if ttl and ttl > 0 then
         local ttl_at = now + ttl
         if ttl_at < deadline then deadline = ttl_at end
-        redis.call('HSET', jk, 'ttl_at', int(ttl_at))
+        fields[#fields + 1] = 'ttl_at'
+        fields[#fields + 1] = int(ttl_at)
       end
-      -- The lock names the worker and the attempt, so a late reply from an earlier
-      -- holder of the same job never matches.
-      local lock = worker .. ':' .. redis.call('HINCRBY', jk, 'takes', 1)
-      -- updated_at of an inactive job is when it was queued: the wait ends now.
-      redis.call('HSET', jk, 'state', 'active', 'lock', lock, 'started_at', int(now),
-        'updated_at', int(now), 'waited', int(now - (tonumber(queued) or now)))
-      index_add(base, jtype, 'active', deadline, id)
+      redis.call('HSET', jk, unpack(fields))
+      active[#active + 1] = deadline
+      active[#active + 1] = m
       jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
-      emit(base, id, jtype, 'start', '[' .. cjson.encode(jtype) .. ']')
+      started[#started + 1] = id
     end
+  end
+  redis.call('ZREM', base .. ':inactive', unpack(members))
+  if #active > 0 then
+    redis.call('ZADD', base .. ':active', unpack(active))
+    redis.call('ZADD', base .. ':type:' .. jtype .. ':active', unpack(active))
+    local t = cjson.encode(jtype)
+    redis.call('PUBLISH', base .. ':events',
+      '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
   end
   -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
   if redis.call('ZCARD', key) == 0 then

@@ -56,11 +56,34 @@ local function index_remove(base, jtype, state, id)
   redis.call('ZREM', base .. ':type:' .. jtype .. ':' .. state, m)
 end
 
--- Publishes one event. args_json is a JSON array text of the event's arguments.
+-- One event as the JSON text the event bus reads. args_json is a JSON array text of the
+-- event's arguments.
+local function event_text(id, jtype, event, args_json)
+  return '{"e":' .. cjson.encode(event) .. ',"id":' .. cjson.encode(id) ..
+    ',"t":' .. cjson.encode(jtype) .. ',"a":' .. (args_json or '[]') .. '}'
+end
+
+-- Publishes one event.
 local function emit(base, id, jtype, event, args_json)
-  redis.call('PUBLISH', base .. ':events',
-    '{"e":' .. cjson.encode(event) .. ',"id":' .. cjson.encode(id) ..
-    ',"t":' .. cjson.encode(jtype) .. ',"a":' .. (args_json or '[]') .. '}')
+  redis.call('PUBLISH', base .. ':events', event_text(id, jtype, event, args_json))
+end
+
+-- Publishes many events (texts from event_text) as one message, a JSON array: one PUBLISH
+-- per script call instead of one per job.
+local function emit_all(base, texts)
+  if #texts == 1 then
+    redis.call('PUBLISH', base .. ':events', texts[1])
+  elseif #texts > 1 then
+    redis.call('PUBLISH', base .. ':events', '[' .. table.concat(texts, ',') .. ']')
+  end
+end
+
+-- ZADDs many score, member pairs to one key, in commands of at most 1,000 pairs (Lua's
+-- unpack has a limit on how many values it spreads).
+local function zadd_all(key, pairs_flat)
+  for i = 1, #pairs_flat, 2000 do
+    redis.call('ZADD', key, unpack(pairs_flat, i, math.min(i + 1999, #pairs_flat)))
+  end
 end
 
 -- Leaves one wake marker for idle workers of the type. A single marker is enough: the
