@@ -24,16 +24,14 @@ local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
 local statuses, events = {}, {}
--- The per-minute counters and the work time are written once per call, per type.
-local done = {}
-local work_time = 0
+local finishing = {}
 local jtype_taken
 
+-- First every report is judged, without writing.
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
-  local jk = job_key(base, id)
   local state, held, jtype, started, roc, waited, ended =
-    unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
+    unpack(redis.call('HMGET', job_key(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
   local status = 1
   if not state then
     status = 0
@@ -42,43 +40,86 @@ for g = 5, #ARGV, 3 do
   elseif state ~= 'active' or held ~= lock then
     status = -1
   else
-    local duration = now - (tonumber(started) or now)
-    work_time = work_time + duration
-    local counts = done[jtype]
-    if not counts then
-      counts = { n = 0, run = 0, wait = 0 }
-      done[jtype] = counts
-    end
-    counts.n = counts.n + 1
-    counts.run = counts.run + duration
-    counts.wait = counts.wait + (tonumber(waited) or 0)
-    events[#events + 1] = event_text(id, jtype, 'complete', '[' .. (result ~= '' and result or 'null') .. ']')
-    if roc == '1' then
-      delete_job(base, id, jtype, 'active')
-      events[#events + 1] = event_text(id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
-    else
-      index_remove(base, jtype, 'active', id)
-      index_add(base, jtype, 'complete', now, id)
-      local fields = { 'state', 'complete', 'completed_at', now_text, 'updated_at', now_text,
-        'duration', int(duration), 'progress', '100', 'ended', lock }
-      if result ~= '' then
-        fields[#fields + 1] = 'result'
-        fields[#fields + 1] = result
-      end
-      redis.call('HSET', jk, unpack(fields))
-      redis.call('HDEL', jk, 'lock', 'ttl_at')
-      if roc then
-        -- Retention deletes older jobs now: their 'remove' events follow this job's.
-        emit_all(base, events)
-        events = {}
-        retain(base, jtype, 'complete', roc, now)
-      end
-    end
+    finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
+      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0 }
   end
   statuses[#statuses + 1] = status
   jtype_taken = jtype_taken or jtype
 end
 
+-- Then the active entries go, in one ZREM per index. Writing first what frees memory also
+-- lets the call through when Redis is at maxmemory (it refuses a script whose first write
+-- may grow memory), so workers drain the queue while saves are refused.
+local by_type = {}
+for _, job in ipairs(finishing) do
+  local of_type = by_type[job.jtype]
+  if not of_type then
+    of_type = {}
+    by_type[job.jtype] = of_type
+  end
+  of_type[#of_type + 1] = job.m
+end
+for jtype, members in pairs(by_type) do
+  redis.call('ZREM', base .. ':active', unpack(members))
+  redis.call('ZREM', base .. ':type:' .. jtype .. ':active', unpack(members))
+end
+
+-- Complete entries are added in one ZADD per index, except before retention, which counts them.
+local completed = {}
+local function index_completed()
+  for jtype, scored in pairs(completed) do
+    redis.call('ZADD', base .. ':complete', unpack(scored))
+    redis.call('ZADD', base .. ':type:' .. jtype .. ':complete', unpack(scored))
+  end
+  completed = {}
+end
+
+-- The per-minute counters and the work time are written once per call, per type.
+local done = {}
+local work_time = 0
+for _, job in ipairs(finishing) do
+  local id, jtype = job.id, job.jtype
+  work_time = work_time + job.duration
+  local counts = done[jtype]
+  if not counts then
+    counts = { n = 0, run = 0, wait = 0 }
+    done[jtype] = counts
+  end
+  counts.n = counts.n + 1
+  counts.run = counts.run + job.duration
+  counts.wait = counts.wait + job.waited
+  events[#events + 1] = event_text(id, jtype, 'complete', '[' .. (job.result ~= '' and job.result or 'null') .. ']')
+  if job.roc == '1' then
+    delete_job(base, id, jtype, nil)
+    events[#events + 1] = event_text(id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+  else
+    local jk = job_key(base, id)
+    local fields = { 'state', 'complete', 'completed_at', now_text, 'updated_at', now_text,
+      'duration', int(job.duration), 'progress', '100', 'ended', job.lock }
+    if job.result ~= '' then
+      fields[#fields + 1] = 'result'
+      fields[#fields + 1] = job.result
+    end
+    redis.call('HSET', jk, unpack(fields))
+    redis.call('HDEL', jk, 'lock', 'ttl_at')
+    local scored = completed[jtype]
+    if not scored then
+      scored = {}
+      completed[jtype] = scored
+    end
+    scored[#scored + 1] = now
+    scored[#scored + 1] = job.m
+    if job.roc then
+      -- Retention deletes older jobs now: their 'remove' events follow this job's.
+      index_completed()
+      emit_all(base, events)
+      events = {}
+      retain(base, jtype, 'complete', job.roc, now)
+    end
+  end
+end
+
+index_completed()
 emit_all(base, events)
 if work_time > 0 then redis.call('INCRBY', base .. ':stats:work-time', work_time) end
 for jtype, counts in pairs(done) do
