@@ -41,6 +41,16 @@ function parse(text: string): JobEvent[] {
 }
 
 /**
+ * SUBSCRIBE, but never while ioredis is checking a new connection ('connect'): it writes the
+ * command at once then, the connection enters subscriber mode, and the check's own commands
+ * fail. Before and after that, ioredis queues or sends it safely.
+ */
+export async function subscribe(client: RedisClient, channel: string): Promise<unknown> {
+  if (client.status === 'connect') await new Promise((resolve) => client.once('ready', resolve));
+  return client.subscribe(channel);
+}
+
+/**
  * Listens to a queue's event channel on a dedicated connection and hands each transition to
  * one listener. Pub/sub delivers to every process that listens, which is what makes queue
  * events work across processes.
@@ -61,7 +71,7 @@ export class EventBus {
 
   /** Subscribes once; later calls share the first subscription. */
   start(): Promise<unknown> {
-    this.started ??= this.subscriber.subscribe(this.channel);
+    this.started ??= subscribe(this.subscriber, this.channel);
     return this.started;
   }
 

@@ -1,7 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
-import { EventBus, type JobEvent } from '../events/event-bus.js';
+import { EventBus, subscribe, type JobEvent } from '../events/event-bus.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
 import type { NewJob } from '../store/codec.js';
@@ -54,6 +54,7 @@ export class Queue extends EventEmitter {
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
   private subscriptionReady = false;
+  private eventsStarting?: Promise<void>;
   private verifyingWatchers = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
@@ -87,11 +88,11 @@ export class Queue extends EventEmitter {
     this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
     this.subscriber.on('close', () => this.watchers.connectionLost());
     this.subscriber.on('ready', () => void this.verifyWatchers());
-    this.bus.start().then(
-      () => (this.subscriptionReady = true),
-      // Shutting down before the subscription is answered is not an error.
-      (err: unknown) => this.shutdownPromise === undefined && this.reportError(err),
-    );
+    // Job events are subscribed to once something here wants them (a listener, a saved job to
+    // watch): a worker process that only processes jobs then parses none of them.
+    this.on('newListener', (name: string | symbol) => {
+      if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.listenForEvents();
+    });
     if (options.maintenance !== false) {
       this.maintenance = new Maintenance(
         this.store,
@@ -103,6 +104,7 @@ export class Queue extends EventEmitter {
         (err) => this.reportError(err),
       );
       this.maintenance.start();
+      this.listenForDueTimes(this.maintenance);
     }
   }
 
@@ -318,7 +320,8 @@ export class Queue extends EventEmitter {
     if (this.testMode.isEntered) this.testMode.jobs.push(...jobs);
     if (this.testMode.intercepts) return;
     const fields = jobs.map((job) => this.newJobFields(job));
-    await this.subscribed();
+    // Saved Job objects get their events, and listeners get the events of this save.
+    if (this.jobEvents || this.eventsStarting) await this.subscribed();
     this.watchers.saveStarted();
     try {
       for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
@@ -417,11 +420,12 @@ export class Queue extends EventEmitter {
    */
   private async subscribed(): Promise<void> {
     if (this.subscriptionReady) return;
+    const starting = this.listenForEvents();
     if (this.client.status === 'reconnecting' || this.subscriber.status === 'reconnecting') return;
     let timer: NodeJS.Timeout | undefined;
     let failed: (() => void) | undefined;
     await Promise.race([
-      this.bus.start().catch(() => undefined),
+      starting,
       new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
       new Promise<void>((r) => this.subscriber.once('error', (failed = r))),
     ]);
@@ -445,8 +449,32 @@ export class Queue extends EventEmitter {
   }
 
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
+  /** Subscribes to the job events (once); settles when subscribed or when that failed. */
+  private listenForEvents(): Promise<void> {
+    this.eventsStarting ??= this.bus.start().then(
+      () => {
+        this.subscriptionReady = true;
+      },
+      // Shutting down before the subscription is answered is not an error.
+      (err: unknown) => {
+        if (this.shutdownPromise === undefined) this.reportError(err);
+      },
+    );
+    return this.eventsStarting;
+  }
+
+  /** The promotion timer hears of every job delayed by any process. */
+  private listenForDueTimes(maintenance: Maintenance): void {
+    const channel = this.store.keys.timers;
+    this.subscriber.on('message', (ch: string, text: string) => {
+      if (ch === channel) maintenance.hintDelayed(Number(text));
+    });
+    subscribe(this.subscriber, channel).catch((err: unknown) => {
+      if (this.shutdownPromise === undefined) this.reportError(err);
+    });
+  }
+
   private dispatch(e: JobEvent): void {
-    if (e.event === 'delayed' && typeof e.args[0] === 'number') this.maintenance?.hintDelayed(e.args[0]);
     this.emit(`job ${e.event}`, e.id, ...e.args);
     // Every transition as one object, with its job type (what dashboards and bridges need).
     this.emit('event', e);

@@ -17,6 +17,8 @@ export class Keys {
   readonly paused: string;
   readonly workTime: string;
   readonly events: string;
+  /** Due times of jobs just delayed, for every process's promotion timer. */
+  readonly timers: string;
 
   constructor(readonly base: string) {
     this.ids = `${base}:ids`;
@@ -25,6 +27,7 @@ export class Keys {
     this.paused = `${base}:paused`;
     this.workTime = `${base}:stats:work-time`;
     this.events = `${base}:events`;
+    this.timers = `${base}:timers`;
   }
 
   job(id: number | string): string {

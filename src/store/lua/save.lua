@@ -31,6 +31,7 @@ local ids = {}
 -- type one SADD and one wake-up, and the events go out as one message.
 local index_entries = {}
 local types, events = {}, {}
+local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
 
@@ -79,6 +80,7 @@ for n = 0, count - 1 do
     index(base .. ':delayed', due, m)
     index(base .. ':type:' .. jtype .. ':delayed', due, m)
     events[#events + 1] = event_text(id, jtype, 'delayed', '[' .. due .. ']')
+    if not first_due or now + d < first_due then first_due = now + d end
   else
     fields[#fields + 1] = 'state'
     fields[#fields + 1] = 'inactive'
@@ -105,4 +107,5 @@ for jtype, same_type in pairs(enqueued) do
   events[#events + 1] = '{"e":"enqueue","ids":["' .. table.concat(same_type, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}'
 end
 emit_all(base, events)
+if first_due then hint_due(base, first_due) end
 return ids

@@ -14,7 +14,8 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:stats:<minute>       hash    per-minute counters by type (see record_minute), kept ~25 h
   B:search:<word>        set     ids of jobs whose search words include <word>
   B:paused               set     types no worker may take
-  B:events               channel one JSON message per transition
+  B:events               channel one JSON message per transition (or a JSON array of them)
+  B:timers               channel the due time (ms) of a job just delayed, for promotion timers
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
 Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
@@ -86,6 +87,12 @@ local function zadd_all(key, pairs_flat)
   end
 end
 
+-- Tells every process's promotion timer that a delayed job falls due at `due` (ms), on a
+-- channel of its own: processes that want no job events still hear of due times.
+local function hint_due(base, due)
+  redis.call('PUBLISH', base .. ':timers', int(due))
+end
+
 -- Leaves one wake marker for idle workers of the type. A single marker is enough: the
 -- worker that takes it passes it on (see take) while jobs remain.
 local function wake(base, jtype)
@@ -131,4 +138,5 @@ local function schedule(base, id, jtype, due, now)
   index_add(base, jtype, 'delayed', due, id)
   redis.call('HSET', job_key(base, id), 'state', 'delayed', 'promote_at', int(due),
     'updated_at', int(now))
+  hint_due(base, due)
 end
