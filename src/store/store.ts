@@ -91,11 +91,12 @@ export class Store {
     defineScripts(client);
   }
 
-  private async run(name: ScriptName, args: Array<string | number>, outcome?: Outcome): Promise<unknown> {
+  /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
+  private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
     try {
       return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
     } catch (err) {
-      throw scriptError(err, outcome ?? {
+      throw scriptError(err, outcome?.() ?? {
         refused: `"${name}" did not run, nothing changed`,
         uncertain: `"${name}" may have run: Redis may have received it`,
       });
@@ -104,10 +105,12 @@ export class Store {
 
   /** Saves jobs in one script; returns their ids in order. All are saved or none. */
   async saveJobs(jobs: NewJob[]): Promise<number[]> {
-    const what = jobs.length === 1 ? 'the job' : `these ${jobs.length} jobs`;
-    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), {
-      refused: `${what} ${jobs.length === 1 ? 'was' : 'were'} not saved`,
-      uncertain: `${what} may have been saved: Redis may have received ${jobs.length === 1 ? 'it' : 'them'}`,
+    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), () => {
+      const what = jobs.length === 1 ? 'the job' : `these ${jobs.length} jobs`;
+      return {
+        refused: `${what} ${jobs.length === 1 ? 'was' : 'were'} not saved`,
+        uncertain: `${what} may have been saved: Redis may have received ${jobs.length === 1 ? 'it' : 'them'}`,
+      };
     })) as string[];
     return ids.map(Number);
   }
