@@ -82,6 +82,7 @@ function sweep(reply: unknown): SweepReply {
  */
 export class Store {
   readonly keys: Keys;
+  private pendingProgress: Array<{ args: Array<string | number>; resolve: (written: boolean) => void; reject: (err: unknown) => void }> = [];
 
   constructor(
     readonly client: RedisClient,
@@ -93,6 +94,7 @@ export class Store {
 
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
+    this.flushProgress();
     try {
       return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
     } catch (err) {
@@ -176,8 +178,27 @@ export class Store {
     return (await this.run('move', [id, state, lockDuration])) === 1;
   }
 
-  async progress(id: number, percent: number, dataJson: string): Promise<boolean> {
-    return (await this.run('progress', [id, percent, dataJson])) === 1;
+  /**
+   * Records a job's progress. The calls of one tick go to Redis as one script, sent before
+   * any other script of this Store, so a job's progress never lands after its completion.
+   */
+  progress(id: number, percent: number, dataJson: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pendingProgress.push({ args: [id, percent, dataJson], resolve, reject });
+      if (this.pendingProgress.length === 1) process.nextTick(() => this.flushProgress());
+    });
+  }
+
+  private flushProgress(): void {
+    const batch = this.pendingProgress.splice(0);
+    if (batch.length === 0) return;
+    runScript(this.client, 'progress', this.keys.ids, [this.keys.base, ...batch.flatMap((p) => p.args)]).then(
+      (written) => batch.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
+      (err: unknown) => {
+        const failure = scriptError(err, { refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
+        for (const p of batch) p.reject(failure);
+      },
+    );
   }
 
   async log(id: number, lines: string[]): Promise<boolean> {
@@ -256,11 +277,13 @@ export class Store {
 
 
   async getJob(id: number): Promise<JobRecord | null> {
+    this.flushProgress(); // a read after job.progress() sees it
     return decodeJob(id, await this.client.hgetall(this.keys.job(id)));
   }
 
   async getJobs(ids: number[]): Promise<JobRecord[]> {
     if (ids.length === 0) return [];
+    this.flushProgress();
     const pipeline = this.client.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.job(id));
     const replies = (await pipeline.exec()) ?? [];
