@@ -32,14 +32,9 @@ for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
   local state, held, jtype, started, roc, waited, ended =
     unpack(redis.call('HMGET', job_key(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
-  local status = 1
-  if not state then
-    status = 0
-  elseif ended == lock then
-    status = 2
-  elseif state ~= 'active' or held ~= lock then
-    status = -1
-  else
+  local status = report_refusal(state, held, ended, lock)
+  if not status then
+    status = 1
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
       duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0 }
   end
@@ -52,11 +47,7 @@ end
 -- may grow memory), so workers drain the queue while saves are refused.
 local by_type = {}
 for _, job in ipairs(finishing) do
-  local of_type = by_type[job.jtype]
-  if not of_type then
-    of_type = {}
-    by_type[job.jtype] = of_type
-  end
+  local of_type = list_in(by_type, job.jtype)
   of_type[#of_type + 1] = job.m
 end
 for jtype, members in pairs(by_type) do
@@ -102,11 +93,7 @@ for _, job in ipairs(finishing) do
     end
     redis.call('HSET', jk, unpack(fields))
     redis.call('HDEL', jk, 'lock', 'ttl_at')
-    local scored = completed[jtype]
-    if not scored then
-      scored = {}
-      completed[jtype] = scored
-    end
+    local scored = list_in(completed, jtype)
     scored[#scored + 1] = now
     scored[#scored + 1] = job.m
     if job.roc then

@@ -20,14 +20,8 @@ local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = job_key(base, id)
 local now = now_ms()
 local state, held, jtype, ended = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ended'))
-local status
-if not state then
-  status = 0
-elseif ended == lock then
-  status = 2
-elseif state ~= 'active' or held ~= lock then
-  status = -1
-else
+local status = report_refusal(state, held, ended, lock)
+if not status then
   status = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
   -- Unless removeOnFail deleted it.
   if redis.call('EXISTS', jk) == 1 then redis.call('HSET', jk, 'ended', lock) end

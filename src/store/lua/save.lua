@@ -36,11 +36,7 @@ local first_due
 local enqueued = {}
 
 local function index(key, score, member)
-  local entries = index_entries[key]
-  if not entries then
-    entries = {}
-    index_entries[key] = entries
-  end
+  local entries = list_in(index_entries, key)
   entries[#entries + 1] = score
   entries[#entries + 1] = member
 end
@@ -86,11 +82,7 @@ for n = 0, count - 1 do
     fields[#fields + 1] = 'inactive'
     index(base .. ':inactive', priority, m)
     index(base .. ':type:' .. jtype .. ':inactive', priority, m)
-    local same_type = enqueued[jtype]
-    if not same_type then
-      same_type = {}
-      enqueued[jtype] = same_type
-    end
+    local same_type = list_in(enqueued, jtype)
     same_type[#same_type + 1] = id
   end
   redis.call('HSET', job_key(base, id), unpack(fields))

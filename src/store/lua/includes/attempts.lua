@@ -1,5 +1,15 @@
 --[[ Shared fragment: taking jobs and ending attempts. Needs core.lua. ]]
 
+-- How a worker's report (complete or fail) under `lock` meets the job: nil when it may end
+-- the attempt; else 0 = the job no longer exists, 2 = this very report was applied before
+-- (it reached Redis twice), -1 = the lock is not ours (stalled, expired or moved).
+local function report_refusal(state, held, ended, lock)
+  if not state then return 0 end
+  if ended == lock then return 2 end
+  if state ~= 'active' or held ~= lock then return -1 end
+  return nil
+end
+
 -- Built-in backoff for the attempt that just failed (made = failures so far, >= 1).
 -- 'fixed' waits the same every time; 'exponential' doubles from the base delay; any
 -- other name is a strategy that lives in a worker process, and a script that runs

@@ -37,6 +37,16 @@ local function id_of(member)
   return string.sub(member, 4)
 end
 
+-- The list kept in map[key], made empty on first use: for grouping work by index or type.
+local function list_in(map, key)
+  local list = map[key]
+  if not list then
+    list = {}
+    map[key] = list
+  end
+  return list
+end
+
 local function int(n)
   return string.format('%d', n)
 end
