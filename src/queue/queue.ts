@@ -448,7 +448,6 @@ export class Queue extends EventEmitter {
     };
   }
 
-  /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   /** Subscribes to the job events (once); settles when subscribed or when that failed. */
   private listenForEvents(): Promise<void> {
     this.eventsStarting ??= this.bus.start().then(
@@ -474,6 +473,7 @@ export class Queue extends EventEmitter {
     });
   }
 
+  /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   private dispatch(e: JobEvent): void {
     this.emit(`job ${e.event}`, e.id, ...e.args);
     // Every transition as one object, with its job type (what dashboards and bridges need).
