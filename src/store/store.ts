@@ -192,12 +192,10 @@ export class Store {
   private flushProgress(): void {
     const batch = this.pendingProgress.splice(0);
     if (batch.length === 0) return;
-    runScript(this.client, 'progress', this.keys.ids, [this.keys.base, ...batch.flatMap((p) => p.args)]).then(
+    const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
+    this.run('progress', batch.flatMap((p) => p.args), outcome).then(
       (written) => batch.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
-      (err: unknown) => {
-        const failure = scriptError(err, { refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
-        for (const p of batch) p.reject(failure);
-      },
+      (err: unknown) => batch.forEach((p) => p.reject(err)),
     );
   }
 
