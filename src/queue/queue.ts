@@ -53,6 +53,7 @@ export class Queue extends EventEmitter {
   private readonly workers: Worker[] = [];
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
+  private subscriptionWait: Promise<void> | undefined;
   private subscriptionReady = false;
   private eventsStarting?: Promise<void>;
   private verifyingWatchers = false;
@@ -418,8 +419,14 @@ export class Queue extends EventEmitter {
    * when a connection fails: then the subscription is not coming soon and the save must fail
    * (or succeed) on its own.
    */
-  private async subscribed(): Promise<void> {
-    if (this.subscriptionReady) return;
+  private subscribed(): Promise<void> {
+    if (this.subscriptionReady) return Promise.resolve();
+    // Saves made together share one wait (and one 'error' listener).
+    this.subscriptionWait ??= this.waitForSubscription().finally(() => (this.subscriptionWait = undefined));
+    return this.subscriptionWait;
+  }
+
+  private async waitForSubscription(): Promise<void> {
     const starting = this.listenForEvents();
     if (this.client.status === 'reconnecting' || this.subscriber.status === 'reconnecting') return;
     let timer: NodeJS.Timeout | undefined;

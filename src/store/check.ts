@@ -48,7 +48,8 @@ const BATCH = 500;
 
 type KeyKind =
   | { kind: 'job'; id: string }
-  | { kind: 'index'; state: JobState | ''; type: string }
+  | { kind: 'index'; state: JobState | 'spans'; type: string }
+  | { kind: 'present'; span: number }
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
   | { kind: 'other'; redisType: string }
@@ -60,8 +61,9 @@ const SINGLETONS: Record<string, string> = { ids: 'string', types: 'set', paused
 function classify(name: string): KeyKind {
   let m: RegExpExecArray | null;
   if ((m = /^job:([1-9]\d*)(?::log|:errors)?$/.exec(name))) return { kind: 'job', id: m[1]! };
-  if (name === 'jobs') return { kind: 'index', state: '', type: '' };
-  if ((m = new RegExp(`^${STATE}$`).exec(name))) return { kind: 'index', state: m[1] as JobState, type: '' };
+  if (name === 'present') return { kind: 'index', state: 'spans', type: '' };
+  if ((m = /^present:(\d+)$/.exec(name))) return { kind: 'present', span: Number(m[1]) };
+  if ((m = /^(delayed|active)$/.exec(name))) return { kind: 'index', state: m[1] as JobState, type: '' };
   if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name))) return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
@@ -78,6 +80,8 @@ function expectedType(key: KeyKind): string | undefined {
       return 'set';
     case 'wake':
       return 'list';
+    case 'present':
+      return 'string';
     case 'other':
       return key.redisType;
     default:
@@ -125,6 +129,18 @@ function globEscape(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
+/** Ids per bitmap of `B:present:<n>` (PRESENT_SPAN in core.lua). */
+const PRESENT_SPAN = 8192;
+
+/** Offsets of the set bits of a Redis bitmap (bit 0 is the high bit of the first byte). */
+function setBits(bitmap: Buffer | null): number[] {
+  const offsets: number[] = [];
+  bitmap?.forEach((byte, i) => {
+    for (let b = 0; b < 8; b++) if (byte & (0x80 >> b)) offsets.push(i * 8 + b);
+  });
+  return offsets;
+}
+
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -166,8 +182,10 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
   const indexes: Array<[string, { state: string; type: string }]> = [];
   const words: Array<[string, string]> = [];
   const wakes: string[] = [];
+  const presence: Array<[string, number]> = [];
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
+    else if (kind.kind === 'present') presence.push([key, kind.span]);
     else if (kind.kind === 'index') indexes.push([key, kind]);
     else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
@@ -193,6 +211,13 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
       const members = pairs.filter((_, i) => i % 2 === 0);
       if (members.length) addTriples((await script('check_members', [key, state, type, ...members])) as string[]);
     } while (at !== '0');
+  }
+
+  for (const [key, span] of presence) {
+    const ids = setBits(await client.getBuffer(key)).map((bit) => span * PRESENT_SPAN + bit);
+    for (const batch of chunks(ids, BATCH).concat(ids.length ? [] : [[]])) {
+      addTriples((await script('check_members', [key, 'present', '', ...batch])) as string[]);
+    }
   }
 
   for (const [key, word] of words) {

@@ -82,6 +82,14 @@ function num(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** The data text, stored in pieces `data`, `data.1`, ... (see data_fields in core.lua). */
+function joinData(h: Record<string, string>): string | undefined {
+  let text = h.data;
+  if (text === undefined) return undefined;
+  for (let n = 1; h[`data.${n}`] !== undefined; n++) text += h[`data.${n}`];
+  return text;
+}
+
 /** Decodes a job hash (HGETALL as a flat array or an object). */
 export function decodeJob(id: number, raw: string[] | Record<string, string>): JobRecord | null {
   const h: Record<string, string> = {};
@@ -95,7 +103,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   const record: JobRecord = {
     id,
     type: h.type,
-    data: parseJson(h.data),
+    data: parseJson(joinData(h)),
     priority: num(h.priority) ?? 0,
     state: (h.state ?? 'inactive') as JobState,
     createdAt,

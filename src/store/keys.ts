@@ -12,7 +12,8 @@ export function keyBase(prefix: string): string {
 
 export class Keys {
   readonly ids: string;
-  readonly jobs: string;
+  /** Numbers of the id bitmaps that exist (see `present`). */
+  readonly presentSpans: string;
   readonly types: string;
   readonly paused: string;
   readonly workTime: string;
@@ -22,7 +23,7 @@ export class Keys {
 
   constructor(readonly base: string) {
     this.ids = `${base}:ids`;
-    this.jobs = `${base}:jobs`;
+    this.presentSpans = `${base}:present`;
     this.types = `${base}:types`;
     this.paused = `${base}:paused`;
     this.workTime = `${base}:stats:work-time`;
@@ -40,6 +41,11 @@ export class Keys {
 
   errors(id: number | string): string {
     return `${this.base}:job:${id}:errors`;
+  }
+
+  /** Bitmap of which ids of one span exist (bit i: id span * PRESENT_SPAN + i). */
+  present(span: number): string {
+    return `${this.base}:present:${span}`;
   }
 
   state(state: JobState, type?: string): string {

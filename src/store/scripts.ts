@@ -16,15 +16,18 @@ import update from './lua/update.lua';
 import bulk from './lua/bulk.lua';
 import pause from './lua/pause.lua';
 import page from './lua/page.lua';
+import range from './lua/range.lua';
+import count from './lua/count.lua';
 import check_jobs from './lua/check_jobs.lua';
 import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
 
 /**
- * One Lua script per transition, and the reads that must see one instant (page, check_*);
+ * One Lua script per transition, and the reads that must see one instant or merge indexes
+ * (page, range, count, check_*);
  * each is prefixed with the shared fragments.
  */
-const scripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, check_jobs, check_members, check_search };
+const scripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, range, count, check_jobs, check_members, check_search };
 export type ScriptName = keyof typeof scripts;
 
 const prelude = `${core}\n${attempts}\n`;

@@ -239,17 +239,16 @@ export class Store {
     return ids.map(Number).sort((a, b) => a - b);
   }
 
-  /** One page of an index in score order, resumable exactly by cursor even while it changes. */
+  /** One page of a state (or of every job by id), resumable exactly by cursor even while it changes. */
   async page(state: JobState | 'all', options: PageRequest): Promise<Page> {
-    const key = state === 'all' ? this.keys.jobs : this.keys.state(state, options.type);
     const cursor = options.cursor;
-    const reply = (await runScript(this.client, 'page', key, [
-      cursor ? cursor.score : '', cursor ? memberOf(cursor.id) : '', options.limit, options.order,
-    ])) as string[];
+    const reply = (await this.run('page', [
+      state, options.type ?? '', cursor ? cursor.score : '', cursor ? memberOf(cursor.id) : '', options.limit, options.order,
+    ])) as Array<string | number>;
     const ids: number[] = [];
     let last: PageCursor | null = null;
     for (let i = 0; i + 1 < reply.length; i += 2) {
-      const id = idOfMember(reply[i]!);
+      const id = idOfMember(String(reply[i]));
       ids.push(id);
       last = { score: Number(reply[i + 1]), id };
     }
@@ -310,16 +309,14 @@ export class Store {
     return this.client.lrange(this.keys.log(id), 0, -1);
   }
 
-  async count(state: JobState, type?: string): Promise<number> {
-    return this.client.zcard(this.keys.state(state, type));
+  /** Jobs in a state, of one type or of every type; 'all' counts every job. */
+  async count(state: JobState | 'all', type?: string): Promise<number> {
+    return (await this.run('count', [state, type ?? ''])) as number;
   }
 
-  /** Ids in an index by rank; `from`..`to` inclusive as in ZRANGE. */
+  /** Ids at ranks `from`..`to` (inclusive, -1 = the end, as in ZRANGE) of a state, or of every job by id. */
   async ids(state: JobState | 'all', from: number, to: number, order: 'asc' | 'desc', type?: string): Promise<number[]> {
-    const key = state === 'all' ? this.keys.jobs : this.keys.state(state, type);
-    const members =
-      order === 'desc' ? await this.client.zrevrange(key, from, to) : await this.client.zrange(key, from, to);
-    return members.map(idOfMember);
+    return ((await this.run('range', [state, type ?? '', from, to, order])) as Array<string | number>).map(Number);
   }
 
   async types(): Promise<string[]> {

@@ -353,10 +353,10 @@ describe('kue check', () => {
     expect(clean.stdout).toContain('No inconsistencies found.');
 
     const redis = redisClient();
-    await redis.zrem(`{${queue.prefix}}:inactive`, '01|1');
+    await redis.zrem(`{${queue.prefix}}:type:mail:inactive`, '01|1');
     const damaged = await run(args);
     expect(damaged.code).toBe(1);
-    expect(damaged.stdout).toMatch(new RegExp(`1 inconsistency found:\\n  missing-from-index  job 1 is missing from \\{${queue.prefix}\\}:inactive\\n`));
+    expect(damaged.stdout).toMatch(new RegExp(`1 inconsistency found:\\n  missing-from-index  job 1 is missing from \\{${queue.prefix}\\}:type:mail:inactive\\n`));
 
     const json = await run([...args, '--json']);
     expect(json.code).toBe(1);

@@ -49,37 +49,39 @@ describe('the invariant checker', () => {
     const redis = redisClient();
     const m = (id: number) => `${String(id).length.toString().padStart(2, '0')}|${id}`;
 
-    // A job in two state indexes (global and per type).
-    await redis.zadd(`${base}:complete`, 1, m(1));
+    // A job in two state indexes (the sweeps' index and a type's).
+    await redis.zadd(`${base}:active`, 1, m(1));
     await redis.zadd(`${base}:type:mail:delayed`, 1, m(1));
-    // A job in no state index.
-    await redis.zrem(`${base}:inactive`, m(2));
+    // A job in no state index, and one missing from the bitmap of ids that exist.
+    await redis.zrem(`${base}:type:mail:inactive`, m(2));
+    await redis.setbit(`${base}:present:0`, 6, 0);
     // A stored state that disagrees with its index.
     await redis.hset(`${base}:job:3`, 'state', 'complete');
-    // Orphans: an index entry, a log and an errors list, a search entry of no job.
-    await redis.zadd(`${base}:failed`, 5, m(999));
+    // Orphans: an index entry, an id bit, a log and an errors list, a search entry of no job.
+    await redis.zadd(`${base}:type:mail:failed`, 5, m(999));
+    await redis.setbit(`${base}:present:0`, 995, 1);
     await redis.rpush(`${base}:job:998:log`, 'left behind');
     await redis.rpush(`${base}:job:997:errors`, '{}');
     await redis.sadd(`${base}:search:orphan`, '996');
     // A malformed index member, a key kue never writes, a job with corrupt data.
-    await redis.zadd(`${base}:inactive`, 0, 'garbage');
+    await redis.zadd(`${base}:type:mail:inactive`, 0, 'garbage');
     await redis.set(`${base}:stray`, 'x');
     await redis.hset(`${base}:job:4`, 'data', '{not json');
 
     const found = await codesAfter(queue);
     const expected: Array<[CheckCode, string, number | undefined]> = [
-      ['extra-index', `${base}:complete`, 1],
+      ['extra-index', `${base}:active`, 1],
       ['extra-index', `${base}:type:mail:delayed`, 1],
-      ['missing-from-index', `${base}:inactive`, 2],
-      ['missing-from-index', `${base}:complete`, 3],
+      ['missing-from-index', `${base}:type:mail:inactive`, 2],
+      ['missing-from-index', `${base}:present:0`, 6],
       ['missing-from-index', `${base}:type:mail:complete`, 3],
-      ['extra-index', `${base}:inactive`, 3],
       ['extra-index', `${base}:type:mail:inactive`, 3],
-      ['orphan-member', `${base}:failed`, 999],
+      ['orphan-member', `${base}:type:mail:failed`, 999],
+      ['orphan-member', `${base}:present:0`, 995],
       ['orphan-key', `${base}:job:998:log`, 998],
       ['orphan-key', `${base}:job:997:errors`, 997],
       ['orphan-member', `${base}:search:orphan`, 996],
-      ['malformed-member', `${base}:inactive`, undefined],
+      ['malformed-member', `${base}:type:mail:inactive`, undefined],
       ['unknown-key', `${base}:stray`, undefined],
       ['bad-data', `${base}:job:4`, 4],
     ];
@@ -94,9 +96,8 @@ describe('the invariant checker', () => {
     const word = words!.split(' ')[0]!;
     await redis.srem(`${base}:search:${word}`, '1');
     await redis.hset(`${base}:job:50`, 'type', 'mail', 'state', 'inactive', 'data', '{}');
-    await redis.zadd(`${base}:inactive`, 0, '02|50');
     await redis.zadd(`${base}:type:mail:inactive`, 0, '02|50');
-    await redis.zadd(`${base}:jobs`, 50, '02|50');
+    await redis.setbit(`${base}:present:0`, 50, 1);
     await redis.set(`${base}:job:51`, 'a string, not a hash');
     expect(await codesAfter(queue)).toEqual(expect.arrayContaining([
       ['missing-from-index', `${base}:search:${word}`, 1],

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
 import type { Job, Queue } from '../../src/index.js';
+import { JOB_STATES } from '../../src/store/keys.js';
 import { expectConsistent } from '../support/check.js';
 import { redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 import { startWorker, type WorkerProcess } from '../process/worker-process.js';
@@ -104,7 +105,7 @@ describe('redis-server killed with SIGKILL under load (AOF everysec)', () => {
     // Kill at 40 %, restart 0.7 s later on the same port and folder.
     await waitFor(() => acknowledged.length >= TOTAL * 0.4, 60_000, '40 % of the jobs saved');
     const acknowledgedAtKill = acknowledged.length;
-    const completeAtKill = await watcher.zcard(`${base}:complete`);
+    const completeAtKill = await watcher.zcard(`${base}:type:work:complete`);
     const gone = new Promise((r) => server!.process.once('exit', r));
     server.process.kill('SIGKILL');
     await gone;
@@ -115,18 +116,20 @@ describe('redis-server killed with SIGKILL under load (AOF everysec)', () => {
     // A fresh client: the watcher may still be waiting out its own reconnection delay.
     const probe = new Redis({ port, host: '127.0.0.1' });
     plain.push(probe);
-    const completeAtRestart = await probe.zcard(`${base}:complete`);
-    await waitFor(async () => (await probe.zcard(`${base}:complete`)) > completeAtRestart, 30_000, 'a completion after the restart');
+    const completeAtRestart = await probe.zcard(`${base}:type:work:complete`);
+    await waitFor(async () => (await probe.zcard(`${base}:type:work:complete`)) > completeAtRestart, 30_000, 'a completion after the restart');
     const recoveryMs = Date.now() - restartedAt;
     // Generous: it takes about 0.2 s here. Clients that reconnect while Redis still loads its
     // data used to wait out a full second or more before asking again.
     expect(recoveryMs).toBeLessThan(5_000);
 
     await producing;
-    const jobsKey = `${base}:jobs`;
+    // Every job of the run is of type work, so its five state indexes hold every job.
+    const jobsInRedis = async () =>
+      (await Promise.all(JOB_STATES.map((state) => watcher.zcard(`${base}:type:work:${state}`)))).reduce((a, b) => a + b, 0);
     await waitFor(
       async () => {
-        const [jobs, complete, failed] = await Promise.all([watcher.zcard(jobsKey), watcher.zcard(`${base}:complete`), watcher.zcard(`${base}:failed`)]);
+        const [jobs, complete, failed] = await Promise.all([jobsInRedis(), watcher.zcard(`${base}:type:work:complete`), watcher.zcard(`${base}:type:work:failed`)]);
         return complete + failed === jobs;
       },
       60_000,
@@ -143,7 +146,7 @@ describe('redis-server killed with SIGKILL under load (AOF everysec)', () => {
     const states = (await watcher.pipeline(acknowledged.map((id) => ['hget', `${base}:job:${id}`, 'state'])).exec())!;
     const notComplete = acknowledged.filter((_, i) => states[i]![1] !== 'complete');
     expect(notComplete).toEqual([]);
-    const jobCount = await watcher.zcard(jobsKey);
+    const jobCount = await jobsInRedis();
     const unacknowledged = jobCount - acknowledged.length;
     expect(unacknowledged).toBeGreaterThanOrEqual(0);
     expect(unacknowledged).toBeLessThanOrEqual(rejected + BATCH);

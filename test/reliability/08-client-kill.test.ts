@@ -108,7 +108,7 @@ describe('CLIENT KILL of every worker connection', () => {
     const completeAtKill: number[] = [];
     for (let round = 0; round < 6; round++) {
       await sleep(500);
-      const complete = await control.zcard(`${base}:complete`);
+      const complete = await control.zcard(`${base}:type:work:complete`);
       if (complete >= JOBS * 0.9) break;
       completeAtKill.push(complete);
       killedPerRound.push(await killAllClients(control));
@@ -118,7 +118,7 @@ describe('CLIENT KILL of every worker connection', () => {
     expect(killedPerRound.length).toBeGreaterThanOrEqual(3);
     for (const killed of killedPerRound) expect(killed).toBeGreaterThanOrEqual(2 * (CHILDREN + 1));
 
-    await waitFor(async () => (await control.zcard(`${base}:complete`)) === JOBS, 60_000, `all ${JOBS} jobs complete`);
+    await waitFor(async () => (await control.zcard(`${base}:type:work:complete`)) === JOBS, 60_000, `all ${JOBS} jobs complete`);
     const loadMs = Date.now() - loadStart;
 
     // Accounting: every job ran at least once; a job that ran twice had one result refused,
@@ -140,7 +140,7 @@ describe('CLIENT KILL of every worker connection', () => {
          if tonumber(redis.call('HGET', ARGV[1] .. ':job:' .. id, 'stalls') or '0') > 0 then n = n + 1 end
        end
        return n`,
-      1, `${base}:jobs`, base,
+      1, `${base}:type:work:complete`, base,
     ) as number;
     await expectConsistent(queue, { complete: JOBS });
     console.log(
@@ -189,11 +189,11 @@ describe('CLIENT KILL of every worker connection', () => {
       );
       expect(perWorker).toEqual(pids.map(() => CONCURRENCY));
       expect(latest).toBeLessThan(IDLE_START_BOUND_MS);
-      await waitFor(async () => (await control.zcard(`${base}:complete`)) === JOBS + slots * (round + 1), IDLE_WORK_MS + 20_000, 'the idle-phase jobs to complete');
+      await waitFor(async () => (await control.zcard(`${base}:type:work:complete`)) === JOBS + slots * (round + 1), IDLE_WORK_MS + 20_000, 'the idle-phase jobs to complete');
     }
 
     expect(await control.zcard(`${base}:active`)).toBe(0);
-    expect(await control.zcard(`${base}:inactive`)).toBe(0);
+    expect(await control.zcard(`${base}:type:work:inactive`)).toBe(0);
     await expectConsistent(queue, { complete: JOBS + rounds.length * slots });
     for (const child of children) expect(child.child.exitCode).toBeNull();
   });

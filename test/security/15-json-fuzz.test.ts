@@ -113,12 +113,13 @@ afterAll(async () => {
 async function fixtureSnapshot() {
   const k = queue.store.keys;
   const out: Record<string, unknown> = { ids: await redis.get(k.ids) };
-  const indexes = [k.jobs, ...JOB_STATES.flatMap((s) => [k.state(s), k.state(s, 'keep')])];
+  const indexes = [k.state('delayed'), k.state('active'), ...JOB_STATES.map((s) => k.state(s, 'keep'))];
   for (const id of fixture) {
     out[`job ${id}`] = await redis.hgetall(k.job(id));
     out[`log ${id}`] = await redis.lrange(k.log(id), 0, -1);
     out[`errors ${id}`] = await redis.lrange(k.errors(id), 0, -1);
     for (const index of indexes) out[`${index} ${id}`] = await redis.zscore(index, memberOf(id));
+    out[`present ${id}`] = await redis.getbit(k.present(Math.floor(id / 8192)), id % 8192);
   }
   return out;
 }

@@ -14,24 +14,30 @@ Events: 'enqueue' [type] per job moved to inactive, 'remove' [type] per job remo
 ]]
 local base, action, state, jtype_filter, before, limit =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
-local key = jtype_filter ~= '' and (base .. ':type:' .. jtype_filter .. ':' .. state) or (base .. ':' .. state)
 local max = before ~= '' and ('(' .. before) or '+inf'
-local members = redis.call('ZRANGEBYSCORE', key, '-inf', max, 'LIMIT', 0, limit)
 local now = now_ms()
-for _, m in ipairs(members) do
-  local id = id_of(m)
-  local jk = job_key(base, id)
-  local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
-  if not jtype then
-    redis.call('ZREM', key, m)
-  elseif action == 'remove' then
-    delete_job(base, id, jtype, state)
-    emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
-  else
-    index_remove(base, jtype, state, id)
-    redis.call('HDEL', jk, 'lock', 'ttl_at')
-    enqueue(base, id, jtype, tonumber(priority) or 0, now)
-    emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+local handled, remaining = 0, 0
+for _, key in ipairs(state_keys(base, state, jtype_filter)) do
+  if handled < limit then
+    local members = redis.call('ZRANGEBYSCORE', key, '-inf', max, 'LIMIT', 0, limit - handled)
+    handled = handled + #members
+    for _, m in ipairs(members) do
+      local id = id_of(m)
+      local jk = job_key(base, id)
+      local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
+      if not jtype then
+        redis.call('ZREM', key, m)
+      elseif action == 'remove' then
+        delete_job(base, id, jtype, state)
+        emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+      else
+        index_remove(base, jtype, state, id)
+        redis.call('HDEL', jk, 'lock', 'ttl_at')
+        enqueue(base, id, jtype, tonumber(priority) or 0, now)
+        emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+      end
+    end
   end
+  remaining = remaining + redis.call('ZCOUNT', key, '-inf', max)
 end
-return { #members, redis.call('ZCOUNT', key, '-inf', max) }
+return { handled, remaining }

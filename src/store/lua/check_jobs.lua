@@ -39,13 +39,16 @@ for i = 2, #ARGV do
   local kind = redis.call('TYPE', jk).ok
   if kind == 'hash' then
     local m = fifo(id)
-    local state, jtype, words, data = unpack(redis.call('HMGET', jk, 'state', 'type', 'words', 'data'))
+    local state, jtype, words = unpack(redis.call('HMGET', jk, 'state', 'type', 'words'))
+    local data = get_data(jk)
     counts[state or ''] = (counts[state or ''] or 0) + 1
     if (tonumber(id) or 0) > last then found(id, 'id-above-counter', base .. ':ids') end
-    if not has('ZSCORE', base .. ':jobs', m) then found(id, 'missing-from-index', base .. ':jobs') end
+    local n = tonumber(id)
+    local present = present_key(base, math.floor(n / PRESENT_SPAN))
+    if redis.pcall('GETBIT', present, n % PRESENT_SPAN) ~= 1 then found(id, 'missing-from-index', present) end
     if not is_state(state) then
       found(id, 'bad-state', jk)
-    elseif not has('ZSCORE', base .. ':' .. state, m) then
+    elseif SWEPT[state] and not has('ZSCORE', base .. ':' .. state, m) then
       found(id, 'missing-from-index', base .. ':' .. state)
     end
     if not jtype or jtype == '' then

@@ -59,7 +59,6 @@ end
 local completed = {}
 local function index_completed()
   for jtype, scored in pairs(completed) do
-    redis.call('ZADD', base .. ':complete', unpack(scored))
     redis.call('ZADD', base .. ':type:' .. jtype .. ':complete', unpack(scored))
   end
   completed = {}

@@ -49,8 +49,10 @@ for n = 0, count - 1 do
   local m = fifo(id)
   local d = tonumber(delay)
   -- Only fields that differ from their defaults are stored: a waiting job stays small.
-  local fields = { 'type', jtype, 'data', data, 'priority', priority, 'created_at', now_text,
-    'updated_at', now_text }
+  local fields = data_fields(data)
+  for _, f in ipairs({ 'type', jtype, 'priority', priority, 'created_at', now_text, 'updated_at', now_text }) do
+    fields[#fields + 1] = f
+  end
   local function opt(name, value, default)
     if value ~= default and value ~= '' then
       fields[#fields + 1] = name
@@ -66,7 +68,6 @@ for n = 0, count - 1 do
   opt('remove_on_complete', roc, '')
   opt('remove_on_fail', rof, '')
   opt('words', words, '')
-  index(base .. ':jobs', id, m)
   if d > 0 then
     local due = int(now + d)
     fields[#fields + 1] = 'state'
@@ -80,7 +81,6 @@ for n = 0, count - 1 do
   else
     fields[#fields + 1] = 'state'
     fields[#fields + 1] = 'inactive'
-    index(base .. ':inactive', priority, m)
     index(base .. ':type:' .. jtype .. ':inactive', priority, m)
     local same_type = list_in(enqueued, jtype)
     same_type[#same_type + 1] = id
@@ -92,6 +92,7 @@ for n = 0, count - 1 do
 end
 
 for key, entries in pairs(index_entries) do zadd_all(key, entries) end
+mark_present(base, ids)
 for jtype in pairs(types) do redis.call('SADD', base .. ':types', jtype) end
 for jtype, same_type in pairs(enqueued) do
   wake(base, jtype)

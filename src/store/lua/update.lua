@@ -19,7 +19,9 @@ for i = 3, #ARGV, 2 do
     unindex_words(base, id, redis.call('HGET', jk, 'words'))
     index_words(base, id, ARGV[i + 1])
   end
-  if ARGV[i + 1] == '' then
+  if ARGV[i] == 'data' and ARGV[i + 1] ~= '' then
+    set_data(jk, ARGV[i + 1])
+  elseif ARGV[i + 1] == '' then
     redis.call('HDEL', jk, ARGV[i])
   else
     redis.call('HSET', jk, ARGV[i], ARGV[i + 1])

@@ -38,13 +38,12 @@ local function take(base, jtype, count, worker, lock_ms, now)
     redis.call('DEL', base .. ':type:' .. jtype .. ':wake')
     return {}
   end
-  local jobs, members, active, started = {}, {}, {}, {}
+  local jobs, active, started = {}, {}, {}
   local now_text = int(now)
   for i = 1, #popped, 2 do
     local m = popped[i]
     local id = id_of(m)
     local jk = job_key(base, id)
-    members[#members + 1] = m
     local present, ttl, queued, takes = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes'))
     if present then
       local deadline = now + lock_ms
@@ -68,7 +67,6 @@ local function take(base, jtype, count, worker, lock_ms, now)
       started[#started + 1] = id
     end
   end
-  redis.call('ZREM', base .. ':inactive', unpack(members))
   if #active > 0 then
     redis.call('ZADD', base .. ':active', unpack(active))
     redis.call('ZADD', base .. ':type:' .. jtype .. ':active', unpack(active))
@@ -89,7 +87,7 @@ end
 local function delete_job(base, id, jtype, state)
   if state then index_remove(base, jtype, state, id) end
   unindex_words(base, id, redis.call('HGET', job_key(base, id), 'words'))
-  redis.call('ZREM', base .. ':jobs', fifo(id))
+  unmark_present(base, id)
   redis.call('DEL', job_key(base, id), job_key(base, id) .. ':log', job_key(base, id) .. ':errors')
 end
 
