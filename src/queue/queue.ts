@@ -7,7 +7,7 @@ import { Maintenance } from '../maintenance/maintenance.js';
 import type { NewJob } from '../store/codec.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase, type JobState } from '../store/keys.js';
-import { Store } from '../store/store.js';
+import { SAVE_BATCH, Store } from '../store/store.js';
 import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { ProcessHandler } from '../worker/handler.js';
 import { Worker } from '../worker/worker.js';
@@ -21,9 +21,6 @@ import { QueueAdmin } from './admin.js';
 import { searchWords } from './search-words.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import * as check from './validate.js';
-
-/** Jobs per save script in saveAll: bounds how long one script holds Redis. */
-const SAVE_BATCH = 1_000;
 
 /**
  * A Kue queue: creates jobs, runs workers, emits queue-level events (`job complete`, ...)
@@ -325,6 +322,11 @@ export class Queue extends EventEmitter {
     if (this.jobEvents || this.eventsStarting) await this.subscribed();
     this.watchers.saveStarted();
     try {
+      if (jobs.length === 1) {
+        // The single saves of one tick share one script (Store.saveJob).
+        this.saved(jobs[0]!, await this.store.saveJob(fields[0]!), fields[0]!.delay);
+        return;
+      }
       for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
         const ids = await this.store.saveJobs(fields.slice(start, start + SAVE_BATCH));
         ids.forEach((id, i) => this.saved(jobs[start + i]!, id, fields[start + i]!.delay));

@@ -62,6 +62,9 @@ export interface SweepReply {
 
 type TakenPair = [string, string[]];
 
+/** Most jobs per save script: bounds how long one script holds Redis. */
+export const SAVE_BATCH = 1_000;
+
 function decodeTaken(pairs: TakenPair[]): JobRecord[] {
   const jobs: JobRecord[] = [];
   for (const [id, raw] of pairs) {
@@ -82,6 +85,7 @@ function sweep(reply: unknown): SweepReply {
  */
 export class Store {
   readonly keys: Keys;
+  private pendingSaves: Array<{ job: NewJob; resolve: (id: number) => void; reject: (err: unknown) => void }> = [];
   private pendingProgress: Array<{ args: Array<string | number>; resolve: (written: boolean) => void; reject: (err: unknown) => void }> = [];
 
   constructor(
@@ -94,7 +98,7 @@ export class Store {
 
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
-    this.flushProgress();
+    this.flushPending();
     try {
       return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
     } catch (err) {
@@ -106,15 +110,47 @@ export class Store {
   }
 
   /** Saves jobs in one script; returns their ids in order. All are saved or none. */
-  async saveJobs(jobs: NewJob[]): Promise<number[]> {
+  async saveJobs(jobs: NewJob[], separately = false): Promise<number[]> {
     const ids = (await this.run('save', jobs.flatMap(encodeNewJob), () => {
-      const what = jobs.length === 1 ? 'the job' : `these ${jobs.length} jobs`;
+      // Single saves batched together each fail alone, as far as their callers know.
+      const one = separately || jobs.length === 1;
+      const what = one ? 'the job' : `these ${jobs.length} jobs`;
       return {
-        refused: `${what} ${jobs.length === 1 ? 'was' : 'were'} not saved`,
-        uncertain: `${what} may have been saved: Redis may have received ${jobs.length === 1 ? 'it' : 'them'}`,
+        refused: `${what} ${one ? 'was' : 'were'} not saved`,
+        uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
       };
     })) as string[];
     return ids.map(Number);
+  }
+
+  /**
+   * Saves one job. The saves of one tick go to Redis as one script (ids in call order), so
+   * a producer saving many jobs at once pays one request, not one per job.
+   */
+  saveJob(job: NewJob): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pendingSaves.push({ job, resolve, reject });
+      if (this.pendingSaves.length === 1) process.nextTick(() => this.flushPending());
+    });
+  }
+
+  /** Sends the batched saves and progress reports, before any other script or read. */
+  private flushPending(): void {
+    const saves = this.pendingSaves.splice(0);
+    for (let start = 0; start < saves.length; start += SAVE_BATCH) {
+      const batch = saves.slice(start, start + SAVE_BATCH);
+      this.saveJobs(batch.map((s) => s.job), true).then(
+        (ids) => batch.forEach((s, i) => s.resolve(ids[i]!)),
+        (err: unknown) => batch.forEach((s) => s.reject(err)),
+      );
+    }
+    const progress = this.pendingProgress.splice(0);
+    if (progress.length === 0) return;
+    const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
+    this.run('progress', progress.flatMap((p) => p.args), outcome).then(
+      (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
+      (err: unknown) => progress.forEach((p) => p.reject(err)),
+    );
   }
 
   async take(req: TakeRequest): Promise<JobRecord[]> {
@@ -185,18 +221,8 @@ export class Store {
   progress(id: number, percent: number, dataJson: string): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.pendingProgress.push({ args: [id, percent, dataJson], resolve, reject });
-      if (this.pendingProgress.length === 1) process.nextTick(() => this.flushProgress());
+      if (this.pendingProgress.length === 1) process.nextTick(() => this.flushPending());
     });
-  }
-
-  private flushProgress(): void {
-    const batch = this.pendingProgress.splice(0);
-    if (batch.length === 0) return;
-    const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
-    this.run('progress', batch.flatMap((p) => p.args), outcome).then(
-      (written) => batch.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
-      (err: unknown) => batch.forEach((p) => p.reject(err)),
-    );
   }
 
   async log(id: number, lines: string[]): Promise<boolean> {
@@ -274,13 +300,13 @@ export class Store {
 
 
   async getJob(id: number): Promise<JobRecord | null> {
-    this.flushProgress(); // a read after job.progress() sees it
+    this.flushPending(); // a read after job.save() or job.progress() sees it
     return decodeJob(id, await this.client.hgetall(this.keys.job(id)));
   }
 
   async getJobs(ids: number[]): Promise<JobRecord[]> {
     if (ids.length === 0) return [];
-    this.flushProgress();
+    this.flushPending();
     const pipeline = this.client.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.job(id));
     const replies = (await pipeline.exec()) ?? [];

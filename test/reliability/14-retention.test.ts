@@ -282,7 +282,7 @@ describe('retention arguments', () => {
     const queue = testQueue();
     const job = await queue.create('t').save();
     const fields = Object.keys(await redisClient().hgetall(`{${queue.prefix}}:job:${job.id}`)).sort();
-    expect(fields).toEqual(['created_at', 'data', 'priority', 'state', 'type', 'updated_at']);
+    expect(fields).toEqual(['created_at', 'data', 'state', 'type']);
   });
 });
 

@@ -41,6 +41,13 @@ local function index(key, score, member)
   entries[#entries + 1] = member
 end
 
+local function optional(fields, name, value, default)
+  if value ~= default and value ~= '' then
+    fields[#fields + 1] = name
+    fields[#fields + 1] = value
+  end
+end
+
 for n = 0, count - 1 do
   local g = 2 + n * per_job
   local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
@@ -48,26 +55,23 @@ for n = 0, count - 1 do
   local id = int(first + n)
   local m = fifo(id)
   local d = tonumber(delay)
-  -- Only fields that differ from their defaults are stored: a waiting job stays small.
+  -- Only fields that differ from their defaults are stored: a waiting job stays small
+  -- (priority 0 and updated_at = created_at are what a reader assumes when they are absent).
   local fields = data_fields(data)
-  for _, f in ipairs({ 'type', jtype, 'priority', priority, 'created_at', now_text, 'updated_at', now_text }) do
-    fields[#fields + 1] = f
-  end
-  local function opt(name, value, default)
-    if value ~= default and value ~= '' then
-      fields[#fields + 1] = name
-      fields[#fields + 1] = value
-    end
-  end
-  opt('delay', delay, '0')
-  opt('attempts', attempts, '1')
-  opt('backoff', backoff, '')
-  opt('backoff_delay', backoff_delay, '')
-  opt('backoff_max', backoff_max, '')
-  opt('ttl', ttl, '0')
-  opt('remove_on_complete', roc, '')
-  opt('remove_on_fail', rof, '')
-  opt('words', words, '')
+  fields[#fields + 1] = 'type'
+  fields[#fields + 1] = jtype
+  fields[#fields + 1] = 'created_at'
+  fields[#fields + 1] = now_text
+  optional(fields, 'priority', priority, '0')
+  optional(fields, 'delay', delay, '0')
+  optional(fields, 'attempts', attempts, '1')
+  optional(fields, 'backoff', backoff, '')
+  optional(fields, 'backoff_delay', backoff_delay, '')
+  optional(fields, 'backoff_max', backoff_max, '')
+  optional(fields, 'ttl', ttl, '0')
+  optional(fields, 'remove_on_complete', roc, '')
+  optional(fields, 'remove_on_fail', rof, '')
+  optional(fields, 'words', words, '')
   if d > 0 then
     local due = int(now + d)
     fields[#fields + 1] = 'state'

@@ -44,15 +44,16 @@ local function take(base, jtype, count, worker, lock_ms, now)
     local m = popped[i]
     local id = id_of(m)
     local jk = job_key(base, id)
-    local present, ttl, queued, takes = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes'))
+    local present, ttl, queued, takes, created = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes', 'created_at'))
     if present then
       local deadline = now + lock_ms
       -- The lock names the worker and the attempt, so a late reply from an earlier
       -- holder of the same job never matches.
       takes = (tonumber(takes) or 0) + 1
-      -- updated_at of an inactive job is when it was queued: the wait ends now.
+      -- updated_at of an inactive job (created_at until it first changes) is when it was
+      -- queued: the wait ends now.
       local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes,
-        'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or now)) }
+        'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or tonumber(created) or now)) }
       ttl = tonumber(ttl)
       if ttl and ttl > 0 then
         local ttl_at = now + ttl
