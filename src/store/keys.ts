@@ -48,6 +48,7 @@ export class Keys {
     return `${this.base}:present:${span}`;
   }
 
+  /** A type's index of a state; without a type, the sweeps' index (delayed and active only). */
   state(state: JobState, type?: string): string {
     return type === undefined ? `${this.base}:${state}` : `${this.base}:type:${type}:${state}`;
   }

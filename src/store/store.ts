@@ -367,12 +367,6 @@ export class Store {
     return Number((await this.client.get(this.keys.ids)) ?? 0);
   }
 
-  /** The state index a job is in, by looking it up (used by the invariant tests). */
-  async scoreIn(state: JobState, id: number, type?: string): Promise<number | null> {
-    const score = await this.client.zscore(this.keys.state(state, type), memberOf(id));
-    return score === null ? null : Number(score);
-  }
-
   /**
    * Blocks a dedicated connection until a wake marker for one of the types appears, or the
    * timeout passes. Returns the type whose marker was taken, or null on timeout.
