@@ -12,7 +12,8 @@ export const USAGE = `npm run bench -- [options]
   --latency-seconds s   measured seconds of the latency run (default 10)
   --rate r              jobs/s of the latency run (default 500)
   --profile             only profiling: the Kue worker child under --cpu-prof at
-                        concurrency 1 and 50, and the Kue producer (this process, inspector
+                        concurrency 1 and 50 (and 50 with the features on), and the Kue
+                        producer (this process, inspector
                         profiler) during single saves; .cpuprofile files in bench/results/,
                         then their top functions
   --out file            JSON output (default bench/results/latest.json)

@@ -126,12 +126,13 @@ try {
     const e = await profileInProcess(producerFile, () => enqueueSingle(ctxFor('kue', adapter)));
     console.log(`[${elapsed()}] profile enqueue (producer, this process): ${e.ok ? 'ok' : `CHECK FAILED (${e.check})`}, ${brief('enqueue', e)}`);
     console.log(`\n${summaryLines(producerFile).join('\n')}\n`);
-    for (const c of [1, 50]) {
-      const name = `kue-worker-c${c}.cpuprofile`;
+    // The features scenario's worker too (progress, ttl, priorities, job events on).
+    for (const [c, on] of [[1, false], [50, false], [50, true]]) {
+      const name = `kue-worker-c${c}${on ? '-features' : ''}.cpuprofile`;
       const execArgv = ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', resultsDir, '--cpu-prof-name', name];
       const windowFile = `${resultsDir}${name}.window.json`;
-      const r = await processDrain(ctxFor('kue', adapter), c, { execArgv, windowFile });
-      console.log(`[${elapsed()}] profile c${c}: ${r.ok ? 'ok' : `CHECK FAILED (${r.check})`}, ${brief('process', r)}`);
+      const r = await processDrain(ctxFor('kue', adapter), c, { execArgv, windowFile, features: on ? features.on : undefined });
+      console.log(`[${elapsed()}] profile c${c}${on ? ' features on' : ''}: ${r.ok ? 'ok' : `CHECK FAILED (${r.check})`}, ${brief('process', r)}`);
       console.log(`\n${summaryLines(`${resultsDir}${name}`).join('\n')}\n`);
     }
   } else {
