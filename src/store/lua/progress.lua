@@ -13,13 +13,13 @@ local written, events = {}, {}
 for g = 2, #ARGV, 3 do
   local id, pct, data = ARGV[g], ARGV[g + 1], ARGV[g + 2]
   local jk = job_key(base, id)
-  local jtype = redis.call('HGET', jk, 'type')
+  local jtype, had_data = unpack(redis.call('HMGET', jk, 'type', 'progress_data'))
   if jtype then
     if data ~= '' then
       redis.call('HSET', jk, 'progress', pct, 'updated_at', now_text, 'progress_data', data)
     else
       redis.call('HSET', jk, 'progress', pct, 'updated_at', now_text)
-      redis.call('HDEL', jk, 'progress_data')
+      if had_data then redis.call('HDEL', jk, 'progress_data') end
     end
     events[#events + 1] = event_text(id, jtype, 'progress', '[' .. pct .. ',' .. (data ~= '' and data or 'null') .. ']')
   end
