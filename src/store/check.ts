@@ -4,6 +4,7 @@
  * the other keys. Each job and each index entry is judged inside one read-only script, so a
  * queue that keeps working while it is checked yields no false findings.
  */
+import { isCluster } from './connection.js';
 import { JOB_STATES, type JobState } from './keys.js';
 import { runScript, type ScriptName } from './scripts.js';
 import type { Store } from './store.js';
@@ -157,14 +158,17 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
     for (let i = 0; i < flat.length; i += 3) findings.push(finding(flat[i + 1] as CheckCode, flat[i + 2]!, flat[i]!));
   };
 
-  // Every key of the queue. A diagnostic may afford SCAN; nothing on a hot path does.
+  // Every key of the queue. A diagnostic may afford SCAN; nothing on a hot path does. On a
+  // cluster the keys are on the master serving the queue's slot: each master is asked.
   const names = new Map<string, KeyKind>();
-  let cursor = '0';
-  do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(base)}:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of batch) names.set(key, classify(key.slice(base.length + 1)));
-  } while (cursor !== '0');
+  for (const server of isCluster(client) ? client.nodes('master') : [client]) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await server.scan(cursor, 'MATCH', `${globEscape(base)}:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of batch) names.set(key, classify(key.slice(base.length + 1)));
+    } while (cursor !== '0');
+  }
 
   // Keys whose Redis type is wrong are reported and left out of the passes below.
   const typed = [...names].filter(([, kind]) => expectedType(kind) !== undefined);

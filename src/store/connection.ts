@@ -1,15 +1,23 @@
-import { Cluster, Redis, type Command, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
 import { defaults } from '../defaults.js';
 import { ConnectionError } from '../errors.js';
 
 /** A client Kue can talk through: an ioredis `Redis` or `Cluster`. */
 export type RedisClient = Redis | Cluster;
 
+/** One Redis server or sentinel. */
+export interface RedisNode {
+  /** @default '127.0.0.1' */
+  host?: string;
+  port: number;
+}
+
 /**
  * Where Redis is. Kue's own shapes are accepted unchanged:
  * `{port, host, auth, db, options}`, `{socket, auth}`, a `redis://` / `rediss://` URL, or
  * `{createClientFactory}` returning an ioredis client or Cluster (called once per connection
- * Kue needs: commands, events, and one blocking connection per worker type).
+ * Kue needs: commands, events, and one blocking connection per worker type). Beyond those,
+ * `{cluster: [nodes]}` for Redis Cluster and `{sentinels: [nodes], name}` for Sentinel.
  */
 export interface RedisConnectionOptions {
   /** @default 6379 */
@@ -29,6 +37,18 @@ export interface RedisConnectionOptions {
   url?: string;
   /** Any further ioredis options, passed through. */
   options?: RedisOptions;
+  /**
+   * Redis Cluster: some of its nodes (the client finds the rest). Every key of a queue
+   * carries one hash tag, so each queue lives in one slot and queues spread over the masters.
+   * `auth`, `username` and `options` apply to every node.
+   */
+  cluster?: RedisNode[];
+  /** Further ioredis Cluster options (`scaleReads`, `natMap`, ...), with `cluster`. */
+  clusterOptions?: Omit<ClusterOptions, 'redisOptions'>;
+  /** Sentinel: the sentinels that know the master `name`; Kue follows a failover. */
+  sentinels?: RedisNode[];
+  /** The master's name at the sentinels, with `sentinels`. */
+  name?: string;
   /** Makes each connection Kue needs; when given, every other field is ignored. */
   createClientFactory?: () => RedisClient;
 }
@@ -113,10 +133,23 @@ export function connectionFactory(
     const url = s.url;
     return (role) => new Client(url, options(role));
   }
-  const base: RedisOptions = {
-    ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
+  const credentials: RedisOptions = {
     ...(s.auth ?? s.password ? { password: s.auth ?? s.password } : {}),
     ...(s.username ? { username: s.username } : {}),
+  };
+  if (s.cluster) {
+    const nodes = s.cluster.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port }));
+    return (role) => new Cluster(nodes, { ...s.clusterOptions, redisOptions: { ...credentials, ...options(role) } });
+  }
+  if (s.sentinels) {
+    const sentinels = s.sentinels.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port }));
+    const name = s.name ?? 'mymaster';
+    const db = s.db !== undefined ? { db: s.db } : {};
+    return (role) => new Client({ sentinels, name, ...credentials, ...db, ...options(role) });
+  }
+  const base: RedisOptions = {
+    ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
+    ...credentials,
     ...(s.db !== undefined ? { db: s.db } : {}),
   };
   return (role) => new Client({ ...base, ...options(role) });
