@@ -145,7 +145,10 @@ export function connectionFactory(
     const sentinels = s.sentinels.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port }));
     const name = s.name ?? 'mymaster';
     const db = s.db !== undefined ? { db: s.db } : {};
-    return (role) => new Client({ sentinels, name, ...credentials, ...db, ...options(role) });
+    // A master demoted by a failover answers writes with READONLY until the client learns
+    // the new master: reconnect (asking the sentinels again) and resend the command.
+    const reconnectOnError = (err: Error) => (err.message.startsWith('READONLY') ? 2 : false);
+    return (role) => new Client({ sentinels, name, reconnectOnError, ...credentials, ...db, ...options(role) });
   }
   const base: RedisOptions = {
     ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),

@@ -1,0 +1,99 @@
+// Starts and stops a real Redis Sentinel set on loopback for the tests: one master, replicas
+// of it, and sentinels watching it under the name "mymaster" (each a process of its own).
+// Only processes started here are ever stopped.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, ping, startRedis } from './redis-server.mjs';
+
+export const MASTER_NAME = 'mymaster';
+
+/** Starts one sentinel watching the master; resolves {port, process, stop()}. */
+async function startSentinel(masterPort, { quorum, downAfter, failoverTimeout }) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'kue-sentinel-'));
+  const config = join(dir, 'sentinel.conf');
+  // Sentinel rewrites its config file as it learns the set, so it gets a file of its own.
+  writeFileSync(config, [
+    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'loglevel warning',
+    `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} ${quorum}`,
+    `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfter}`,
+    `sentinel failover-timeout ${MASTER_NAME} ${failoverTimeout}`,
+    `sentinel parallel-syncs ${MASTER_NAME} 1`,
+  ].join('\n') + '\n');
+  const child = spawn('redis-server', [config, '--sentinel'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  for (let i = 0; i < 200 && !exited && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 25));
+  if (exited || !(await ping(port))) throw new Error(`redis-server --sentinel did not start on port ${port}`);
+  const stop = async () => {
+    if (!exited) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { port, process: child, stop };
+}
+
+/**
+ * Starts a master, `replicas` replicas (default 1) and `sentinels` sentinels (default 3,
+ * quorum 2). Resolves {master, replicas, sentinels, nodes, stop()} once every sentinel sees
+ * the replicas and the other sentinels, so a failover can start at once.
+ */
+export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter = 1_000, failoverTimeout = 5_000 } = {}) {
+  const started = [];
+  const stop = () => Promise.all(started.map((p) => p.stop()));
+  try {
+    const master = await startRedis();
+    started.push(master);
+    const replicaServers = [];
+    for (let i = 0; i < replicas; i++) {
+      const replica = await startRedis({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+      started.push(replica);
+      replicaServers.push(replica);
+    }
+    const sentinelProcesses = [];
+    const quorum = Math.floor(sentinels / 2) + 1;
+    for (let i = 0; i < sentinels; i++) {
+      const sentinel = await startSentinel(master.port, { quorum, downAfter, failoverTimeout });
+      started.push(sentinel);
+      sentinelProcesses.push(sentinel);
+    }
+    const { Redis } = await import('ioredis');
+    const deadline = Date.now() + 30_000;
+    for (const s of sentinelProcesses) {
+      const client = new Redis({ port: s.port, host: '127.0.0.1', lazyConnect: true });
+      try {
+        await client.connect();
+        for (;;) {
+          const info = await client.call('SENTINEL', 'MASTER', MASTER_NAME);
+          const fields = Object.fromEntries(pairs(info));
+          if (Number(fields['num-slaves']) >= replicas && Number(fields['num-other-sentinels']) >= sentinels - 1) break;
+          if (Date.now() > deadline) throw new Error('the sentinels did not discover the set within 30 s');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        client.disconnect();
+      }
+    }
+    return {
+      master,
+      replicas: replicaServers,
+      sentinels: sentinelProcesses,
+      nodes: sentinelProcesses.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
