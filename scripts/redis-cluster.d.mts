@@ -2,8 +2,9 @@ import type { RunningRedis } from './redis-server.mjs';
 
 export interface RunningCluster {
   nodes: Array<{ host: string; port: number }>;
-  servers: RunningRedis[];
+  servers: Array<RunningRedis & { args: string[] }>;
   stop(): Promise<void[]>;
 }
+export function replicationReady(port: number): boolean;
 export function clusterInfo(port: number): Record<string, string> | null;
-export function startCluster(options?: { masters?: number; replicas?: number; nodeTimeout?: number }): Promise<RunningCluster>;
+export function startCluster(options?: { masters?: number; replicas?: number; nodeTimeout?: number; args?: string[] }): Promise<RunningCluster>;

@@ -16,23 +16,34 @@ export function clusterInfo(port) {
   return Object.fromEntries(reply.stdout.split(/\r?\n/).filter(Boolean).map((line) => line.split(':')));
 }
 
+/** Whether a node is a master, or a replica whose link to its master is up (first sync done). */
+export function replicationReady(port) {
+  const reply = redisCli(port, ['info', 'replication']);
+  if (reply.status !== 0) return false;
+  return /^role:master/m.test(reply.stdout) || /^master_link_status:up/m.test(reply.stdout);
+}
+
 /**
  * Starts a cluster of `masters` masters with `replicas` replicas each (default 3 and 1: six
- * processes). Resolves {nodes: [{host, port}], servers, stop()} once every node reports
- * cluster_state:ok.
+ * processes); `args` are further redis-server arguments for every node. Resolves {nodes:
+ * [{host, port}], servers (each with its `args`), stop()} once every node reports
+ * cluster_state:ok and every replica has finished its first sync.
  */
-export async function startCluster({ masters = 3, replicas = 1, nodeTimeout = 2_000 } = {}) {
+export async function startCluster({ masters = 3, replicas = 1, nodeTimeout = 2_000, args = [] } = {}) {
   const servers = [];
   const stop = () => Promise.all(servers.map((s) => s.stop()));
   try {
     for (let i = 0; i < masters * (1 + replicas); i++) {
       const busPort = await freePort();
-      servers.push(await startRedis({
-        args: [
-          '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-          '--cluster-port', String(busPort), '--cluster-node-timeout', String(nodeTimeout),
-        ],
-      }));
+      const nodeArgs = [
+        '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
+        '--cluster-port', String(busPort), '--cluster-node-timeout', String(nodeTimeout),
+        // A replica that never finished its first sync would not stand in for its master.
+        '--repl-diskless-sync-delay', '0',
+        ...args,
+      ];
+      // The arguments stay with the server, so a test can start a killed node again.
+      servers.push(Object.assign(await startRedis({ args: nodeArgs }), { args: nodeArgs }));
     }
     const create = spawnSync('redis-cli', [
       '--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`),
@@ -40,8 +51,8 @@ export async function startCluster({ masters = 3, replicas = 1, nodeTimeout = 2_
     ], { encoding: 'utf8' });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     const deadline = Date.now() + 30_000;
-    while (!servers.every((s) => clusterInfo(s.port)?.cluster_state === 'ok')) {
-      if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok within 30 s');
+    while (!servers.every((s) => clusterInfo(s.port)?.cluster_state === 'ok' && replicationReady(s.port))) {
+      if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok with every replica in sync within 30 s');
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replicationReady } from './redis-cluster.mjs';
 import { freePort, ping, startRedis } from './redis-server.mjs';
 
 export const MASTER_NAME = 'mymaster';
@@ -40,18 +41,21 @@ async function startSentinel(masterPort, { quorum, downAfter, failoverTimeout })
 
 /**
  * Starts a master, `replicas` replicas (default 1) and `sentinels` sentinels (default 3,
- * quorum 2). Resolves {master, replicas, sentinels, nodes, stop()} once every sentinel sees
- * the replicas and the other sentinels, so a failover can start at once.
+ * quorum 2); `args` are further redis-server arguments for the master and the replicas.
+ * Resolves {master, replicas, sentinels, nodes, stop()} once every sentinel sees the
+ * replicas and the other sentinels, so a failover can start at once.
  */
-export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter = 1_000, failoverTimeout = 5_000 } = {}) {
+export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter = 1_000, failoverTimeout = 5_000, args = [] } = {}) {
   const started = [];
   const stop = () => Promise.all(started.map((p) => p.stop()));
   try {
-    const master = await startRedis();
+    // A replica that never finished its first sync would not be promoted.
+    args = ['--repl-diskless-sync-delay', '0', ...args];
+    const master = await startRedis({ args });
     started.push(master);
     const replicaServers = [];
     for (let i = 0; i < replicas; i++) {
-      const replica = await startRedis({ args: ['--replicaof', '127.0.0.1', String(master.port)] });
+      const replica = await startRedis({ args: ['--replicaof', '127.0.0.1', String(master.port), ...args] });
       started.push(replica);
       replicaServers.push(replica);
     }
@@ -64,6 +68,10 @@ export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter 
     }
     const { Redis } = await import('ioredis');
     const deadline = Date.now() + 30_000;
+    while (!replicaServers.every((r) => replicationReady(r.port))) {
+      if (Date.now() > deadline) throw new Error('the replicas did not finish their first sync within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     for (const s of sentinelProcesses) {
       const client = new Redis({ port: s.port, host: '127.0.0.1', lazyConnect: true });
       try {
@@ -80,7 +88,7 @@ export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter 
       }
     }
     return {
-      master,
+      master: Object.assign(master, { args }),
       replicas: replicaServers,
       sentinels: sentinelProcesses,
       nodes: sentinelProcesses.map((s) => ({ host: '127.0.0.1', port: s.port })),

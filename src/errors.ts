@@ -7,6 +7,7 @@ export const ErrorCode = {
   TtlExceeded: 'TTL_EXCEEDED',
   Connection: 'CONNECTION',
   OutOfMemory: 'OUT_OF_MEMORY',
+  NotReplicated: 'NOT_REPLICATED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -59,5 +60,17 @@ export class ConnectionError extends KueError {
 export class OutOfMemoryError extends KueError {
   constructor(what: string, cause?: unknown) {
     super(ErrorCode.OutOfMemory, `Redis is out of memory (maxmemory reached, policy noeviction): ${what}`, { cause });
+  }
+}
+
+/**
+ * A durable save (`durableSaves`) was not confirmed by enough replicas: either the master
+ * refused it because too few replicas are connected (`min-replicas-to-write`; nothing was
+ * written) or no replica confirmed it in time (it may have been saved, and a failover now
+ * may lose it). Either way the save is worth retrying once the replicas are back.
+ */
+export class NotReplicatedError extends KueError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.NotReplicated, message, { cause });
   }
 }

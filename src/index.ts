@@ -1,7 +1,7 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultQueueResolver } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, OutOfMemoryError, ShutdownError } from './errors.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -53,6 +53,7 @@ const kueModule = {
   ShutdownError,
   ConnectionError,
   OutOfMemoryError,
+  NotReplicatedError,
   ErrorCode,
 };
 
@@ -63,7 +64,7 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';

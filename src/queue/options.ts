@@ -10,7 +10,10 @@ export interface QueueOptions {
    * @default 'q'
    */
   prefix?: string;
-  /** Where Redis is: `{port, host, auth, db, options}`, a URL, `{socket}` or `{createClientFactory}`. */
+  /**
+   * Where Redis is: `{port, host, auth, db, options}`, a URL, `{socket}`, `{cluster: [nodes]}`,
+   * `{sentinels: [nodes], name}` or `{createClientFactory}`.
+   */
   redis?: RedisSetting;
   /**
    * How long a command may wait for Redis (ms) before it fails with a ConnectionError: a save
@@ -19,6 +22,15 @@ export interface QueueOptions {
    * @default 10000
    */
   commandTimeout?: number;
+  /**
+   * Acknowledge a save only once replicas hold it (`WAIT` after the save script, on the same
+   * connection): a failover right after then cannot lose it. `true` waits for 1 replica for up
+   * to 1,000 ms. A save no replica confirms in time rejects with `NotReplicatedError` (it may
+   * have been saved); set `min-replicas-to-write` on the masters too, so that a master cut off
+   * from its replicas refuses saves outright (also `NotReplicatedError`, nothing written).
+   * @default false
+   */
+  durableSaves?: boolean | { replicas?: number; timeout?: number };
   /**
    * Keep saved Job objects in memory to emit job-level events on them. Queue-level events
    * (`job complete`, ...) fire either way.

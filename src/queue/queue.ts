@@ -76,7 +76,7 @@ export class Queue extends EventEmitter {
     if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
     this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
     this.client = this.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix));
+    this.store = new Store(this.client, keyBase(this.prefix), check.durableSaves(options.durableSaves ?? false));
     checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
       this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.

@@ -1,10 +1,21 @@
-import { ConnectionError, OutOfMemoryError } from '../errors.js';
+import { ConnectionError, NotReplicatedError, OutOfMemoryError } from '../errors.js';
 
 /**
  * Redis' reply to a write over maxmemory when it may evict nothing. Inside a script Redis
  * refuses only the script's first write, so a script refused this way changed nothing.
  */
 const OUT_OF_MEMORY = /^OOM /;
+
+/** A master with too few replicas for its min-replicas-to-write refuses writes before making any. */
+const NO_REPLICAS = /^NOREPLICAS /;
+/** A replica (a master demoted by a failover) refuses writes before making any. */
+const READ_ONLY = /^READONLY /;
+
+/**
+ * A cluster between a master's failure and its replica's promotion, or moving a slot,
+ * refuses commands unrun (or points to another node, past ioredis' redirection limit).
+ */
+const CLUSTER_CHANGING = /CLUSTERDOWN|TRYAGAIN|\bMOVED \d|\bASK \d/;
 
 /** ioredis' ways of saying a command never reached Redis. */
 const NEVER_SENT = /Stream isn't writeable|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|connect ETIMEDOUT/i;
@@ -35,6 +46,15 @@ export interface Outcome {
 export function scriptError(err: unknown, outcome: Outcome): unknown {
   if (!(err instanceof Error) || err instanceof ConnectionError) return err;
   if (OUT_OF_MEMORY.test(err.message)) return new OutOfMemoryError(outcome.refused, err);
+  if (NO_REPLICAS.test(err.message)) {
+    return new NotReplicatedError(`Redis has too few replicas connected (min-replicas-to-write): ${outcome.refused}`, err);
+  }
+  if (CLUSTER_CHANGING.test(err.message) && !NO_ANSWER.test(err.message)) {
+    return new ConnectionError(`the Redis cluster is failing over (${err.message}): ${outcome.refused}`, err);
+  }
+  if (READ_ONLY.test(err.message)) {
+    return new ConnectionError(`Redis answered as a replica (a failover is under way): ${outcome.refused}`, err);
+  }
   if (NEVER_SENT.test(err.message)) {
     return new ConnectionError(`Redis is unreachable (${err.message}): ${outcome.refused}`, err);
   }

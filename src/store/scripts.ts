@@ -1,3 +1,4 @@
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import core from './lua/includes/core.lua';
 import attempts from './lua/includes/attempts.lua';
@@ -51,4 +52,16 @@ export function runScript(
   const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[`kue_${name}`];
   if (!command) throw new Error(`script ${name} is not defined on this client`);
   return command.call(client, routingKey, ...args);
+}
+
+/** Adds a registered script to a pipeline (or MULTI), as runScript runs it. */
+export function pipeScript(
+  pipeline: ChainableCommander,
+  name: ScriptName,
+  routingKey: string,
+  args: ReadonlyArray<string | number>,
+): ChainableCommander {
+  const command = (pipeline as unknown as Record<string, (...a: unknown[]) => ChainableCommander>)[`kue_${name}`];
+  if (!command) throw new Error(`script ${name} is not defined on this client`);
+  return command.call(pipeline, routingKey, ...args);
 }

@@ -1,8 +1,9 @@
 import type { RedisClient } from './connection.js';
 import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
 import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
+import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
-import { defineScripts, runScript, type ScriptName } from './scripts.js';
+import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 
 /** A worker asking for its next jobs in the same round trip as a completion or failure. */
 export interface TakeRequest {
@@ -91,6 +92,8 @@ export class Store {
   constructor(
     readonly client: RedisClient,
     base: string,
+    /** Saves are acknowledged once this many replicas hold them (`durableSaves`). */
+    private readonly durability?: { replicas: number; timeout: number },
   ) {
     this.keys = new Keys(base);
     defineScripts(client);
@@ -111,16 +114,39 @@ export class Store {
 
   /** Saves jobs in one script; returns their ids in order. All are saved or none. */
   async saveJobs(jobs: NewJob[], separately = false): Promise<number[]> {
-    const ids = (await this.run('save', jobs.flatMap(encodeNewJob), () => {
-      // Single saves batched together each fail alone, as far as their callers know.
-      const one = separately || jobs.length === 1;
-      const what = one ? 'the job' : `these ${jobs.length} jobs`;
-      return {
-        refused: `${what} ${one ? 'was' : 'were'} not saved`,
-        uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
-      };
-    })) as string[];
+    // Single saves batched together each fail alone, as far as their callers know.
+    const one = separately || jobs.length === 1;
+    const what = one ? 'the job' : `these ${jobs.length} jobs`;
+    const outcome = () => ({
+      refused: `${what} ${one ? 'was' : 'were'} not saved`,
+      uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
+    });
+    const args = jobs.flatMap(encodeNewJob);
+    const ids = (this.durability ? await this.saveReplicated(args, outcome, what) : await this.run('save', args, outcome)) as string[];
     return ids.map(Number);
+  }
+
+  /**
+   * The save script and a WAIT for replicas, back to back on one connection (in a pipeline,
+   * so a cluster client sends both to the master of the queue's slot).
+   */
+  private async saveReplicated(args: Array<string | number>, outcome: () => Outcome, what: string): Promise<unknown> {
+    const { replicas, timeout } = this.durability!;
+    this.flushPending();
+    const pipeline = pipeScript(this.client.pipeline(), 'save', this.keys.ids, [this.keys.base, ...args]).wait(replicas, timeout);
+    let replies;
+    try {
+      replies = await pipeline.exec();
+    } catch (err) {
+      throw scriptError(err, outcome());
+    }
+    const [[saveError, ids], [waitError, acknowledged]] = replies as [[Error | null, unknown], [Error | null, unknown]];
+    if (saveError) throw scriptError(saveError, outcome());
+    if (waitError || (acknowledged as number) < replicas) {
+      const confirmed = waitError ? 'WAIT failed' : `${acknowledged as number} of ${replicas} replicas confirmed it within ${timeout} ms`;
+      throw new NotReplicatedError(`${what} may have been saved, but ${confirmed}: a failover now could lose it`, waitError ?? undefined);
+    }
+    return ids;
   }
 
   /**
