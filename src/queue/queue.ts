@@ -74,9 +74,10 @@ export class Queue extends EventEmitter {
       fail: check.retention('removeOnFail', options.removeOnFail ?? false),
     };
     if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
+    const durability = check.durableSaves(options.durableSaves ?? false);
     this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
     this.client = this.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), check.durableSaves(options.durableSaves ?? false));
+    this.store = new Store(this.client, keyBase(this.prefix), durability);
     checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
       this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
