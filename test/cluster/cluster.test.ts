@@ -15,7 +15,8 @@ const opened: Queue[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster();
-  admin = new Cluster(cluster.nodes);
+  admin = new Cluster(cluster.nodes, { lazyConnect: true });
+  await admin.connect();
 }, 60_000);
 
 afterAll(async () => {
@@ -131,6 +132,16 @@ describe('Kue on Redis Cluster', () => {
     await (await queue.getJob(searchable.id!)).remove();
     expect(await queue.admin.search('invoice')).toEqual([]);
     await expectConsistent(queue, { complete: 4 });
+  });
+
+  it('takes an ioredis Cluster from createClientFactory as well', async () => {
+    const queue = clusterQueue({ redis: { createClientFactory: () => new Cluster(cluster.nodes) } });
+    const done = nextEvent(queue, 'job complete');
+    const job = await queue.create('mail', { to: 'b@example.com' }).save();
+    queue.process('mail', async (j) => j.data.to);
+    await done;
+    expect((await queue.getJob(job.id!)).result).toBe('b@example.com');
+    await expectConsistent(queue, { complete: 1 });
   });
 
   it('serves the JSON API', async () => {

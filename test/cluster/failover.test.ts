@@ -111,8 +111,9 @@ function durability(durable: boolean): Partial<QueueOptions> {
 async function clusterRun(durable: boolean): Promise<RunResult> {
   const cluster = await startCluster({ args: durable ? DURABLE_SERVER_ARGS : [] });
   cleanups.push(() => cluster.stop());
-  const admin = new Cluster(cluster.nodes);
+  const admin = new Cluster(cluster.nodes, { lazyConnect: true });
   cleanups.push(() => admin.quit());
+  await admin.connect();
   const queue = new Queue({
     prefix: uniquePrefix('fo'), redis: { cluster: cluster.nodes }, maintenanceInterval: 500, lockDuration: 5_000, ...durability(durable),
   });
