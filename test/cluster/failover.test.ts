@@ -175,40 +175,29 @@ function report(what: string, r: RunResult): void {
   );
 }
 
+const setups = [
+  { name: 'cluster', what: 'the master of the queue\'s slot', run: clusterRun },
+  { name: 'sentinel', what: 'the Sentinel master', run: sentinelRun },
+];
+
 describe('failover under load, the promoted replica a second behind', () => {
-  it('cluster, default settings: work resumes within 15 s; the acknowledged saves of that second are lost', { timeout: 120_000 }, async () => {
-    const r = await clusterRun(false);
-    report('cluster master SIGKILL, default settings', r);
-    expect(r.resumeMs).toBeLessThan(15_000);
-    expect(r.acknowledged).toBe(TOTAL);
-    expect(r.lost.length).toBeGreaterThan(0);
-    expectTypedErrors(r);
-  });
+  for (const { name, what, run } of setups) {
+    it(`${name}, default settings: ${what} SIGKILLed, work resumes within 15 s; the acknowledged saves of that second are lost`, { timeout: 120_000 }, async () => {
+      const r = await run(false);
+      report(`${name} master SIGKILL, default settings`, r);
+      expect(r.resumeMs).toBeLessThan(15_000);
+      expect(r.acknowledged).toBe(TOTAL);
+      expect(r.lost.length).toBeGreaterThan(0);
+      expectTypedErrors(r);
+    });
 
-  it('cluster, durableSaves and min-replicas-to-write: no acknowledged save lost; refused saves are retryable errors', { timeout: 120_000 }, async () => {
-    const r = await clusterRun(true);
-    report('cluster master SIGKILL, durableSaves', r);
-    expect(r.resumeMs).toBeLessThan(15_000);
-    expect(r.lost).toEqual([]);
-    expect(r.saveErrors.NotReplicatedError).toBeGreaterThan(0);
-    expectTypedErrors(r);
-  });
-
-  it('sentinel, default settings: work resumes within 15 s; the acknowledged saves of that second are lost', { timeout: 120_000 }, async () => {
-    const r = await sentinelRun(false);
-    report('sentinel master SIGKILL, default settings', r);
-    expect(r.resumeMs).toBeLessThan(15_000);
-    expect(r.acknowledged).toBe(TOTAL);
-    expect(r.lost.length).toBeGreaterThan(0);
-    expectTypedErrors(r);
-  });
-
-  it('sentinel, durableSaves and min-replicas-to-write: no acknowledged save lost; refused saves are retryable errors', { timeout: 120_000 }, async () => {
-    const r = await sentinelRun(true);
-    report('sentinel master SIGKILL, durableSaves', r);
-    expect(r.resumeMs).toBeLessThan(15_000);
-    expect(r.lost).toEqual([]);
-    expect(r.saveErrors.NotReplicatedError).toBeGreaterThan(0);
-    expectTypedErrors(r);
-  });
+    it(`${name}, durableSaves and min-replicas-to-write: no acknowledged save lost; refused saves are retryable errors`, { timeout: 120_000 }, async () => {
+      const r = await run(true);
+      report(`${name} master SIGKILL, durableSaves`, r);
+      expect(r.resumeMs).toBeLessThan(15_000);
+      expect(r.lost).toEqual([]);
+      expect(r.saveErrors.NotReplicatedError).toBeGreaterThan(0);
+      expectTypedErrors(r);
+    });
+  }
 });
