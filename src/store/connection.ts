@@ -138,12 +138,13 @@ export function connectionFactory(
     ...(s.username ? { username: s.username } : {}),
   };
   if (s.cluster) {
-    const nodes = s.cluster.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port }));
+    const nodes = nodeList('redis.cluster', s.cluster);
     return (role) => new Cluster(nodes, { ...s.clusterOptions, redisOptions: { ...credentials, ...options(role) } });
   }
   if (s.sentinels) {
-    const sentinels = s.sentinels.map((n) => ({ host: n.host ?? '127.0.0.1', port: n.port }));
+    const sentinels = nodeList('redis.sentinels', s.sentinels);
     const name = s.name ?? 'mymaster';
+    if (typeof name !== 'string' || name === '') throw new TypeError('redis.name must be the master\'s name at the sentinels');
     const db = s.db !== undefined ? { db: s.db } : {};
     // A master demoted by a failover answers writes with READONLY until the client learns
     // the new master: reconnect (asking the sentinels again) and resend the command.
@@ -156,6 +157,18 @@ export function connectionFactory(
     ...(s.db !== undefined ? { db: s.db } : {}),
   };
   return (role) => new Client({ ...base, ...options(role) });
+}
+
+/** Cluster nodes or sentinels as given by the user, checked: a non-empty list of {host?, port}. */
+function nodeList(what: string, value: unknown): Array<{ host: string; port: number }> {
+  if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${what} must be a non-empty array of {host, port}`);
+  return value.map((node: unknown, i) => {
+    const { host = '127.0.0.1', port } = (node ?? {}) as { host?: unknown; port?: unknown };
+    if (typeof host !== 'string' || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new TypeError(`${what}[${i}] must be {host?: string, port: 1..65535}`);
+    }
+    return { host, port };
+  });
 }
 
 export function isCluster(client: RedisClient): client is Cluster {

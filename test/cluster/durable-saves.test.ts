@@ -27,6 +27,17 @@ function queueOn(port: number, options: QueueOptions): Queue {
   return queue;
 }
 
+describe('cluster and sentinel options', () => {
+  it('are validated: a clear TypeError, before any connection is made', () => {
+    const make = (redis: unknown) => () => new Queue({ prefix: uniquePrefix('v'), redis: redis as never });
+    expect(make({ cluster: 'localhost:7000' })).toThrow(/redis.cluster must be a non-empty array of \{host, port\}/);
+    expect(make({ cluster: [] })).toThrow(TypeError);
+    expect(make({ cluster: [{ port: '7000' }] })).toThrow(/redis.cluster\[0\] must be/);
+    expect(make({ sentinels: [{ host: 1, port: 26379 }] })).toThrow(/redis.sentinels\[0\] must be/);
+    expect(make({ sentinels: [{ port: 26379 }], name: '' })).toThrow(/redis.name/);
+  });
+});
+
 describe('durableSaves', () => {
   it('acknowledges a save once the replica holds it', async () => {
     const master = await server();
