@@ -1,7 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
-import { EventBus, subscribe, type JobEvent } from '../events/event-bus.js';
+import type { JobEvent } from '../events/event-bus.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
 import type { NewJob } from '../store/codec.js';
@@ -20,6 +20,7 @@ import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { searchWords } from './search-words.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
+import { QueueSubscription } from './subscription.js';
 import * as check from './validate.js';
 
 /**
@@ -44,16 +45,12 @@ export class Queue extends EventEmitter {
   readonly searchEnabled: boolean;
   private readonly lockDuration: number;
   private readonly retention: { complete: RetentionOption; fail: RetentionOption };
-  private readonly bus: EventBus;
   private readonly subscriber: RedisClient;
+  private readonly subscription: QueueSubscription;
   private readonly maintenance?: Maintenance;
   private readonly workers: Worker[] = [];
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
-  private subscriptionWait: Promise<void> | undefined;
-  private subscriptionReady = false;
-  private eventsStarting?: Promise<void>;
-  private verifyingWatchers = false;
   private shutdownPromise?: Promise<void>;
   private warnedNoErrorListener = false;
   /** When each distinct error message was last reported. */
@@ -84,13 +81,19 @@ export class Queue extends EventEmitter {
       if (!options.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
     this.subscriber = this.watch(this.makeConnection('subscriber'));
-    this.bus = new EventBus(this.subscriber, this.store.keys.events, (e) => this.dispatch(e));
-    this.subscriber.on('close', () => this.watchers.connectionLost());
-    this.subscriber.on('ready', () => void this.verifyWatchers());
+    this.subscription = new QueueSubscription({
+      store: this.store,
+      client: this.client,
+      subscriber: this.subscriber,
+      watchers: this.watchers,
+      dispatch: (e) => this.dispatch(e),
+      reportError: (err) => this.reportError(err),
+      shuttingDown: () => this.shutdownPromise !== undefined,
+    });
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
     this.on('newListener', (name: string | symbol) => {
-      if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.listenForEvents();
+      if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.subscription.listenForEvents();
     });
     if (options.maintenance !== false) {
       this.maintenance = new Maintenance(
@@ -103,7 +106,7 @@ export class Queue extends EventEmitter {
         (err) => this.reportError(err),
       );
       this.maintenance.start();
-      this.listenForDueTimes(this.maintenance);
+      this.subscription.listenForDueTimes(this.maintenance);
     }
   }
 
@@ -182,7 +185,7 @@ export class Queue extends EventEmitter {
   private async close(timeout: number): Promise<void> {
     this.maintenance?.stop();
     await Promise.all(this.workers.map((w) => w.close(timeout)));
-    await this.bus.close();
+    await this.subscription.close();
     if (this.client.status === 'ready') {
       const ended = once(this.client, 'end');
       await this.client.quit().catch(() => this.client.disconnect());
@@ -320,7 +323,7 @@ export class Queue extends EventEmitter {
     if (this.testMode.intercepts) return;
     const fields = jobs.map((job) => this.newJobFields(job));
     // Saved Job objects get their events, and listeners get the events of this save.
-    if (this.jobEvents || this.eventsStarting) await this.subscribed();
+    if (this.jobEvents || this.subscription.wanted) await this.subscription.subscribed();
     this.watchers.saveStarted();
     try {
       if (jobs.length === 1) {
@@ -417,32 +420,6 @@ export class Queue extends EventEmitter {
     }
   }
 
-  /**
-   * Waits for the event subscription so a job's first events reach it; bounded, and cut short
-   * when a connection fails: then the subscription is not coming soon and the save must fail
-   * (or succeed) on its own.
-   */
-  private subscribed(): Promise<void> {
-    if (this.subscriptionReady) return Promise.resolve();
-    // Saves made together share one wait (and one 'error' listener).
-    this.subscriptionWait ??= this.waitForSubscription().finally(() => (this.subscriptionWait = undefined));
-    return this.subscriptionWait;
-  }
-
-  private async waitForSubscription(): Promise<void> {
-    const starting = this.listenForEvents();
-    if (this.client.status === 'reconnecting' || this.subscriber.status === 'reconnecting') return;
-    let timer: NodeJS.Timeout | undefined;
-    let failed: (() => void) | undefined;
-    await Promise.race([
-      starting,
-      new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
-      new Promise<void>((r) => this.subscriber.once('error', (failed = r))),
-    ]);
-    clearTimeout(timer);
-    this.subscriber.off('error', failed!);
-  }
-
   private newJobFields(job: Job): NewJob {
     return {
       type: job.type,
@@ -458,31 +435,6 @@ export class Queue extends EventEmitter {
     };
   }
 
-  /** Subscribes to the job events (once); settles when subscribed or when that failed. */
-  private listenForEvents(): Promise<void> {
-    this.eventsStarting ??= this.bus.start().then(
-      () => {
-        this.subscriptionReady = true;
-      },
-      // Shutting down before the subscription is answered is not an error.
-      (err: unknown) => {
-        if (this.shutdownPromise === undefined) this.reportError(err);
-      },
-    );
-    return this.eventsStarting;
-  }
-
-  /** The promotion timer hears of every job delayed by any process. */
-  private listenForDueTimes(maintenance: Maintenance): void {
-    const channel = this.store.keys.timers;
-    this.subscriber.on('message', (ch: string, text: string) => {
-      if (ch === channel) maintenance.hintDelayed(Number(text));
-    });
-    subscribe(this.subscriber, channel).catch((err: unknown) => {
-      if (this.shutdownPromise === undefined) this.reportError(err);
-    });
-  }
-
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   private dispatch(e: JobEvent): void {
     this.emit(`job ${e.event}`, e.id, ...e.args);
@@ -490,29 +442,6 @@ export class Queue extends EventEmitter {
     this.emit('event', e);
     this.watchers.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
-  }
-
-  /**
-   * After the event subscription comes back: did Redis keep the jobs whose Job objects were
-   * watched before? Its id counter below one of their ids means it restarted without its
-   * data, and the new jobs reusing those ids must not look like them.
-   */
-  private async verifyWatchers(): Promise<void> {
-    if (this.verifyingWatchers) return;
-    this.verifyingWatchers = true;
-    try {
-      while (this.watchers.unverified) {
-        try {
-          this.watchers.verified(await this.store.lastId());
-        } catch {
-          // Redis went away again: the next answer decides.
-          if (this.shutdownPromise) return;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-    } finally {
-      this.verifyingWatchers = false;
-    }
   }
 
   /** Reports a connection's first error of each outage, not every reconnection attempt. */

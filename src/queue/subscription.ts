@@ -1,0 +1,121 @@
+import { EventBus, subscribe, type JobEvent } from '../events/event-bus.js';
+import { defaults } from '../defaults.js';
+import type { Maintenance } from '../maintenance/maintenance.js';
+import type { RedisClient } from '../store/connection.js';
+import type { Store } from '../store/store.js';
+import type { JobEvents } from './job-events.js';
+
+/** What the subscription needs from its queue. */
+export interface SubscriptionDeps {
+  store: Store;
+  /** The queue's command connection (its state tells whether waiting for events is worth it). */
+  client: RedisClient;
+  /** The queue's subscriber connection. */
+  subscriber: RedisClient;
+  watchers: JobEvents;
+  dispatch: (e: JobEvent) => void;
+  reportError: (err: unknown) => void;
+  shuttingDown: () => boolean;
+}
+
+/**
+ * A queue's pub/sub side: the job events (subscribed once something in the process wants
+ * them), the due-time hints for the promotion timer, and the check, after the subscriber
+ * reconnects, that Redis kept the jobs whose Job objects are watched.
+ */
+export class QueueSubscription {
+  private readonly bus: EventBus;
+  private eventsStarting?: Promise<void>;
+  private ready = false;
+  private wait?: Promise<void>;
+  private verifying = false;
+
+  constructor(private readonly deps: SubscriptionDeps) {
+    this.bus = new EventBus(deps.subscriber, deps.store.keys.events, deps.dispatch);
+    deps.subscriber.on('close', () => deps.watchers.connectionLost());
+    deps.subscriber.on('ready', () => void this.verifyWatchers());
+  }
+
+  /** Whether job events are subscribed to, or on their way. */
+  get wanted(): boolean {
+    return this.eventsStarting !== undefined;
+  }
+
+  /** Subscribes to the job events (once); settles when subscribed or when that failed. */
+  listenForEvents(): Promise<void> {
+    this.eventsStarting ??= this.bus.start().then(
+      () => {
+        this.ready = true;
+      },
+      // Shutting down before the subscription is answered is not an error.
+      (err: unknown) => {
+        if (!this.deps.shuttingDown()) this.deps.reportError(err);
+      },
+    );
+    return this.eventsStarting;
+  }
+
+  /**
+   * Waits for the event subscription so a job's first events reach it; bounded, and cut short
+   * when a connection fails: then the subscription is not coming soon and the save must fail
+   * (or succeed) on its own. Saves made together share one wait (and one 'error' listener).
+   */
+  subscribed(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    this.wait ??= this.waitForEvents().finally(() => (this.wait = undefined));
+    return this.wait;
+  }
+
+  private async waitForEvents(): Promise<void> {
+    const starting = this.listenForEvents();
+    const { client, subscriber } = this.deps;
+    if (client.status === 'reconnecting' || subscriber.status === 'reconnecting') return;
+    let timer: NodeJS.Timeout | undefined;
+    let failed: (() => void) | undefined;
+    await Promise.race([
+      starting,
+      new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
+      new Promise<void>((r) => subscriber.once('error', (failed = r))),
+    ]);
+    clearTimeout(timer);
+    subscriber.off('error', failed!);
+  }
+
+  /** The promotion timer hears of every job delayed by any process. */
+  listenForDueTimes(maintenance: Maintenance): void {
+    const channel = this.deps.store.keys.timers;
+    this.deps.subscriber.on('message', (ch: string, text: string) => {
+      if (ch === channel) maintenance.hintDelayed(Number(text));
+    });
+    subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
+      if (!this.deps.shuttingDown()) this.deps.reportError(err);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.bus.close();
+  }
+
+  /**
+   * After the event subscription comes back: did Redis keep the jobs whose Job objects were
+   * watched before? Its id counter below one of their ids means it restarted without its
+   * data, and the new jobs reusing those ids must not look like them.
+   */
+  private async verifyWatchers(): Promise<void> {
+    if (this.verifying) return;
+    this.verifying = true;
+    try {
+      while (this.deps.watchers.unverified) {
+        try {
+          this.deps.watchers.verified(await this.deps.store.lastId());
+        } catch {
+          // Redis went away again: the next answer decides.
+          if (this.deps.shuttingDown()) return;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    } finally {
+      this.verifying = false;
+    }
+  }
+}
