@@ -4,10 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type AppOptions, type Queue } from '../../src/index.js';
-import { keysOf, redisClient, testQueue } from '../support/setup.js';
+import { createApp, type AppOptions } from '../../src/index.js';
+import { redisClient, snapshotOf, testQueue } from '../support/setup.js';
 
 interface Ids {
   first: number;
@@ -101,22 +100,7 @@ async function serve(options: Partial<AppOptions> = {}) {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ids: Ids = { first: first.id!, second: second.id!, delayed: delayed.id!, failed: failed.id! };
   const redis = redisClient();
-  return { queue, app, origin, ids, redis, snapshot: () => snapshot(redis, queue) };
-}
-
-/** Every key of the queue with its whole content. */
-async function snapshot(redis: Redis, queue: Queue): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const key of await keysOf(redis, queue.prefix)) {
-    const type = await redis.type(key);
-    if (type === 'hash') out[key] = await redis.hgetall(key);
-    else if (type === 'zset') out[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
-    else if (type === 'list') out[key] = await redis.lrange(key, 0, -1);
-    else if (type === 'set') out[key] = (await redis.smembers(key)).sort();
-    else if (type === 'string') out[key] = await redis.get(key);
-    else out[key] = type;
-  }
-  return out;
+  return { queue, app, origin, ids, redis, snapshot: () => snapshotOf(redis, queue.prefix) };
 }
 
 interface Answer {

@@ -11,11 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApp, type AppOptions, type Queue } from '../../src/index.js';
+import { createApp, type AppOptions } from '../../src/index.js';
 import { CLIENT_ROUTES } from '../../src/http/static-ui.js';
-import { keysOf, redisClient, testQueue } from '../support/setup.js';
+import { redisClient, snapshotOf, testQueue } from '../support/setup.js';
 
 // Spied on, not replaced: the app's comparisons still run for real.
 vi.mock('node:crypto', async (importOriginal) => {
@@ -143,21 +142,9 @@ async function serve(options: Partial<AppOptions> = {}, prefix = '') {
   }
   const ids: Ids = { first: first.id!, delayed: delayed.id!, failed: failed.id! };
   const redis = redisClient();
-  return { queue, app, base, ids, snapshot: () => snapshot(redis, queue) };
+  return { queue, app, base, ids, snapshot: () => snapshotOf(redis, queue.prefix) };
 }
 
-async function snapshot(redis: Redis, queue: Queue): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const key of await keysOf(redis, queue.prefix)) {
-    const type = await redis.type(key);
-    if (type === 'hash') out[key] = await redis.hgetall(key);
-    else if (type === 'zset') out[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
-    else if (type === 'list') out[key] = await redis.lrange(key, 0, -1);
-    else if (type === 'set') out[key] = (await redis.smembers(key)).sort();
-    else out[key] = await redis.get(key);
-  }
-  return out;
-}
 
 interface Answer {
   status: number;

@@ -69,3 +69,18 @@ export async function keysOf(client: Redis, prefix: string): Promise<string[]> {
   } while (cursor !== '0');
   return keys.sort();
 }
+
+/** Every key of a queue prefix with its whole content, to compare before and after a request. */
+export async function snapshotOf(client: Redis, prefix: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const key of await keysOf(client, prefix)) {
+    const type = await client.type(key);
+    if (type === 'hash') out[key] = await client.hgetall(key);
+    else if (type === 'zset') out[key] = await client.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'list') out[key] = await client.lrange(key, 0, -1);
+    else if (type === 'set') out[key] = (await client.smembers(key)).sort();
+    else if (type === 'string') out[key] = await client.get(key);
+    else out[key] = type;
+  }
+  return out;
+}
