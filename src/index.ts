@@ -1,5 +1,5 @@
 import { Queue } from './queue/queue.js';
-import { Job, setDefaultQueueResolver } from './queue/job.js';
+import { Job, setDefaultJobs } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
 import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError } from './errors.js';
 import { defaults } from './defaults.js';
@@ -27,7 +27,7 @@ export function createQueue(options?: QueueOptions): Queue {
   return shared;
 }
 
-setDefaultQueueResolver(() => createQueue());
+setDefaultJobs(() => createQueue().jobs);
 
 /** Kue's priority names and numbers. */
 export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
@@ -66,11 +66,11 @@ export default kue;
 
 export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
-export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
+export type { BackoffOption, JobJSON, SavingJob, ProcessHandler } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';
 export type { Callback } from './queue/callback.js';
 export type { JobEvent } from './events/event-bus.js';
-export type { ProcessHandler, DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
+export type { DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
 export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
 export type { JobState } from './store/keys.js';
 export type { Logger } from './logger.js';

@@ -1,8 +1,8 @@
 import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
-import type { AttemptError, BulkAction, PageCursor } from '../store/store.js';
+import type { AttemptError, BulkAction, PageCursor, Store } from '../store/store.js';
 import type { Job } from './job.js';
-import type { Queue } from './queue.js';
+import type { QueueJobs } from './jobs.js';
 import { stems } from './search-words.js';
 import * as check from './validate.js';
 
@@ -47,7 +47,10 @@ function decodeCursor(text: string): PageCursor {
  * `queue.admin`.
  */
 export class QueueAdmin {
-  constructor(private readonly queue: Queue) {}
+  constructor(
+    private readonly store: Store,
+    private readonly jobs: QueueJobs,
+  ) {}
 
   /**
    * A page of jobs in a state ('all' for every job), oldest first or newest first, with a
@@ -62,38 +65,38 @@ export class QueueAdmin {
       throw new RangeError('a type filter needs a state: the index of all jobs is not kept per type');
     }
     const limit = Math.min(check.rangeBound('limit', options.limit ?? 50) || 1, MAX_PAGE);
-    const page = await this.queue.store.page(state === 'all' ? 'all' : check.state(state), {
+    const page = await this.store.page(state === 'all' ? 'all' : check.state(state), {
       type: options.type === undefined ? undefined : check.jobType(options.type),
       cursor: options.cursor ? decodeCursor(options.cursor) : undefined,
       limit,
       order: check.order(options.order),
     });
-    const jobs = await this.queue.loadJobs(page.ids);
+    const jobs = await this.jobs.load(page.ids);
     return { jobs, next: page.next ? encodeCursor(page.next) : null };
   }
 
   /** Every failed attempt of a job (the latest 50), oldest first, with its error and stack. */
   async attemptErrors(id: number): Promise<AttemptError[]> {
-    return this.queue.store.getErrors(check.jobId(id));
+    return this.store.getErrors(check.jobId(id));
   }
 
   /** Ids of jobs whose search words include every word of the query (stemmed, any case). */
   async search(query: string): Promise<number[]> {
     if (typeof query !== 'string') throw new TypeError('search query must be a string');
-    return this.queue.store.search(stems(query));
+    return this.store.search(stems(query));
   }
 
   /** Stops every worker, in every process, from taking jobs of a type. Running jobs finish. */
   async pauseType(type: string): Promise<boolean> {
-    return this.queue.store.setPaused(check.jobType(type), true);
+    return this.store.setPaused(check.jobType(type), true);
   }
 
   async resumeType(type: string): Promise<boolean> {
-    return this.queue.store.setPaused(check.jobType(type), false);
+    return this.store.setPaused(check.jobType(type), false);
   }
 
   async pausedTypes(): Promise<string[]> {
-    return this.queue.store.pausedTypes();
+    return this.store.pausedTypes();
   }
 
   /** Moves every failed job (of a type) back to inactive; returns how many moved. */
@@ -118,7 +121,7 @@ export class QueueAdmin {
     };
     let total = 0;
     for (;;) {
-      const { handled, remaining } = await this.queue.store.bulk(action, state, filter, BULK_BATCH);
+      const { handled, remaining } = await this.store.bulk(action, state, filter, BULK_BATCH);
       total += handled;
       options.onProgress?.(total, remaining);
       if (handled === 0 || remaining === 0) return total;
@@ -129,7 +132,7 @@ export class QueueAdmin {
   async throughput(options: { minutes?: number; type?: string } = {}): Promise<MinuteStats[]> {
     const minutes = Math.min(Math.max(1, Math.floor(options.minutes ?? 60)), 25 * 60);
     const last = Math.floor(Date.now() / 60_000);
-    const raw = await this.queue.store.minuteStats(last - minutes + 1, last);
+    const raw = await this.store.minuteStats(last - minutes + 1, last);
     return raw.map(({ minute, byType }) => {
       const row: MinuteStats = { at: minute * 60_000, complete: 0, failed: 0, retried: 0, runMs: 0, waitMs: 0 };
       for (const [type, fields] of Object.entries(byType)) {
@@ -152,6 +155,6 @@ export class QueueAdmin {
    * Reads the keys with SCAN, so it takes time proportional to the queue's size.
    */
   check(): Promise<CheckReport> {
-    return checkQueue(this.queue.store);
+    return checkQueue(this.store);
   }
 }

@@ -1,5 +1,5 @@
 import type { JobRecord } from '../store/codec.js';
-import type { BackoffOption } from './job.js';
+import type { BackoffOption } from './job-types.js';
 import type { NewJob } from '../store/codec.js';
 import * as check from './validate.js';
 

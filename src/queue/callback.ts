@@ -19,3 +19,43 @@ export function withCallback<T>(promise: Promise<T>, callback?: Callback<T>): Pr
 export function optionalThenCallback<A, T>(a: A | Callback<T> | undefined, b?: Callback<T>): [A | undefined, Callback<T> | undefined] {
   return typeof a === 'function' ? [undefined, a as Callback<T>] : [a, b];
 }
+
+/** A job being saved: the Job itself, which can also be awaited once (it resolves to itself). */
+export type SavingJob<J> = J & PromiseLike<J>;
+
+/**
+ * Returns `target` with a one-shot `then`, so `await job.save()` waits for the save and
+ * yields the job, while Kue's `var job = q.create(...).save()` keeps working. Unobserved
+ * failures go to `report` (the queue's 'error' event) instead of becoming unhandled rejections.
+ */
+export function awaitable<J extends object>(
+  target: J,
+  saving: Promise<void>,
+  callback: Callback<J> | undefined,
+  report: (err: Error) => void,
+): SavingJob<J> {
+  let observed = Boolean(callback);
+  // `saving` resolves to nothing: resolving a promise with this thenable would recurse.
+  saving.then(
+    () => callback?.(null, target),
+    (err: Error) => {
+      if (callback) callback(err);
+      // A save that failed before writing anything rejects at once, before an `await` of
+      // the job has had its turn to call `then`: look again once the caller's code has run.
+      else setImmediate(() => observed || report(err));
+    },
+  );
+  const self = target as SavingJob<J>;
+  Object.defineProperty(self, 'then', {
+    configurable: true,
+    writable: true,
+    value: (onFulfilled?: (value: J) => unknown, onRejected?: (err: unknown) => unknown) => {
+      observed = true;
+      return saving.then(() => {
+        delete (self as Partial<PromiseLike<unknown>>).then;
+        return onFulfilled ? onFulfilled(self) : self;
+      }, onRejected);
+    },
+  });
+  return self;
+}

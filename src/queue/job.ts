@@ -3,51 +3,50 @@ import { format } from 'node:util';
 import type { JobRecord } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import { optionalThenCallback, withCallback, type Callback } from './callback.js';
+import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
+import type { BackoffOption, JobJSON } from './job-types.js';
 import * as check from './validate.js';
-import type { Queue } from './queue.js';
+import type { JobHandler } from '../worker/handler.js';
 
-/** How long to wait before retrying a failed attempt. */
-export type BackoffOption =
-  | boolean
-  | { type?: 'fixed' | 'exponential' | (string & {}); delay?: number; maxDelay?: number }
-  | ((attempts: number, delay: number) => number);
+export type { BackoffOption, JobJSON } from './job-types.js';
 
-/** Kue's JSON shape of a job (the JSON API and `JSON.stringify(job)`). */
-export interface JobJSON {
-  id: string;
-  type: string;
-  data: unknown;
-  result: unknown;
-  priority: number;
-  progress: number;
-  progress_data: unknown;
-  state: JobState | undefined;
-  error: string | null;
-  attempts: { made: number; remaining: number; max: number };
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  failed_at: string | null;
-  promote_at: string | null;
-  completed_at: string | null;
-  duration: string | null;
-  delay: number;
-  ttl: number;
-  removeOnComplete: RetentionOption;
-  removeOnFail: RetentionOption;
-  backoff?: { type: string; delay?: number; maxDelay?: number };
+export type { SavingJob } from './callback.js';
+
+/** A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. */
+export type ProcessHandler<D = any> = JobHandler<Job<D>>;
+
+/**
+ * What a job needs from the queue it belongs to: the narrow side of the queue a Job talks
+ * through, so that Job depends on this and not on the whole Queue.
+ */
+export interface JobHost {
+  /** Priority names of the queue (`job.priority('high')`). */
+  readonly priorities: Record<string, number>;
+  /** Saves a new job; on success the job has its id. */
+  insert(job: Job): Promise<void>;
+  /** Writes a saved job's data and options back. */
+  update(job: Job): Promise<void>;
+  remove(id: number): Promise<void>;
+  move(id: number, state: JobState): Promise<void>;
+  /** Appends a log line in the background; failures go to reportError. */
+  log(id: number, line: string): void;
+  /** Records progress in the background; failures go to reportError. */
+  progress(id: number, percent: number, data: unknown): void;
+  reportError(err: unknown): void;
 }
 
-/** A job being saved: the Job itself, which can also be awaited once (it resolves to itself). */
-export type SavingJob<J> = J & PromiseLike<J>;
+/** What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs. */
+export interface JobDirectory extends JobHost {
+  getJob(id: number | string, type?: string): Promise<Job>;
+  loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]>;
+}
 
-/** Finds the queue a free-standing Job or a `Job.*` static call works with (the process's queue). */
-let resolveDefaultQueue: () => Queue = () => {
+/** Finds the jobs a free-standing Job or a `Job.*` static call works with (the process queue's). */
+let resolveDefaultJobs: () => JobDirectory = () => {
   throw new Error('no queue: call kue.createQueue() first');
 };
-export function setDefaultQueueResolver(resolver: () => Queue): void {
-  resolveDefaultQueue = resolver;
+export function setDefaultJobs(resolver: () => JobDirectory): void {
+  resolveDefaultJobs = resolver;
 }
 
 /**
@@ -88,23 +87,23 @@ export class Job<D = any> extends EventEmitter {
   _searchKeys?: string[];
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
-  private boundQueue?: Queue;
+  private boundHost?: JobHost;
 
-  constructor(type: string, data?: D, queue?: Queue) {
+  /** A job of `type`; without a host it belongs to the process's queue (`kue.createQueue()`). */
+  constructor(type: string, data?: D, host?: JobHost) {
     super();
     this.type = check.jobType(type);
     this.data = (data ?? {}) as D;
-    this.boundQueue = queue;
+    this.boundHost = host;
   }
 
-  /** The queue this job talks through. */
-  get queue(): Queue {
-    return (this.boundQueue ??= resolveDefaultQueue());
+  private get host(): JobHost {
+    return (this.boundHost ??= resolveDefaultJobs());
   }
 
   /** Fills a Job from a stored record. */
-  static fromRecord(record: JobRecord, queue: Queue): Job {
-    const job = new Job(record.type, record.data, queue);
+  static fromRecord(record: JobRecord, host: JobHost): Job {
+    const job = new Job(record.type, record.data, host);
     job.id = record.id;
     job.result = record.result;
     job.created_at = record.createdAt;
@@ -139,7 +138,7 @@ export class Job<D = any> extends EventEmitter {
   priority(level: string | number): this;
   priority(level?: string | number): this | number {
     if (level === undefined) return this._priority;
-    this._priority = check.priority(level, this.boundQueue?.priorities);
+    this._priority = check.priority(level, this.boundHost?.priorities);
     return this;
   }
 
@@ -248,18 +247,18 @@ export class Job<D = any> extends EventEmitter {
    * may also be awaited: `const job = await queue.create(t, d).save()`.
    */
   save(callback?: Callback<Job<D>>): SavingJob<this> {
-    const saving = this.id === undefined ? this.queue.saveJob(this) : this.queue.updateJob(this);
-    return this.awaitable(saving, callback);
+    const saving = this.id === undefined ? this.host.insert(this) : this.host.update(this);
+    return awaitable(this, saving, callback, (err) => this.host.reportError(err));
   }
 
   /** Writes the job's data and options back to Redis. */
   update(callback?: Callback<Job<D>>): Promise<this> {
-    return withCallback(this.queue.updateJob(this).then(() => this), callback as Callback<this>);
+    return withCallback(this.host.update(this).then(() => this), callback as Callback<this>);
   }
 
   /** Deletes the job, its log and its index entries. */
   remove(callback?: Callback<Job<D>>): Promise<this> {
-    return withCallback(this.queue.removeJob(this.requireId()).then(() => this), callback as Callback<this>);
+    return withCallback(this.host.remove(this.requireId()).then(() => this), callback as Callback<this>);
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
@@ -268,7 +267,7 @@ export class Job<D = any> extends EventEmitter {
   state(state?: JobState, callback?: Callback<Job<D>>): Promise<this> | JobState | undefined {
     if (state === undefined) return this._state;
     const target = check.state(state);
-    const moving = this.queue.moveJob(this.requireId(), target).then(() => {
+    const moving = this.host.move(this.requireId(), target).then(() => {
       this._state = target;
       return this;
     });
@@ -297,7 +296,7 @@ export class Job<D = any> extends EventEmitter {
    * 'error' event.
    */
   log(format_: unknown, ...args: unknown[]): this {
-    this.queue.logJob(this.requireId(), format(format_, ...args));
+    this.host.log(this.requireId(), format(format_, ...args));
     return this;
   }
 
@@ -316,7 +315,7 @@ export class Job<D = any> extends EventEmitter {
     const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
     this._progress = percent;
     this.progress_data = data;
-    this.queue.progressJob(this.requireId(), percent, data);
+    this.host.progress(this.requireId(), percent, data);
     return this;
   }
 
@@ -356,66 +355,34 @@ export class Job<D = any> extends EventEmitter {
     return this.id;
   }
 
-  /**
-   * Returns the job with a one-shot `then`, so `await job.save()` waits for the save and
-   * yields the job, while Kue's `var job = q.create(...).save()` keeps working. Unobserved
-   * failures reach the queue's 'error' event instead of becoming unhandled rejections.
-   */
-  private awaitable(saving: Promise<void>, callback?: Callback<Job<D>>): SavingJob<this> {
-    let observed = Boolean(callback);
-    // `saving` resolves to nothing: resolving a promise with this thenable job would recurse.
-    saving.then(
-      () => callback?.(null, this),
-      (err: Error) => {
-        if (callback) callback(err);
-        // A save that failed before writing anything rejects at once, before an `await` of
-        // the job has had its turn to call `then`: look again once the caller's code has run.
-        else setImmediate(() => observed || this.queue.reportError(err));
-      },
-    );
-    const self = this as SavingJob<this>;
-    Object.defineProperty(self, 'then', {
-      configurable: true,
-      writable: true,
-      value: (onFulfilled?: (job: this) => unknown, onRejected?: (err: unknown) => unknown) => {
-        observed = true;
-        return saving.then(() => {
-          delete (self as Partial<PromiseLike<unknown>>).then;
-          return onFulfilled ? onFulfilled(self) : self;
-        }, onRejected);
-      },
-    });
-    return self;
-  }
-
   // Kue's static helpers work on the process's queue (see kue.createQueue).
 
   /** Loads a job by id; with a type, also checks the job is of that type. */
   static get(id: number | string, type?: string | Callback<Job>, callback?: Callback<Job>): Promise<Job> {
     const [t, cb] = optionalThenCallback<string, Job>(type, callback);
-    return withCallback(resolveDefaultQueue().getJob(id, t), cb);
+    return withCallback(resolveDefaultJobs().getJob(id, t), cb);
   }
 
   /** Jobs of every state by id rank, `from`..`to` inclusive. */
   static range(from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultQueue().range(from, to, o), cb);
+    return withCallback(resolveDefaultJobs().loadRange('all', from, to, o), cb);
   }
 
   /** Jobs in one state, `from`..`to` inclusive. */
   static rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultQueue().rangeByState(state, from, to, o), cb);
+    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o), cb);
   }
 
   /** Jobs of one type in one state, `from`..`to` inclusive. */
   static rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultQueue().rangeByType(type, state, from, to, o), cb);
+    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o, type), cb);
   }
 
   /** Removes a job by id. */
   static remove(id: number | string, callback?: Callback<void>): Promise<void> {
-    return withCallback(resolveDefaultQueue().removeJob(check.jobId(id)), callback);
+    return withCallback(resolveDefaultJobs().remove(check.jobId(id)), callback);
   }
 }

@@ -1,24 +1,22 @@
 import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
-import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
+import { KueError, ErrorCode } from '../errors.js';
 import type { JobEvent } from '../events/event-bus.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
-import type { NewJob } from '../store/codec.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase, type JobState } from '../store/keys.js';
-import { SAVE_BATCH, Store } from '../store/store.js';
-import { encodeRetention, type RetentionOption } from '../store/retention.js';
-import type { ProcessHandler } from '../worker/handler.js';
+import { Store } from '../store/store.js';
 import { Worker } from '../worker/worker.js';
 import { optionalThenCallback, withCallback, type Callback } from './callback.js';
-import { Job } from './job.js';
-import { Backoffs, encodeBackoff, type BackoffFunction } from './backoffs.js';
+import { Job, type ProcessHandler } from './job.js';
+import { Backoffs, type BackoffFunction } from './backoffs.js';
+import { ErrorReporter } from './error-reporter.js';
 import { FINAL_EVENTS, JobEvents } from './job-events.js';
+import { QueueJobs } from './jobs.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
-import { searchWords } from './search-words.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
 import * as check from './validate.js';
@@ -35,52 +33,50 @@ export class Queue extends EventEmitter {
   readonly testMode = new TestMode();
   readonly priorities: Record<string, number>;
   /** Paging, search, bulk actions, pausing types, throughput: see QueueAdmin. */
-  readonly admin = new QueueAdmin(this);
+  readonly admin: QueueAdmin;
   /** @internal */
   readonly store: Store;
-  private readonly makeConnection: (role: ConnectionRole) => RedisClient;
-  private readonly logger: Logger;
-  private readonly jobEvents: boolean;
+  /** @internal The queue's jobs as Job objects: what every Job of this queue talks through. */
+  readonly jobs: QueueJobs;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
+  private readonly makeConnection: (role: ConnectionRole) => RedisClient;
+  private readonly errors: ErrorReporter;
   private readonly lockDuration: number;
-  private readonly retention: { complete: RetentionOption; fail: RetentionOption };
   private readonly subscriber: RedisClient;
   private readonly subscription: QueueSubscription;
   private readonly maintenance?: Maintenance;
-  private readonly workers: Worker[] = [];
+  private readonly workers: Array<Worker<Job>> = [];
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
   private shutdownPromise?: Promise<void>;
-  private warnedNoErrorListener = false;
-  /** When each distinct error message was last reported. */
-  private readonly recentErrors = new Map<string, number>();
 
   constructor(options: QueueOptions = {}) {
     super();
     this.prefix = options.prefix ?? defaults.prefix;
     if (typeof this.prefix !== 'string' || this.prefix === '') throw new TypeError('prefix must be a non-empty string');
     this.priorities = options.priorities ?? defaults.priorities;
-    this.logger = options.logger ?? silentLogger;
-    this.jobEvents = options.jobEvents ?? true;
+    const logger = options.logger ?? silentLogger;
+    this.errors = new ErrorReporter(this, logger);
+    const jobEvents = options.jobEvents ?? true;
     this.searchEnabled = options.disableSearch === false;
     this.lockDuration = options.lockDuration ?? defaults.lockDuration;
     check.milliseconds('lockDuration', this.lockDuration);
-    this.retention = {
+    const retention = {
       complete: check.retention('removeOnComplete', options.removeOnComplete ?? false),
       fail: check.retention('removeOnFail', options.removeOnFail ?? false),
     };
     if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
     const durability = check.durableSaves(options.durableSaves ?? false);
     this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
-    this.client = this.watch(this.makeConnection('command'));
+    this.client = this.errors.watch(this.makeConnection('command'));
     this.store = new Store(this.client, keyBase(this.prefix), durability);
-    checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
-      this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
+    checkEvictionPolicy(this.client, this.store, logger, (message, policy) => {
+      logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
       if (!options.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
-    this.subscriber = this.watch(this.makeConnection('subscriber'));
+    this.subscriber = this.errors.watch(this.makeConnection('subscriber'));
     this.subscription = new QueueSubscription({
       store: this.store,
       client: this.client,
@@ -90,6 +86,20 @@ export class Queue extends EventEmitter {
       reportError: (err) => this.reportError(err),
       shuttingDown: () => this.shutdownPromise !== undefined,
     });
+    this.jobs = new QueueJobs({
+      store: this.store,
+      priorities: this.priorities,
+      testMode: this.testMode,
+      subscription: this.subscription,
+      watchers: this.watchers,
+      backoffs: this.backoffs,
+      jobEvents,
+      searchEnabled: this.searchEnabled,
+      retention,
+      lockDuration: this.lockDuration,
+      reportError: (err) => this.reportError(err),
+    });
+    this.admin = new QueueAdmin(this.store, this.jobs);
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
     this.on('newListener', (name: string | symbol) => {
@@ -112,7 +122,7 @@ export class Queue extends EventEmitter {
 
   /** Starts building a job of `type`; call `.save()` to enqueue it. */
   create<D = any>(type: string, data?: D): Job<D> {
-    return new Job<D>(type, data, this);
+    return new Job<D>(type, data, this.jobs);
   }
 
   /** Alias of `create`. */
@@ -131,13 +141,13 @@ export class Queue extends EventEmitter {
     const [concurrency, handler] = typeof a === 'function' ? [1, a] : [check.concurrency(a), b];
     if (typeof handler !== 'function') throw new TypeError('process needs a handler function');
     if (this.shutdownPromise) throw new KueError(ErrorCode.ShutdownInProgress, 'queue is shut down');
-    const worker = new Worker(type, concurrency, handler, {
+    const worker = new Worker<Job>(type, concurrency, handler, {
       store: this.store,
       createBlocking: () => this.makeConnection('blocking'),
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record) => Job.fromRecord(record, this),
+      makeJob: (record) => this.jobs.fromRecord(record),
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
     });
@@ -261,40 +271,25 @@ export class Queue extends EventEmitter {
   }
 
   /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
-  async getJob(id: number | string, type?: string): Promise<Job> {
-    const n = check.jobId(id);
-    const record = await this.store.getJob(n);
-    if (!record) throw new JobNotFoundError(id);
-    if (type !== undefined && record.type !== type) {
-      throw new JobNotFoundError(id, `job ${id} is of type "${record.type}", not "${type}"`);
-    }
-    return Job.fromRecord(record, this);
+  getJob(id: number | string, type?: string): Promise<Job> {
+    return this.jobs.getJob(id, type);
   }
 
-  async range(from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
-    return this.loadRange('all', from, to, order);
+  range(from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.jobs.loadRange('all', from, to, order);
   }
 
-  async rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
-    return this.loadRange(check.state(state), from, to, order);
+  rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.jobs.loadRange(state, from, to, order);
   }
 
-  async rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
-    return this.loadRange(check.state(state), from, to, order, check.jobType(type));
+  rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+    return this.jobs.loadRange(state, from, to, order, type);
   }
 
-  private async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
-    check.rangeBound('from', from);
-    // As in Kue (ZRANGE underneath), to = -1 means "to the end".
-    if (to !== -1) check.rangeBound('to', to);
-    const ids = await this.store.ids(state, from, to, check.order(order), type);
-    return this.loadJobs(ids);
-  }
-
-  /** @internal Jobs by id, in that order, skipping ids that no longer exist. */
-  async loadJobs(ids: number[]): Promise<Job[]> {
-    const records = await this.store.getJobs(ids);
-    return records.map((r) => Job.fromRecord(r, this));
+  /** Jobs by id, in that order, skipping ids that no longer exist. */
+  loadJobs(ids: number[]): Promise<Job[]> {
+    return this.jobs.load(ids);
   }
 
   /** The log lines of a job. */
@@ -302,137 +297,18 @@ export class Queue extends EventEmitter {
     return withCallback(this.store.getLog(check.jobId(id)), callback);
   }
 
-  // Called by Job.
-
   /**
    * Saves many jobs built with `create()`, in as few round trips as possible (one script per
    * 1,000 jobs). Every job is validated before anything is written; resolves with the jobs,
    * which then have their ids.
    */
   saveAll<J extends Job>(jobs: J[], callback?: Callback<J[]>): Promise<J[]> {
-    return withCallback(this.saveJobs(jobs).then(() => jobs), callback);
-  }
-
-  /** @internal */
-  saveJob(job: Job): Promise<void> {
-    return this.saveJobs([job]);
-  }
-
-  private async saveJobs(jobs: Job[]): Promise<void> {
-    if (this.testMode.isEntered) this.testMode.jobs.push(...jobs);
-    if (this.testMode.intercepts) return;
-    const fields = jobs.map((job) => this.newJobFields(job));
-    // Saved Job objects get their events, and listeners get the events of this save.
-    if (this.jobEvents || this.subscription.wanted) await this.subscription.subscribed();
-    this.watchers.saveStarted();
-    try {
-      if (jobs.length === 1) {
-        // The single saves of one tick share one script (Store.saveJob).
-        this.saved(jobs[0]!, await this.store.saveJob(fields[0]!), fields[0]!.delay);
-        return;
-      }
-      for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
-        const ids = await this.store.saveJobs(fields.slice(start, start + SAVE_BATCH));
-        ids.forEach((id, i) => this.saved(jobs[start + i]!, id, fields[start + i]!.delay));
-      }
-    } finally {
-      this.watchers.saveEnded();
-    }
-  }
-
-  /** Fills in a job that was just saved, and starts its job-level events. */
-  private saved(job: Job, id: number, delay: number): void {
-    const saved = Object.assign(job, { id });
-    job._state = delay > 0 ? 'delayed' : 'inactive';
-    job.created_at = job.updated_at = Date.now();
-    this.backoffs.remember(id, job._backoff);
-    if (this.jobEvents && job._jobEvents !== false) this.watchers.watch(saved);
-  }
-
-  /** @internal */
-  async updateJob(job: Job): Promise<void> {
-    if (job.id === undefined) throw new Error('job has not been saved yet');
-    const f = this.newJobFields(job);
-    const b = f.backoff;
-    const written = await this.store.update(job.id, {
-      data: f.data,
-      priority: String(f.priority),
-      attempts: String(f.attempts),
-      delay: String(f.delay),
-      ttl: String(f.ttl),
-      remove_on_complete: encodeRetention(f.removeOnComplete),
-      remove_on_fail: encodeRetention(f.removeOnFail),
-      backoff: b?.type ?? '',
-      backoff_delay: b?.delay === undefined ? '' : String(b.delay),
-      backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
-      ...(this.searchEnabled && { words: f.words.join(' ') }),
-    });
-    if (!written) throw new JobNotFoundError(job.id);
-    this.backoffs.remember(job.id, job._backoff);
-  }
-
-  /** @internal */
-  async removeJob(id: number): Promise<void> {
-    if (!(await this.store.remove(id))) throw new JobNotFoundError(id);
-  }
-
-  /** @internal */
-  async moveJob(id: number, state: JobState): Promise<void> {
-    if (!(await this.store.move(id, state, this.lockDuration))) throw new JobNotFoundError(id);
-  }
-
-  /** @internal */
-  logJob(id: number, line: string): void {
-    this.store.log(id, [line]).catch((err: unknown) => this.reportError(err));
-  }
-
-  /** @internal */
-  progressJob(id: number, percent: number, data: unknown): void {
-    let json = '';
-    try {
-      json = data === undefined ? '' : (JSON.stringify(data) ?? '');
-    } catch (err) {
-      this.reportError(new TypeError(`progress data of job ${id} cannot be stored as JSON: ${(err as Error).message}`));
-    }
-    this.store.progress(id, percent, json).catch((err: unknown) => this.reportError(err));
+    return withCallback(this.jobs.saveAll(jobs).then(() => jobs), callback);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */
   reportError(err: unknown): void {
-    const error = err instanceof Error ? err : new Error(String(err));
-    // During an outage every worker's loop fails the same way each second: report each
-    // distinct message once per window, not as a flood.
-    const now = Date.now();
-    const last = this.recentErrors.get(error.message);
-    if (last !== undefined && now - last < defaults.errorRepeatWindow) return;
-    this.recentErrors.set(error.message, now);
-    if (this.recentErrors.size > 100) {
-      for (const [message, at] of this.recentErrors) if (now - at >= defaults.errorRepeatWindow) this.recentErrors.delete(message);
-    }
-    if (this.listenerCount('error') > 0) {
-      this.emit('error', error);
-      return;
-    }
-    this.logger.error({ err: error }, 'kue error');
-    if (!this.warnedNoErrorListener) {
-      this.warnedNoErrorListener = true;
-      process.emitWarning(`kue: ${error.message} (add queue.on('error') to handle Kue errors)`, 'KueWarning');
-    }
-  }
-
-  private newJobFields(job: Job): NewJob {
-    return {
-      type: job.type,
-      data: check.jobData(job.data),
-      priority: job._priority,
-      delay: job._delay,
-      attempts: job._max_attempts,
-      backoff: encodeBackoff(job._backoff),
-      ttl: job._ttl,
-      removeOnComplete: job._removeOnComplete ?? this.retention.complete,
-      removeOnFail: job._removeOnFail ?? this.retention.fail,
-      words: this.searchEnabled ? searchWords(job.data, job._searchKeys) : [],
-    };
+    this.errors.report(err);
   }
 
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
@@ -442,17 +318,5 @@ export class Queue extends EventEmitter {
     this.emit('event', e);
     this.watchers.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
-  }
-
-  /** Reports a connection's first error of each outage, not every reconnection attempt. */
-  private watch(client: RedisClient): RedisClient {
-    let down = false;
-    client.on('error', (err: Error) => {
-      if (down) return;
-      down = true;
-      this.reportError(new ConnectionError(`redis connection error: ${err.message}`, err));
-    });
-    client.on('ready', () => (down = false));
-    return client;
   }
 }

@@ -1,5 +1,3 @@
-import type { Job } from '../queue/job.js';
-
 /** Kue's `done`: `done(err)` fails the attempt, `done(null, result)` completes it. */
 export type DoneCallback = (err?: unknown, result?: unknown) => void;
 
@@ -29,11 +27,11 @@ export interface WorkerContext {
 export type DoneAndContext = DoneCallback & WorkerContext;
 
 /**
- * A job handler: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. A handler
- * that returns a promise settles the job by that promise (its value becomes the result)
- * unless it called `done` first.
+ * A handler of the jobs `J` a worker hands out: `(job, done)`, `(job, ctx, done)`, or `(job)`
+ * returning a promise. A handler that returns a promise settles the job by that promise (its
+ * value becomes the result) unless it called `done` first.
  */
-export type ProcessHandler<D = any> = (job: Job<D>, ctx: DoneAndContext, done: DoneCallback) => unknown;
+export type JobHandler<J> = (job: J, ctx: DoneAndContext, done: DoneCallback) => unknown;
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -1,29 +1,28 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Job } from '../queue/job.js';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { Store, TakeRequest } from '../store/store.js';
 import { LockLostError, ShutdownError } from '../errors.js';
-import { describeError, isThenable, type DoneAndContext, type ProcessHandler, type WorkerContext } from './handler.js';
+import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
-/** What a worker needs from the queue that owns it. */
-export interface WorkerDeps {
+/** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
+export interface WorkerDeps<J> {
   store: Store;
   createBlocking: () => RedisClient;
   lockDuration: number;
   renewEvery: number;
   idleBlockSeconds: number;
   /** Builds the Job object a handler receives. */
-  makeJob: (record: JobRecord) => Job;
+  makeJob: (record: JobRecord) => J;
   /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
   retryDelay: (record: JobRecord) => number;
   onError: (err: unknown) => void;
 }
 
-interface Running {
+interface Running<J> {
   record: JobRecord;
-  job: Job;
+  job: J;
   lock: string;
   settled: boolean;
   /** Renewal found the lock taken from us: the handler's report will be refused. */
@@ -48,10 +47,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * of running jobs, enforces ttl locally, and reports each result in the same script that
  * takes the next job.
  */
-export class Worker {
+export class Worker<J> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   readonly ctx: WorkerContext;
-  private readonly active = new Map<number, Running>();
+  private readonly active = new Map<number, Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
   private taking = false;
@@ -63,15 +62,15 @@ export class Worker {
   private takeInFlight?: Promise<unknown>;
   private idleWaiters: Array<() => void> = [];
   /** Runs settled successfully in this tick, completed together (see completeSoon). */
-  private completions: Array<{ run: Running; resultJson: string; resolve: () => void }> = [];
+  private completions: Array<{ run: Running<J>; resultJson: string; resolve: () => void }> = [];
   /** Take requests sent so far: part of every lock (see request). */
   private requests = 0;
 
   constructor(
     readonly type: string,
     readonly concurrency: number,
-    private readonly handler: ProcessHandler,
-    private readonly deps: WorkerDeps,
+    private readonly handler: JobHandler<J>,
+    private readonly deps: WorkerDeps<J>,
   ) {
     const worker = this;
     this.ctx = {
@@ -227,7 +226,7 @@ export class Worker {
   }
 
   private launch(record: JobRecord): void {
-    const run: Running = { record, job: this.deps.makeJob(record), lock: record.lock ?? '', settled: false };
+    const run: Running<J> = { record, job: this.deps.makeJob(record), lock: record.lock ?? '', settled: false };
     const earlier = this.active.get(record.id);
     if (earlier && !earlier.settled) {
       // We were handed this id again under a new lock while still running it: the earlier
@@ -264,7 +263,7 @@ export class Worker {
   }
 
   /** Reports a job's outcome once; later reports for the same attempt are ignored. */
-  private async settle(run: Running, err: unknown, result?: unknown): Promise<void> {
+  private async settle(run: Running<J>, err: unknown, result?: unknown): Promise<void> {
     if (run.settled) {
       if (run.lockLost) {
         run.lockLost = false;
@@ -302,7 +301,7 @@ export class Worker {
    * Completes a job together with every other job settled in the same tick: one script call
    * (and one socket write) for all of them, which is what a busy worker's throughput rests on.
    */
-  private completeSoon(run: Running, resultJson: string): Promise<void> {
+  private completeSoon(run: Running<J>, resultJson: string): Promise<void> {
     return new Promise((resolve) => {
       this.completions.push({ run, resultJson, resolve });
       if (this.completions.length === 1) process.nextTick(() => void this.flushCompletions());
@@ -326,7 +325,7 @@ export class Worker {
    * are free again), retrying while Redis is unreachable; then starts what was taken and
    * releases the runs' slots.
    */
-  private async finish<R extends { taken: JobRecord[] }>(runs: Running[], send: (next: TakeRequest) => Promise<R>): Promise<R | undefined> {
+  private async finish<R extends { taken: JobRecord[] }>(runs: Running<J>[], send: (next: TakeRequest) => Promise<R>): Promise<R | undefined> {
     const next = this.request(this.taking ? this.free() + runs.length : 0);
     let reply: R | undefined;
     for (let attempt = 0; reply === undefined; attempt++) {
@@ -350,7 +349,7 @@ export class Worker {
     return reply;
   }
 
-  private release(run: Running): void {
+  private release(run: Running<J>): void {
     if (this.active.get(run.record.id) === run) this.active.delete(run.record.id);
     if (this.active.size === 0) {
       const waiters = this.idleWaiters;

@@ -1,0 +1,34 @@
+import type { JobState } from '../store/keys.js';
+import type { RetentionOption } from '../store/retention.js';
+
+/** How long to wait before retrying a failed attempt. */
+export type BackoffOption =
+  | boolean
+  | { type?: 'fixed' | 'exponential' | (string & {}); delay?: number; maxDelay?: number }
+  | ((attempts: number, delay: number) => number);
+
+/** Kue's JSON shape of a job (the JSON API and `JSON.stringify(job)`). */
+export interface JobJSON {
+  id: string;
+  type: string;
+  data: unknown;
+  result: unknown;
+  priority: number;
+  progress: number;
+  progress_data: unknown;
+  state: JobState | undefined;
+  error: string | null;
+  attempts: { made: number; remaining: number; max: number };
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  failed_at: string | null;
+  promote_at: string | null;
+  completed_at: string | null;
+  duration: string | null;
+  delay: number;
+  ttl: number;
+  removeOnComplete: RetentionOption;
+  removeOnFail: RetentionOption;
+  backoff?: { type: string; delay?: number; maxDelay?: number };
+}

@@ -1,0 +1,174 @@
+import { JobNotFoundError } from '../errors.js';
+import type { JobRecord, NewJob } from '../store/codec.js';
+import type { JobState } from '../store/keys.js';
+import { encodeRetention, type RetentionOption } from '../store/retention.js';
+import { SAVE_BATCH, type Store } from '../store/store.js';
+import { encodeBackoff, type Backoffs } from './backoffs.js';
+import { Job, type JobDirectory } from './job.js';
+import type { JobEvents } from './job-events.js';
+import { searchWords } from './search-words.js';
+import type { QueueSubscription } from './subscription.js';
+import type { TestMode } from './test-mode.js';
+import * as check from './validate.js';
+
+/** What a queue's job persistence is built from. */
+export interface QueueJobsDeps {
+  store: Store;
+  priorities: Record<string, number>;
+  testMode: TestMode;
+  subscription: QueueSubscription;
+  watchers: JobEvents;
+  backoffs: Backoffs;
+  /** Keep saved Job objects to emit their job-level events (`jobEvents`). */
+  jobEvents: boolean;
+  searchEnabled: boolean;
+  retention: { complete: RetentionOption; fail: RetentionOption };
+  lockDuration: number;
+  reportError: (err: unknown) => void;
+}
+
+/**
+ * A queue's jobs as Job objects: saving (single saves of a tick batched, `saveAll` in
+ * chunks), writing changes, moving, logging, progress, and loading. It is the host every
+ * Job of the queue talks through, so Job needs nothing else of the queue.
+ */
+export class QueueJobs implements JobDirectory {
+  readonly priorities: Record<string, number>;
+
+  constructor(private readonly deps: QueueJobsDeps) {
+    this.priorities = deps.priorities;
+  }
+
+  /** A Job of this queue from a stored record. */
+  fromRecord(record: JobRecord): Job {
+    return Job.fromRecord(record, this);
+  }
+
+  insert(job: Job): Promise<void> {
+    return this.saveAll([job]);
+  }
+
+  /** Saves jobs, validating every one before anything is written; one script per SAVE_BATCH. */
+  async saveAll(jobs: Job[]): Promise<void> {
+    const { testMode, subscription, watchers, store } = this.deps;
+    if (testMode.isEntered) testMode.jobs.push(...jobs);
+    if (testMode.intercepts) return;
+    const fields = jobs.map((job) => this.newJobFields(job));
+    // Saved Job objects get their events, and listeners get the events of this save.
+    if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
+    watchers.saveStarted();
+    try {
+      if (jobs.length === 1) {
+        // The single saves of one tick share one script (Store.saveJob).
+        this.saved(jobs[0]!, await store.saveJob(fields[0]!), fields[0]!.delay);
+        return;
+      }
+      for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
+        const ids = await store.saveJobs(fields.slice(start, start + SAVE_BATCH));
+        ids.forEach((id, i) => this.saved(jobs[start + i]!, id, fields[start + i]!.delay));
+      }
+    } finally {
+      watchers.saveEnded();
+    }
+  }
+
+  /** Fills in a job that was just saved, and starts its job-level events. */
+  private saved(job: Job, id: number, delay: number): void {
+    const saved = Object.assign(job, { id });
+    job._state = delay > 0 ? 'delayed' : 'inactive';
+    job.created_at = job.updated_at = Date.now();
+    this.deps.backoffs.remember(id, job._backoff);
+    if (this.deps.jobEvents && job._jobEvents !== false) this.deps.watchers.watch(saved);
+  }
+
+  async update(job: Job): Promise<void> {
+    if (job.id === undefined) throw new Error('job has not been saved yet');
+    const f = this.newJobFields(job);
+    const b = f.backoff;
+    const written = await this.deps.store.update(job.id, {
+      data: f.data,
+      priority: String(f.priority),
+      attempts: String(f.attempts),
+      delay: String(f.delay),
+      ttl: String(f.ttl),
+      remove_on_complete: encodeRetention(f.removeOnComplete),
+      remove_on_fail: encodeRetention(f.removeOnFail),
+      backoff: b?.type ?? '',
+      backoff_delay: b?.delay === undefined ? '' : String(b.delay),
+      backoff_max: b?.maxDelay === undefined ? '' : String(b.maxDelay),
+      ...(this.deps.searchEnabled && { words: f.words.join(' ') }),
+    });
+    if (!written) throw new JobNotFoundError(job.id);
+    this.deps.backoffs.remember(job.id, job._backoff);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.deps.store.remove(id))) throw new JobNotFoundError(id);
+  }
+
+  async move(id: number, state: JobState): Promise<void> {
+    if (!(await this.deps.store.move(id, state, this.deps.lockDuration))) throw new JobNotFoundError(id);
+  }
+
+  log(id: number, line: string): void {
+    this.deps.store.log(id, [line]).catch((err: unknown) => this.reportError(err));
+  }
+
+  progress(id: number, percent: number, data: unknown): void {
+    let json = '';
+    try {
+      json = data === undefined ? '' : (JSON.stringify(data) ?? '');
+    } catch (err) {
+      this.reportError(new TypeError(`progress data of job ${id} cannot be stored as JSON: ${(err as Error).message}`));
+    }
+    this.deps.store.progress(id, percent, json).catch((err: unknown) => this.reportError(err));
+  }
+
+  reportError(err: unknown): void {
+    this.deps.reportError(err);
+  }
+
+  /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
+  async getJob(id: number | string, type?: string): Promise<Job> {
+    const n = check.jobId(id);
+    const record = await this.deps.store.getJob(n);
+    if (!record) throw new JobNotFoundError(id);
+    if (type !== undefined && record.type !== type) {
+      throw new JobNotFoundError(id, `job ${id} is of type "${record.type}", not "${type}"`);
+    }
+    return this.fromRecord(record);
+  }
+
+  /** Jobs at ranks `from`..`to` of a state (or of every job by id), optionally of one type. */
+  async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
+    if (state !== 'all') check.state(state);
+    if (type !== undefined) check.jobType(type);
+    check.rangeBound('from', from);
+    // As in Kue (ZRANGE underneath), to = -1 means "to the end".
+    if (to !== -1) check.rangeBound('to', to);
+    const ids = await this.deps.store.ids(state, from, to, check.order(order), type);
+    return this.load(ids);
+  }
+
+  /** Jobs by id, in that order, skipping ids that no longer exist. */
+  async load(ids: number[]): Promise<Job[]> {
+    const records = await this.deps.store.getJobs(ids);
+    return records.map((r) => this.fromRecord(r));
+  }
+
+  private newJobFields(job: Job): NewJob {
+    const { retention, searchEnabled } = this.deps;
+    return {
+      type: job.type,
+      data: check.jobData(job.data),
+      priority: job._priority,
+      delay: job._delay,
+      attempts: job._max_attempts,
+      backoff: encodeBackoff(job._backoff),
+      ttl: job._ttl,
+      removeOnComplete: job._removeOnComplete ?? retention.complete,
+      removeOnFail: job._removeOnFail ?? retention.fail,
+      words: searchEnabled ? searchWords(job.data, job._searchKeys) : [],
+    };
+  }
+}
