@@ -8,6 +8,7 @@ export const ErrorCode = {
   Connection: 'CONNECTION',
   OutOfMemory: 'OUT_OF_MEMORY',
   NotReplicated: 'NOT_REPLICATED',
+  StateChanged: 'STATE_CHANGED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -72,5 +73,20 @@ export class OutOfMemoryError extends KueError {
 export class NotReplicatedError extends KueError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.NotReplicated, message, { cause });
+  }
+}
+
+/**
+ * A move or removal that stated the state the job should be in (the dashboard's and JSON
+ * API's actions) found it in another: it moved on since it was looked at, and was left as it
+ * is. A running job keeps its worker's lock.
+ */
+export class StateChangedError extends KueError {
+  constructor(
+    readonly jobId: number,
+    readonly expected: readonly string[],
+    readonly actual: string,
+  ) {
+    super(ErrorCode.StateChanged, `job ${jobId} is ${actual || 'in no state'}, not ${expected.join(' or ')}: it was left as it is`);
   }
 }

@@ -1,7 +1,7 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultJobs } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError } from './errors.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError, StateChangedError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -54,6 +54,7 @@ const kueModule = {
   ConnectionError,
   OutOfMemoryError,
   NotReplicatedError,
+  StateChangedError,
   ErrorCode,
 };
 
@@ -64,7 +65,7 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, StateChangedError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob, ProcessHandler } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';

@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { JobNotFoundError } from '../errors.js';
+import { JobNotFoundError, StateChangedError } from '../errors.js';
 import type { Job } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
 import { HttpError } from './errors.js';
 import { eventStream } from './events-stream.js';
+import { expectedStates } from './expected-state.js';
 import { jobJson } from './job-json.js';
 import { intQuery, jobIdParam, orderParam, stateParam, stringQuery } from './params.js';
 
@@ -49,20 +50,22 @@ function idList(value: unknown, name: string): number[] {
 
 /**
  * Moves or removes one job as a bulk action asks. Jobs not in a state the action applies to
- * are skipped: a selection made a moment ago may have moved on. Answers whether it acted.
+ * are skipped: a selection made a moment ago may have moved on. The move states the state the
+ * job was read in, so one that moved on since is skipped too. Answers whether it acted.
  */
-async function actOn(job: Job, action: IdsAction): Promise<boolean> {
+async function actOn(queue: Queue, job: Job, action: IdsAction): Promise<boolean> {
   const state = job.state();
-  if (action === 'remove') await job.remove();
-  else if (action === 'promote' && state === 'delayed') await job.inactive();
-  else if (action === 'retry' && (state === 'failed' || state === 'complete')) await job.inactive();
+  if (!state) return false;
+  if (action === 'remove') await queue.admin.removeJob(job.id!, state);
+  else if (action === 'promote' && state === 'delayed') await queue.admin.moveJob(job.id!, 'inactive', state);
+  else if (action === 'retry' && (state === 'failed' || state === 'complete')) await queue.admin.moveJob(job.id!, 'inactive', state);
   else return false;
   return true;
 }
 
-/** A job removed between reading and acting is skipped; other errors answer as usual. */
-const gone = (err: unknown): false => {
-  if (err instanceof JobNotFoundError) return false;
+/** A job removed or moved on between reading and acting is skipped; other errors answer as usual. */
+const skipped = (err: unknown): false => {
+  if (err instanceof JobNotFoundError || err instanceof StateChangedError) return false;
   throw err;
 };
 
@@ -121,10 +124,10 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
     res.json({ ...json, errors });
   });
 
-  /** Makes a delayed (or any) job inactive now. */
+  /** Makes a delayed job (or one in the states of `?from=`) inactive now. */
   router.post('/api/job/:id/promote', async (req, res) => {
-    const job = await queue.getJob(jobIdParam(req.params.id));
-    await job.inactive();
+    const id = jobIdParam(req.params.id);
+    await queue.admin.moveJob(id, 'inactive', await expectedStates(queue, id, req.query.from, ['delayed']));
     res.json({ message: 'promoted' });
   });
 
@@ -179,7 +182,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
     let count = 0;
     for (let i = 0; i < ids.length; i += SCAN_BATCH) {
       const jobs = await queue.loadJobs(ids.slice(i, i + SCAN_BATCH));
-      const done = await Promise.all(jobs.map((job) => actOn(job, action).catch(gone)));
+      const done = await Promise.all(jobs.map((job) => actOn(queue, job, action).catch(skipped)));
       count += done.filter(Boolean).length;
     }
     res.json({ count, skipped: ids.length - count });

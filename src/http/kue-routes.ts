@@ -3,6 +3,7 @@ import type { Queue } from '../queue/queue.js';
 import type { Job } from '../queue/job.js';
 import type { RetentionOption } from '../store/retention.js';
 import { HttpError } from './errors.js';
+import { expectedStates } from './expected-state.js';
 import { jobJson, wantsLog } from './job-json.js';
 import { jobIdParam, orderParam, rangeParam, stateParam, stringQuery } from './params.js';
 
@@ -90,14 +91,14 @@ export function kueRoutes(queue: Queue): Router {
 
   router.delete('/job/:id', async (req, res) => {
     const id = jobIdParam(req.params.id);
-    await (await queue.getJob(id)).remove();
+    await queue.admin.removeJob(id, await expectedStates(queue, id, req.query.from));
     res.json({ message: `job ${id} removed` });
   });
 
   router.put('/job/:id/state/:state', async (req, res) => {
     const state = stateParam(req.params.state);
-    const job = await queue.getJob(jobIdParam(req.params.id));
-    await job.state(state);
+    const id = jobIdParam(req.params.id);
+    await queue.admin.moveJob(id, state, await expectedStates(queue, id, req.query.from));
     res.json({ message: 'updated state' });
   });
 

@@ -41,6 +41,12 @@ function decodeCursor(text: string): PageCursor {
   return { score: Number(match[1]), id: Number(match[2]) };
 }
 
+function expectedStates(from: unknown): JobState[] {
+  const list = Array.isArray(from) ? (from as unknown[]) : [from];
+  if (list.length === 0) throw new RangeError('from must name at least one state');
+  return list.map((s) => check.state(s));
+}
+
 /**
  * Operations beyond Kue's API, for dashboards and operators: cursor-paged listings, search,
  * bulk actions, pausing types across all workers and per-minute throughput. Reach it as
@@ -73,6 +79,21 @@ export class QueueAdmin {
     });
     const jobs = await this.jobs.load(page.ids);
     return { jobs, next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  /**
+   * Moves a job to `state` only while it is in one of the `from` states, checked and moved in
+   * one script: an operator's action never pulls a job that moved on meanwhile (say, one a
+   * worker has taken since) out from under its worker. Rejects with `StateChangedError` (code
+   * `STATE_CHANGED`) when the job is elsewhere, `JobNotFoundError` when it is gone.
+   */
+  async moveJob(id: number | string, state: JobState, from: JobState | readonly JobState[]): Promise<void> {
+    await this.jobs.move(check.jobId(id), check.state(state), expectedStates(from));
+  }
+
+  /** Removes a job only while it is in one of the `from` states (see moveJob). */
+  async removeJob(id: number | string, from: JobState | readonly JobState[]): Promise<void> {
+    await this.jobs.remove(check.jobId(id), expectedStates(from));
   }
 
   /** Every failed attempt of a job (the latest 50), oldest first, with its error and stack. */

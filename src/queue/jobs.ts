@@ -1,8 +1,8 @@
-import { JobNotFoundError } from '../errors.js';
+import { JobNotFoundError, StateChangedError } from '../errors.js';
 import type { JobRecord, NewJob } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import { encodeRetention, type RetentionOption } from '../store/retention.js';
-import { SAVE_BATCH, type Store } from '../store/store.js';
+import { SAVE_BATCH, type MoveOutcome, type Store } from '../store/store.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
 import { Job, type JobDirectory } from './job.js';
 import type { JobEvents } from './job-events.js';
@@ -10,6 +10,12 @@ import { searchWords } from './search-words.js';
 import type { QueueSubscription } from './subscription.js';
 import type { TestMode } from './test-mode.js';
 import * as check from './validate.js';
+
+/** Turns a refused move or removal into its error. */
+function settled(id: number, outcome: MoveOutcome, expected: readonly JobState[] = []): void {
+  if (outcome.result === 'missing') throw new JobNotFoundError(id);
+  if (outcome.result === 'unexpected') throw new StateChangedError(id, expected, outcome.state);
+}
 
 /** What a queue's job persistence is built from. */
 export interface QueueJobsDeps {
@@ -102,12 +108,14 @@ export class QueueJobs implements JobDirectory {
     this.deps.backoffs.remember(job.id, job._backoff);
   }
 
-  async remove(id: number): Promise<void> {
-    if (!(await this.deps.store.remove(id))) throw new JobNotFoundError(id);
+  /** Removes a job; with `expected` states, only a job in one of them (else StateChangedError). */
+  async remove(id: number, expected?: readonly JobState[]): Promise<void> {
+    settled(id, await this.deps.store.remove(id, expected), expected);
   }
 
-  async move(id: number, state: JobState): Promise<void> {
-    if (!(await this.deps.store.move(id, state, this.deps.lockDuration))) throw new JobNotFoundError(id);
+  /** Moves a job; with `expected` states, only a job in one of them (else StateChangedError). */
+  async move(id: number, state: JobState, expected?: readonly JobState[]): Promise<void> {
+    settled(id, await this.deps.store.move(id, state, this.deps.lockDuration, expected), expected);
   }
 
   log(id: number, line: string): void {

@@ -61,6 +61,17 @@ export interface SweepReply {
   now: number;
 }
 
+/**
+ * What a move or removal did: `done`, `missing` (no such job), or `unexpected`: the job is in
+ * `state`, none of the expected ones, and nothing changed.
+ */
+export type MoveOutcome = { result: 'done' } | { result: 'missing' } | { result: 'unexpected'; state: JobState };
+
+function moveOutcome(reply: unknown): MoveOutcome {
+  if (typeof reply === 'string') return { result: 'unexpected', state: reply as JobState };
+  return reply === 1 ? { result: 'done' } : { result: 'missing' };
+}
+
 type TakenPair = [string, string[]];
 
 /** Most jobs per save script: bounds how long one script holds Redis. */
@@ -232,12 +243,17 @@ export class Store {
     return lost.map(Number);
   }
 
-  async remove(id: number): Promise<boolean> {
-    return (await this.run('remove', [id])) === 1;
+  /** Removes a job, when it is in one of the `expected` states (any when omitted). */
+  async remove(id: number, expected?: readonly JobState[]): Promise<MoveOutcome> {
+    return moveOutcome(await this.run('remove', [id, expected?.join(',') ?? '']));
   }
 
-  async move(id: number, state: JobState, lockDuration: number): Promise<boolean> {
-    return (await this.run('move', [id, state, lockDuration])) === 1;
+  /**
+   * Puts a job into a state, when it is in one of the `expected` states (any when omitted):
+   * the check and the move are one script, so a job that moved on meanwhile stays untouched.
+   */
+  async move(id: number, state: JobState, lockDuration: number, expected?: readonly JobState[]): Promise<MoveOutcome> {
+    return moveOutcome(await this.run('move', [id, state, lockDuration, expected?.join(',') ?? '']));
   }
 
   /**

@@ -93,10 +93,14 @@ export const api = {
     request<{ ids: string[]; truncated: boolean }>('GET', `api/search${query(p)}`, undefined, signal),
   job: (id: string, signal?: AbortSignal) => request<JobDetail>('GET', `api/job/${enc(id)}`, undefined, signal),
   log: (id: string) => request<string[]>('GET', `job/${enc(id)}/log`),
-  remove: (id: string) => request<{ message: string }>('DELETE', `job/${enc(id)}`),
+  /**
+   * The job actions name the state the job was shown in (`from`): the server acts only while
+   * the job is still there (409 otherwise), so a job a worker took meanwhile is left alone.
+   */
+  remove: (id: string, from: JobState) => request<{ message: string }>('DELETE', `job/${enc(id)}${query({ from })}`),
   /** Moves a job to inactive: a retry of a failed job, a re-run of a complete one. */
-  requeue: (id: string) => request<{ message: string }>('PUT', `job/${enc(id)}/state/inactive`),
-  promote: (id: string) => request<{ message: string }>('POST', `api/job/${enc(id)}/promote`),
+  requeue: (id: string, from: JobState) => request<{ message: string }>('PUT', `job/${enc(id)}/state/inactive${query({ from })}`),
+  promote: (id: string, from: JobState) => request<{ message: string }>('POST', `api/job/${enc(id)}/promote${query({ from })}`),
   priority: (id: string, priority: number) => request<{ message: string }>('PUT', `job/${enc(id)}/priority/${priority}`),
   bulkIds: (action: BulkAction, ids: string[]) => request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
   /** Every job of a state (and type): retry failed, promote delayed, remove any. */

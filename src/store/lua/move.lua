@@ -6,15 +6,18 @@ ARGV[1]  B
 ARGV[2]  job id
 ARGV[3]  target state: inactive | delayed | active | complete | failed
 ARGV[4]  lock duration in ms (an active job with no worker is recovered after it)
-Returns 1 when moved, 0 when there was no such job.
+ARGV[5]  the states the caller expects the job in, comma-separated; '' for any
+Returns 1 when moved, 0 when there was no such job, or the job's state (a string) when it is
+in none of the expected ones: then nothing changed, and a worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
-local base, id, target, lock_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = job_key(base, id)
 local jtype, state, priority, promote_at, delay =
   unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay'))
 if not jtype then return 0 end
+if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
 index_remove(base, jtype, state, id)
 redis.call('HDEL', jk, 'lock', 'ttl_at')

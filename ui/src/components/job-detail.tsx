@@ -168,20 +168,20 @@ function Actions({ job, reload, close }: { job: Detail; reload: () => void; clos
   };
   const remove = async () => {
     const ok = await confirmAction({ title: m.confirmRemoveJob(job.id), body: m.confirmRemoveJobBody, confirmLabel: m.actions.remove, danger: true });
-    if (ok) await act(() => api.remove(job.id), m.jobRemoved(job.id), 'close');
+    if (ok) await act(() => api.remove(job.id, job.state), m.jobRemoved(job.id), 'close');
   };
   const named = PRIORITIES.some(([, v]) => v === job.priority);
   return (
     <div class="detail-actions" data-testid="job-actions">
       {(job.state === 'failed' || job.state === 'complete') && (
         <button type="button" class="button button-primary" disabled={busy} data-testid="job-retry"
-          onClick={() => act(() => api.requeue(job.id), m.jobRequeued(job.id))}>
+          onClick={() => act(() => api.requeue(job.id, job.state), m.jobRequeued(job.id))}>
           <RetryIcon size={16} />{job.state === 'failed' ? m.actions.retry : m.actions.requeue}
         </button>
       )}
       {job.state === 'delayed' && (
         <button type="button" class="button button-primary" disabled={busy} data-testid="job-promote"
-          onClick={() => act(() => api.promote(job.id), m.jobPromoted(job.id))}>
+          onClick={() => act(() => api.promote(job.id, job.state), m.jobPromoted(job.id))}>
           <PromoteIcon size={16} />{m.actions.promote}
         </button>
       )}

@@ -328,3 +328,13 @@ local function schedule(base, id, jtype, due, now)
     'updated_at', int(now))
   hint_due(base, due)
 end
+
+-- Whether a job's state is one the caller of a move expects ('' expects any): a move asked
+-- for by an operator is refused, atomically, when the job moved on since they looked.
+local function state_expected(expected, state)
+  if expected == '' then return true end
+  for s in string.gmatch(expected, '[^,]+') do
+    if s == state then return true end
+  end
+  return false
+end
