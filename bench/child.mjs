@@ -25,7 +25,7 @@ export async function startWorkerChild(options, execArgv = []) {
       const timer = setTimeout(() => reject(new Error(`worker child: no '${type}' within ${timeout} ms`)), timeout);
       const w = { type, resolve: (m) => (clearTimeout(timer), resolve(m)) };
       waiters.push(w);
-      exited.then((code) => {
+      void exited.then((code) => {
         if (waiters.includes(w)) {
           clearTimeout(timer);
           reject(new Error(`worker child exited (${code}) before '${type}'`));

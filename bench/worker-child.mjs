@@ -32,7 +32,7 @@ const micros = () => Number(process.hrtime.bigint() / 1000n);
 let before;
 let startUs = 0;
 let cpu0;
-process.on('message', async (m) => {
+async function onMessage(m) {
   if (m.type === 'start') {
     startUs = micros();
     cpu0 = process.cpuUsage();
@@ -49,5 +49,6 @@ process.on('message', async (m) => {
       setTimeout(() => process.exit(0), 3_000).unref();
     });
   }
-});
+}
+process.on('message', (m) => void onMessage(m));
 process.send({ type: 'ready' });

@@ -68,25 +68,25 @@ function stackOf(err, frame) {
 
 function startWorkers() {
   queue.process('email', 4, async (job) => {
-    await job.log(`connecting to smtp.example.com for ${job.data.to}`);
+    job.log(`connecting to smtp.example.com for ${job.data.to}`);
     for (let i = 1; i <= 4; i++) {
       await sleep(150 + random() * 250);
       job.progress(i, 4);
     }
     if (job.data.to.startsWith('bounce')) throw new Error(`550 5.1.1 <${job.data.to}>: mailbox unavailable`);
-    await job.log('250 2.0.0 queued as 4F1A2B3C');
+    job.log('250 2.0.0 queued as 4F1A2B3C');
     return { messageId: `<${job.id}.${Date.now()}@mail.example.com>` };
   });
   queue.process('video', 3, async (job) => {
     for (let i = 1; i <= 40; i++) {
       await sleep(250 + random() * 250);
       job.progress(i * 2.5, 100, { frame: i * 240 });
-      if (i % 8 === 0) await job.log(`encoded ${i * 240} frames of ${job.data.file}`);
+      if (i % 8 === 0) job.log(`encoded ${i * 240} frames of ${job.data.file}`);
     }
     return { url: `https://cdn.example.com/v/${job.id}.mp4`, bytes: 48_213_004 };
   });
   queue.process('report', 1, async (job) => {
-    await job.log(`querying orders for ${job.data.month}`);
+    job.log(`querying orders for ${job.data.month}`);
     await sleep(200);
     if (job.data.month === '2026-02') throw stackOf(new Error('statement timeout: canceling statement due to statement timeout'), 'runQuery (reports/orders.js:88:13)');
     return { rows: 1_204 };

@@ -72,12 +72,11 @@ export class Worker<J> {
     private readonly handler: JobHandler<J>,
     private readonly deps: WorkerDeps<J>,
   ) {
-    const worker = this;
     this.ctx = {
       id: this.id,
-      pause: (a?: unknown, b?: unknown) => worker.stopWith(a, b, false),
-      resume: () => worker.resume(),
-      shutdown: (a?: unknown, b?: unknown) => worker.stopWith(a, b, true),
+      pause: (a?: unknown, b?: unknown) => this.stopWith(a, b, false),
+      resume: () => this.resume(),
+      shutdown: (a?: unknown, b?: unknown) => this.stopWith(a, b, true),
     } as WorkerContext;
   }
 

@@ -49,7 +49,7 @@ describe('bad input gets a clear error and writes nothing', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(reported).toEqual([]);
     await expect(queue.create('t', { n: 10n }).save()).rejects.toThrow(/JSON/);
-    const err = await new Promise<Error | null>((resolve) => queue.create('t', cyclic).save((e) => resolve(e)));
+    const err = await new Promise<Error | null>((resolve) => void queue.create('t', cyclic).save((e) => resolve(e)));
     expect(err).toBeInstanceOf(TypeError);
     expect(await keysOf(redisClient(), queue.prefix)).toEqual([]);
   });

@@ -55,8 +55,7 @@ async function footprint(admin: Redis, prefix: string) {
 describe('out of memory under maxmemory-policy noeviction', () => {
   it('a save rejects with OutOfMemoryError and writes nothing; once memory is raised, saves and work resume and every acknowledged job completes', { timeout: 120_000 }, async () => {
     const { redis, admin } = await server(['--maxmemory', '6mb', '--maxmemory-policy', 'noeviction']);
-    const { queue, errors } = open(redis.port, { lockDuration: 1_000, maintenanceInterval: 200 });
-    const base = `{${queue.prefix}}`;
+    const { queue } = open(redis.port, { lockDuration: 1_000, maintenanceInterval: 200 });
     const pad = 'x'.repeat(16_000);
 
     // A few jobs that fail their first attempt: their retry must survive the outage too.

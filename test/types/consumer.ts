@@ -77,7 +77,7 @@ export async function main(): Promise<void> {
   const failed: number = await queue.failedCount('email');
   const delayed: number = await queue.delayedCount();
   const card: number = await queue.card('complete', 'email');
-  queue.completeCount((err, n) => void (err ?? n));
+  void queue.completeCount((err, n) => void (err ?? n));
   const ids: number[] = await queue.state('failed');
   const jobs: Job[] = await queue.rangeByType('email', 'complete', 0, 10, 'desc');
   const loaded: Job = await queue.getJob(1);
@@ -90,7 +90,7 @@ export async function main(): Promise<void> {
   }
   await queue.shutdown(5_000);
   await independent.shutdown();
-  queue.shutdown(1_000, (err) => void err);
+  void queue.shutdown(1_000, (err) => void err);
 
   void [same, v, prio, id, to, p, made, state, json, phone, inactive, active, complete, failed, delayed, card, ids, jobs, loaded, viaStatic];
 }

@@ -15,7 +15,7 @@ describeUi('dashboard job detail', () => {
   it('renders job content as text, never as HTML: data, error, log and the title', async () => {
     const queue = testQueue({ maintenance: false });
     queue.process('hostile', async (job) => {
-      await job.log(XSS);
+      job.log(XSS);
       throw new Error(`failed on ${XSS}`);
     });
     const job = await queue.create('hostile', { html: XSS, nested: { [XSS]: [XSS] } }).save();
@@ -44,7 +44,7 @@ describeUi('dashboard job detail', () => {
     let tries = 0;
     queue.process('flaky', async (job) => {
       tries++;
-      await job.log(`try ${tries}`);
+      job.log(`try ${tries}`);
       if (tries < 3) throw new Error(`boom ${tries}`);
       return { ok: true, tries };
     });
@@ -74,7 +74,7 @@ describeUi('dashboard job detail', () => {
     queue.process('long', async (job) => {
       for (let i = 1; i <= 3; i++) {
         await new Promise<void>((r) => (next = r));
-        await job.log(`step ${i}`);
+        job.log(`step ${i}`);
         job.progress(i, 3);
       }
       await new Promise<void>((r) => (next = r));

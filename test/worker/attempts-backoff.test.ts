@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextEvent, redisClient, testQueue, waitFor } from '../support/setup.js';
+import { nextEvent, redisClient, testQueue } from '../support/setup.js';
 
 /** Processes `type`, failing the first `failures` attempts; returns start times of each attempt. */
 function failFirst(queue: ReturnType<typeof testQueue>, type: string, failures: number): number[] {

@@ -130,7 +130,7 @@ describe('queue.process handlers', () => {
     const queue = testQueue();
     const paused = new Promise<Error | null | undefined>((resolve) => {
       queue.process('slow', (_job, ctx, _done) => {
-        ctx.pause(100, (err) => resolve(err));
+        void ctx.pause(100, (err) => resolve(err));
       });
     });
     const job = await queue.create('slow').save();

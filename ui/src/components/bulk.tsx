@@ -92,7 +92,7 @@ function BulkDialog({ task, route, onClose, onProgress }: {
           <p>{m.confirmBody(task.action, task.total, what)}</p>
           <div class="modal-actions">
             <button type="button" class="button" onClick={() => onClose()} autofocus>{m.cancel}</button>
-            <button type="button" class={`button ${task.action === 'remove' ? 'button-danger' : 'button-primary'}`} onClick={run}
+            <button type="button" class={`button ${task.action === 'remove' ? 'button-danger' : 'button-primary'}`} onClick={() => void run()}
               data-testid="bulk-confirm">
               {m.confirmButton(task.action, task.total)}
             </button>

@@ -175,13 +175,13 @@ function Actions({ job, reload, close }: { job: Detail; reload: () => void; clos
     <div class="detail-actions" data-testid="job-actions">
       {(job.state === 'failed' || job.state === 'complete') && (
         <button type="button" class="button button-primary" disabled={busy} data-testid="job-retry"
-          onClick={() => act(() => api.requeue(job.id, job.state), m.jobRequeued(job.id))}>
+          onClick={() => void act(() => api.requeue(job.id, job.state), m.jobRequeued(job.id))}>
           <RetryIcon size={16} />{job.state === 'failed' ? m.actions.retry : m.actions.requeue}
         </button>
       )}
       {job.state === 'delayed' && (
         <button type="button" class="button button-primary" disabled={busy} data-testid="job-promote"
-          onClick={() => act(() => api.promote(job.id, job.state), m.jobPromoted(job.id))}>
+          onClick={() => void act(() => api.promote(job.id, job.state), m.jobPromoted(job.id))}>
           <PromoteIcon size={16} />{m.actions.promote}
         </button>
       )}
@@ -196,7 +196,7 @@ function Actions({ job, reload, close }: { job: Detail; reload: () => void; clos
           {PRIORITIES.map(([name, value]) => <option key={name} value={String(value)}>{m.priorityNames[name]} ({value})</option>)}
         </select>
       </label>
-      <button type="button" class="button button-danger-quiet" disabled={busy} onClick={remove} data-testid="job-remove">
+      <button type="button" class="button button-danger-quiet" disabled={busy} onClick={() => void remove()} data-testid="job-remove">
         <TrashIcon size={16} />{m.actions.remove}
       </button>
     </div>

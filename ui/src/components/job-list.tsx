@@ -152,7 +152,12 @@ function ListView({ route }: { route: Route }) {
       const next = new Set(current.ids);
       if (shift && lastClicked.current !== null && index >= 0) {
         const [a, b] = [Math.min(lastClicked.current, index), Math.max(lastClicked.current, index)];
-        for (let i = a; i <= b; i++) if (ids[i]) (on ? next.add(ids[i]!) : next.delete(ids[i]!));
+        for (let i = a; i <= b; i++) {
+          const at = ids[i];
+          if (at === undefined) continue;
+          if (on) next.add(at);
+          else next.delete(at);
+        }
       } else if (on) next.add(id);
       else next.delete(id);
       return { ids: next, all: false };

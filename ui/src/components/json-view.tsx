@@ -134,7 +134,7 @@ export function JsonView({ value, label, testId }: { value: Json; label: string;
   return (
     <div class="json" data-testid={testId}>
       <div class="json-tools">
-        <button type="button" class="button button-small button-quiet" onClick={() => copyText(JSON.stringify(value, null, 2) ?? 'null')}
+        <button type="button" class="button button-small button-quiet" onClick={() => void copyText(JSON.stringify(value, null, 2) ?? 'null')}
           aria-label={m.copyJson(label)}>
           <CopyIcon size={14} />{m.copy}
         </button>

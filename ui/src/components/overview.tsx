@@ -47,7 +47,7 @@ export function PauseButton({ summary }: { summary: TypeSummary }) {
     }
   };
   return (
-    <button type="button" class="button button-small" disabled={busy} onClick={toggle}
+    <button type="button" class="button button-small" disabled={busy} onClick={() => void toggle()}
       aria-label={paused ? m.resumeType(type) : m.pauseType(type)} data-testid={`pause-${type}`}>
       {paused ? <PlayIcon size={14} /> : <PauseIcon size={14} />}
       {paused ? m.resume : m.pause}
@@ -120,7 +120,7 @@ function LazyCharts({ route }: { route: Route }) {
     const load = () =>
       import('./charts').then(
         (mod) => live && setCharts(() => mod.Charts),
-        () => live && (retry = setTimeout(load, 3_000)),
+        () => live && (retry = setTimeout(() => void load(), 3_000)),
       );
     void load();
     return () => {
