@@ -1,7 +1,7 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultQueueResolver } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError } from './errors.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError, TtlExceededError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -51,6 +51,7 @@ const kueModule = {
   JobNotFoundError,
   LockLostError,
   ShutdownError,
+  TtlExceededError,
   ConnectionError,
   OutOfMemoryError,
   NotReplicatedError,
@@ -64,7 +65,7 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, TtlExceededError, ConnectionError, OutOfMemoryError, NotReplicatedError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';
