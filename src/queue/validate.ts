@@ -60,13 +60,13 @@ export function milliseconds(name: string, value: unknown): number {
 /** `durableSaves`: false, true (1 replica, 1,000 ms) or {replicas, timeout}. */
 export function durableSaves(value: unknown): { replicas: number; timeout: number } | undefined {
   if (value === false) return undefined;
-  if (value === true) return { replicas: 1, timeout: 1_000 };
+  if (value === true) return { ...defaults.durableSaves };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`durableSaves must be true, false or {replicas, timeout}, got ${describe(value)}`);
   }
   const extra = Object.keys(value).filter((k) => k !== 'replicas' && k !== 'timeout');
   if (extra.length) throw new RangeError(`durableSaves takes replicas and timeout, not ${extra.join(', ')}`);
-  const { replicas = 1, timeout = 1_000 } = value as { replicas?: unknown; timeout?: unknown };
+  const { replicas = defaults.durableSaves.replicas, timeout = defaults.durableSaves.timeout } = value as { replicas?: unknown; timeout?: unknown };
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 100) {
     throw new RangeError(`durableSaves.replicas must be an integer from 1 to 100, got ${describe(replicas)}`);
   }
