@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { ConnectionError, JobNotFoundError, KueError, ErrorCode } from '../errors.js';
 import type { JobEvent } from '../events/event-bus.js';
-import { silentLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
 import type { NewJob } from '../store/codec.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
@@ -21,6 +21,7 @@ import { QueueAdmin } from './admin.js';
 import { searchWords } from './search-words.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
+import { resolveQueueOptions } from './resolve-options.js';
 import * as check from './validate.js';
 
 /**
@@ -58,27 +59,21 @@ export class Queue extends EventEmitter {
 
   constructor(options: QueueOptions = {}) {
     super();
-    this.prefix = options.prefix ?? defaults.prefix;
-    if (typeof this.prefix !== 'string' || this.prefix === '') throw new TypeError('prefix must be a non-empty string');
-    this.priorities = options.priorities ?? defaults.priorities;
-    this.logger = options.logger ?? silentLogger;
-    this.jobEvents = options.jobEvents ?? true;
-    this.searchEnabled = options.disableSearch === false;
-    this.lockDuration = options.lockDuration ?? defaults.lockDuration;
-    check.milliseconds('lockDuration', this.lockDuration);
-    this.retention = {
-      complete: check.retention('removeOnComplete', options.removeOnComplete ?? false),
-      fail: check.retention('removeOnFail', options.removeOnFail ?? false),
-    };
-    if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
-    const durability = check.durableSaves(options.durableSaves ?? false);
-    this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
+    const o = resolveQueueOptions(options);
+    this.prefix = o.prefix;
+    this.priorities = o.priorities;
+    this.logger = o.logger;
+    this.jobEvents = o.jobEvents;
+    this.searchEnabled = !o.disableSearch;
+    this.lockDuration = o.lockDuration;
+    this.retention = { complete: o.removeOnComplete, fail: o.removeOnFail };
+    this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), durability);
+    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves);
     checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
       this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
-      if (!options.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
+      if (!options?.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
     this.subscriber = this.watch(this.makeConnection('subscriber'));
     this.subscription = new QueueSubscription({
@@ -95,13 +90,13 @@ export class Queue extends EventEmitter {
     this.on('newListener', (name: string | symbol) => {
       if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.subscription.listenForEvents();
     });
-    if (options.maintenance !== false) {
+    if (o.maintenance) {
       this.maintenance = new Maintenance(
         this.store,
         {
-          maxStalls: options.maxStalls ?? defaults.maxStalls,
+          maxStalls: o.maxStalls,
           batch: defaults.maintenanceBatch,
-          interval: options.maintenanceInterval ?? defaults.maintenanceInterval,
+          interval: o.maintenanceInterval,
         },
         (err) => this.reportError(err),
       );

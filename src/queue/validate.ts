@@ -4,8 +4,9 @@ import type { RetentionOption } from '../store/retention.js';
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value}" (string)`;
+/** A value as error messages show it: long text is cut, since it may come from an HTTP request. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (string)`;
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
   // JSON would show NaN and Infinity as null.
@@ -17,6 +18,26 @@ function describe(value: unknown): string {
     text = String(value);
   }
   return `${text.length > 60 ? `${text.slice(0, 57)}...` : text} (${typeof value})`;
+}
+
+export function prefix(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`prefix must be a non-empty string, got ${describe(value)}`);
+  if (value === '') throw new RangeError('prefix must be a non-empty string, got "" (string)');
+  return value;
+}
+
+export function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** A whole number from `min` to `max`. */
+export function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 export function jobType(type: unknown): string {
@@ -53,6 +74,18 @@ export function milliseconds(name: string, value: unknown): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < 0 || value > MAX_MS) {
     throw new RangeError(`${name} must be a number of milliseconds from 0 to 2^44 (about 557 years), got ${describe(value)}`);
+  }
+  return Math.round(value);
+}
+
+/** The longest wait Node's timers honour (ms); they fire at once when asked to wait longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A whole number of milliseconds a timer of this process waits: from `min` to 2^31 - 1. */
+export function timerSpan(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
+  if (!Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be a number of milliseconds from ${min} to 2^31-1 (about 24.8 days), got ${describe(value)}`);
   }
   return Math.round(value);
 }
