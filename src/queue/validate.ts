@@ -9,6 +9,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (string)`;
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   // JSON would show NaN and Infinity as null.
   if (typeof value === 'number') return `${value} (number)`;
   let text: string;
