@@ -11,14 +11,39 @@ export const defaults = {
   maxStalls: 2,
   /** Longest sleep of the maintenance timer when it has nothing scheduled (ms). */
   maintenanceInterval: 5_000,
+  /** Whether a queue runs promotion and stall recovery in its process. */
+  maintenance: true,
   /** Most jobs one promotion or expiry script moves per call. */
   maintenanceBatch: 1_000,
   /** How long an idle worker blocks waiting for a wake marker before checking anyway (s). */
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */
   commandTimeout: 10_000,
+  /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
+  durableSaves: { replicas: 1, timeout: 1_000 },
+  /** Whether saved Job objects get job-level events. */
+  jobEvents: true,
+  /** Whether jobs go unindexed for search (Kue >= 0.9). */
+  disableSearch: true,
+  /** Retention of finished jobs that set none: keep them. */
+  removeOnComplete: false,
+  removeOnFail: false,
   /** The same error message is reported at most once per this window (ms). */
   errorRepeatWindow: 5_000,
   /** Longest wait of a save for the event subscription to be in place (ms). */
   subscribeWait: 2_000,
+  /** Jobs per page of `queue.admin.page` and `GET /api/jobs`. */
+  pageLimit: 50,
+  /** Minutes of `queue.admin.throughput` and `GET /api/throughput`. */
+  throughputMinutes: 60,
+  /** `createApp`: the page title. */
+  title: 'Kue',
+  /** `createApp`: the basic-auth realm. */
+  authRealm: 'Kue',
+  /** `createApp`: the largest request body, bytes or a size like '1mb'. */
+  bodyLimit: '1mb',
+  /** `kue dashboard`, `kue dev`: where the dashboard listens and which Redis it serves. */
+  port: 3000,
+  host: '127.0.0.1',
+  redisUrl: 'redis://127.0.0.1:6379',
 } as const;

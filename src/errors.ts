@@ -47,6 +47,16 @@ export class ShutdownError extends KueError {
   }
 }
 
+/**
+ * An attempt outlived its job's `ttl`: its worker fails it with this error and frees the
+ * slot. The job is retried while attempts remain, like any failed attempt.
+ */
+export class TtlExceededError extends KueError {
+  constructor() {
+    super(ErrorCode.TtlExceeded, 'TTL exceeded');
+  }
+}
+
 /** Redis could not be reached (or did not answer) in time. */
 export class ConnectionError extends KueError {
   constructor(message: string, cause?: unknown) {

@@ -1,7 +1,7 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultJobs } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError, StateChangedError } from './errors.js';
+import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError, StateChangedError, TtlExceededError } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -51,6 +51,7 @@ const kueModule = {
   JobNotFoundError,
   LockLostError,
   ShutdownError,
+  TtlExceededError,
   ConnectionError,
   OutOfMemoryError,
   NotReplicatedError,
@@ -65,7 +66,7 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, ConnectionError, OutOfMemoryError, NotReplicatedError, StateChangedError, ErrorCode };
+export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, TtlExceededError, ConnectionError, OutOfMemoryError, NotReplicatedError, StateChangedError, ErrorCode };
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob, ProcessHandler } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';

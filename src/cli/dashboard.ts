@@ -2,16 +2,13 @@
 import type { Server } from 'node:http';
 import type { AuthOption } from '../http/security.js';
 import { createApp } from '../http/app.js';
+import { defaults } from '../defaults.js';
 import { ConnectionError } from '../errors.js';
 import { Queue } from '../queue/queue.js';
 import { CliError } from './cli-error.js';
 import { closeServer, isAddressInUse, listen, listenError } from './listen.js';
 import { httpUrl } from './urls.js';
 
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_HOST = '127.0.0.1';
-/** Where a Queue connects when given no Redis setting. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** How long the queue may take to shut down before its connections are cut (ms). */
 const SHUTDOWN_TIMEOUT = 5_000;
 
@@ -72,11 +69,11 @@ function watchErrors(queue: Queue, onError: (err: Error) => void, onReconnect?: 
 
 /** Connects a queue and serves its dashboard and JSON API; resolves once listening. */
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
-  const host = options.host ?? DEFAULT_HOST;
-  const port = options.port ?? DEFAULT_PORT;
+  const host = options.host ?? defaults.host;
+  const port = options.port ?? defaults.port;
   let queue: Queue;
   try {
-    queue = new Queue({ prefix: options.prefix, redis: options.redis ?? DEFAULT_REDIS_URL });
+    queue = new Queue({ prefix: options.prefix, redis: options.redis ?? defaults.redisUrl });
   } catch (err) {
     throw new CliError(`Cannot create the queue: ${(err as Error).message}`);
   }

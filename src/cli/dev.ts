@@ -1,7 +1,8 @@
 // `kue dev`: a redis-server of its own (unless given one) and the dashboard, for development.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startDashboard, DEFAULT_PORT, type Dashboard, type DashboardOptions } from './dashboard.js';
+import { defaults } from '../defaults.js';
+import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { CliError } from './cli-error.js';
 import { hasRedisServer, REDIS_SERVER_MISSING, startRedisProcess, type RedisExit, type RedisProcess } from './redis-process.js';
@@ -61,7 +62,7 @@ export async function startDev(options: DevOptions = {}): Promise<Dev> {
     dashboard = await startDashboard({
       ...dashboardOptions,
       redis: redis?.url ?? options.redis,
-      port: options.port ?? DEFAULT_PORT,
+      port: options.port ?? defaults.port,
       // Only the default port gives way: a port the user asked for is theirs or an error.
       anyPortIfTaken: options.port === undefined,
     });

@@ -1,6 +1,7 @@
 // Parsers for the CLI's option values. Each throws commander's InvalidArgumentError, so a bad
 // value is reported as a usage error (exit code 2) naming the option, before anything starts.
 import { InvalidArgumentError } from 'commander';
+import * as check from '../queue/validate.js';
 
 /** A TCP port: a whole number from 0 to 65535 (0: any free port). */
 export function parsePort(value: string): number {
@@ -29,10 +30,13 @@ export function parseRedisUrl(value: string): string {
   return value;
 }
 
-/** A queue prefix: the name the queue's keys start with. */
+/** A queue prefix: the name the queue's keys start with, checked as createQueue checks it. */
 export function parsePrefix(value: string): string {
-  if (value === '') throw new InvalidArgumentError('The prefix must not be empty.');
-  return value;
+  try {
+    return check.prefix(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`The ${(err as Error).message}.`);
+  }
 }
 
 /** HTTP basic auth credentials written `user:password` (the password may contain colons). */

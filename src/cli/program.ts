@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { defaults } from '../defaults.js';
 import { version } from '../version.js';
-import { DEFAULT_PORT, DEFAULT_REDIS_URL, startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
+import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { parseAuth, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -67,7 +67,7 @@ function errorReporter(name: string): (error: Error) => void {
 function addCommonOptions(cmd: Command, portHelp: string): Command {
   return cmd
     .option('-p, --port <port>', portHelp, parsePort)
-    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${DEFAULT_REDIS_URL})`, parseRedisUrl)
+    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
     .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
     .addOption(
       new Option('--auth <user:password>', 'require HTTP basic auth with this user and password')
@@ -75,7 +75,7 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
         .argParser(parseAuth),
     )
     .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
-    .option('--title <title>', 'page title (default: "Kue")');
+    .option('--title <title>', `page title (default: "${defaults.title}")`);
 }
 
 /** True when the promise has settled (or is missing). */
@@ -106,9 +106,9 @@ function describeAccess(opts: CommonOptions): string {
 
 /** Defines the dashboard's options and action on `cmd` (`kue dashboard` or the `kue-dashboard` program). */
 function defineDashboard(cmd: Command): Command {
-  return addCommonOptions(cmd, 'port to listen on; 0 picks any free port (default: 3000)')
+  return addCommonOptions(cmd, `port to listen on; 0 picks any free port (default: ${defaults.port})`)
     .description("Serve a queue's dashboard and JSON API over HTTP.")
-    .addOption(new Option('--host <host>', 'address to listen on; other machines can connect unless it is a loopback address').default('127.0.0.1').argParser(parseHost))
+    .addOption(new Option('--host <host>', 'address to listen on; other machines can connect unless it is a loopback address').default(defaults.host).argParser(parseHost))
     .addHelpText(
       'after',
       `
@@ -133,7 +133,7 @@ Examples:
       const dashboard = await starting;
       if (isStopping()) return;
       out(`Kue dashboard: ${dashboard.url}`);
-      out(`Redis: ${redactRedisUrl(opts.redis ?? DEFAULT_REDIS_URL)}, ${describeAccess(opts)}`);
+      out(`Redis: ${redactRedisUrl(opts.redis ?? defaults.redisUrl)}, ${describeAccess(opts)}`);
       if (!isLoopback(opts.host) && !opts.auth) {
         err(`${name}: warning: listening on ${opts.host} without --auth: anyone who can reach this machine can see ${opts.readOnly ? '' : 'and change '}the jobs.`);
       }
@@ -142,7 +142,7 @@ Examples:
 }
 
 function defineDev(cmd: Command): Command {
-  return addCommonOptions(cmd, 'port of the dashboard (default: 3000, or any free port when 3000 is taken)')
+  return addCommonOptions(cmd, `port of the dashboard (default: ${defaults.port}, or any free port when ${defaults.port} is taken)`)
     .description(
       `Start a redis-server of its own (data in ${DATA_DIR}, on a free 127.0.0.1 port) and the dashboard, for development.\n` +
         'With -r, use that Redis instead and start no redis-server.',
@@ -193,8 +193,8 @@ Examples:
       out(redis
         ? `Redis: ${redis.url} (redis-server pid ${redis.pid}, data in ${DATA_DIR})`
         : `Redis: ${redactRedisUrl(dev.redisUrl)}`);
-      if (opts.port === undefined && dashboard.port !== DEFAULT_PORT) {
-        out(`Port ${DEFAULT_PORT} is in use: the dashboard listens on port ${dashboard.port} instead.`);
+      if (opts.port === undefined && dashboard.port !== defaults.port) {
+        out(`Port ${defaults.port} is in use: the dashboard listens on port ${dashboard.port} instead.`);
       }
       out(`Kue dashboard: ${dashboard.url}`);
       const access = describeAccess(opts);
@@ -209,11 +209,11 @@ function defineCheck(cmd: Command): Command {
         'disagrees with its index, index entries, logs or search entries of jobs that do not exist.\n' +
         'Read-only and safe on a working queue. Exit code 0: consistent; 1: inconsistencies found.',
     )
-    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${DEFAULT_REDIS_URL})`, parseRedisUrl)
+    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
     .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
     .option('--json', 'print the report as JSON')
     .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
-      const redis = opts.redis ?? DEFAULT_REDIS_URL;
+      const redis = opts.redis ?? defaults.redisUrl;
       const report = await runCheck({ redis, prefix: opts.prefix });
       if (opts.json) out(JSON.stringify(report, null, 2));
       else formatReport(report, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));

@@ -1,13 +1,16 @@
 import { Router } from 'express';
+import { defaults } from '../defaults.js';
 import { JobNotFoundError, StateChangedError } from '../errors.js';
+import { MAX_PAGE, MAX_THROUGHPUT_MINUTES, type BulkOptions } from '../queue/admin.js';
 import type { Job } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
+import * as check from '../queue/validate.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
 import { HttpError } from './errors.js';
 import { eventStream } from './events-stream.js';
 import { expectedStates } from './expected-state.js';
 import { jobJson } from './job-json.js';
-import { intQuery, jobIdParam, orderParam, stateParam, stringQuery } from './params.js';
+import { intQuery, stringQuery } from './params.js';
 
 interface BulkBody {
   type?: unknown;
@@ -15,17 +18,16 @@ interface BulkBody {
   state?: unknown;
 }
 
-function bulkFilter(body: unknown): { type?: string; before?: number } {
+function bulkFilter(body: unknown): BulkOptions {
   // A body of another type must not widen the action to every job.
   if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
     throw new HttpError(400, 'the body must be a JSON object');
   }
-  const b = (body ?? {}) as BulkBody;
-  if (b.type !== undefined && (typeof b.type !== 'string' || b.type === '')) throw new HttpError(400, 'type must be a non-empty string');
-  if (b.before !== undefined && (typeof b.before !== 'number' || !Number.isFinite(b.before) || b.before < 0)) {
-    throw new HttpError(400, 'before must be a time in epoch milliseconds');
-  }
-  return { type: b.type as string | undefined, before: b.before as number | undefined };
+  const { type, before } = (body ?? {}) as BulkBody;
+  return {
+    type: type === undefined ? undefined : check.jobType(type),
+    before: before === undefined ? undefined : check.milliseconds('before', before),
+  };
 }
 
 /** The most ids one by-id read or one bulk request may name. */
@@ -45,7 +47,7 @@ function idList(value: unknown, name: string): number[] {
   const items = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
   if (!Array.isArray(items)) throw new HttpError(400, `${name} must be an array of job ids`);
   if (items.length > MAX_IDS) throw new HttpError(413, `at most ${MAX_IDS} ids per request`);
-  return items.map((item) => jobIdParam(typeof item === 'number' ? String(item) : typeof item === 'string' ? item : undefined));
+  return items.map((item) => check.jobId(item));
 }
 
 /**
@@ -92,12 +94,13 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   /** Cursor-paged listing: ?state=&type=&cursor=&limit=&order= (state 'all' by default). */
   router.get('/api/jobs', async (req, res) => {
     const stateText = stringQuery(req.query.state);
-    const state = stateText === undefined || stateText === 'all' ? 'all' : stateParam(stateText);
+    const state = stateText === undefined || stateText === 'all' ? 'all' : check.state(stateText);
     const page = await queue.admin.page(state, {
       type: stringQuery(req.query.type),
       cursor: stringQuery(req.query.cursor),
-      limit: intQuery(stringQuery(req.query.limit), 'limit', 50, 1, 1_000),
-      order: orderParam(stringQuery(req.query.order)),
+      // The API silently caps a larger limit; a request asking for more is told (400).
+      limit: intQuery(stringQuery(req.query.limit), 'limit', defaults.pageLimit, 1, MAX_PAGE),
+      order: check.order(stringQuery(req.query.order)),
     });
     res.json({ jobs: await Promise.all(page.jobs.map((j) => jobJson(queue, j, false))), next: page.next });
   });
@@ -112,13 +115,13 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
 
   router.post('/api/jobs/remove', async (req, res) => {
     const body = (req.body ?? {}) as BulkBody;
-    const state = stateParam(typeof body.state === 'string' ? body.state : undefined);
+    const state = check.state(body.state);
     res.json({ count: await queue.admin.removeAll(state, bulkFilter(body)) });
   });
 
   /** Everything about one job: its JSON, log and every failed attempt. */
   router.get('/api/job/:id', async (req, res) => {
-    const id = jobIdParam(req.params.id);
+    const id = check.jobId(req.params.id);
     const job = await queue.getJob(id);
     const [json, errors] = await Promise.all([jobJson(queue, job, true), queue.admin.attemptErrors(id)]);
     res.json({ ...json, errors });
@@ -126,7 +129,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
 
   /** Makes a delayed job (or one in the states of `?from=`) inactive now. */
   router.post('/api/job/:id/promote', async (req, res) => {
-    const id = jobIdParam(req.params.id);
+    const id = check.jobId(req.params.id);
     await queue.admin.moveJob(id, 'inactive', await expectedStates(queue, id, req.query.from, ['delayed']));
     res.json({ message: 'promoted' });
   });
@@ -146,9 +149,9 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
     const q = stringQuery(req.query.q);
     if (q === undefined) throw new HttpError(400, 'q must be a non-empty search query');
     const stateText = stringQuery(req.query.state);
-    const state = stateText === undefined || stateText === 'all' ? undefined : stateParam(stateText);
+    const state = stateText === undefined || stateText === 'all' ? undefined : check.state(stateText);
     const type = stringQuery(req.query.type);
-    const order = orderParam(stringQuery(req.query.order));
+    const order = check.order(stringQuery(req.query.order));
     const matches = await queue.admin.search(q);
     matches.sort((a, b) => (order === 'asc' ? a - b : b - a));
     if (state === undefined && type === undefined) {
@@ -175,7 +178,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   router.post('/api/jobs/bulk', async (req, res) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as { action?: unknown; ids?: unknown };
     if (!BULK_ACTIONS.includes(body.action as IdsAction)) {
-      throw new HttpError(400, `action must be one of ${BULK_ACTIONS.join(', ')}, got ${JSON.stringify(body.action ?? null).slice(0, 40)}`);
+      throw new HttpError(400, `action must be one of ${BULK_ACTIONS.join(', ')}, got ${check.describe(body.action)}`);
     }
     const action = body.action as IdsAction;
     const ids = idList(body.ids, 'ids');
@@ -213,7 +216,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   /** Completed/failed per minute: ?minutes=&type= */
   router.get('/api/throughput', async (req, res) => {
     res.json(await queue.admin.throughput({
-      minutes: intQuery(stringQuery(req.query.minutes), 'minutes', 60, 1, 25 * 60),
+      minutes: intQuery(stringQuery(req.query.minutes), 'minutes', defaults.throughputMinutes, 1, MAX_THROUGHPUT_MINUTES),
       type: stringQuery(req.query.type),
     }));
   });

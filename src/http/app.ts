@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
+import { defaults } from '../defaults.js';
 import type { Queue } from '../queue/queue.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -47,7 +48,7 @@ const refuseOtherBodies: RequestHandler = (req, res, next) => {
 export function createApp(options: AppOptions): KueApp {
   const { queue } = options;
   const app = express();
-  app.set('title', options.title ?? 'Kue');
+  app.set('title', options.title ?? defaults.title);
   app.set('x-powered-by', false);
   // Every open events stream listens to the queue.
   queue.setMaxListeners(0);
@@ -61,7 +62,7 @@ export function createApp(options: AppOptions): KueApp {
   if (options.auth) app.use(requireAuth(options.auth));
   if (options.readOnly) app.use(refuseWrites);
   app.use(refuseCrossSite);
-  app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: isJsonBody, strict: false }));
+  app.use(express.json({ limit: options.bodyLimit ?? defaults.bodyLimit, type: isJsonBody, strict: false }));
   app.use(refuseOtherBodies);
 
   app.use(staticUi(() => String(app.get('title'))));

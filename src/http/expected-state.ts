@@ -1,6 +1,7 @@
 import type { Queue } from '../queue/queue.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
-import { stateParam, stringQuery } from './params.js';
+import * as check from '../queue/validate.js';
+import { stringQuery } from './params.js';
 
 /**
  * The states a move or removal asked for over HTTP expects its job in: `?from=failed,complete`
@@ -10,7 +11,7 @@ import { stateParam, stringQuery } from './params.js';
  */
 export async function expectedStates(queue: Queue, id: number, from: unknown, fallback?: JobState[]): Promise<JobState[]> {
   const text = stringQuery(from);
-  if (text !== undefined) return text.split(',').map((s) => stateParam(s));
+  if (text !== undefined) return text.split(',').map((s) => check.state(s));
   if (fallback) return fallback;
   const state = (await queue.getJob(id)).state();
   return state ? [state] : [...JOB_STATES];

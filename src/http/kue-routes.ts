@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
 import type { Queue } from '../queue/queue.js';
 import type { Job } from '../queue/job.js';
+import * as check from '../queue/validate.js';
 import type { RetentionOption } from '../store/retention.js';
 import { HttpError } from './errors.js';
 import { expectedStates } from './expected-state.js';
 import { jobJson, wantsLog } from './job-json.js';
-import { jobIdParam, orderParam, rangeParam, stateParam, stringQuery } from './params.js';
+import { rangeParam, stringQuery } from './params.js';
 
 /** The most elements one POST /job array may hold. */
 const MAX_BATCH = 1_000;
@@ -29,9 +30,9 @@ interface NewJobBody {
 function buildJob(queue: Queue, body: unknown): Job {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('each job must be a JSON object');
   const { type, data, options = {} } = body as NewJobBody;
-  if (typeof type !== 'string' || type === '') throw new TypeError('job type must be a non-empty string');
+  const jobType = check.jobType(type);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError('options must be an object');
-  const job = queue.create(type, data ?? {});
+  const job = queue.create(jobType, data ?? {});
   if (options.priority !== undefined) job.priority(options.priority as string | number);
   if (options.attempts !== undefined) job.attempts(options.attempts as number);
   if (options.delay !== undefined) job.delay(options.delay as number);
@@ -79,31 +80,31 @@ export function kueRoutes(queue: Queue): Router {
   });
 
   router.get('/job/:id', async (req, res) => {
-    const job = await queue.getJob(jobIdParam(req.params.id));
+    const job = await queue.getJob(check.jobId(req.params.id));
     res.json(await jobJson(queue, job, wantsLog(req.query.log)));
   });
 
   router.get('/job/:id/log', async (req, res) => {
-    const id = jobIdParam(req.params.id);
+    const id = check.jobId(req.params.id);
     await queue.getJob(id);
     res.json(await queue.log(id));
   });
 
   router.delete('/job/:id', async (req, res) => {
-    const id = jobIdParam(req.params.id);
+    const id = check.jobId(req.params.id);
     await queue.admin.removeJob(id, await expectedStates(queue, id, req.query.from));
     res.json({ message: `job ${id} removed` });
   });
 
   router.put('/job/:id/state/:state', async (req, res) => {
-    const state = stateParam(req.params.state);
-    const id = jobIdParam(req.params.id);
+    const state = check.state(req.params.state);
+    const id = check.jobId(req.params.id);
     await queue.admin.moveJob(id, state, await expectedStates(queue, id, req.query.from));
     res.json({ message: 'updated state' });
   });
 
   router.put('/job/:id/priority/:priority', async (req, res) => {
-    const job = await queue.getJob(jobIdParam(req.params.id));
+    const job = await queue.getJob(check.jobId(req.params.id));
     const text = req.params.priority;
     job.priority(/^-?\d{1,10}$/.test(text) ? Number(text) : text);
     await job.update();
@@ -139,20 +140,21 @@ export function kueRoutes(queue: Queue): Router {
     const rangeAt = segments.findIndex((s) => s.includes('..'));
     if (rangeAt < 0) {
       if (segments.length === 3 && segments[2] === 'stats') {
-        res.json({ count: await queue.card(stateParam(segments[1]), segments[0]) });
+        res.json({ count: await queue.card(check.state(segments[1]), segments[0]) });
         return;
       }
       throw new HttpError(404, 'no such route');
     }
     if (rangeAt > 2 || segments.length > rangeAt + 2) throw new HttpError(404, 'no such route');
     const { from, to } = rangeParam(segments[rangeAt]);
-    const order = orderParam(segments[rangeAt + 1]);
+    // An empty segment (a trailing slash) gives no order.
+    const order = check.order(segments[rangeAt + 1] || undefined);
     const jobs =
       rangeAt === 0
         ? await queue.range(from, to, order)
         : rangeAt === 1
-          ? await queue.rangeByState(stateParam(segments[0]), from, to, order)
-          : await queue.rangeByType(segments[0]!, stateParam(segments[1]), from, to, order);
+          ? await queue.rangeByState(check.state(segments[0]), from, to, order)
+          : await queue.rangeByType(segments[0]!, check.state(segments[1]), from, to, order);
     res.json(await Promise.all(jobs.map((job) => jobJson(queue, job, false))));
   });
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { defaults } from '../defaults.js';
 
 /** Who may use the dashboard: a user and password (HTTP basic auth), or a function per request. */
 export type AuthOption =
@@ -27,7 +28,7 @@ export function requireAuth(auth: AuthOption): RequestHandler {
   return (req, res, next) => {
     const deny = () => {
       if (typeof auth !== 'function') {
-        res.setHeader('WWW-Authenticate', `Basic realm="${(auth.realm ?? 'Kue').replace(/"/g, '')}", charset="UTF-8"`);
+        res.setHeader('WWW-Authenticate', `Basic realm="${(auth.realm ?? defaults.authRealm).replace(/"/g, '')}", charset="UTF-8"`);
       }
       res.status(401).json({ error: 'authentication required' });
     };

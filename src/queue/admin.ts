@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
 import type { AttemptError, BulkAction, PageCursor, Store } from '../store/store.js';
@@ -8,7 +9,10 @@ import * as check from './validate.js';
 
 /** Entries one bulk script handles per call: keeps each call short for Redis. */
 const BULK_BATCH = 500;
-const MAX_PAGE = 1_000;
+/** The most jobs one page or listing holds (`page`, and the JSON API's listings). */
+export const MAX_PAGE = 1_000;
+/** Per-minute counters expire after 25 h (see the store's key layout). */
+export const MAX_THROUGHPUT_MINUTES = 25 * 60;
 
 export interface BulkOptions {
   /** Only jobs of this type. */
@@ -70,7 +74,7 @@ export class QueueAdmin {
     if (state === 'all' && options.type !== undefined) {
       throw new RangeError('a type filter needs a state: the index of all jobs is not kept per type');
     }
-    const limit = Math.min(check.rangeBound('limit', options.limit ?? 50) || 1, MAX_PAGE);
+    const limit = Math.min(check.rangeBound('limit', options.limit ?? defaults.pageLimit) || 1, MAX_PAGE);
     const page = await this.store.page(state === 'all' ? 'all' : check.state(state), {
       type: options.type === undefined ? undefined : check.jobType(options.type),
       cursor: options.cursor ? decodeCursor(options.cursor) : undefined,
@@ -151,7 +155,7 @@ export class QueueAdmin {
 
   /** Completed, failed and retried counts and run/wait totals per minute, for the last `minutes`. */
   async throughput(options: { minutes?: number; type?: string } = {}): Promise<MinuteStats[]> {
-    const minutes = Math.min(Math.max(1, Math.floor(options.minutes ?? 60)), 25 * 60);
+    const minutes = Math.min(Math.max(1, Math.floor(options.minutes ?? defaults.throughputMinutes)), MAX_THROUGHPUT_MINUTES);
     const last = Math.floor(Date.now() / 60_000);
     const raw = await this.store.minuteStats(last - minutes + 1, last);
     return raw.map(({ minute, byType }) => {

@@ -2,7 +2,11 @@ import type { Logger } from '../logger.js';
 import type { RedisSetting } from '../store/connection.js';
 import type { RetentionOption } from '../store/retention.js';
 
-/** Options of `kue.createQueue()` / `new kue.Queue()`. */
+/**
+ * Options of `kue.createQueue()` / `new kue.Queue()`. A bad value throws a TypeError or
+ * RangeError naming the option before anything connects; `null` means the default, and
+ * unknown keys are ignored. Millisecond options are whole numbers up to 2^31-1.
+ */
 export interface QueueOptions {
   /**
    * Names this queue's keys in Redis (wrapped in a `{hash tag}` so a queue lives in one

@@ -2,7 +2,6 @@ import { EventEmitter, once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { KueError, ErrorCode } from '../errors.js';
 import type { JobEvent } from '../events/event-bus.js';
-import { silentLogger } from '../logger.js';
 import { Maintenance } from '../maintenance/maintenance.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase, type JobState } from '../store/keys.js';
@@ -19,6 +18,7 @@ import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
+import { resolveQueueOptions } from './resolve-options.js';
 import * as check from './validate.js';
 
 /**
@@ -53,28 +53,20 @@ export class Queue extends EventEmitter {
 
   constructor(options: QueueOptions = {}) {
     super();
-    this.prefix = options.prefix ?? defaults.prefix;
-    if (typeof this.prefix !== 'string' || this.prefix === '') throw new TypeError('prefix must be a non-empty string');
-    this.priorities = options.priorities ?? defaults.priorities;
-    const logger = options.logger ?? silentLogger;
+    const o = resolveQueueOptions(options);
+    this.prefix = o.prefix;
+    this.priorities = o.priorities;
+    const logger = o.logger;
     this.errors = new ErrorReporter(this, logger);
-    const jobEvents = options.jobEvents ?? true;
-    this.searchEnabled = options.disableSearch === false;
-    this.lockDuration = options.lockDuration ?? defaults.lockDuration;
-    check.milliseconds('lockDuration', this.lockDuration);
-    const retention = {
-      complete: check.retention('removeOnComplete', options.removeOnComplete ?? false),
-      fail: check.retention('removeOnFail', options.removeOnFail ?? false),
-    };
-    if (options.commandTimeout !== undefined) check.milliseconds('commandTimeout', options.commandTimeout);
-    const durability = check.durableSaves(options.durableSaves ?? false);
-    this.makeConnection = connectionFactory(options.redis, { commandTimeout: options.commandTimeout });
+    this.searchEnabled = !o.disableSearch;
+    this.lockDuration = o.lockDuration;
+    this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.errors.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), durability);
+    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves);
     checkEvictionPolicy(this.client, this.store, logger, (message, policy) => {
       logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
-      if (!options.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
+      if (!options?.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
     this.subscriber = this.errors.watch(this.makeConnection('subscriber'));
     this.subscription = new QueueSubscription({
@@ -93,9 +85,9 @@ export class Queue extends EventEmitter {
       subscription: this.subscription,
       watchers: this.watchers,
       backoffs: this.backoffs,
-      jobEvents,
+      jobEvents: o.jobEvents,
       searchEnabled: this.searchEnabled,
-      retention,
+      retention: { complete: o.removeOnComplete, fail: o.removeOnFail },
       lockDuration: this.lockDuration,
       reportError: (err) => this.reportError(err),
     });
@@ -105,13 +97,13 @@ export class Queue extends EventEmitter {
     this.on('newListener', (name: string | symbol) => {
       if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.subscription.listenForEvents();
     });
-    if (options.maintenance !== false) {
+    if (o.maintenance) {
       this.maintenance = new Maintenance(
         this.store,
         {
-          maxStalls: options.maxStalls ?? defaults.maxStalls,
+          maxStalls: o.maxStalls,
           batch: defaults.maintenanceBatch,
-          interval: options.maintenanceInterval ?? defaults.maintenanceInterval,
+          interval: o.maintenanceInterval,
         },
         (err) => this.reportError(err),
       );

@@ -4,10 +4,12 @@ import type { RetentionOption } from '../store/retention.js';
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value}" (string)`;
+/** A value as error messages show it: long text is cut, since it may come from an HTTP request. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (string)`;
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   // JSON would show NaN and Infinity as null.
   if (typeof value === 'number') return `${value} (number)`;
   let text: string;
@@ -17,6 +19,26 @@ function describe(value: unknown): string {
     text = String(value);
   }
   return `${text.length > 60 ? `${text.slice(0, 57)}...` : text} (${typeof value})`;
+}
+
+export function prefix(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`prefix must be a non-empty string, got ${describe(value)}`);
+  if (value === '') throw new RangeError('prefix must be a non-empty string, got "" (string)');
+  return value;
+}
+
+export function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** A whole number from `min` to `max`. */
+export function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 export function jobType(type: unknown): string {
@@ -57,16 +79,28 @@ export function milliseconds(name: string, value: unknown): number {
   return Math.round(value);
 }
 
+/** The longest wait Node's timers honour (ms); they fire at once when asked to wait longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A whole number of milliseconds a timer of this process waits: from `min` to 2^31 - 1. */
+export function timerSpan(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
+  if (!Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be a number of milliseconds from ${min} to 2^31-1 (about 24.8 days), got ${describe(value)}`);
+  }
+  return Math.round(value);
+}
+
 /** `durableSaves`: false, true (1 replica, 1,000 ms) or {replicas, timeout}. */
 export function durableSaves(value: unknown): { replicas: number; timeout: number } | undefined {
   if (value === false) return undefined;
-  if (value === true) return { replicas: 1, timeout: 1_000 };
+  if (value === true) return { ...defaults.durableSaves };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`durableSaves must be true, false or {replicas, timeout}, got ${describe(value)}`);
   }
   const extra = Object.keys(value).filter((k) => k !== 'replicas' && k !== 'timeout');
   if (extra.length) throw new RangeError(`durableSaves takes replicas and timeout, not ${extra.join(', ')}`);
-  const { replicas = 1, timeout = 1_000 } = value as { replicas?: unknown; timeout?: unknown };
+  const { replicas = defaults.durableSaves.replicas, timeout = defaults.durableSaves.timeout } = value as { replicas?: unknown; timeout?: unknown };
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 100) {
     throw new RangeError(`durableSaves.replicas must be an integer from 1 to 100, got ${describe(replicas)}`);
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { Store, TakeRequest } from '../store/store.js';
-import { LockLostError, ShutdownError } from '../errors.js';
+import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -28,12 +28,6 @@ interface Running<J> {
   /** Renewal found the lock taken from us: the handler's report will be refused. */
   lockLost?: boolean;
   ttlTimer?: NodeJS.Timeout;
-}
-
-class TtlExceededError extends Error {
-  constructor() {
-    super('TTL exceeded');
-  }
 }
 
 /** The longest delay setTimeout honours. */

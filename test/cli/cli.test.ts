@@ -177,7 +177,7 @@ describe('kue CLI: help and usage errors', () => {
       [['dev', '--port', '65536'], /^kue dev: option '-p, --port <port>' argument '65536' is invalid/],
       [['dashboard', '-r', 'http://127.0.0.1:6379'], /^kue dashboard: .*Expected a redis:\/\/ or rediss:\/\/ URL/],
       [['dashboard', '--auth', 'no-colon-secret'], /^kue dashboard: option '--auth <user:password>' is invalid\. Expected user:password/],
-      [['dev', '-q', ''], /^kue dev: .*The prefix must not be empty/],
+      [['dev', '-q', ''], /^kue dev: .*The prefix must be a non-empty string, got "" \(string\)\. /],
       [['dashboard', 'extra'], /^kue dashboard: too many arguments/],
     ];
     const runs = await Promise.all(cases.map(([args]) => run(args)));

@@ -220,6 +220,38 @@ describe('JSON API', () => {
       expect(await queue.inactiveCount()).toBe(0);
     });
 
+    it('a bad id, state, order, type or time answers 400 with the message the API gives for the same value', async () => {
+      const queue = testQueue();
+      const http = await serve(queue);
+      const thrown = async (call: () => unknown) => {
+        try {
+          await call();
+        } catch (err) {
+          return (err as Error).message;
+        }
+        throw new Error('the API accepted it');
+      };
+      const cases: Array<[method: string, path: string, json: unknown, api: () => unknown]> = [
+        ['GET', '/job/abc', undefined, () => queue.getJob('abc')],
+        ['GET', '/api/job/0', undefined, () => queue.admin.attemptErrors('0' as never)],
+        ['PUT', '/job/1/state/sideways', undefined, () => queue.card('sideways' as never)],
+        ['GET', '/jobs/0..3/sideways', undefined, () => queue.range(0, 3, 'sideways' as never)],
+        ['GET', '/api/jobs?state=zzz', undefined, () => queue.admin.page('zzz' as never)],
+        ['POST', '/api/jobs/retry', { type: 5 }, () => queue.admin.retryAll({ type: 5 as never })],
+        ['POST', '/api/jobs/promote', { before: -1 }, () => queue.admin.promoteAll({ before: -1 })],
+        ['POST', '/api/jobs/remove', { state: 'gone' }, () => queue.admin.removeAll('gone' as never)],
+        ['POST', '/api/jobs/bulk', { action: 'remove', ids: [1.5] }, () => queue.getJob(1.5)],
+        ['POST', '/job', { type: '' }, () => queue.create('')],
+      ];
+      for (const [method, path, json, api] of cases) {
+        const res = await http(path, { method, json });
+        expect(res.status, path).toBe(400);
+        expect(res.body, path).toEqual({ error: await thrown(api) });
+      }
+      const long = await http(`/job/${'9'.repeat(10_000)}`);
+      expect(long.body.error).toMatch(/^job id must be a positive integer, got "9{57}\.\.\." \(string\)$/);
+    });
+
     it('Redis being unreachable answers 503 JSON without Redis error text', async () => {
       const queue = testQueue();
       const http = await serve(queue);

@@ -5,7 +5,7 @@
 // test fails. The import is the built ESM entry by relative path (what package.json
 // "exports" maps `import 'kue'` to); importing by name would make the root tsconfig, which
 // also covers test/, fail with TS2209 (ambiguous project root).
-import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, version } from '../../dist/index.js';
+import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, TtlExceededError, ErrorCode, version } from '../../dist/index.js';
 import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from '../../dist/index.js';
 
 interface Email {
@@ -87,12 +87,14 @@ export async function main(): Promise<void> {
     await queue.getJob(404);
   } catch (err) {
     if (err instanceof JobNotFoundError && err instanceof KueError) void err.message;
+    if (err instanceof TtlExceededError && err.code === ErrorCode.TtlExceeded) void err.message;
   }
+  const ttlError: KueError = new kue.TtlExceededError();
   await queue.shutdown(5_000);
   await independent.shutdown();
   void queue.shutdown(1_000, (err) => void err);
 
-  void [same, v, prio, id, to, p, made, state, json, phone, inactive, active, complete, failed, delayed, card, ids, jobs, loaded, viaStatic];
+  void [ttlError, same, v, prio, id, to, p, made, state, json, phone, inactive, active, complete, failed, delayed, card, ids, jobs, loaded, viaStatic];
 }
 
 // Wrong usage the types must reject.

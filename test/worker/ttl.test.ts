@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextEvent, testQueue } from '../support/setup.js';
+import kue, { ErrorCode, KueError, TtlExceededError } from '../../src/index.js';
+import { nextEvent, testQueue, waitFor } from '../support/setup.js';
 
 describe('job TTL', () => {
   it('an active job past its ttl fails with "TTL exceeded"', async () => {
@@ -56,5 +57,30 @@ describe('job TTL', () => {
     const [id, message] = await nextEvent(watcher, 'job failed', 3_000);
     expect(id).toBe(job.id);
     expect(message).toContain('TTL exceeded');
+  });
+
+  it('the failure is a TtlExceededError (a KueError, code TTL_EXCEEDED) whose message stays "TTL exceeded"', async () => {
+    const error = new TtlExceededError();
+    expect(error).toBeInstanceOf(KueError);
+    expect(error.code).toBe(ErrorCode.TtlExceeded);
+    expect(error.code).toBe('TTL_EXCEEDED');
+    expect(error.message).toBe('TTL exceeded');
+    expect(error.name).toBe('TtlExceededError');
+    expect(kue.TtlExceededError).toBe(TtlExceededError);
+
+    const queue = testQueue();
+    queue.process('hangs', () => undefined);
+    const job = await queue.create('hangs').ttl(100).save();
+    const [message] = await nextEvent(job, 'failed');
+    expect(message).toBe('TTL exceeded');
+    const failed = await queue.getJob(job.id!);
+    expect(failed.state()).toBe('failed');
+    expect(failed.toJSON().error).toBe('TTL exceeded');
+    // The stored stack names the class the worker failed the attempt with.
+    const errors = await waitFor(async () => {
+      const list = await queue.admin.attemptErrors(job.id!);
+      return list.length > 0 ? list : undefined;
+    });
+    expect(errors).toEqual([expect.objectContaining({ attempt: 1, error: 'TTL exceeded', stack: expect.stringMatching(/^TtlExceededError: TTL exceeded\n/) })]);
   });
 });

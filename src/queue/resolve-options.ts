@@ -1,0 +1,98 @@
+import { defaults } from '../defaults.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { RedisSetting } from '../store/connection.js';
+import type { RetentionOption } from '../store/retention.js';
+import type { QueueOptions } from './options.js';
+import * as check from './validate.js';
+
+/** The options of a queue, checked, with every default filled in. */
+export interface ResolvedQueueOptions {
+  prefix: string;
+  /** Checked by the connection factory, which knows its many shapes. */
+  redis: RedisSetting | undefined;
+  /**
+   * Unset unless given: the connection factory then applies its default, and a
+   * `redis.options.commandTimeout` of the user's still holds.
+   */
+  commandTimeout: number | undefined;
+  /** What a save waits for; undefined: nothing. */
+  durableSaves: { replicas: number; timeout: number } | undefined;
+  jobEvents: boolean;
+  disableSearch: boolean;
+  priorities: Record<string, number>;
+  lockDuration: number;
+  maxStalls: number;
+  maintenanceInterval: number;
+  maintenance: boolean;
+  logger: Logger;
+  removeOnComplete: RetentionOption;
+  removeOnFail: RetentionOption;
+}
+
+const LOGGER_METHODS = ['debug', 'warn', 'error'] as const;
+
+function logger(value: unknown): Logger {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`logger must be an object with debug, warn and error functions (pino and console fit), got ${check.describe(value)}`);
+  }
+  const missing = LOGGER_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    // Its JSON would not show its functions: say which are missing.
+    throw new TypeError(`logger must have debug, warn and error functions (pino and console fit): it has no ${missing.join(', ')}`);
+  }
+  return value as Logger;
+}
+
+/** A map of priority names to numbers; each number as `job.priority(n)` takes it. */
+function priorities(value: unknown): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`priorities must be an object of names and numbers, got ${check.describe(value)}`);
+  }
+  for (const [name, level] of Object.entries(value)) {
+    if (typeof level !== 'number') throw new TypeError(`priorities.${name} must be a number, got ${check.describe(level)}`);
+    try {
+      check.priority(level);
+    } catch (err) {
+      throw new RangeError(`priorities.${name}: ${(err as Error).message}`);
+    }
+  }
+  return value as Record<string, number>;
+}
+
+/**
+ * Applies an option's check when it is given, else takes its default. Null counts as not
+ * given, as it always did (Kue 0.11 read its options with `||`).
+ */
+function given<T>(value: unknown, fallback: T, validate: (value: unknown) => T): T {
+  return value === undefined || value === null ? fallback : validate(value);
+}
+
+/**
+ * Checks the options of `createQueue` / `new Queue` and fills in the defaults: a bad option
+ * throws a TypeError (wrong type) or RangeError (bad value) naming it, before anything
+ * connects to Redis. Keys it does not know are ignored: Kue 0.11 programs pass some.
+ */
+export function resolveQueueOptions(options: QueueOptions | null | undefined): ResolvedQueueOptions {
+  // Kue 0.11 took `createQueue(null)` for the defaults.
+  if (options === null || options === undefined) options = {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`queue options must be an object, got ${check.describe(options)}`);
+  }
+  const o = options as Record<keyof QueueOptions, unknown>;
+  return {
+    prefix: given(o.prefix, defaults.prefix, check.prefix),
+    redis: options.redis ?? undefined,
+    commandTimeout: given(o.commandTimeout, undefined, (v) => check.timerSpan('commandTimeout', v, 1)),
+    durableSaves: given(o.durableSaves, undefined, check.durableSaves),
+    jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
+    disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
+    priorities: given(o.priorities, defaults.priorities, priorities),
+    lockDuration: given(o.lockDuration, defaults.lockDuration, (v) => check.timerSpan('lockDuration', v, 1)),
+    maxStalls: given(o.maxStalls, defaults.maxStalls, (v) => check.integer('maxStalls', v, 0, Number.MAX_SAFE_INTEGER)),
+    maintenanceInterval: given(o.maintenanceInterval, defaults.maintenanceInterval, (v) => check.timerSpan('maintenanceInterval', v, 1)),
+    maintenance: given(o.maintenance, defaults.maintenance, (v) => check.boolean('maintenance', v)),
+    logger: given(o.logger, silentLogger, logger),
+    removeOnComplete: given(o.removeOnComplete, defaults.removeOnComplete, (v) => check.retention('removeOnComplete', v)),
+    removeOnFail: given(o.removeOnFail, defaults.removeOnFail, (v) => check.retention('removeOnFail', v)),
+  };
+}
