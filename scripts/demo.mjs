@@ -21,7 +21,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRedisServer, freePort, ping } from './redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // KUE_DEMO_DIR, KUE_DEMO_PORT and KUE_DEMO_NO_PREPARE let a test run the demo in isolation: a
@@ -33,6 +32,8 @@ const REDIS_DIR_SHOWN = process.env.KUE_DEMO_DIR ? REDIS_DIR : '.kue/redis';
 const STATE_FILE = join(REDIS_DIR, 'demo-redis.json');
 const HOST = '127.0.0.1';
 const SHUTDOWN_TIMEOUT = 3_000;
+/** Loaded from dist/ once prepare() has built it. */
+let freePort, ping;
 
 // ---------------------------------------------------------------------------------------
 // Dashboard: `kue.app` for the demo queue, on 127.0.0.1:3000 (or any free port when 3000 is
@@ -85,8 +86,11 @@ function newestMtime(dir) {
 }
 
 function prepare() {
-  const distEntry = join(root, 'dist', 'index.js');
-  const needsBuild = !existsSync(distEntry) || statSync(distEntry).mtimeMs < newestMtime(join(root, 'src'));
+  const srcTime = newestMtime(join(root, 'src'));
+  const needsBuild = ['index.js', 'redis-process.js'].some((name) => {
+    const entry = join(root, 'dist', name);
+    return !existsSync(entry) || statSync(entry).mtimeMs < srcTime;
+  });
   // ioredis and every other runtime dependency; tsup too when dist/ must be built.
   const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const installed = (name) => existsSync(join(root, 'node_modules', name, 'package.json'));
@@ -713,7 +717,9 @@ async function stop(reason, code) {
 
 async function main() {
   if (!process.env.KUE_DEMO_NO_PREPARE && !prepare()) process.exit(1);
-  if (!ensureRedisServer()) process.exit(1);
+  const launcher = await import('./redis-server.mjs');
+  ({ freePort, ping } = launcher);
+  if (!launcher.ensureRedisServer()) process.exit(1);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
   process.on('exit', () => {
