@@ -8,7 +8,9 @@ const built = new URL('../dist/redis-process.js', import.meta.url);
 if (!existsSync(built)) throw new Error('dist/redis-process.js is missing: run `npm run build` first.');
 const launcher = await import(built.href);
 
-export const { freePort, ping, hasRedisServer, startRedis, isAlive, commandLine, isRedisOn } = launcher;
+export const {
+  freePort, ping, hasRedisServer, startRedis, stopStartedRedis, killStartedRedisNow, isAlive, commandLine, isRedisOn,
+} = launcher;
 
 /**
  * Installs redis-server with apt-get when it is missing and we are root; otherwise explains
