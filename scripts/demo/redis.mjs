@@ -32,7 +32,7 @@ function readJson(path) {
 async function clearLeftoverRedis() {
   // `kue dev` run from the repository uses the same data folder and records itself here.
   const dev = readJson(join(REDIS_DIR, 'kue-dev.json'));
-  if (dev && isAlive(dev.redisPid) && commandLine(dev.redisPid).includes('redis-server')) {
+  if (dev && isRedisOn(dev.redisPid, dev.port)) {
     throw new Error(`a redis-server of \`kue dev\` (pid ${dev.redisPid}) is using ${REDIS_DIR_SHOWN}: stop it first`);
   }
   if (!existsSync(STATE_FILE)) return;
