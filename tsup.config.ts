@@ -13,4 +13,7 @@ export default defineConfig([
     footer: { js: 'module.exports = module.exports.default;' } },
   // The `kue` / `kue-dashboard` executables: one self-contained file with a Node shebang.
   { ...shared, entry: { cli: 'src/cli/main.ts' }, format: ['esm'], banner: { js: '#!/usr/bin/env node' } },
+  // The redis-server launcher of `kue dev`, for the repository's own scripts (demo, npm test,
+  // bench): one implementation. Not in `exports`: not part of the public API.
+  { ...shared, entry: { 'redis-process': 'src/cli/redis-process.ts' }, format: ['esm'] },
 ]);

@@ -6,7 +6,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ensureRedisServer, startRedis } from '../scripts/redis-server.mjs';
 import { installCounters } from './counters.mjs';
 import { distFingerprint, machine } from './machine.mjs';
 import { parseOptions, USAGE } from './options.mjs';
@@ -34,6 +33,8 @@ if (options.help) {
   console.log(USAGE);
   process.exit(0);
 }
+// Loaded from dist/ (the launcher `kue dev` uses): after --help, which needs no build.
+const { ensureRedisServer, startRedis } = await import('../scripts/redis-server.mjs');
 if (!ensureRedisServer()) process.exit(1);
 mkdirSync(resultsDir, { recursive: true });
 

@@ -1,8 +1,8 @@
-import type { RunningRedis } from './redis-server.mjs';
+import type { RedisProcess } from './redis-server.mjs';
 
 export interface RunningCluster {
   nodes: Array<{ host: string; port: number }>;
-  servers: Array<RunningRedis & { args: string[] }>;
+  servers: Array<RedisProcess & { args: string[] }>;
   stop(): Promise<void[]>;
 }
 export function replicationReady(port: number): boolean;

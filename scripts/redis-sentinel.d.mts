@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import type { RunningRedis } from './redis-server.mjs';
+import type { RedisProcess } from './redis-server.mjs';
 
 export const MASTER_NAME: string;
 export interface RunningSentinelSet {
-  master: RunningRedis & { args: string[] };
-  replicas: RunningRedis[];
-  sentinels: Array<{ port: number; process: ChildProcess; stop(): Promise<void> }>;
+  master: RedisProcess & { args: string[] };
+  replicas: RedisProcess[];
+  sentinels: RedisProcess[];
   nodes: Array<{ host: string; port: number }>;
   stop(): Promise<void[]>;
 }

@@ -1,42 +1,20 @@
 // Starts and stops a real Redis Sentinel set on loopback for the tests: one master, replicas
-// of it, and sentinels watching it under the name "mymaster" (each a process of its own).
-// Only processes started here are ever stopped.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// of it, and sentinels watching it under the name "mymaster" (each a process of its own,
+// started by redis-server.mjs). Only processes started here are ever stopped.
 import { replicationReady } from './redis-cluster.mjs';
-import { freePort, ping, startRedis } from './redis-server.mjs';
+import { startRedis } from './redis-server.mjs';
 
 export const MASTER_NAME = 'mymaster';
 
-/** Starts one sentinel watching the master; resolves {port, process, stop()}. */
-async function startSentinel(masterPort, { quorum, downAfter, failoverTimeout }) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'kue-sentinel-'));
-  const config = join(dir, 'sentinel.conf');
-  // Sentinel rewrites its config file as it learns the set, so it gets a file of its own.
-  writeFileSync(config, [
-    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, 'loglevel warning',
+/** Starts one sentinel watching the master; resolves the launcher's handle on it. */
+function startSentinel(masterPort, { quorum, downAfter, failoverTimeout }) {
+  const config = [
     `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${masterPort} ${quorum}`,
     `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfter}`,
     `sentinel failover-timeout ${MASTER_NAME} ${failoverTimeout}`,
     `sentinel parallel-syncs ${MASTER_NAME} 1`,
-  ].join('\n') + '\n');
-  const child = spawn('redis-server', [config, '--sentinel'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  for (let i = 0; i < 200 && !exited && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 25));
-  if (exited || !(await ping(port))) throw new Error(`redis-server --sentinel did not start on port ${port}`);
-  const stop = async () => {
-    if (!exited) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { port, process: child, stop };
+  ];
+  return startRedis({ config, args: ['--sentinel'] });
 }
 
 /**

@@ -1,13 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-
-export interface RunningRedis {
-  port: number;
-  dir: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-export function freePort(): Promise<number>;
-export function ping(port: number): Promise<boolean>;
-export function hasRedisServer(): boolean;
+// The launcher's own declarations, so that these cannot drift from what dist/ is built from.
+export {
+  commandLine, freePort, hasRedisServer, isAlive, isRedisOn, killStartedRedisNow, ping, startRedis, stopStartedRedis,
+  type RedisExit, type RedisOptions, type RedisProcess,
+} from '../src/cli/redis-process.js';
 export function ensureRedisServer(log?: (line: string) => void): boolean;
-export function startRedis(options?: { port?: number; dir?: string; args?: string[] }): Promise<RunningRedis>;

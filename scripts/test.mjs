@@ -1,11 +1,11 @@
-// `npm test`: installs what the suite needs (redis-server; Debian's chromium for the
-// dashboard's browser tests), starts a private redis-server on a free loopback port, builds
-// the package (child-process tests load dist/, browser tests dist/ui), runs vitest, prints
-// "N passed, M failed" and stops what it started.
+// `npm test`: installs what the suite needs (npm packages; redis-server; Debian's chromium
+// for the dashboard's browser tests), builds the package (child-process tests load dist/,
+// browser tests dist/ui, and the redis-server launcher is loaded from it), starts a private
+// redis-server on a free loopback port, runs vitest, prints "N passed, M failed" and stops
+// what it started.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ensureRedisServer, startRedis } from './redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status === 0;
@@ -33,9 +33,10 @@ if (!existsSync(`${root}node_modules/.bin/vitest`)) {
   console.log('Installing npm packages...');
   if (!run('npm', existsSync(`${root}package-lock.json`) ? ['ci'] : ['install'])) process.exit(1);
 }
+if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
+const { ensureRedisServer, startRedis } = await import('./redis-server.mjs');
 if (!ensureRedisServer()) process.exit(1);
 ensureChromium();
-if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
 
 const redis = await startRedis();
 const resultsFile = `${root}.test-results.json`;

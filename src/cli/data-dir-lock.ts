@@ -2,10 +2,10 @@
 // uses its data folder in a state file, and refuses to start while the recorded redis-server
 // still runs: one left by a `kue dev` that was killed (SIGKILL), or one of a `kue dev` still
 // running in another terminal.
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './cli-error.js';
+import { commandLine, isAlive, isRedisOn } from './redis-process.js';
 
 const STATE_FILE = 'kue-dev.json';
 /** The state file of the repository's `npm run demo`, which uses the same `.kue/redis` folder. */
@@ -22,33 +22,6 @@ export interface DataDirLock {
   record(redisPid: number, port: number): void;
   /** Forgets this process's claim on the folder (only its own). */
   release(): void;
-}
-
-function isAlive(pid: unknown): pid is number {
-  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The command line of a process, or '' when it cannot be read. */
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    const ps = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
-    return ps.status === 0 ? ps.stdout : '';
-  }
-}
-
-/** True when `pid` still is the redis-server recorded on `port` (not a process that reused the pid). */
-function isRedisOn(pid: unknown, port: unknown): pid is number {
-  if (!isAlive(pid)) return false;
-  const cmd = commandLine(pid);
-  return cmd.includes('redis-server') && cmd.includes(`:${String(port)}`);
 }
 
 function readState(path: string): State | undefined {

@@ -5,7 +5,7 @@ import { defaults } from '../defaults.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { CliError } from './cli-error.js';
-import { hasRedisServer, REDIS_SERVER_MISSING, startRedisProcess, type RedisExit, type RedisProcess } from './redis-process.js';
+import { hasRedisServer, REDIS_SERVER_MISSING, startRedis, type RedisExit, type RedisProcess } from './redis-process.js';
 
 /** Where the managed redis-server keeps its data, relative to the working directory. */
 export const DATA_DIR = join('.kue', 'redis');
@@ -45,7 +45,7 @@ export async function startDev(options: DevOptions = {}): Promise<Dev> {
     const lock = lockDataDir(dir, DATA_DIR);
     release = () => lock.release();
     try {
-      redis = await startRedisProcess(dir, DATA_DIR);
+      redis = await startRedis({ dir, shownDir: DATA_DIR, persist: true, ownProcessGroup: true });
     } catch (err) {
       release();
       throw err;

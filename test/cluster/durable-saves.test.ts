@@ -3,18 +3,18 @@
 // a replica of it where the test needs one.
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { ErrorCode, NotReplicatedError, Queue, type QueueOptions } from '../../src/index.js';
 import { uniquePrefix, waitFor } from '../support/setup.js';
 
-const started: RunningRedis[] = [];
+const started: RedisProcess[] = [];
 const opened: Queue[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((q) => q.shutdown(1_000).catch(() => undefined)));
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
-async function server(args: string[] = []): Promise<RunningRedis> {
+async function server(args: string[] = []): Promise<RedisProcess> {
   const s = await startRedis({ args: ['--repl-diskless-sync-delay', '0', ...args] });
   started.push(s);
   return s;

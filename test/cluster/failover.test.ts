@@ -13,7 +13,7 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster } from '../../scripts/redis-cluster.mjs';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { MASTER_NAME, startSentinelSet } from '../../scripts/redis-sentinel.mjs';
 import { Queue, type Job, type QueueOptions } from '../../src/index.js';
 import { uniquePrefix, waitFor } from '../support/setup.js';
@@ -35,7 +35,7 @@ interface RunResult {
 
 /** The master to kill (with what it takes to start it again), and how to tell it was replaced. */
 interface Victim {
-  master: RunningRedis & { args: string[] };
+  master: RedisProcess & { args: string[] };
   promoted(): Promise<boolean>;
   /** Further arguments to start it with again (as a replica of the promoted master). */
   rejoin(): Promise<string[]>;

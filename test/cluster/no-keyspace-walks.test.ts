@@ -5,11 +5,11 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { createApp, Queue } from '../../src/index.js';
 import { uniquePrefix, waitFor } from '../support/setup.js';
 
-let redis: RunningRedis;
+let redis: RedisProcess;
 beforeAll(async () => {
   redis = await startRedis();
 });

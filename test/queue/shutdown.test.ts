@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, KueError } from '../../src/index.js';
 import { Queue } from '../../src/index.js';
-import { startRedis } from '../../scripts/redis-server.mjs';
+import { startRedis } from '../../src/cli/redis-process.js';
 import { testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
 describe('queue.shutdown', () => {

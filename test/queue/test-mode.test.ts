@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Queue } from '../../src/index.js';
-import { freePort } from '../../scripts/redis-server.mjs';
+import { freePort } from '../../src/cli/free-port.js';
 import { keysOf, nextEvent, redisClient, testQueue } from '../support/setup.js';
 
 describe('testMode', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import type { Job, Queue } from '../../src/index.js';
 import { JOB_STATES } from '../../src/store/keys.js';
 import { expectConsistent } from '../support/check.js';
@@ -25,7 +25,7 @@ const WORKERS = 3;
 const LOCK_MS = 3_000;
 const AOF = ['--appendonly', 'yes', '--appendfsync', 'everysec'];
 
-let server: RunningRedis | undefined;
+let server: RedisProcess | undefined;
 let dir: string | undefined;
 const ownQueues: Queue[] = [];
 const plain: Redis[] = [];

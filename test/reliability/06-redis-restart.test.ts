@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { defaults } from '../../src/defaults.js';
 import type { Job, Queue } from '../../src/index.js';
 import { expectConsistent } from '../support/check.js';
@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const OUTAGE_MS = 3_000;
 const MAX_ERRORS = 10;
 
-let server: RunningRedis | undefined;
+let server: RedisProcess | undefined;
 let dir: string | undefined;
 const ownQueues: Queue[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@
 // answers 503 JSON, and nothing is half-written.
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, createApp } from '../../src/index.js';
-import { freePort, startRedis } from '../../scripts/redis-server.mjs';
+import { freePort, startRedis } from '../../src/cli/redis-process.js';
 import { expectConsistent } from '../support/check.js';
 import { testQueue } from '../support/setup.js';
 

@@ -8,7 +8,7 @@
 // killed (a record lost or sent twice with a killed connection would blur the accounting).
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import type { Queue } from '../../src/index.js';
 import { expectConsistent } from '../support/check.js';
 import { redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
@@ -25,7 +25,7 @@ const CONCURRENCY = 4;
 const IDLE_WORK_MS = 5_000;
 const IDLE_START_BOUND_MS = 4_000;
 
-let server: RunningRedis | undefined;
+let server: RedisProcess | undefined;
 const ownQueues: Queue[] = [];
 const controls: Redis[] = [];
 afterEach(async () => {

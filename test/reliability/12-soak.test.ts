@@ -4,7 +4,7 @@
 // soak the docs quote; the default keeps `npm test` short).
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { expectConsistent } from '../support/check.js';
 import { keysOf, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 import { startWorker, type WorkerProcess } from '../process/worker-process.js';
@@ -33,7 +33,7 @@ describe('scenario 12: soak with removal on completion', () => {
     // Its own redis-server: memory figures must not count other tests' keys. Its slow log is
     // off: Redis keeps up to 128 slow commands with their arguments (our 1,000-job saves),
     // memory that belongs to no key and would grow with the run.
-    const server: RunningRedis = await startRedis({ args: ['--slowlog-log-slower-than', '-1'] });
+    const server: RedisProcess = await startRedis({ args: ['--slowlog-log-slower-than', '-1'] });
     const redis = new Redis({ port: server.port, host: '127.0.0.1' });
     try {
       const prefix = uniquePrefix('s12');

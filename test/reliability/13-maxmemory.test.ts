@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { Server } from 'node:http';
 import { createApp, ErrorCode, OutOfMemoryError, Queue, type Logger, type QueueOptions } from '../../src/index.js';
-import { startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { keysOf, uniquePrefix, waitFor } from '../support/setup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const started: RunningRedis[] = [];
+const started: RedisProcess[] = [];
 const queues: Queue[] = [];
 const clients: Redis[] = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((r) => r.stop()));
 });
 
-async function server(args: string[]): Promise<{ redis: RunningRedis; admin: Redis }> {
+async function server(args: string[]): Promise<{ redis: RedisProcess; admin: Redis }> {
   const redis = await startRedis({ args });
   started.push(redis);
   const admin = new Redis({ port: redis.port });

@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stopAfterTest } from '../support/children.js';
 import { ConnectionError, createApp, ErrorCode, Queue, type QueueOptions } from '../../src/index.js';
 import type { Logger } from '../../src/logger.js';
-import { freePort, startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { freePort, startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { nextEvent, uniquePrefix } from '../support/setup.js';
 
 const secret = (name: string) => `${name}-${randomBytes(6).toString('hex')}`;
@@ -37,8 +37,8 @@ function expectNoSecret(value: unknown, where: string) {
   for (const s of SECRETS) expect(text.includes(s), `${where} contains a secret:\n${text.slice(0, 2_000)}`).toBe(false);
 }
 
-let secured: RunningRedis;
-let tls: RunningRedis;
+let secured: RedisProcess;
+let tls: RedisProcess;
 let tlsPort: number;
 let tlsCa: Buffer;
 const tlsDir = mkdtempSync(join(tmpdir(), 'kue-tls-'));

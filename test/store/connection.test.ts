@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ConnectionError, Queue, type QueueOptions } from '../../src/index.js';
-import { freePort, startRedis, type RunningRedis } from '../../scripts/redis-server.mjs';
+import { freePort, startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { nextEvent, redisPort, uniquePrefix } from '../support/setup.js';
 
 const opened: Queue[] = [];
@@ -23,7 +23,7 @@ async function roundTrip(queue: Queue): Promise<void> {
 }
 
 describe('Redis connection settings', () => {
-  let secured: RunningRedis;
+  let secured: RedisProcess;
   let socket: string;
 
   beforeAll(async () => {

@@ -1,0 +1,87 @@
+// The demo's producer: a few jobs a second (emails, video conversions, reports, webhooks)
+// with mixed priorities, some delayed, with attempts + backoff, some with a ttl; and how
+// long each kind stays once finished.
+import { note, saved, stats } from './activity.mjs';
+import { chance, pick, rand } from './dice.mjs';
+
+const NAMES = ['ada', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'dennis', 'frances', 'alan', 'radia'];
+const TEMPLATES = ['welcome', 'password-reset', 'invoice', 'weekly-digest'];
+const VIDEOS = ['holiday', 'keynote', 'cat', 'tutorial', 'launch'];
+const REPORTS = ['daily sales', 'signups', 'churn', 'inventory', 'latency'];
+const HOOKS = ['order.created', 'order.paid', 'user.signup', 'invoice.overdue'];
+
+/**
+ * The queue-wide retention (createQueue's removeOnComplete / removeOnFail) for jobs that set
+ * none: the newest finished jobs of each type stay, for the dashboard to show, and older
+ * ones go as newer ones finish, so Redis stays small however long the demo runs.
+ */
+export const RETENTION = { removeOnComplete: 100, removeOnFail: 50 };
+/** A per-job setting, for webhooks: also gone after 10 minutes. */
+const WEBHOOK_RETENTION = { age: 10 * 60, count: 100 };
+
+/** Creates one job of a random kind (and, now and then, a burst of newsletter emails). */
+function makeJobs(queue) {
+  const kind = pick(['email', 'email', 'email', 'webhook', 'webhook', 'webhook', 'report', 'report', 'video conversion']);
+  if (kind === 'email') {
+    if (chance(0.08)) {
+      // A newsletter: a burst of low-priority emails fills the inactive list for a moment.
+      // Sent newsletters are not worth keeping: each goes as soon as it completes.
+      const jobs = [];
+      for (let i = 0; i < 6; i++) {
+        jobs.push(queue.create('email', { to: `${pick(NAMES)}@example.com`, template: 'newsletter' })
+          .priority('low').attempts(3).backoff({ type: 'fixed', delay: 1_000 }).removeOnComplete(true));
+      }
+      return jobs;
+    }
+    const job = queue.create('email', { to: `${pick(NAMES)}@example.com`, template: pick(TEMPLATES) })
+      .priority(pick(['normal', 'normal', 'high', 'low']))
+      .attempts(3)
+      .backoff({ type: 'fixed', delay: 1_000 });
+    if (chance(0.25)) job.delay(rand(1_000, 5_000)); // a reminder, sent a little later
+    return [job];
+  }
+  if (kind === 'webhook') {
+    return [queue.create('webhook', { event: pick(HOOKS), url: `https://hooks.example.test/${pick(NAMES)}` })
+      .priority(pick(['high', 'critical', 'normal']))
+      .attempts(4)
+      .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+      .removeOnComplete(WEBHOOK_RETENTION)];
+  }
+  if (kind === 'report') {
+    const job = queue.create('report', { title: pick(REPORTS), pages: rand(5, 10) })
+      .priority(pick(['low', 'normal', 'normal', 'critical']))
+      .attempts(2)
+      .backoff({ type: 'fixed', delay: 1_500 })
+      .ttl(8_000);
+    if (chance(0.4)) job.delay(rand(1_000, 5_000)); // a scheduled report
+    return [job];
+  }
+  return [queue.create('video conversion', { title: `${pick(VIDEOS)}.mov`, format: pick(['mp4', 'webm']), frames: rand(12, 24) })
+    .priority(pick(['normal', 'medium', 'low']))
+    .attempts(3)
+    .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+    .ttl(30_000)];
+}
+
+const pendingSaves = new Set();
+let producer;
+
+export function startProducer(queue) {
+  producer = setInterval(() => {
+    for (const job of makeJobs(queue)) {
+      const saving = (async () => {
+        await job.save();
+        stats.produced++;
+        saved.set(job.id, { type: job.type, max: job.attempts().max });
+      })().catch((err) => note('error', `save failed: ${err.message}`));
+      pendingSaves.add(saving);
+      saving.finally(() => pendingSaves.delete(saving));
+    }
+  }, 400);
+}
+
+/** Stops producing; resolves once the saves under way have settled. */
+export async function stopProducer() {
+  clearInterval(producer);
+  await Promise.allSettled([...pendingSaves]);
+}

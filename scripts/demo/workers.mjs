@@ -1,0 +1,81 @@
+// The demo's workers, in this same process, each type with a concurrency above 1 and in one of
+// the three handler styles Kue accepts; they write job logs, report progress and fail now and
+// then so that retries, backoff and ttl show.
+import { run, stillRunning } from './activity.mjs';
+import { chance, pick, rand, sleep } from './dice.mjs';
+
+export function startWorkers(queue) {
+  // Kue's classic callback style: (job, done).
+  queue.process('email', 3, (job, done) => {
+    const stages = ['render', 'connect', 'send'];
+    let step = 0;
+    job.log('rendering template "%s" for %s', job.data.template, job.data.to);
+    const next = () => {
+      if (run.queueClosed) return;
+      step++;
+      job.progress(step, stages.length, { stage: stages[step - 1] });
+      if (step < stages.length) {
+        setTimeout(next, rand(150, 450));
+      } else if (chance(0.12)) {
+        done(new Error('SMTP 421: service not available'));
+      } else {
+        job.log('accepted by the (simulated) mail server');
+        done(null, { messageId: `<${job.id}.${Date.now()}@demo.invalid>` });
+      }
+    };
+    setTimeout(next, rand(100, 300));
+  });
+
+  // Three parameters: (job, ctx, done); ctx could pause this worker (ctx.pause / ctx.resume).
+  queue.process('video conversion', 2, (job, ctx, done) => {
+    const { title, format, frames } = job.data;
+    const breaksAt = chance(0.2) ? rand(2, frames - 1) : -1;
+    job.log('converting %s to %s (%d frames) on worker %s', title, format, frames, ctx.id);
+    let frame = 0;
+    const next = () => {
+      if (run.queueClosed) return;
+      frame++;
+      if (frame === breaksAt) {
+        done(new Error(`ffmpeg: corrupt packet at frame ${frame}`));
+        return;
+      }
+      job.progress(frame, frames, { frame });
+      if (frame % 8 === 0) job.log('frame %d/%d', frame, frames);
+      if (frame < frames) setTimeout(next, rand(120, 260));
+      else done(null, { output: title.replace(/\.mov$/, `.${format}`), bytes: rand(2e6, 9e7) });
+    };
+    setTimeout(next, rand(100, 200));
+  });
+
+  // Promise style: the resolved value is the result, a rejection fails the attempt.
+  queue.process('report', 2, async (job) => {
+    const { title, pages } = job.data;
+    job.log('building the "%s" report, %d pages', title, pages);
+    if (chance(0.05)) {
+      // Hangs past its 8 s ttl: the worker fails the attempt with "TTL exceeded".
+      await sleep(10_000);
+      return { pages: 0 };
+    }
+    const breaksAt = chance(0.1) ? rand(1, pages) : -1;
+    for (let page = 1; page <= pages; page++) {
+      await sleep(rand(150, 350));
+      stillRunning();
+      if (page === breaksAt) throw new Error('database timeout after 5000 ms');
+      job.progress(page, pages, { page });
+    }
+    job.log('report ready');
+    return { file: `${title.replaceAll(' ', '-')}-${job.id}.pdf`, pages };
+  });
+
+  queue.process('webhook', 3, async (job) => {
+    job.log('POST %s (%s), simulated', job.data.url, job.data.event);
+    await sleep(rand(150, 400));
+    stillRunning();
+    job.progress(1, 2, { stage: 'sent' });
+    await sleep(rand(100, 300));
+    stillRunning();
+    if (chance(0.35)) throw new Error(`HTTP ${pick([500, 502, 503, 504])} from ${job.data.url}`);
+    job.progress(2, 2, { stage: 'acknowledged' });
+    return { status: 200 };
+  });
+}
