@@ -25,6 +25,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
+      // A `let` read by a closure before its one assignment (a signal handler set up before
+      // the thing it stops exists) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Kue's API is `any` by default for job data (Job<D = any>), as Kue's own was.
       '@typescript-eslint/no-explicit-any': 'off',

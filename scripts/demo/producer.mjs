@@ -75,7 +75,7 @@ export function startProducer(queue) {
         saved.set(job.id, { type: job.type, max: job.attempts().max });
       })().catch((err) => note('error', `save failed: ${err.message}`));
       pendingSaves.add(saving);
-      saving.finally(() => pendingSaves.delete(saving));
+      void saving.finally(() => pendingSaves.delete(saving));
     }
   }, 400);
 }

@@ -23,7 +23,9 @@ const startedAt = Date.now();
 export function write(text) {
   try {
     out.write(text);
-  } catch {}
+  } catch {
+    // stdout is closed: there is no one left to tell.
+  }
 }
 
 const clock = (d = new Date()) => d.toTimeString().slice(0, 8);
@@ -131,10 +133,11 @@ export function startView(queue, info) {
       draw();
     }, 250);
   } else {
-    ticker = setInterval(async () => {
+    ticker = setInterval(() => {
       if (run.stopping) return;
-      await refresh(queue);
-      if (!run.stopping) write(summaryLine());
+      void refresh(queue).then(() => {
+        if (!run.stopping) write(summaryLine());
+      });
     }, 1_000);
   }
 }
