@@ -1,8 +1,8 @@
 // `npm test`: installs what the suite needs (npm packages; redis-server; Debian's chromium
-// for the dashboard's browser tests), builds the package (child-process tests load dist/,
-// browser tests dist/ui, and the redis-server launcher is loaded from it), starts a private
-// redis-server on a free loopback port, runs vitest, prints "N passed, M failed" and stops
-// what it started.
+// for the dashboard's browser tests), runs the linter and the formatter's check, builds the
+// package (child-process tests load dist/, browser tests dist/ui, and the redis-server
+// launcher is loaded from it), starts a private redis-server on a free loopback port, runs
+// vitest, prints "N passed, M failed" and stops what it started.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,11 @@ function ensureChromium() {
 if (!existsSync(`${root}node_modules/.bin/vitest`)) {
   console.log('Installing npm packages...');
   if (!run('npm', existsSync(`${root}package-lock.json`) ? ['ci'] : ['install'])) process.exit(1);
+}
+// The linter and the formatter's check come first: a lint error fails the run like a test.
+if (!run('npm', ['run', '--silent', 'lint'])) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 if (!run('npm', ['run', '--silent', 'build'])) process.exit(1);
 const { ensureRedisServer, startRedis } = await import('./redis-server.mjs');
