@@ -3,6 +3,7 @@ import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js
 import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
+import { ScriptStatus, type FinishStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 
 /** A worker asking for its next jobs in the same round trip as a completion or failure. */
@@ -14,11 +15,11 @@ export interface TakeRequest {
 }
 
 /**
- * What `complete` / `fail` did: 1, 'retry' or 'failed' when applied; 0 = no such job; -1 = lock
- * lost; 2 = the same report was applied before (it reached Redis twice).
+ * What `complete` / `fail` did: ScriptStatus.DONE (complete), RETRY or FAILED (fail) when
+ * applied; NO_JOB, LOCK_LOST or REPEATED (the same report was applied before) when refused.
  */
 export interface FinishReply {
-  status: 1 | 0 | -1 | 2 | 'retry' | 'failed';
+  status: FinishStatus;
   taken: JobRecord[];
 }
 
@@ -55,7 +56,7 @@ export interface Page {
 /** Result of a maintenance pass: how many jobs moved and when the next one falls due. */
 export interface SweepReply {
   moved: number;
-  /** Epoch ms of the next due entry, or -1 when there is none. */
+  /** Epoch ms of the next due entry, or ScriptStatus.NOTHING_DUE (-1) when there is none. */
   nextDue: number;
   /** The Redis server's clock when the pass ran. */
   now: number;
@@ -174,7 +175,7 @@ export class Store {
     if (progress.length === 0) return;
     const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
     this.run('progress', progress.flatMap((p) => p.args), outcome).then(
-      (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
+      (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === ScriptStatus.DONE)),
       (err: unknown) => progress.forEach((p) => p.reject(err)),
     );
   }
@@ -233,11 +234,11 @@ export class Store {
   }
 
   async remove(id: number): Promise<boolean> {
-    return (await this.run('remove', [id])) === 1;
+    return (await this.run('remove', [id])) === ScriptStatus.DONE;
   }
 
   async move(id: number, state: JobState, lockDuration: number): Promise<boolean> {
-    return (await this.run('move', [id, state, lockDuration])) === 1;
+    return (await this.run('move', [id, state, lockDuration])) === ScriptStatus.DONE;
   }
 
   /**
@@ -252,12 +253,12 @@ export class Store {
   }
 
   async log(id: number, lines: string[]): Promise<boolean> {
-    return ((await this.run('log', [id, ...lines])) as number) > 0;
+    return (await this.run('log', [id, ...lines])) !== ScriptStatus.NO_JOB;
   }
 
   /** Rewrites job fields (names as stored; '' deletes one). */
   async update(id: number, fields: Record<string, string>): Promise<boolean> {
-    return (await this.run('update', [id, ...Object.entries(fields).flat()])) === 1;
+    return (await this.run('update', [id, ...Object.entries(fields).flat()])) === ScriptStatus.DONE;
   }
 
   /** One batch of a bulk action; returns how many it handled and how many still match. */
@@ -275,7 +276,7 @@ export class Store {
 
   /** Pauses (or resumes) taking jobs of a type everywhere; true when that changed anything. */
   async setPaused(type: string, paused: boolean): Promise<boolean> {
-    return (await this.run('pause', [type, paused ? '1' : '0'])) === 1;
+    return (await this.run('pause', [type, paused ? '1' : '0'])) === ScriptStatus.CHANGED;
   }
 
   // Reads: single commands or pipelines of them; none changes a job.

@@ -4,6 +4,7 @@ import type { Job } from '../queue/job.js';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { Store, TakeRequest } from '../store/store.js';
+import { ScriptStatus } from '../store/script-status.js';
 import { LockLostError, ShutdownError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type ProcessHandler, type WorkerContext } from './handler.js';
 
@@ -295,7 +296,7 @@ export class Worker {
         next,
       ),
     );
-    if (reply?.status === -1) this.deps.onError(new LockLostError(run.record.id));
+    if (reply?.status === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(run.record.id));
   }
 
   /**
@@ -316,7 +317,7 @@ export class Worker {
       (next) => this.deps.store.completeBatch(batch.map((c) => ({ id: c.run.record.id, lock: c.run.lock, resultJson: c.resultJson })), next),
     );
     batch.forEach((c, i) => {
-      if (reply?.statuses[i] === -1) this.deps.onError(new LockLostError(c.run.record.id));
+      if (reply?.statuses[i] === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(c.run.record.id));
       c.resolve();
     });
   }

@@ -6,15 +6,16 @@ ARGV[1]  B
 ARGV[2]  job id
 ARGV[3]  target state: inactive | delayed | active | complete | failed
 ARGV[4]  lock duration in ms (an active job with no worker is recovered after it)
-Returns 1 when moved, 0 when there was no such job.
+Returns STATUS.DONE (1) when moved, STATUS.NO_JOB (0) when there was no such job.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
+--@include util, keys, index, status, events, waiting
 local base, id, target, lock_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local jk = job_key(base, id)
+local jk = key_job(base, id)
 local jtype, state, priority, promote_at, delay =
   unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay'))
-if not jtype then return 0 end
+if not jtype then return STATUS.NO_JOB end
 local now = now_ms()
 index_remove(base, jtype, state, id)
 redis.call('HDEL', jk, 'lock', 'ttl_at')
@@ -34,4 +35,4 @@ else
   index_add(base, jtype, target, score, id)
   redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
 end
-return 1
+return STATUS.DONE
