@@ -1,4 +1,5 @@
 import type { Store, SweepReply } from '../store/store.js';
+import { ScriptStatus } from '../store/script-status.js';
 
 export interface MaintenanceOptions {
   /** Stall budget passed to the expiry script. */
@@ -77,7 +78,7 @@ export class Maintenance {
     }
     this.clockOffset = reply.now - Date.now();
     if (reply.moved >= this.options.batch) this.schedule(sweep, 0);
-    else if (reply.nextDue >= 0) this.schedule(sweep, reply.nextDue - reply.now);
+    else if (reply.nextDue !== ScriptStatus.NOTHING_DUE) this.schedule(sweep, reply.nextDue - reply.now);
     else this.schedule(sweep, this.options.interval);
   }
 }

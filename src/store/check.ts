@@ -5,7 +5,7 @@
  * queue that keeps working while it is checked yields no false findings.
  */
 import { isCluster } from './connection.js';
-import { JOB_STATES, type JobState } from './keys.js';
+import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
 import { runScript, type ScriptName } from './scripts.js';
 import type { Store } from './store.js';
 
@@ -129,9 +129,6 @@ function finding(code: CheckCode, key: string, id = ''): CheckFinding {
 function globEscape(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
-
-/** Ids per bitmap of `B:present:<n>` (PRESENT_SPAN in core.lua). */
-const PRESENT_SPAN = 8192;
 
 /** Offsets of the set bits of a Redis bitmap (bit 0 is the high bit of the first byte). */
 function setBits(bitmap: Buffer | null): number[] {

@@ -82,7 +82,7 @@ function num(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** The data text, stored in pieces `data`, `data.1`, ... (see data_fields in core.lua). */
+/** The data text, stored in pieces `data`, `data.1`, ... (see data_fields in lua/includes/data.lua). */
 function joinData(h: Record<string, string>): string | undefined {
   let text = h.data;
   if (text === undefined) return undefined;

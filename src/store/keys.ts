@@ -5,6 +5,9 @@
 export const JOB_STATES = ['inactive', 'delayed', 'active', 'complete', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
+/** Ids per bitmap of `B:present:<n>`, as PRESENT_SPAN in lua/includes/present.lua. */
+export const PRESENT_SPAN = 8192;
+
 /** `q` becomes `{q}`; a prefix that already carries a `{tag}` is kept as it is. */
 export function keyBase(prefix: string): string {
   return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;

@@ -10,7 +10,7 @@
 export type RetentionOption = boolean | number | { age?: number; count?: number };
 
 /**
- * The stored form, read by complete.lua and fail_attempt (attempts.lua): '' keeps the job,
+ * The stored form, read by complete.lua and fail_attempt (lua/includes/fail_attempt.lua): '' keeps the job,
  * '1' deletes it at once, else 'c:<count>', 'a:<age ms>' or 'c:<count>,a:<age ms>'. A zero
  * count or age keeps nothing, which is '1' (and takes the cheap path).
  */

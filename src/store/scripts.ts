@@ -1,7 +1,26 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection.js';
-import core from './lua/includes/core.lua';
-import attempts from './lua/includes/attempts.lua';
+import { assembleAll, type AssembledScript } from './lua-assembly.js';
+import utilInclude from './lua/includes/util.lua';
+import keysInclude from './lua/includes/keys.lua';
+import statusInclude from './lua/includes/status.lua';
+import indexInclude from './lua/includes/index.lua';
+import viewsInclude from './lua/includes/views.lua';
+import presentInclude from './lua/includes/present.lua';
+import present_idsInclude from './lua/includes/present_ids.lua';
+import dataInclude from './lua/includes/data.lua';
+import eventsInclude from './lua/includes/events.lua';
+import wakeInclude from './lua/includes/wake.lua';
+import waitingInclude from './lua/includes/waiting.lua';
+import statsInclude from './lua/includes/stats.lua';
+import searchInclude from './lua/includes/search.lua';
+import reportInclude from './lua/includes/report.lua';
+import takeInclude from './lua/includes/take.lua';
+import deleteInclude from './lua/includes/delete.lua';
+import retainInclude from './lua/includes/retain.lua';
+import backoffInclude from './lua/includes/backoff.lua';
+import fail_attemptInclude from './lua/includes/fail_attempt.lua';
+import expectedInclude from './lua/includes/expected.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -23,20 +42,51 @@ import check_jobs from './lua/check_jobs.lua';
 import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
 
+/** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
+export const luaIncludes: Readonly<Record<string, string>> = {
+  util: utilInclude,
+  keys: keysInclude,
+  status: statusInclude,
+  index: indexInclude,
+  views: viewsInclude,
+  present: presentInclude,
+  present_ids: present_idsInclude,
+  data: dataInclude,
+  events: eventsInclude,
+  wake: wakeInclude,
+  waiting: waitingInclude,
+  stats: statsInclude,
+  search: searchInclude,
+  report: reportInclude,
+  take: takeInclude,
+  expected: expectedInclude,
+  delete: deleteInclude,
+  retain: retainInclude,
+  backoff: backoffInclude,
+  fail_attempt: fail_attemptInclude,
+};
+
 /**
  * One Lua script per transition, and the reads that must see one instant or merge indexes
- * (page, range, count, check_*);
- * each is prefixed with the shared fragments.
+ * (page, range, count, check_*); each is assembled with the includes it names.
  */
-const scripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, range, count, check_jobs, check_members, check_search };
-export type ScriptName = keyof typeof scripts;
+export const luaScripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, range, count, check_jobs, check_members, check_search };
+export type ScriptName = keyof typeof luaScripts;
+export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];
 
-const prelude = `${core}\n${attempts}\n`;
+// Assembled once, when this module loads: an unknown include, a cycle or an unknown constant
+// throws right here.
+const assembled = assembleAll(luaScripts, luaIncludes);
+
+/** A script's full text and the includes in it. */
+export function assembledScript(name: ScriptName): Readonly<AssembledScript> {
+  return assembled[name];
+}
 
 /** Registers every script on a client (ioredis caches them by SHA and reloads on NOSCRIPT). */
 export function defineScripts(client: RedisClient): void {
-  for (const [name, body] of Object.entries(scripts)) {
-    client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua: prelude + body });
+  for (const name of SCRIPT_NAMES) {
+    client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua: assembled[name].text });
   }
 }
 

@@ -3,6 +3,7 @@ import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js
 import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
+import { ScriptStatus, type FinishStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 
 /** A worker asking for its next jobs in the same round trip as a completion or failure. */
@@ -14,11 +15,11 @@ export interface TakeRequest {
 }
 
 /**
- * What `complete` / `fail` did: 1, 'retry' or 'failed' when applied; 0 = no such job; -1 = lock
- * lost; 2 = the same report was applied before (it reached Redis twice).
+ * What `complete` / `fail` did: ScriptStatus.DONE (complete), RETRY or FAILED (fail) when
+ * applied; NO_JOB, LOCK_LOST or REPEATED (the same report was applied before) when refused.
  */
 export interface FinishReply {
-  status: 1 | 0 | -1 | 2 | 'retry' | 'failed';
+  status: FinishStatus;
   taken: JobRecord[];
 }
 
@@ -55,7 +56,7 @@ export interface Page {
 /** Result of a maintenance pass: how many jobs moved and when the next one falls due. */
 export interface SweepReply {
   moved: number;
-  /** Epoch ms of the next due entry, or -1 when there is none. */
+  /** Epoch ms of the next due entry, or ScriptStatus.NOTHING_DUE (-1) when there is none. */
   nextDue: number;
   /** The Redis server's clock when the pass ran. */
   now: number;
@@ -69,7 +70,7 @@ export type MoveOutcome = { result: 'done' } | { result: 'missing' } | { result:
 
 function moveOutcome(reply: unknown): MoveOutcome {
   if (typeof reply === 'string') return { result: 'unexpected', state: reply as JobState };
-  return reply === 1 ? { result: 'done' } : { result: 'missing' };
+  return reply === ScriptStatus.DONE ? { result: 'done' } : { result: 'missing' };
 }
 
 type TakenPair = [string, string[]];
@@ -185,7 +186,7 @@ export class Store {
     if (progress.length === 0) return;
     const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
     this.run('progress', progress.flatMap((p) => p.args), outcome).then(
-      (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === 1)),
+      (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === ScriptStatus.DONE)),
       (err: unknown) => progress.forEach((p) => p.reject(err)),
     );
   }
@@ -268,12 +269,12 @@ export class Store {
   }
 
   async log(id: number, lines: string[]): Promise<boolean> {
-    return ((await this.run('log', [id, ...lines])) as number) > 0;
+    return (await this.run('log', [id, ...lines])) !== ScriptStatus.NO_JOB;
   }
 
   /** Rewrites job fields (names as stored; '' deletes one). */
   async update(id: number, fields: Record<string, string>): Promise<boolean> {
-    return (await this.run('update', [id, ...Object.entries(fields).flat()])) === 1;
+    return (await this.run('update', [id, ...Object.entries(fields).flat()])) === ScriptStatus.DONE;
   }
 
   /** One batch of a bulk action; returns how many it handled and how many still match. */
@@ -291,7 +292,7 @@ export class Store {
 
   /** Pauses (or resumes) taking jobs of a type everywhere; true when that changed anything. */
   async setPaused(type: string, paused: boolean): Promise<boolean> {
-    return (await this.run('pause', [type, paused ? '1' : '0'])) === 1;
+    return (await this.run('pause', [type, paused ? '1' : '0'])) === ScriptStatus.CHANGED;
   }
 
   // Reads: single commands or pipelines of them; none changes a job.

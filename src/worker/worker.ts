@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { Store, TakeRequest } from '../store/store.js';
+import { ScriptStatus } from '../store/script-status.js';
 import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
@@ -287,7 +288,7 @@ export class Worker<J> {
         next,
       ),
     );
-    if (reply?.status === -1) this.deps.onError(new LockLostError(run.record.id));
+    if (reply?.status === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(run.record.id));
   }
 
   /**
@@ -308,7 +309,7 @@ export class Worker<J> {
       (next) => this.deps.store.completeBatch(batch.map((c) => ({ id: c.run.record.id, lock: c.run.lock, resultJson: c.resultJson })), next),
     );
     batch.forEach((c, i) => {
-      if (reply?.statuses[i] === -1) this.deps.onError(new LockLostError(c.run.record.id));
+      if (reply?.statuses[i] === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(c.run.record.id));
       c.resolve();
     });
   }

@@ -12,6 +12,7 @@ ARGV[6]  batch size
 Returns {handled in this batch, entries still matching after it}.
 Events: 'enqueue' [type] per job moved to inactive, 'remove' [type] per job removed.
 ]]
+--@include util, keys, index, views, delete, events, waiting
 local base, action, state, jtype_filter, before, limit =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local max = before ~= '' and ('(' .. before) or '+inf'
@@ -23,7 +24,7 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
     handled = handled + #members
     for _, m in ipairs(members) do
       local id = id_of(m)
-      local jk = job_key(base, id)
+      local jk = key_job(base, id)
       local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
       if not jtype then
         redis.call('ZREM', key, m)

@@ -9,9 +9,10 @@ ARGV[2]  first id of the batch, ARGV[3] ... the others (ids found from job, log 
 Returns {findings, counts}: findings a flat list of id, code, key triples; counts the jobs
 of each state found, as a flat list of state, count pairs.
 ]]
+--@include keys, index, present, data
 local base = ARGV[1]
 local states = { 'inactive', 'delayed', 'active', 'complete', 'failed' }
-local last = tonumber(redis.call('GET', base .. ':ids') or '0') or 0
+local last = tonumber(redis.call('GET', key_ids(base)) or '0') or 0
 local findings, counts = {}, {}
 
 local function found(id, code, key)
@@ -35,45 +36,45 @@ end
 
 for i = 2, #ARGV do
   local id = ARGV[i]
-  local jk = job_key(base, id)
+  local jk = key_job(base, id)
   local kind = redis.call('TYPE', jk).ok
   if kind == 'hash' then
     local m = fifo(id)
     local state, jtype, words = unpack(redis.call('HMGET', jk, 'state', 'type', 'words'))
     local data = get_data(jk)
     counts[state or ''] = (counts[state or ''] or 0) + 1
-    if (tonumber(id) or 0) > last then found(id, 'id-above-counter', base .. ':ids') end
+    if (tonumber(id) or 0) > last then found(id, 'id-above-counter', key_ids(base)) end
     local n = tonumber(id)
-    local present = present_key(base, math.floor(n / PRESENT_SPAN))
+    local present = key_present(base, math.floor(n / PRESENT_SPAN))
     if redis.pcall('GETBIT', present, n % PRESENT_SPAN) ~= 1 then found(id, 'missing-from-index', present) end
     if not is_state(state) then
       found(id, 'bad-state', jk)
-    elseif SWEPT[state] and not has('ZSCORE', base .. ':' .. state, m) then
-      found(id, 'missing-from-index', base .. ':' .. state)
+    elseif swept(state) and not has('ZSCORE', key_state(base, state), m) then
+      found(id, 'missing-from-index', key_state(base, state))
     end
     if not jtype or jtype == '' then
       found(id, 'no-type', jk)
     else
-      if not has('SISMEMBER', base .. ':types', jtype) then found(id, 'type-not-registered', base .. ':types') end
-      if is_state(state) and not has('ZSCORE', base .. ':type:' .. jtype .. ':' .. state, m) then
-        found(id, 'missing-from-index', base .. ':type:' .. jtype .. ':' .. state)
+      if not has('SISMEMBER', key_types(base), jtype) then found(id, 'type-not-registered', key_types(base)) end
+      if is_state(state) and not has('ZSCORE', key_state(base, state, jtype), m) then
+        found(id, 'missing-from-index', key_state(base, state, jtype))
       end
     end
     if data and not pcall(cjson.decode, data) then found(id, 'bad-data', jk) end
     for word in string.gmatch(words or '', '%S+') do
-      if not has('SISMEMBER', base .. ':search:' .. word, id) then
-        found(id, 'missing-from-index', base .. ':search:' .. word)
+      if not has('SISMEMBER', key_search(base, word), id) then
+        found(id, 'missing-from-index', key_search(base, word))
       end
     end
   elseif kind ~= 'none' then
     found(id, 'wrong-key-type', jk)
   end
-  for _, suffix in ipairs({ ':log', ':errors' }) do
-    local kind_of = redis.call('TYPE', jk .. suffix).ok
+  for _, list in ipairs({ key_log(base, id), key_errors(base, id) }) do
+    local kind_of = redis.call('TYPE', list).ok
     if kind_of ~= 'none' and kind_of ~= 'list' then
-      found(id, 'wrong-key-type', jk .. suffix)
+      found(id, 'wrong-key-type', list)
     elseif kind_of == 'list' and kind ~= 'hash' then
-      found(id, 'orphan-key', jk .. suffix)
+      found(id, 'orphan-key', list)
     end
   end
 end

@@ -10,6 +10,7 @@ ARGV[4]  the type the index holds, '' for every type
 ARGV[5]  first member, ARGV[6] ... the others
 Returns a flat list of id (or the member itself when it is malformed), code, key triples.
 ]]
+--@include keys, index, present
 local base, key, state, jtype = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local findings = {}
 
@@ -21,11 +22,12 @@ end
 
 -- A bitmap of ids must be listed in B:present, or listings of every job skip it.
 if state == 'present' and redis.call('EXISTS', key) == 1 then
-  local span = string.match(key, ':present:(%d+)$')
-  if not redis.call('ZSCORE', base .. ':present', span) then
+  -- The caller classified the key as B:present:<n>: its span is the digits it ends with.
+  local span = string.match(key, '%d+$')
+  if not redis.call('ZSCORE', key_present_spans(base), span) then
     findings[#findings + 1] = ''
     findings[#findings + 1] = 'missing-from-index'
-    findings[#findings + 1] = base .. ':present'
+    findings[#findings + 1] = key_present_spans(base)
   end
 end
 
@@ -44,7 +46,7 @@ for i = 5, #ARGV do
   if state == 'spans' then
     if there and not string.match(member, '^%d+$') then
       found(member, 'malformed-member')
-    elseif there and redis.call('EXISTS', present_key(base, tonumber(member))) == 0 then
+    elseif there and redis.call('EXISTS', key_present(base, tonumber(member))) == 0 then
       found(member, 'orphan-member')
     end
   elseif there then
@@ -52,7 +54,7 @@ for i = 5, #ARGV do
     if not string.match(id, '^[1-9]%d*$') or fifo(id) ~= member then
       found(member, 'malformed-member')
     else
-      local jk = job_key(base, id)
+      local jk = key_job(base, id)
       if redis.call('TYPE', jk).ok ~= 'hash' then
         found(id, 'orphan-member')
       else

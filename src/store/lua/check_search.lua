@@ -7,14 +7,15 @@ ARGV[2]  the word
 ARGV[3]  first job id, ARGV[4] ... the others
 Returns a flat list of id, code, key triples.
 ]]
+--@include keys
 local base, word = ARGV[1], ARGV[2]
-local key = base .. ':search:' .. word
+local key = key_search(base, word)
 local findings = {}
 
 for i = 3, #ARGV do
   local id = ARGV[i]
   if redis.call('SISMEMBER', key, id) == 1 then
-    local jk = job_key(base, id)
+    local jk = key_job(base, id)
     local code
     if redis.call('TYPE', jk).ok ~= 'hash' then
       code = 'orphan-member'

@@ -9,17 +9,19 @@ ARGV[3]  worker id
 ARGV[4]  lock duration in ms
 ARGV[5..] one group of 3 values per job: id, the lock the worker holds, the result as JSON
           text ('' for none)
-Returns {statuses, taken}, a status per job in argument order: 1 = completed, 0 = the job no
-longer exists, -1 = the lock is not ours (the job stalled, expired or was moved): nothing
-changed, 2 = this very report was applied before: nothing changed. The job's 'ended' field
-keeps the lock whose report ended its last attempt, because a report can reach Redis twice:
-ioredis resends a command whose reply a dropped connection lost, and the worker retries a
-report that timed out. Without it the second copy would look like a stale report (-1) and
-the worker would announce a LockLostError for a result that was in fact stored.
+Returns {statuses, taken}, a status per job in argument order: STATUS.DONE (1) = completed,
+STATUS.NO_JOB (0) = the job no longer exists, STATUS.LOCK_LOST (-1) = the lock is not ours
+(the job stalled, expired or was moved): nothing changed, STATUS.REPEATED (2) = this very
+report was applied before: nothing changed. The job's 'ended' field keeps the lock whose
+report ended its last attempt, because a report can reach Redis twice: ioredis resends a
+command whose reply a dropped connection lost, and the worker retries a report that timed
+out. Without it the second copy would look like a stale report (LOCK_LOST) and the worker
+would announce a LockLostError for a result that was in fact stored.
 Events, in one message: 'complete' [result] per job, then 'remove' [type] for a job removed
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
+--@include util, keys, index, status, report, events, delete, retain, stats, take
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -31,10 +33,10 @@ local jtype_taken
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
   local state, held, jtype, started, roc, waited, ended =
-    unpack(redis.call('HMGET', job_key(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
+    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
   local status = report_refusal(state, held, ended, lock)
   if not status then
-    status = 1
+    status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
       duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0 }
   end
@@ -51,15 +53,15 @@ for _, job in ipairs(finishing) do
   of_type[#of_type + 1] = job.m
 end
 for jtype, members in pairs(by_type) do
-  redis.call('ZREM', base .. ':active', unpack(members))
-  redis.call('ZREM', base .. ':type:' .. jtype .. ':active', unpack(members))
+  redis.call('ZREM', key_state(base, 'active'), unpack(members))
+  redis.call('ZREM', key_state(base, 'active', jtype), unpack(members))
 end
 
 -- Complete entries are added in one ZADD per index, except before retention, which counts them.
 local completed = {}
 local function index_completed()
   for jtype, scored in pairs(completed) do
-    redis.call('ZADD', base .. ':type:' .. jtype .. ':complete', unpack(scored))
+    redis.call('ZADD', key_state(base, 'complete', jtype), unpack(scored))
   end
   completed = {}
 end
@@ -83,7 +85,7 @@ for _, job in ipairs(finishing) do
     delete_job(base, id, jtype, nil)
     events[#events + 1] = event_text(id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
   else
-    local jk = job_key(base, id)
+    local jk = key_job(base, id)
     local fields = { 'state', 'complete', 'completed_at', now_text, 'updated_at', now_text,
       'duration', int(job.duration), 'progress', '100', 'ended', job.lock }
     if job.result ~= '' then
@@ -107,11 +109,13 @@ end
 
 index_completed()
 emit_all(base, events)
-if work_time > 0 then redis.call('INCRBY', base .. ':stats:work-time', work_time) end
+if work_time > 0 then redis.call('INCRBY', key_work_time(base), work_time) end
+local minute
 for jtype, counts in pairs(done) do
-  record_minute(base, jtype, now, 'complete', counts.n)
-  record_minute(base, jtype, now, 'run_ms', counts.run)
-  record_minute(base, jtype, now, 'wait_ms', counts.wait)
+  minute = minute or key_minute(base, math.floor(now / 60000))
+  record_minute(minute, jtype, 'complete', counts.n)
+  record_minute(minute, jtype, 'run_ms', counts.run)
+  record_minute(minute, jtype, 'wait_ms', counts.wait)
 end
 local taken = {}
 if jtype_taken then

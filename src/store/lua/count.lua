@@ -6,11 +6,12 @@ ARGV[2]  state, or 'all' for every job
 ARGV[3]  type, '' for every type
 Returns the count.
 ]]
+--@include keys, views
 local base, state, jtype = ARGV[1], ARGV[2], ARGV[3]
 local n = 0
 if state == 'all' then
-  for _, span in ipairs(redis.call('ZRANGE', base .. ':present', 0, -1)) do
-    n = n + redis.call('BITCOUNT', present_key(base, tonumber(span)))
+  for _, span in ipairs(redis.call('ZRANGE', key_present_spans(base), 0, -1)) do
+    n = n + redis.call('BITCOUNT', key_present(base, tonumber(span)))
   end
   return n
 end

@@ -9,18 +9,19 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  the most jobs to handle in one call
 ARGV[3]  max stalls: how many times a job may stall and still be retried
-Returns {handled, next deadline in ms or -1, server now in ms}.
+Returns {handled, next deadline in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
 Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
 ]]
+--@include util, keys, index, status, events, waiting, fail_attempt
 local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
-local due = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, limit)
+local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 'LIMIT', 0, limit)
 for _, m in ipairs(due) do
   local id = id_of(m)
-  local jk = job_key(base, id)
+  local jk = key_job(base, id)
   local jtype, ttl_at, priority = unpack(redis.call('HMGET', jk, 'type', 'ttl_at', 'priority'))
   if not jtype then
-    redis.call('ZREM', base .. ':active', m)
+    redis.call('ZREM', key_state(base, 'active'), m)
   elseif ttl_at and tonumber(ttl_at) <= now then
     fail_attempt(base, id, jtype, 'TTL exceeded', '', -1, now, false)
   else
@@ -36,5 +37,5 @@ for _, m in ipairs(due) do
     end
   end
 end
-local first = redis.call('ZRANGE', base .. ':active', 0, 0, 'WITHSCORES')
-return { #due, tonumber(first[2]) or -1, now }
+local first = redis.call('ZRANGE', key_state(base, 'active'), 0, 0, 'WITHSCORES')
+return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now }

@@ -12,12 +12,14 @@ ARGV[6]  retry delay in ms computed by the worker, or -1 for the job's built-in 
 ARGV[7]  how many jobs to take next (0 = none)
 ARGV[8]  worker id
 ARGV[9]  lock duration in ms
-Returns {status, taken}: status 'retry' | 'failed', or 0 = no such job, -1 = lock not ours,
-2 = this very report was applied before (a resend after its reply was lost): nothing changed.
+Returns {status, taken}: status STATUS.RETRY ('retry') | STATUS.FAILED ('failed'), or
+STATUS.NO_JOB (0) = no such job, STATUS.LOCK_LOST (-1) = lock not ours, STATUS.REPEATED (2) =
+this very report was applied before (a resend after its reply was lost): nothing changed.
 Events: 'failed attempt' [message, attempts made] or 'failed' [message].
 ]]
+--@include util, keys, report, fail_attempt, take
 local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
-local jk = job_key(base, id)
+local jk = key_job(base, id)
 local now = now_ms()
 local state, held, jtype, ended = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ended'))
 local status = report_refusal(state, held, ended, lock)

@@ -7,16 +7,18 @@ ARGV[2]  job id
 ARGV[3]  target state: inactive | delayed | active | complete | failed
 ARGV[4]  lock duration in ms (an active job with no worker is recovered after it)
 ARGV[5]  the states the caller expects the job in, comma-separated; '' for any
-Returns 1 when moved, 0 when there was no such job, or the job's state (a string) when it is
-in none of the expected ones: then nothing changed, and a worker holding it keeps its lock.
+Returns STATUS.DONE (1) when moved, STATUS.NO_JOB (0) when there was no such job, or the
+job's state (a string) when it is in none of the expected ones: then nothing changed, and a
+worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
+--@include util, keys, index, status, events, waiting, expected
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local jk = job_key(base, id)
+local jk = key_job(base, id)
 local jtype, state, priority, promote_at, delay =
   unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay'))
-if not jtype then return 0 end
+if not jtype then return STATUS.NO_JOB end
 if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
 index_remove(base, jtype, state, id)
@@ -37,4 +39,4 @@ else
   index_add(base, jtype, target, score, id)
   redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
 end
-return 1
+return STATUS.DONE

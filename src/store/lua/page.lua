@@ -14,6 +14,7 @@ ARGV[6]  page size
 ARGV[7]  'asc' | 'desc'
 Returns members and scores, flat (as ZRANGE WITHSCORES); for 'all' the score is the id.
 ]]
+--@include util, index, views, present_ids
 local base, state, jtype, score, member, limit, desc =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7] == 'desc'
 

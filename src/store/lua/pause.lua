@@ -5,16 +5,19 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  type
 ARGV[3]  '1' to pause, '0' to resume
-Returns 1 when the setting changed, 0 when it already was so.
+Returns STATUS.CHANGED (1) when the setting changed, STATUS.UNCHANGED (0) when it already
+was so.
 Events: 'paused' [] or 'resumed' [] (id 0).
 ]]
+--@include keys, status, wake, events
 local base, jtype, pause = ARGV[1], ARGV[2], ARGV[3] == '1'
 local changed
 if pause then
-  changed = redis.call('SADD', base .. ':paused', jtype)
+  changed = redis.call('SADD', key_paused(base), jtype) == 1
 else
-  changed = redis.call('SREM', base .. ':paused', jtype)
-  if redis.call('ZCARD', base .. ':type:' .. jtype .. ':inactive') > 0 then wake(base, jtype) end
+  changed = redis.call('SREM', key_paused(base), jtype) == 1
+  if redis.call('ZCARD', key_state(base, 'inactive', jtype)) > 0 then wake(base, jtype) end
 end
-if changed == 1 then emit(base, '0', jtype, pause and 'paused' or 'resumed', '[]') end
-return changed
+if not changed then return STATUS.UNCHANGED end
+emit(base, '0', jtype, pause and 'paused' or 'resumed', '[]')
+return STATUS.CHANGED

@@ -5,23 +5,24 @@ because the ZREM of its delayed entry and its enqueue happen in this one script.
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  the most jobs to move in one call
-Returns {moved, next due time in ms or -1, server now in ms}.
+Returns {moved, next due time in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
 Events: 'promotion' [] and 'enqueue' [type] per job.
 ]]
+--@include util, keys, index, status, events, waiting
 local base, limit = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
-local due = redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, limit)
+local due = redis.call('ZRANGEBYSCORE', key_state(base, 'delayed'), '-inf', now, 'LIMIT', 0, limit)
 for _, m in ipairs(due) do
   local id = id_of(m)
-  local jk = job_key(base, id)
+  local jk = key_job(base, id)
   local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
-  redis.call('ZREM', base .. ':delayed', m)
+  redis.call('ZREM', key_state(base, 'delayed'), m)
   if jtype then
-    redis.call('ZREM', base .. ':type:' .. jtype .. ':delayed', m)
+    redis.call('ZREM', key_state(base, 'delayed', jtype), m)
     enqueue(base, id, jtype, tonumber(priority) or 0, now)
     emit(base, id, jtype, 'promotion', '[]')
     emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
   end
 end
-local first = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')
-return { #due, tonumber(first[2]) or -1, now }
+local first = redis.call('ZRANGE', key_state(base, 'delayed'), 0, 0, 'WITHSCORES')
+return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now }

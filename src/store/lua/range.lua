@@ -11,6 +11,7 @@ ARGV[5]  to (>= from, or -1 for the end)
 ARGV[6]  'asc' | 'desc'
 Returns the ids, as strings for states and as integers for 'all'.
 ]]
+--@include index, views, present_ids
 local base, state, jtype, from, to, desc =
   ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] == 'desc'
 

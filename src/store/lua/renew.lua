@@ -7,12 +7,13 @@ ARGV[3..] pairs of job id, lock
 Returns the ids whose lock is no longer held (stalled, expired or moved): their worker
 must stop reporting for them.
 ]]
+--@include util, keys, index
 local base, lock_ms = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
 local lost = {}
 for i = 3, #ARGV, 2 do
   local id, lock = ARGV[i], ARGV[i + 1]
-  local jk = job_key(base, id)
+  local jk = key_job(base, id)
   local state, held, jtype, ttl_at = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ttl_at'))
   if state == 'active' and held == lock then
     local deadline = now + lock_ms

@@ -20,6 +20,7 @@ Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones, al
 message (a JSON array when there are several); the 'enqueue' events of one type are one
 entry listing their ids ("ids" instead of "id").
 ]]
+--@include util, keys, index, data, search, present, wake, events, waiting
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -27,18 +28,27 @@ local per_job = 12
 local count = (#ARGV - 1) / per_job
 local first = redis.call('INCRBY', KEYS[1], count) - count + 1
 local ids = {}
--- Work done once per call, not per job: each index gets one ZADD of all its entries, each
--- type one SADD and one wake-up, and the events go out as one message.
-local index_entries = {}
+-- Work done once per call, not per job: each index gets one ZADD of all its entries (and its
+-- name is built once), each type one SADD and one wake-up, and the events go out as one message.
+local inactive = {}
+-- Made by the first delayed job: most calls have none.
+local delayed, all_delayed
 local types, events = {}, {}
 local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
 
-local function index(key, score, member)
-  local entries = list_in(index_entries, key)
+local function index(entries, score, member)
   entries[#entries + 1] = score
   entries[#entries + 1] = member
+end
+
+-- ZADDs many score, member pairs to one key, in commands of at most 1,000 pairs (Lua's
+-- unpack has a limit on how many values it spreads).
+local function zadd_all(key, pairs_flat)
+  for i = 1, #pairs_flat, 2000 do
+    redis.call('ZADD', key, unpack(pairs_flat, i, math.min(i + 1999, #pairs_flat)))
+  end
 end
 
 local function optional(fields, name, value, default)
@@ -78,26 +88,31 @@ for n = 0, count - 1 do
     fields[#fields + 1] = 'delayed'
     fields[#fields + 1] = 'promote_at'
     fields[#fields + 1] = due
-    index(base .. ':delayed', due, m)
-    index(base .. ':type:' .. jtype .. ':delayed', due, m)
+    if not delayed then delayed, all_delayed = {}, {} end
+    index(all_delayed, due, m)
+    index(list_in(delayed, jtype), due, m)
     events[#events + 1] = event_text(id, jtype, 'delayed', '[' .. due .. ']')
     if not first_due or now + d < first_due then first_due = now + d end
   else
     fields[#fields + 1] = 'state'
     fields[#fields + 1] = 'inactive'
-    index(base .. ':type:' .. jtype .. ':inactive', priority, m)
+    index(list_in(inactive, jtype), priority, m)
     local same_type = list_in(enqueued, jtype)
     same_type[#same_type + 1] = id
   end
-  redis.call('HSET', job_key(base, id), unpack(fields))
+  redis.call('HSET', key_job(base, id), unpack(fields))
   index_words(base, id, words)
   types[jtype] = true
   ids[#ids + 1] = id
 end
 
-for key, entries in pairs(index_entries) do zadd_all(key, entries) end
+if delayed then
+  zadd_all(key_state(base, 'delayed'), all_delayed)
+  for jtype, entries in pairs(delayed) do zadd_all(key_state(base, 'delayed', jtype), entries) end
+end
+for jtype, entries in pairs(inactive) do zadd_all(key_state(base, 'inactive', jtype), entries) end
 mark_present(base, ids)
-for jtype in pairs(types) do redis.call('SADD', base .. ':types', jtype) end
+for jtype in pairs(types) do redis.call('SADD', key_types(base), jtype) end
 for jtype, same_type in pairs(enqueued) do
   wake(base, jtype)
   local t = cjson.encode(jtype)

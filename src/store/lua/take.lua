@@ -9,4 +9,5 @@ ARGV[5]  lock duration in ms; the worker renews it while the job runs
 Returns {id, HGETALL} pairs, highest priority first, FIFO within a priority.
 Nothing is taken while the type is paused (B:paused).
 ]]
+--@include util, take
 return take(ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), now_ms())

@@ -8,12 +8,14 @@ ARGV[3..] field, value pairs from: data priority attempts backoff backoff_delay
           backoff_max delay ttl remove_on_complete remove_on_fail words; an empty value
           deletes the field
           (words are re-indexed for search)
-Returns 1, or 0 when there is no such job (nothing is written then).
+Returns STATUS.DONE (1), or STATUS.NO_JOB (0) when there is no such job (nothing is written
+then).
 ]]
+--@include util, keys, index, status, data, search
 local base, id = ARGV[1], ARGV[2]
-local jk = job_key(base, id)
+local jk = key_job(base, id)
 local jtype, state = unpack(redis.call('HMGET', jk, 'type', 'state'))
-if not jtype then return 0 end
+if not jtype then return STATUS.NO_JOB end
 for i = 3, #ARGV, 2 do
   if ARGV[i] == 'words' then
     unindex_words(base, id, redis.call('HGET', jk, 'words'))
@@ -31,4 +33,4 @@ redis.call('HSET', jk, 'updated_at', int(now_ms()))
 if state == 'inactive' then
   index_add(base, jtype, 'inactive', tonumber(redis.call('HGET', jk, 'priority')) or 0, id)
 end
-return 1
+return STATUS.DONE

@@ -1,0 +1,54 @@
+--[[ keys: the name of every key and channel of a queue. Nothing else in lua/ puts a key name
+together: these functions build what the class Keys in src/store/keys.ts builds, function for
+property (key_job for job(id), key_present_spans for presentSpans, ...), and a test compares
+the two sides. Needs nothing.
+
+Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in one slot):
+  B:ids                  string  last job id (INCR)
+  B:job:<id>             hash    the job record
+  B:job:<id>:log         list    the job's log lines
+  B:job:<id>:errors      list    its failed attempts, JSON {attempt, started_at, failed_at, error, stack}
+  B:present:<n>          string  bitmap: bit i is set while job n * PRESENT_SPAN + i exists
+  B:present              zset    the <n> of every B:present:<n> (score = n)
+  B:delayed, B:active    zset    delayed / active jobs of every type, for the sweeps
+  B:type:<type>:<state>  zset    jobs of <type> in <state>
+  B:type:<type>:wake     list    at most one marker: "jobs of <type> may be waiting"
+  B:types                set     every job type ever saved
+  B:stats:work-time      string  total milliseconds spent by completed jobs
+  B:stats:<minute>       hash    per-minute counters by type (see record_minute), kept ~25 h
+  B:search:<word>        set     ids of jobs whose search words include <word>
+  B:paused               set     types no worker may take
+  B:events               channel one JSON message per transition (or a JSON array of them)
+  B:timers               channel the due time (ms) of a job just delayed, for promotion timers
+
+Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
+Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
+(the earlier, ms), complete / failed = time of the transition (ms).
+All times come from the Redis server's clock, so workers on many machines agree.
+A job's data is stored in pieces of at most 64 bytes (data, data.1, ...; see data_fields).
+]]
+
+local function key_ids(base) return base .. ':ids' end
+local function key_present_spans(base) return base .. ':present' end
+local function key_types(base) return base .. ':types' end
+local function key_paused(base) return base .. ':paused' end
+local function key_work_time(base) return base .. ':stats:work-time' end
+local function key_events(base) return base .. ':events' end
+local function key_timers(base) return base .. ':timers' end
+
+local function key_job(base, id) return base .. ':job:' .. id end
+local function key_log(base, id) return base .. ':job:' .. id .. ':log' end
+local function key_errors(base, id) return base .. ':job:' .. id .. ':errors' end
+
+-- Spans and minutes are computed numbers: '%d' keeps a large one from turning into '1e+15'.
+local function key_present(base, span) return base .. ':present:' .. string.format('%d', span) end
+
+-- Without a type: the sweeps' index of the state (there is one for delayed and active only).
+local function key_state(base, state, jtype)
+  if jtype then return base .. ':type:' .. jtype .. ':' .. state end
+  return base .. ':' .. state
+end
+
+local function key_search(base, word) return base .. ':search:' .. word end
+local function key_minute(base, minute) return base .. ':stats:' .. string.format('%d', minute) end
+local function key_wake(base, jtype) return base .. ':type:' .. jtype .. ':wake' end

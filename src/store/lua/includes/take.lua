@@ -1,0 +1,62 @@
+--[[ take: moves inactive jobs to active under fresh locks, for the take script and for the
+next jobs complete and fail take in the same call. Needs util, keys, index and wake. ]]
+--@include util, keys, index, wake
+
+-- Moves up to count inactive jobs of jtype to active under fresh locks.
+-- Returns {id, HGETALL} pairs in priority-then-FIFO order. The index updates and the 'start'
+-- events of all the jobs are one command each.
+local function take(base, jtype, count, worker, lock_ms, now)
+  local key = key_state(base, 'inactive', jtype)
+  if count <= 0 or redis.call('SISMEMBER', key_paused(base), jtype) == 1 then return {} end
+  -- Lua spreads at most a few thousand values into one command (unpack below).
+  if count > 1000 then count = 1000 end
+  local popped = redis.call('ZPOPMIN', key, count)
+  if #popped == 0 then
+    redis.call('DEL', key_wake(base, jtype))
+    return {}
+  end
+  local jobs, active, started = {}, {}, {}
+  local now_text = int(now)
+  for i = 1, #popped, 2 do
+    local m = popped[i]
+    local id = id_of(m)
+    local jk = key_job(base, id)
+    local present, ttl, queued, takes, created = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes', 'created_at'))
+    if present then
+      local deadline = now + lock_ms
+      -- The lock names the worker and the attempt, so a late reply from an earlier
+      -- holder of the same job never matches.
+      takes = (tonumber(takes) or 0) + 1
+      -- updated_at of an inactive job (created_at until it first changes) is when it was
+      -- queued: the wait ends now.
+      local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes,
+        'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or tonumber(created) or now)) }
+      ttl = tonumber(ttl)
+      if ttl and ttl > 0 then
+        local ttl_at = now + ttl
+        if ttl_at < deadline then deadline = ttl_at end
+        fields[#fields + 1] = 'ttl_at'
+        fields[#fields + 1] = int(ttl_at)
+      end
+      redis.call('HSET', jk, unpack(fields))
+      active[#active + 1] = deadline
+      active[#active + 1] = m
+      jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
+      started[#started + 1] = id
+    end
+  end
+  if #active > 0 then
+    redis.call('ZADD', key_state(base, 'active'), unpack(active))
+    redis.call('ZADD', key_state(base, 'active', jtype), unpack(active))
+    local t = cjson.encode(jtype)
+    redis.call('PUBLISH', key_events(base),
+      '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
+  end
+  -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
+  if redis.call('ZCARD', key) == 0 then
+    redis.call('DEL', key_wake(base, jtype))
+  else
+    wake(base, jtype)
+  end
+  return jobs
+end

@@ -1,0 +1,106 @@
+// What both sides must agree on, checked by running the Lua in Redis: the key names the keys
+// include builds against the class Keys, the ids per bitmap, and the Lua STATUS table against
+// ScriptStatus.
+import { describe, expect, it } from 'vitest';
+import { JOB_STATES, keyBase, Keys, PRESENT_SPAN } from '../../src/store/keys.js';
+import { assemble } from '../../src/store/lua-assembly.js';
+import { ScriptStatus } from '../../src/store/script-status.js';
+import { luaIncludes } from '../../src/store/scripts.js';
+import { redisClient } from '../support/setup.js';
+
+const samples = {
+  types: ['email', 'video: encode 4k', 'a:b:c', 'ünï {code} ✓'],
+  ids: ['1', '42', '12345678901234'],
+  spans: [0, 1, 1_507, 1_220_703_124],
+  minutes: [0, 29_412_345],
+  words: ['hello', 'x:y', 'wörd'],
+};
+
+// Every member of Keys, each applied to every sample it takes, in the order the Lua below
+// builds them.
+function typescriptSide(base: string): Record<string, string | string[]> {
+  const k = new Keys(base);
+  return {
+    ids: k.ids,
+    presentSpans: k.presentSpans,
+    types: k.types,
+    paused: k.paused,
+    workTime: k.workTime,
+    events: k.events,
+    timers: k.timers,
+    job: samples.ids.map((id) => k.job(id)),
+    log: samples.ids.map((id) => k.log(id)),
+    errors: samples.ids.map((id) => k.errors(id)),
+    present: samples.spans.map((span) => k.present(span)),
+    state: JOB_STATES.flatMap((state) => [k.state(state), ...samples.types.map((type) => k.state(state, type))]),
+    search: samples.words.map((word) => k.search(word)),
+    minute: samples.minutes.map((minute) => k.minute(minute)),
+    wake: samples.types.map((type) => k.wake(type)),
+  };
+}
+
+const luaSide = `--@include keys
+local base, s = ARGV[1], cjson.decode(ARGV[2])
+local function each(list, build)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = build(v) end
+  return out
+end
+local states = {}
+for _, state in ipairs(s.states) do
+  states[#states + 1] = key_state(base, state)
+  for _, jtype in ipairs(s.types) do states[#states + 1] = key_state(base, state, jtype) end
+end
+return cjson.encode({
+  ids = key_ids(base),
+  presentSpans = key_present_spans(base),
+  types = key_types(base),
+  paused = key_paused(base),
+  workTime = key_work_time(base),
+  events = key_events(base),
+  timers = key_timers(base),
+  job = each(s.ids, function(id) return key_job(base, id) end),
+  log = each(s.ids, function(id) return key_log(base, id) end),
+  errors = each(s.ids, function(id) return key_errors(base, id) end),
+  present = each(s.spans, function(span) return key_present(base, span) end),
+  state = states,
+  search = each(s.words, function(word) return key_search(base, word) end),
+  minute = each(s.minutes, function(minute) return key_minute(base, minute) end),
+  wake = each(s.types, function(jtype) return key_wake(base, jtype) end),
+})
+`;
+
+describe('the keys include', () => {
+  it.each(['{q}', keyBase('my app:jobs'), keyBase('pre{tag}fix'), keyBase('{a b}')])(
+    'builds the names Keys builds, for base %s',
+    async (base) => {
+      const script = assemble('key names test', luaSide, luaIncludes).text;
+      const reply = (await redisClient().eval(script, 0, base, JSON.stringify({ ...samples, states: JOB_STATES }))) as string;
+      expect(JSON.parse(reply)).toEqual(typescriptSide(base));
+    },
+  );
+
+  it('has a builder for every member of Keys', () => {
+    const members = [
+      ...Object.keys(new Keys('{q}')).filter((m) => m !== 'base'),
+      ...Object.getOwnPropertyNames(Keys.prototype).filter((m) => m !== 'constructor'),
+    ];
+    expect(Object.keys(typescriptSide('{q}')).sort()).toEqual(members.sort());
+  });
+});
+
+describe('the id bitmaps', () => {
+  it('hold as many ids each in Lua as kue check reads from them', async () => {
+    const script = assemble('span test', '--@include present\nreturn PRESENT_SPAN', luaIncludes).text;
+    expect(await redisClient().eval(script, 0)).toBe(PRESENT_SPAN);
+  });
+});
+
+describe('the status codes', () => {
+  it('are the same in the Lua STATUS table and in ScriptStatus', async () => {
+    // The table itself, as status.lua defines it (scripts get its values written in instead).
+    const script = `${luaIncludes.status}\nreturn cjson.encode(STATUS)`;
+    const lua = JSON.parse((await redisClient().eval(script, 0)) as string) as Record<string, unknown>;
+    expect(lua).toEqual({ ...ScriptStatus });
+  });
+});
