@@ -86,7 +86,12 @@ export function installCounters() {
 
 /** A copy of the counters so far. */
 export function snapshot() {
-  return { requests: counts.requests, pipelined: counts.pipelined, pipelines: counts.pipelines, byCommand: { ...counts.byCommand } };
+  return {
+    requests: counts.requests,
+    pipelined: counts.pipelined,
+    pipelines: counts.pipelines,
+    byCommand: { ...counts.byCommand },
+  };
 }
 
 /** What happened between two snapshots. */

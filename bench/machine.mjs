@@ -40,7 +40,10 @@ export function machine() {
 export function distFingerprint() {
   const file = new URL('../dist/index.js', import.meta.url);
   try {
-    return { sha1: createHash('sha1').update(readFileSync(file)).digest('hex').slice(0, 12), mtime: statSync(file).mtime.toISOString() };
+    return {
+      sha1: createHash('sha1').update(readFileSync(file)).digest('hex').slice(0, 12),
+      mtime: statSync(file).mtime.toISOString(),
+    };
   } catch {
     return null;
   }

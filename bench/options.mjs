@@ -20,8 +20,12 @@ export const USAGE = `npm run bench -- [options]
   --help`;
 
 function list(value, allowed, what) {
-  const items = value.split(',').map((s) => s.trim().toLowerCase().replace('bee-queue', 'beequeue')).filter(Boolean);
-  for (const i of items) if (!allowed.includes(i)) throw new Error(`unknown ${what} "${i}" (known: ${allowed.join(', ')})`);
+  const items = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase().replace('bee-queue', 'beequeue'))
+    .filter(Boolean);
+  for (const i of items)
+    if (!allowed.includes(i)) throw new Error(`unknown ${what} "${i}" (known: ${allowed.join(', ')})`);
   return items;
 }
 

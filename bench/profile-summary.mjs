@@ -10,7 +10,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const IOREDIS_PARTS = ['ioredis', 'redis-parser', 'redis-errors', 'denque', 'standard-as-callback', 'cluster-key-slot', '@ioredis'];
+const IOREDIS_PARTS = [
+  'ioredis',
+  'redis-parser',
+  'redis-errors',
+  'denque',
+  'standard-as-callback',
+  'cluster-key-slot',
+  '@ioredis',
+];
 
 function packageOf(url) {
   const i = url.lastIndexOf('node_modules/');
@@ -59,7 +67,10 @@ function location(frame) {
       return `${src}:${e.originalLine + 1}`;
     }
   }
-  const short = url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(dist|bench)\//, '$1/');
+  const short = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(dist|bench)\//, '$1/');
   return `${short}:${lineNumber + 1}`;
 }
 
@@ -120,12 +131,18 @@ export function summaryLines(file, { top = 25 } = {}) {
     '  busy time by origin:',
     ...a.categories.map((c) => `    ${pct(c.share)}  ${c.ms.toFixed(0).padStart(7)} ms  ${c.name}`),
     `  top ${top} functions by self time (share of busy time):`,
-    ...a.functions.slice(0, top).map((f) => `    ${pct(f.share)}  ${f.ms.toFixed(1).padStart(8)} ms  ${f.name.padEnd(34)} ${f.category.padEnd(16)} ${f.location}`),
+    ...a.functions
+      .slice(0, top)
+      .map(
+        (f) =>
+          `    ${pct(f.share)}  ${f.ms.toFixed(1).padStart(8)} ms  ${f.name.padEnd(34)} ${f.category.padEnd(16)} ${f.location}`,
+      ),
   ];
   const ours = a.functions.filter((f) => f.category === 'kue').slice(0, 10);
   if (ours.length > 0) {
     lines.push('  top Kue functions:');
-    for (const f of ours) lines.push(`    ${pct(f.share)}  ${f.ms.toFixed(1).padStart(8)} ms  ${f.name.padEnd(34)} ${f.location}`);
+    for (const f of ours)
+      lines.push(`    ${pct(f.share)}  ${f.ms.toFixed(1).padStart(8)} ms  ${f.name.padEnd(34)} ${f.location}`);
   }
   return lines;
 }

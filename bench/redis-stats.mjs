@@ -12,9 +12,12 @@ function parse(buf, pos) {
   const line = buf.toString('utf8', pos + 1, eol);
   const next = eol + 2;
   switch (type) {
-    case '+': return [line, next];
-    case '-': return [new Error(line), next];
-    case ':': return [Number(line), next];
+    case '+':
+      return [line, next];
+    case '-':
+      return [new Error(line), next];
+    case ':':
+      return [Number(line), next];
     case '$': {
       const len = Number(line);
       if (len < 0) return [null, next];
@@ -126,7 +129,10 @@ export function commandsBetween(before, after) {
       total += d;
     }
   }
-  const scriptCalls = ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'fcall_ro'].reduce((s, c) => s + (byCommand[c] ?? 0), 0);
+  const scriptCalls = ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fcall', 'fcall_ro'].reduce(
+    (s, c) => s + (byCommand[c] ?? 0),
+    0,
+  );
   return { total, scriptCalls, byCommand };
 }
 
@@ -142,7 +148,8 @@ export function redisCost(a, b) {
     cpuSeconds: cpuSeconds(b.info) - cpuSeconds(a.info),
     wallSeconds: (b.at - a.at) / 1000,
     commands: commandsBetween(a.info, b.info),
-    totalCommandsProcessed: Number(b.info.fields.total_commands_processed) - Number(a.info.fields.total_commands_processed),
+    totalCommandsProcessed:
+      Number(b.info.fields.total_commands_processed) - Number(a.info.fields.total_commands_processed),
     usedMemoryDelta: Number(b.info.fields.used_memory) - Number(a.info.fields.used_memory),
   };
 }

@@ -11,52 +11,318 @@ const get = (path) => (r) => path.split('.').reduce((v, k) => (v == null ? v : v
  */
 export const ROWS = [
   { section: 'Throughput (jobs/s, higher is better; % = share of the redis-benchmark ceiling named)' },
-  { id: 'enqueue.single', label: 'enqueue, single save (1000 in flight)', run: 'enqueue-single', metric: get('jobsPerSec'), better: 'higher', ceiling: 'setRps50', ceilingLabel: 'SET -c 50' },
-  { id: 'enqueue.bulk', label: 'enqueue, bulk API (chunks of 1000) *', run: 'enqueue-bulk', metric: get('jobsPerSec'), better: 'higher', ceiling: 'setRpsPipelined', ceilingLabel: 'SET -c 50 -P 16' },
-  { id: 'process.c1', label: 'process, concurrency 1', run: 'process-c1', metric: get('jobsPerSec'), better: 'higher', ceiling: 'setRps1', ceilingLabel: 'SET -c 1' },
-  { id: 'process.c50', label: 'process, concurrency 50', run: 'process-c50', metric: get('jobsPerSec'), better: 'higher', ceiling: 'setRps50', ceilingLabel: 'SET -c 50' },
+  {
+    id: 'enqueue.single',
+    label: 'enqueue, single save (1000 in flight)',
+    run: 'enqueue-single',
+    metric: get('jobsPerSec'),
+    better: 'higher',
+    ceiling: 'setRps50',
+    ceilingLabel: 'SET -c 50',
+  },
+  {
+    id: 'enqueue.bulk',
+    label: 'enqueue, bulk API (chunks of 1000) *',
+    run: 'enqueue-bulk',
+    metric: get('jobsPerSec'),
+    better: 'higher',
+    ceiling: 'setRpsPipelined',
+    ceilingLabel: 'SET -c 50 -P 16',
+  },
+  {
+    id: 'process.c1',
+    label: 'process, concurrency 1',
+    run: 'process-c1',
+    metric: get('jobsPerSec'),
+    better: 'higher',
+    ceiling: 'setRps1',
+    ceilingLabel: 'SET -c 1',
+  },
+  {
+    id: 'process.c50',
+    label: 'process, concurrency 50',
+    run: 'process-c50',
+    metric: get('jobsPerSec'),
+    better: 'higher',
+    ceiling: 'setRps50',
+    ceilingLabel: 'SET -c 50',
+  },
   { section: 'Latency at 500 jobs/s (ms, lower is better; × = multiple of one PING round trip)' },
-  { id: 'latency.start.p50', label: 'handler start − add, p50', run: 'latency', metric: get('start.p50'), better: 'lower', rtt: true },
-  { id: 'latency.start.p95', label: 'handler start − add, p95', run: 'latency', metric: get('start.p95'), better: 'lower', rtt: true },
-  { id: 'latency.start.p99', label: 'handler start − add, p99', run: 'latency', metric: get('start.p99'), better: 'lower', rtt: true },
-  { id: 'latency.completion.p50', label: 'completion event − add, p50', run: 'latency', metric: get('completion.p50'), better: 'lower', rtt: true },
-  { id: 'latency.completion.p95', label: 'completion event − add, p95', run: 'latency', metric: get('completion.p95'), better: 'lower', rtt: true },
-  { id: 'latency.completion.p99', label: 'completion event − add, p99', run: 'latency', metric: get('completion.p99'), better: 'lower', rtt: true },
+  {
+    id: 'latency.start.p50',
+    label: 'handler start − add, p50',
+    run: 'latency',
+    metric: get('start.p50'),
+    better: 'lower',
+    rtt: true,
+  },
+  {
+    id: 'latency.start.p95',
+    label: 'handler start − add, p95',
+    run: 'latency',
+    metric: get('start.p95'),
+    better: 'lower',
+    rtt: true,
+  },
+  {
+    id: 'latency.start.p99',
+    label: 'handler start − add, p99',
+    run: 'latency',
+    metric: get('start.p99'),
+    better: 'lower',
+    rtt: true,
+  },
+  {
+    id: 'latency.completion.p50',
+    label: 'completion event − add, p50',
+    run: 'latency',
+    metric: get('completion.p50'),
+    better: 'lower',
+    rtt: true,
+  },
+  {
+    id: 'latency.completion.p95',
+    label: 'completion event − add, p95',
+    run: 'latency',
+    metric: get('completion.p95'),
+    better: 'lower',
+    rtt: true,
+  },
+  {
+    id: 'latency.completion.p99',
+    label: 'completion event − add, p99',
+    run: 'latency',
+    metric: get('completion.p99'),
+    better: 'lower',
+    rtt: true,
+  },
   { section: 'Requests per job (client round-trip requests; pipelined elements count one each)' },
-  { id: 'requests.enqueue.single', label: 'enqueue, single', run: 'enqueue-single', metric: get('requestsPerJob'), better: 'lower', digits: 2 },
-  { id: 'requests.enqueue.bulk', label: 'enqueue, bulk *', run: 'enqueue-bulk', metric: get('requestsPerJob'), better: 'lower', digits: 2 },
-  { id: 'requests.process.c1', label: 'process c1 (worker process)', run: 'process-c1', metric: get('requestsPerJob'), better: 'lower', digits: 2 },
-  { id: 'requests.process.c50', label: 'process c50 (worker process)', run: 'process-c50', metric: get('requestsPerJob'), better: 'lower', digits: 2 },
-  { id: 'requests.latency', label: 'process at 500/s (worker process)', run: 'latency', metric: get('requestsPerJob'), better: 'lower', digits: 2 },
-  { id: 'roundtrips.enqueue.bulk', label: 'round trips (pipeline = 1): enqueue, bulk *', run: 'enqueue-bulk', metric: get('roundTripsPerJob'), better: 'lower', digits: 3 },
-  { id: 'roundtrips.process.c1', label: 'round trips (pipeline = 1): process c1', run: 'process-c1', metric: get('roundTripsPerJob'), better: 'lower', digits: 2 },
-  { id: 'roundtrips.process.c50', label: 'round trips (pipeline = 1): process c50', run: 'process-c50', metric: get('roundTripsPerJob'), better: 'lower', digits: 2 },
-  { id: 'roundtrips.latency', label: 'round trips (pipeline = 1): at 500/s', run: 'latency', metric: get('roundTripsPerJob'), better: 'lower', digits: 2 },
+  {
+    id: 'requests.enqueue.single',
+    label: 'enqueue, single',
+    run: 'enqueue-single',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'requests.enqueue.bulk',
+    label: 'enqueue, bulk *',
+    run: 'enqueue-bulk',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'requests.process.c1',
+    label: 'process c1 (worker process)',
+    run: 'process-c1',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'requests.process.c50',
+    label: 'process c50 (worker process)',
+    run: 'process-c50',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'requests.latency',
+    label: 'process at 500/s (worker process)',
+    run: 'latency',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'roundtrips.enqueue.bulk',
+    label: 'round trips (pipeline = 1): enqueue, bulk *',
+    run: 'enqueue-bulk',
+    metric: get('roundTripsPerJob'),
+    better: 'lower',
+    digits: 3,
+  },
+  {
+    id: 'roundtrips.process.c1',
+    label: 'round trips (pipeline = 1): process c1',
+    run: 'process-c1',
+    metric: get('roundTripsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'roundtrips.process.c50',
+    label: 'round trips (pipeline = 1): process c50',
+    run: 'process-c50',
+    metric: get('roundTripsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'roundtrips.latency',
+    label: 'round trips (pipeline = 1): at 500/s',
+    run: 'latency',
+    metric: get('roundTripsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
   { section: 'Redis commands per job (INFO commandstats: script calls + every command they run)' },
-  { id: 'commands.enqueue.single', label: 'enqueue, single', run: 'enqueue-single', metric: get('commandsPerJob'), better: 'lower', digits: 1 },
-  { id: 'commands.enqueue.bulk', label: 'enqueue, bulk *', run: 'enqueue-bulk', metric: get('commandsPerJob'), better: 'lower', digits: 1 },
-  { id: 'commands.process.c1', label: 'process c1', run: 'process-c1', metric: get('commandsPerJob'), better: 'lower', digits: 1 },
-  { id: 'commands.process.c50', label: 'process c50', run: 'process-c50', metric: get('commandsPerJob'), better: 'lower', digits: 1 },
+  {
+    id: 'commands.enqueue.single',
+    label: 'enqueue, single',
+    run: 'enqueue-single',
+    metric: get('commandsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'commands.enqueue.bulk',
+    label: 'enqueue, bulk *',
+    run: 'enqueue-bulk',
+    metric: get('commandsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'commands.process.c1',
+    label: 'process c1',
+    run: 'process-c1',
+    metric: get('commandsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'commands.process.c50',
+    label: 'process c50',
+    run: 'process-c50',
+    metric: get('commandsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
   { section: 'Redis CPU per job (µs of redis-server user+sys, INFO cpu delta; % = Redis busy, share of one core)' },
-  { id: 'cpu.enqueue.single', label: 'enqueue, single', run: 'enqueue-single', metric: get('redisCpuUsPerJob'), better: 'lower', busy: get('redisBusy'), digits: 1 },
-  { id: 'cpu.enqueue.bulk', label: 'enqueue, bulk *', run: 'enqueue-bulk', metric: get('redisCpuUsPerJob'), better: 'lower', busy: get('redisBusy'), digits: 1 },
-  { id: 'cpu.process.c1', label: 'process c1', run: 'process-c1', metric: get('redisCpuUsPerJob'), better: 'lower', busy: get('redisBusy'), digits: 1 },
-  { id: 'cpu.process.c50', label: 'process c50', run: 'process-c50', metric: get('redisCpuUsPerJob'), better: 'lower', busy: get('redisBusy'), digits: 1 },
-  { section: 'Node CPU per job (µs user+sys of the process named; the machine has 2 cores for Redis, bench and worker)' },
-  { id: 'nodecpu.enqueue.single', label: 'producer, enqueue single', run: 'enqueue-single', metric: get('producerCpuUsPerJob'), better: 'lower', digits: 1 },
-  { id: 'nodecpu.enqueue.bulk', label: 'producer, enqueue bulk *', run: 'enqueue-bulk', metric: get('producerCpuUsPerJob'), better: 'lower', digits: 1 },
-  { id: 'nodecpu.process.c1', label: 'worker, process c1', run: 'process-c1', metric: get('workerCpuUsPerJob'), better: 'lower', digits: 1 },
-  { id: 'nodecpu.process.c50', label: 'worker, process c50', run: 'process-c50', metric: get('workerCpuUsPerJob'), better: 'lower', digits: 1 },
-  { id: 'nodecpu.listener.c50', label: 'completion listener, process c50', run: 'process-c50', metric: get('listenerCpuUsPerJob'), better: 'lower', digits: 1 },
+  {
+    id: 'cpu.enqueue.single',
+    label: 'enqueue, single',
+    run: 'enqueue-single',
+    metric: get('redisCpuUsPerJob'),
+    better: 'lower',
+    busy: get('redisBusy'),
+    digits: 1,
+  },
+  {
+    id: 'cpu.enqueue.bulk',
+    label: 'enqueue, bulk *',
+    run: 'enqueue-bulk',
+    metric: get('redisCpuUsPerJob'),
+    better: 'lower',
+    busy: get('redisBusy'),
+    digits: 1,
+  },
+  {
+    id: 'cpu.process.c1',
+    label: 'process c1',
+    run: 'process-c1',
+    metric: get('redisCpuUsPerJob'),
+    better: 'lower',
+    busy: get('redisBusy'),
+    digits: 1,
+  },
+  {
+    id: 'cpu.process.c50',
+    label: 'process c50',
+    run: 'process-c50',
+    metric: get('redisCpuUsPerJob'),
+    better: 'lower',
+    busy: get('redisBusy'),
+    digits: 1,
+  },
+  {
+    section: 'Node CPU per job (µs user+sys of the process named; the machine has 2 cores for Redis, bench and worker)',
+  },
+  {
+    id: 'nodecpu.enqueue.single',
+    label: 'producer, enqueue single',
+    run: 'enqueue-single',
+    metric: get('producerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'nodecpu.enqueue.bulk',
+    label: 'producer, enqueue bulk *',
+    run: 'enqueue-bulk',
+    metric: get('producerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'nodecpu.process.c1',
+    label: 'worker, process c1',
+    run: 'process-c1',
+    metric: get('workerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'nodecpu.process.c50',
+    label: 'worker, process c50',
+    run: 'process-c50',
+    metric: get('workerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'nodecpu.listener.c50',
+    label: 'completion listener, process c50',
+    run: 'process-c50',
+    metric: get('listenerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
   { section: 'Memory' },
-  { id: 'memory.waiting', label: 'bytes per waiting job (100-byte payload)', run: 'enqueue-single', metric: get('memoryPerJob'), better: 'lower' },
+  {
+    id: 'memory.waiting',
+    label: 'bytes per waiting job (100-byte payload)',
+    run: 'enqueue-single',
+    metric: get('memoryPerJob'),
+    better: 'lower',
+  },
 ];
 
 export const FEATURE_ROWS = [
-  { id: 'features.enqueue', label: 'enqueue single, jobs/s', off: 'features-enqueue-off', on: 'features-enqueue-on', metric: get('jobsPerSec') },
-  { id: 'features.process', label: 'process c50, jobs/s', off: 'features-process-off', on: 'features-process-on', metric: get('jobsPerSec') },
-  { id: 'features.process.requests', label: 'process c50, worker requests/job', off: 'features-process-off', on: 'features-process-on', metric: get('requestsPerJob'), digits: 2 },
-  { id: 'features.process.cpu', label: 'process c50, Redis CPU µs/job', off: 'features-process-off', on: 'features-process-on', metric: get('redisCpuUsPerJob'), digits: 1 },
+  {
+    id: 'features.enqueue',
+    label: 'enqueue single, jobs/s',
+    off: 'features-enqueue-off',
+    on: 'features-enqueue-on',
+    metric: get('jobsPerSec'),
+  },
+  {
+    id: 'features.process',
+    label: 'process c50, jobs/s',
+    off: 'features-process-off',
+    on: 'features-process-on',
+    metric: get('jobsPerSec'),
+  },
+  {
+    id: 'features.process.requests',
+    label: 'process c50, worker requests/job',
+    off: 'features-process-off',
+    on: 'features-process-on',
+    metric: get('requestsPerJob'),
+    digits: 2,
+  },
+  {
+    id: 'features.process.cpu',
+    label: 'process c50, Redis CPU µs/job',
+    off: 'features-process-off',
+    on: 'features-process-on',
+    metric: get('redisCpuUsPerJob'),
+    digits: 1,
+  },
 ];
 
 const medianOf = (runs, metric) => median((runs ?? []).filter((r) => r.ok !== false).map(metric));
@@ -98,7 +364,12 @@ function pad(cells, widths) {
 /** The main table as text lines. */
 export function table(medians, ceiling, libs) {
   const peers = libs.filter((l) => l !== 'kue');
-  const header = ['', ...libs.map((l) => LIB_LABELS[l]), ...(libs.includes('kue') ? peers.map((p) => `Kue/${LIB_LABELS[p]}`) : []), 'ceiling'];
+  const header = [
+    '',
+    ...libs.map((l) => LIB_LABELS[l]),
+    ...(libs.includes('kue') ? peers.map((p) => `Kue/${LIB_LABELS[p]}`) : []),
+    'ceiling',
+  ];
   const lines = [];
   const rows = [];
   for (const row of ROWS) {
@@ -110,7 +381,8 @@ export function table(medians, ceiling, libs) {
     const cells = [row.label];
     for (const lib of libs) {
       let cell = fmt(m[lib], row.digits);
-      if (row.ceiling && ceiling?.[row.ceiling] && m[lib] != null) cell += ` (${fmt((100 * m[lib]) / ceiling[row.ceiling], 0)}%)`;
+      if (row.ceiling && ceiling?.[row.ceiling] && m[lib] != null)
+        cell += ` (${fmt((100 * m[lib]) / ceiling[row.ceiling], 0)}%)`;
       if (row.rtt && ceiling?.pingP50Ms && m[lib] != null) cell += ` (${fmt(m[lib] / ceiling.pingP50Ms, 0)}×)`;
       if (row.busy && m[`${lib}.busy`] != null) cell += ` (${fmt(100 * m[`${lib}.busy`], 0)}%)`;
       cells.push(cell);
@@ -122,7 +394,9 @@ export function table(medians, ceiling, libs) {
     cells.push(ceilingCell);
     rows.push({ cells });
   }
-  const widths = header.map((h, i) => Math.max(String(h).length, ...rows.filter((r) => r.cells).map((r) => String(r.cells[i]).length)));
+  const widths = header.map((h, i) =>
+    Math.max(String(h).length, ...rows.filter((r) => r.cells).map((r) => String(r.cells[i]).length)),
+  );
   lines.push(pad(header, widths));
   for (const r of rows) lines.push(r.section ? `\n${r.section}` : pad(r.cells, widths));
   return lines;
@@ -150,7 +424,8 @@ export function targets(medians, libs) {
     return better === 'higher' ? Math.max(...vals) : Math.min(...vals);
   };
   const out = [];
-  const add = (name, value, bar, ok, unit = '') => out.push({ name, value, bar, met: value == null || bar == null ? null : ok(value, bar), unit });
+  const add = (name, value, bar, ok, unit = '') =>
+    out.push({ name, value, bar, met: value == null || bar == null ? null : ok(value, bar), unit });
   const ge = (v, b) => v >= b;
   const le = (v, b) => v <= b;
   for (const c of ['c1', 'c50']) {
@@ -171,7 +446,13 @@ export function targets(medians, libs) {
   for (const c of ['c1', 'c50']) add(`requests per processed job ${c} ≤ 2`, m(`requests.process.${c}`, 'kue'), 2, le);
   for (const id of ['cpu.enqueue.single', 'cpu.enqueue.bulk', 'cpu.process.c1', 'cpu.process.c50']) {
     const b = best(id, 'lower');
-    add(`Redis CPU/job ${id.replace('cpu.', '')} ≤ 0.5 × best peer`, m(id, 'kue'), b == null ? null : 0.5 * b, le, ' µs');
+    add(
+      `Redis CPU/job ${id.replace('cpu.', '')} ≤ 0.5 × best peer`,
+      m(id, 'kue'),
+      b == null ? null : 0.5 * b,
+      le,
+      ' µs',
+    );
   }
   add('memory per waiting job ≤ 450 B', m('memory.waiting', 'kue'), 450, le, ' B');
   for (const id of ['features.enqueue', 'features.process']) {
@@ -182,7 +463,12 @@ export function targets(medians, libs) {
 }
 
 export function targetLines(list) {
-  const rows = list.map((t) => [t.name, `${fmt(t.value)}${t.unit}`, t.bar == null ? '–' : `${fmt(t.bar)}${t.unit}`, t.met == null ? '?' : t.met ? 'met' : 'NOT met']);
+  const rows = list.map((t) => [
+    t.name,
+    `${fmt(t.value)}${t.unit}`,
+    t.bar == null ? '–' : `${fmt(t.bar)}${t.unit}`,
+    t.met == null ? '?' : t.met ? 'met' : 'NOT met',
+  ]);
   const header = ['target', 'Kue', 'bar', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   return [pad(header, widths), ...rows.map((r) => pad(r, widths))];

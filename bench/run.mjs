@@ -47,9 +47,15 @@ const features = {
 function plan(scenario, lib) {
   switch (scenario) {
     case 'enqueue':
-      return [['enqueue-single', (ctx) => enqueueSingle(ctx)], ['enqueue-bulk', (ctx) => enqueueBulk(ctx)]];
+      return [
+        ['enqueue-single', (ctx) => enqueueSingle(ctx)],
+        ['enqueue-bulk', (ctx) => enqueueBulk(ctx)],
+      ];
     case 'process':
-      return [['process-c1', (ctx) => processDrain(ctx, 1)], ['process-c50', (ctx) => processDrain(ctx, 50)]];
+      return [
+        ['process-c1', (ctx) => processDrain(ctx, 1)],
+        ['process-c50', (ctx) => processDrain(ctx, 50)],
+      ];
     case 'latency':
       return [['latency', (ctx) => latency(ctx)]];
     case 'features':
@@ -69,7 +75,12 @@ function brief(name, r) {
   if (name === 'latency') {
     return `start p50 ${r.start.p50?.toFixed(2)} p99 ${r.start.p99?.toFixed(2)} ms, completion p50 ${r.completion.p50?.toFixed(2)} p99 ${r.completion.p99?.toFixed(2)} ms`;
   }
-  const req = r.requestsPerJob == null ? '?' : r.requestsPerJob < 0.1 ? r.requestsPerJob.toPrecision(2) : r.requestsPerJob.toFixed(2);
+  const req =
+    r.requestsPerJob == null
+      ? '?'
+      : r.requestsPerJob < 0.1
+        ? r.requestsPerJob.toPrecision(2)
+        : r.requestsPerJob.toFixed(2);
   return `${Math.round(r.jobsPerSec).toLocaleString('en-US')} jobs/s, ${req} req/job, ${r.commandsPerJob.toFixed(1)} cmd/job, ${r.redisCpuUsPerJob.toFixed(1)} µs Redis CPU/job`;
 }
 
@@ -105,8 +116,10 @@ const results = {
   options: { ...options, out: undefined },
   dist: { before: distFingerprint() },
   notes: {
-    requests: 'client side: commands written to the socket by the library clients (ioredis sendCommand, node_redis internal_send_command); an EVALSHA is one; each element of a pipeline/MULTI is one (also counted as pipelined)',
-    commands: 'server side: INFO commandstats delta, all commands incl. the EVALSHA and every command run inside scripts; bench INFO/FLUSHALL excluded',
+    requests:
+      'client side: commands written to the socket by the library clients (ioredis sendCommand, node_redis internal_send_command); an EVALSHA is one; each element of a pipeline/MULTI is one (also counted as pipelined)',
+    commands:
+      'server side: INFO commandstats delta, all commands incl. the EVALSHA and every command run inside scripts; bench INFO/FLUSHALL excluded',
     redisCpu: 'INFO cpu used_cpu_user + used_cpu_sys delta of redis-server over the measured window',
     memory: 'INFO memory used_memory after − before enqueueing N waiting jobs (100-byte JSON payload), per job',
     bulk: {},
@@ -116,7 +129,9 @@ const results = {
 };
 
 try {
-  console.log(`redis-server ${results.machine.redis} on 127.0.0.1:${redis.port} (no persistence); ${results.machine.nproc} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}`);
+  console.log(
+    `redis-server ${results.machine.redis} on 127.0.0.1:${redis.port} (no persistence); ${results.machine.nproc} CPUs (${results.machine.cpuModel}), Node ${results.machine.node}`,
+  );
   const ctxFor = (lib, adapter) => ({ port: redis.port, stats, lib, adapter, config: options });
 
   if (options.profile) {
@@ -125,22 +140,44 @@ try {
     await enqueueSingle({ ...ctxFor('kue', adapter), config: { ...options, n: Math.min(options.n, 5_000) } }); // warm-up
     const producerFile = `${resultsDir}kue-producer-enqueue.cpuprofile`;
     const e = await profileInProcess(producerFile, () => enqueueSingle(ctxFor('kue', adapter)));
-    console.log(`[${elapsed()}] profile enqueue (producer, this process): ${e.ok ? 'ok' : `CHECK FAILED (${e.check})`}, ${brief('enqueue', e)}`);
+    console.log(
+      `[${elapsed()}] profile enqueue (producer, this process): ${e.ok ? 'ok' : `CHECK FAILED (${e.check})`}, ${brief('enqueue', e)}`,
+    );
     console.log(`\n${summaryLines(producerFile).join('\n')}\n`);
     // The features scenario's worker too (progress, ttl, priorities, job events on).
-    for (const [c, on] of [[1, false], [50, false], [50, true]]) {
+    for (const [c, on] of [
+      [1, false],
+      [50, false],
+      [50, true],
+    ]) {
       const name = `kue-worker-c${c}${on ? '-features' : ''}.cpuprofile`;
-      const execArgv = ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', resultsDir, '--cpu-prof-name', name];
+      const execArgv = [
+        '--cpu-prof',
+        '--cpu-prof-interval',
+        '100',
+        '--cpu-prof-dir',
+        resultsDir,
+        '--cpu-prof-name',
+        name,
+      ];
       const windowFile = `${resultsDir}${name}.window.json`;
-      const r = await processDrain(ctxFor('kue', adapter), c, { execArgv, windowFile, features: on ? features.on : undefined });
-      console.log(`[${elapsed()}] profile c${c}${on ? ' features on' : ''}: ${r.ok ? 'ok' : `CHECK FAILED (${r.check})`}, ${brief('process', r)}`);
+      const r = await processDrain(ctxFor('kue', adapter), c, {
+        execArgv,
+        windowFile,
+        features: on ? features.on : undefined,
+      });
+      console.log(
+        `[${elapsed()}] profile c${c}${on ? ' features on' : ''}: ${r.ok ? 'ok' : `CHECK FAILED (${r.check})`}, ${brief('process', r)}`,
+      );
       console.log(`\n${summaryLines(`${resultsDir}${name}`).join('\n')}\n`);
     }
   } else {
     if (options.scenarios.includes('ceiling')) {
       results.ceiling = await ceiling(ctxFor(null, null));
       const c = results.ceiling;
-      console.log(`[${elapsed()}] ceiling: SET ${Math.round(c.setRps1)} rps (-c 1), ${Math.round(c.setRps50)} rps (-c 50), ${Math.round(c.setRpsPipelined)} rps (-c 50 -P 16); EVAL ${Math.round(c.evalRps50)} rps (-c 50); PING p50 ${c.pingP50Ms} ms`);
+      console.log(
+        `[${elapsed()}] ceiling: SET ${Math.round(c.setRps1)} rps (-c 1), ${Math.round(c.setRps50)} rps (-c 50), ${Math.round(c.setRpsPipelined)} rps (-c 50 -P 16); EVAL ${Math.round(c.evalRps50)} rps (-c 50); PING p50 ${c.pingP50Ms} ms`,
+      );
     }
     const adapters = {};
     for (const lib of options.libs) adapters[lib] = await import(`./adapters/${lib}.mjs`);
@@ -167,8 +204,14 @@ try {
               r = { ok: false, error: err.message };
             }
             ((results.runs[name] ??= {})[lib] ??= []).push(r);
-            const status = r.error ? `ERROR ${r.error}` : r.ok ? brief(name, r) : `CHECK FAILED (${r.check}) ${brief(name, r)}`;
-            console.log(`[${elapsed()}] rep ${rep + 1}/${options.reps} ${name.padEnd(20)} ${LIB_LABELS[lib].padEnd(9)} ${status}`);
+            const status = r.error
+              ? `ERROR ${r.error}`
+              : r.ok
+                ? brief(name, r)
+                : `CHECK FAILED (${r.check}) ${brief(name, r)}`;
+            console.log(
+              `[${elapsed()}] rep ${rep + 1}/${options.reps} ${name.padEnd(20)} ${LIB_LABELS[lib].padEnd(9)} ${status}`,
+            );
           }
         }
       }
@@ -190,12 +233,18 @@ try {
       `* bulk: ${options.libs.map((l) => `${LIB_LABELS[l]} = ${results.notes.bulk[l]}`).join('; ')}`,
       'Requests: client side, one per command written (EVALSHA = 1; pipeline elements count one each). Commands: INFO commandstats, incl. those run inside scripts.',
     ];
-    if (options.libs.includes('kue') && options.scenarios.includes('features')) lines.push('', ...featureTable(results.medians));
+    if (options.libs.includes('kue') && options.scenarios.includes('features'))
+      lines.push('', ...featureTable(results.medians));
     if (options.libs.includes('kue')) lines.push('', 'Targets (from the issue)', ...targetLines(results.targets));
     const failed = Object.entries(results.runs).flatMap(([name, byLib]) =>
-      Object.entries(byLib).flatMap(([lib, runs]) => runs.filter((r) => !r.ok).map((r) => `${name} ${lib}: ${r.error ?? r.check}`)));
-    if (failed.length > 0) lines.push('', `Runs left out of the medians (check failed): ${failed.length}`, ...failed.map((f) => `  ${f}`));
-    if (results.dist.before?.sha1 !== results.dist.after?.sha1) lines.push('', 'WARNING: dist/ changed during the run (rebuilt): results mix two builds.');
+      Object.entries(byLib).flatMap(([lib, runs]) =>
+        runs.filter((r) => !r.ok).map((r) => `${name} ${lib}: ${r.error ?? r.check}`),
+      ),
+    );
+    if (failed.length > 0)
+      lines.push('', `Runs left out of the medians (check failed): ${failed.length}`, ...failed.map((f) => `  ${f}`));
+    if (results.dist.before?.sha1 !== results.dist.after?.sha1)
+      lines.push('', 'WARNING: dist/ changed during the run (rebuilt): results mix two builds.');
     console.log(lines.join('\n'));
     const out = options.out ?? `${resultsDir}latest.json`;
     results.finishedAt = new Date().toISOString();

@@ -50,7 +50,9 @@ function prepare() {
   // ioredis and every other runtime dependency; tsup too when dist/ must be built.
   const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const installed = (name) => existsSync(join(root, 'node_modules', name, 'package.json'));
-  const missing = ['ioredis', ...Object.keys(dependencies), ...(needsBuild ? ['tsup'] : [])].filter((n) => !installed(n));
+  const missing = ['ioredis', ...Object.keys(dependencies), ...(needsBuild ? ['tsup'] : [])].filter(
+    (n) => !installed(n),
+  );
   if (missing.length > 0) {
     const ci = existsSync(join(root, 'package-lock.json'));
     console.log(`Installing npm packages (npm ${ci ? 'ci' : 'install'})...`);

@@ -7,4 +7,9 @@ export interface RunningCluster {
 }
 export function replicationReady(port: number): boolean;
 export function clusterInfo(port: number): Record<string, string> | null;
-export function startCluster(options?: { masters?: number; replicas?: number; nodeTimeout?: number; args?: string[] }): Promise<RunningCluster>;
+export function startCluster(options?: {
+  masters?: number;
+  replicas?: number;
+  nodeTimeout?: number;
+  args?: string[];
+}): Promise<RunningCluster>;

@@ -13,7 +13,12 @@ function redisCli(port, args) {
 export function clusterInfo(port) {
   const reply = redisCli(port, ['cluster', 'info']);
   if (reply.status !== 0) return null;
-  return Object.fromEntries(reply.stdout.split(/\r?\n/).filter(Boolean).map((line) => line.split(':')));
+  return Object.fromEntries(
+    reply.stdout
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((line) => line.split(':')),
+  );
 }
 
 /** Whether a node is a master, or a replica whose link to its master is up (first sync done). */
@@ -36,23 +41,39 @@ export async function startCluster({ masters = 3, replicas = 1, nodeTimeout = 2_
     for (let i = 0; i < masters * (1 + replicas); i++) {
       const busPort = await freePort();
       const nodeArgs = [
-        '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-        '--cluster-port', String(busPort), '--cluster-node-timeout', String(nodeTimeout),
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-port',
+        String(busPort),
+        '--cluster-node-timeout',
+        String(nodeTimeout),
         // A replica that never finished its first sync would not stand in for its master.
-        '--repl-diskless-sync-delay', '0',
+        '--repl-diskless-sync-delay',
+        '0',
         ...args,
       ];
       // The arguments stay with the server, so a test can start a killed node again.
       servers.push(Object.assign(await startRedis({ args: nodeArgs }), { args: nodeArgs }));
     }
-    const create = spawnSync('redis-cli', [
-      '--cluster', 'create', ...servers.map((s) => `127.0.0.1:${s.port}`),
-      '--cluster-replicas', String(replicas), '--cluster-yes',
-    ], { encoding: 'utf8' });
+    const create = spawnSync(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...servers.map((s) => `127.0.0.1:${s.port}`),
+        '--cluster-replicas',
+        String(replicas),
+        '--cluster-yes',
+      ],
+      { encoding: 'utf8' },
+    );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     const deadline = Date.now() + 30_000;
     while (!servers.every((s) => clusterInfo(s.port)?.cluster_state === 'ok' && replicationReady(s.port))) {
-      if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok with every replica in sync within 30 s');
+      if (Date.now() > deadline)
+        throw new Error('the cluster did not reach cluster_state:ok with every replica in sync within 30 s');
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (err) {

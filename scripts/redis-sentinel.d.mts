@@ -8,4 +8,10 @@ export interface RunningSentinelSet {
   nodes: Array<{ host: string; port: number }>;
   stop(): Promise<void[]>;
 }
-export function startSentinelSet(options?: { replicas?: number; sentinels?: number; downAfter?: number; failoverTimeout?: number; args?: string[] }): Promise<RunningSentinelSet>;
+export function startSentinelSet(options?: {
+  replicas?: number;
+  sentinels?: number;
+  downAfter?: number;
+  failoverTimeout?: number;
+  args?: string[];
+}): Promise<RunningSentinelSet>;

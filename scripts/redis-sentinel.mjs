@@ -23,7 +23,13 @@ function startSentinel(masterPort, { quorum, downAfter, failoverTimeout }) {
  * Resolves {master, replicas, sentinels, nodes, stop()} once every sentinel sees the
  * replicas and the other sentinels, so a failover can start at once.
  */
-export async function startSentinelSet({ replicas = 1, sentinels = 3, downAfter = 1_000, failoverTimeout = 5_000, args = [] } = {}) {
+export async function startSentinelSet({
+  replicas = 1,
+  sentinels = 3,
+  downAfter = 1_000,
+  failoverTimeout = 5_000,
+  args = [],
+} = {}) {
   const started = [];
   const stop = () => Promise.all(started.map((p) => p.stop()));
   try {

@@ -9,7 +9,15 @@ if (!existsSync(built)) throw new Error('dist/redis-process.js is missing: run `
 const launcher = await import(built.href);
 
 export const {
-  freePort, ping, hasRedisServer, startRedis, stopStartedRedis, killStartedRedisNow, isAlive, commandLine, isRedisOn,
+  freePort,
+  ping,
+  hasRedisServer,
+  startRedis,
+  stopStartedRedis,
+  killStartedRedisNow,
+  isAlive,
+  commandLine,
+  isRedisOn,
 } = launcher;
 
 /**

@@ -88,12 +88,17 @@ function startWorkers() {
   queue.process('report', 1, async (job) => {
     job.log(`querying orders for ${job.data.month}`);
     await sleep(200);
-    if (job.data.month === '2026-02') throw stackOf(new Error('statement timeout: canceling statement due to statement timeout'), 'runQuery (reports/orders.js:88:13)');
+    if (job.data.month === '2026-02')
+      throw stackOf(
+        new Error('statement timeout: canceling statement due to statement timeout'),
+        'runQuery (reports/orders.js:88:13)',
+      );
     return { rows: 1_204 };
   });
   queue.process('image', 4, async (job) => {
     await sleep(100 + random() * 200);
-    if (job.data.src.endsWith('37.jpg')) throw stackOf(new Error('Input buffer contains unsupported image format'), 'resize (media/thumbnails.js:31:9)');
+    if (job.data.src.endsWith('37.jpg'))
+      throw stackOf(new Error('Input buffer contains unsupported image format'), 'resize (media/thumbnails.js:31:9)');
     return { width: 640, height: 480 };
   });
 }
@@ -103,13 +108,34 @@ async function fill() {
   const jobs = [];
   for (let i = 0; i < 160; i++) {
     const to = random() < 0.2 ? `bounce-${pick(names)}@example.org` : `${pick(names)}@example.com`;
-    jobs.push(queue.create('email', { to, subject: pick(['Welcome to Acme', 'Your invoice #2291', 'Reset your password', 'Weekly digest']), template: 'transactional' })
-      .attempts(3).backoff({ type: 'fixed', delay: 200 }).priority(pick(['normal', 'normal', 'high'])));
+    jobs.push(
+      queue
+        .create('email', {
+          to,
+          subject: pick(['Welcome to Acme', 'Your invoice #2291', 'Reset your password', 'Weekly digest']),
+          template: 'transactional',
+        })
+        .attempts(3)
+        .backoff({ type: 'fixed', delay: 200 })
+        .priority(pick(['normal', 'normal', 'high'])),
+    );
   }
-  for (let i = 0; i < 12; i++) jobs.push(queue.create('video', { file: `uploads/clip-${1000 + i}.mov`, preset: pick(['720p', '1080p']), owner: pick(names) }).priority('high'));
-  for (const month of ['2026-01', '2026-02', '2026-03', '2026-02']) jobs.push(queue.create('report', { month, format: 'csv' }).attempts(2));
-  for (let i = 0; i < 90; i++) jobs.push(queue.create('image', { src: `s3://acme-media/${i}.jpg`, sizes: [64, 320, 640] }));
-  for (let i = 0; i < 9; i++) jobs.push(queue.create('webhook', { url: 'https://hooks.example.com/orders', event: 'order.paid', order: 5100 + i }).delay(600_000 + i * 90_000));
+  for (let i = 0; i < 12; i++)
+    jobs.push(
+      queue
+        .create('video', { file: `uploads/clip-${1000 + i}.mov`, preset: pick(['720p', '1080p']), owner: pick(names) })
+        .priority('high'),
+    );
+  for (const month of ['2026-01', '2026-02', '2026-03', '2026-02'])
+    jobs.push(queue.create('report', { month, format: 'csv' }).attempts(2));
+  for (let i = 0; i < 90; i++)
+    jobs.push(queue.create('image', { src: `s3://acme-media/${i}.jpg`, sizes: [64, 320, 640] }));
+  for (let i = 0; i < 9; i++)
+    jobs.push(
+      queue
+        .create('webhook', { url: 'https://hooks.example.com/orders', event: 'order.paid', order: 5100 + i })
+        .delay(600_000 + i * 90_000),
+    );
   await queue.saveAll(jobs);
 }
 
@@ -118,8 +144,12 @@ await fill();
 startWorkers();
 await sleep(6_000);
 // More work arrives: some jobs wait while others run.
-await queue.saveAll(Array.from({ length: 40 }, (_, i) => queue.create('image', { src: `s3://acme-media/late-${i}.jpg` })));
-await queue.saveAll(Array.from({ length: 6 }, (_, i) => queue.create('video', { file: `uploads/late-${i}.mov`, preset: '1080p' })));
+await queue.saveAll(
+  Array.from({ length: 40 }, (_, i) => queue.create('image', { src: `s3://acme-media/late-${i}.jpg` })),
+);
+await queue.saveAll(
+  Array.from({ length: 6 }, (_, i) => queue.create('video', { file: `uploads/late-${i}.mov`, preset: '1080p' })),
+);
 await queue.admin.pauseType('report');
 
 const app = createApp({ queue, title: 'Acme jobs' });
@@ -131,11 +161,20 @@ const url = `http://127.0.0.1:${server.address().port}/`;
 const failedJobs = await queue.loadJobs(await queue.failed());
 const detailId = (failedJobs.find((j) => j.type === 'email') ?? failedJobs[0]).id;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+});
 mkdirSync(out, { recursive: true });
 
 async function shot(name, path, { theme = 'light', viewport = { width: 1440, height: 900 }, wait, prepare } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme: theme, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport,
+    colorScheme: theme,
+    deviceScaleFactor: 1,
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   await page.goto(url + path);
   await page.getByTestId('count-inactive').or(page.getByTestId('job-list')).first().waitFor();
@@ -148,7 +187,11 @@ async function shot(name, path, { theme = 'light', viewport = { width: 1440, hei
 }
 
 for (const theme of ['light', 'dark']) {
-  await shot(`overview-${theme}`, '?range=360', { theme, wait: '.plot canvas', viewport: { width: 1440, height: 1060 } });
+  await shot(`overview-${theme}`, '?range=360', {
+    theme,
+    wait: '.plot canvas',
+    viewport: { width: 1440, height: 1060 },
+  });
   await shot(`list-${theme}`, 'failed?rows=detailed', {
     theme,
     wait: '[data-row-link]',

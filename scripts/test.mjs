@@ -18,15 +18,18 @@ const CHROMIUM = process.env.KUE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0) {
-    console.log(`${CHROMIUM} is missing: the dashboard's browser tests will be skipped. ` +
-      'Install it (Debian/Ubuntu: sudo apt-get install chromium) or set KUE_TEST_CHROMIUM to a Chromium binary.');
+    console.log(
+      `${CHROMIUM} is missing: the dashboard's browser tests will be skipped. ` +
+        'Install it (Debian/Ubuntu: sudo apt-get install chromium) or set KUE_TEST_CHROMIUM to a Chromium binary.',
+    );
     return;
   }
-  console.log('chromium is missing: installing it with apt-get (for the dashboard\'s browser tests)...');
+  console.log("chromium is missing: installing it with apt-get (for the dashboard's browser tests)...");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
-  if (!existsSync(CHROMIUM)) console.log(`chromium could not be installed: the dashboard's browser tests will be skipped.`);
+  if (!existsSync(CHROMIUM))
+    console.log(`chromium could not be installed: the dashboard's browser tests will be skipped.`);
 }
 
 if (!existsSync(`${root}node_modules/.bin/vitest`)) {
@@ -46,7 +49,14 @@ ensureChromium();
 const redis = await startRedis();
 const resultsFile = `${root}.test-results.json`;
 rmSync(resultsFile, { force: true });
-const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+const vitestArgs = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${resultsFile}`,
+  ...process.argv.slice(2),
+];
 const child = spawn('npx', vitestArgs, {
   cwd: root,
   stdio: 'inherit',

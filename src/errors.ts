@@ -97,6 +97,9 @@ export class StateChangedError extends KueError {
     readonly expected: readonly string[],
     readonly actual: string,
   ) {
-    super(ErrorCode.StateChanged, `job ${jobId} is ${actual || 'in no state'}, not ${expected.join(' or ')}: it was left as it is`);
+    super(
+      ErrorCode.StateChanged,
+      `job ${jobId} is ${actual || 'in no state'}, not ${expected.join(' or ')}: it was left as it is`,
+    );
   }
 }

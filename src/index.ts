@@ -1,7 +1,18 @@
 import { Queue } from './queue/queue.js';
 import { Job, setDefaultJobs } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
-import { ConnectionError, ErrorCode, JobNotFoundError, KueError, LockLostError, NotReplicatedError, OutOfMemoryError, ShutdownError, StateChangedError, TtlExceededError } from './errors.js';
+import {
+  ConnectionError,
+  ErrorCode,
+  JobNotFoundError,
+  KueError,
+  LockLostError,
+  NotReplicatedError,
+  OutOfMemoryError,
+  ShutdownError,
+  StateChangedError,
+  TtlExceededError,
+} from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 import { createApp, type KueApp } from './http/app.js';
@@ -31,7 +42,6 @@ setDefaultJobs(() => createQueue().jobs);
 
 /** Kue's priority names and numbers. */
 export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
-
 
 const kueModule = {
   createQueue,
@@ -66,7 +76,22 @@ const kue = Object.defineProperties(
 ) as typeof kueModule & ((options?: QueueOptions) => Queue);
 export default kue;
 
-export { createApp, Queue, Job, version, KueError, JobNotFoundError, LockLostError, ShutdownError, TtlExceededError, ConnectionError, OutOfMemoryError, NotReplicatedError, StateChangedError, ErrorCode };
+export {
+  createApp,
+  Queue,
+  Job,
+  version,
+  KueError,
+  JobNotFoundError,
+  LockLostError,
+  ShutdownError,
+  TtlExceededError,
+  ConnectionError,
+  OutOfMemoryError,
+  NotReplicatedError,
+  StateChangedError,
+  ErrorCode,
+};
 export type { QueueOptions } from './queue/options.js';
 export type { BackoffOption, JobJSON, SavingJob, ProcessHandler } from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';
@@ -79,5 +104,5 @@ export type { Logger } from './logger.js';
 export type { AppOptions, KueApp } from './http/app.js';
 export type { AuthOption } from './http/security.js';
 export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
-export type { AttemptError } from './store/store.js';
+export type { AttemptError } from './store/replies.js';
 export type { CheckReport, CheckFinding, CheckCode } from './store/check.js';

@@ -15,7 +15,12 @@ function redisBenchmark(port, args) {
       const rows = {};
       for (const line of out.trim().split('\n').slice(1)) {
         const cells = line.split('","').map((c) => c.replace(/"/g, ''));
-        rows[cells[0]] = { rps: Number(cells[1]), avgMs: Number(cells[2]), p50Ms: Number(cells[4]), p99Ms: Number(cells[6]) };
+        rows[cells[0]] = {
+          rps: Number(cells[1]),
+          avgMs: Number(cells[2]),
+          p50Ms: Number(cells[4]),
+          p99Ms: Number(cells[6]),
+        };
       }
       resolve(rows);
     });

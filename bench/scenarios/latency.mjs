@@ -12,15 +12,29 @@ import { perJob } from './measure.mjs';
 const WARMUP_MS = 1_000;
 
 function summary(pairs, from) {
-  const values = pairs.filter(([t]) => t >= from).map(([, l]) => l).sort((a, b) => a - b);
-  return { count: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: values.at(-1) ?? null };
+  const values = pairs
+    .filter(([t]) => t >= from)
+    .map(([, l]) => l)
+    .sort((a, b) => a - b);
+  return {
+    count: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.at(-1) ?? null,
+  };
 }
 
 export async function latency(ctx) {
   const { stats, adapter, config } = ctx;
   const { rate, latencySeconds, latencyConcurrency } = config;
   await stats.flushAll();
-  const child = await startWorkerChild({ lib: ctx.lib, port: ctx.port, concurrency: latencyConcurrency, recordStarts: true });
+  const child = await startWorkerChild({
+    lib: ctx.lib,
+    port: ctx.port,
+    concurrency: latencyConcurrency,
+    recordStarts: true,
+  });
   let producer;
   try {
     producer = await adapter.createProducer({ port: ctx.port, listen: true });
@@ -80,7 +94,11 @@ export async function latency(ctx) {
       // Producer requests over the window include its adds (one per job or more).
       producerRequestsPerJob: parentRequests.requests / measuredJobs,
       workerCpuUsPerJob: report.cpuUs / sent,
-      detail: { ...cost.detail, clientRequestsByCommand: r.byCommand, producerRequestsByCommand: parentRequests.byCommand },
+      detail: {
+        ...cost.detail,
+        clientRequestsByCommand: r.byCommand,
+        producerRequestsByCommand: parentRequests.byCommand,
+      },
     };
   } finally {
     await producer?.close().catch(() => undefined);

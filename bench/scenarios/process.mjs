@@ -19,7 +19,10 @@ export async function processDrain(ctx, concurrency, { features, execArgv = [], 
   let producer;
   try {
     producer = await adapter.createProducer({ port: ctx.port, listen: true, features });
-    for (const chunk of chunks(Array.from({ length: n }, () => payload()), config.bulkChunk)) {
+    for (const chunk of chunks(
+      Array.from({ length: n }, () => payload()),
+      config.bulkChunk,
+    )) {
       await producer.addBulk(chunk);
     }
     await waitFor(async () => (await producer.counts()).waiting === n, 30_000, `${n} waiting jobs`, 50);

@@ -48,7 +48,9 @@ export function listen(queue) {
     if (!job) return;
     job.pct = Number(pct) || 0;
     if (data && typeof data === 'object') {
-      job.note = Object.entries(data).map(([k, v]) => `${k} ${v}`).join(', ');
+      job.note = Object.entries(data)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
     }
   });
   queue.on('job delayed', (id, due) => retryAt.set(id, Number(due)));

@@ -67,7 +67,9 @@ async function stop(reason, code) {
     dashboardServer.close();
   }
   if (queue) {
-    log(`${reason}: stopping the producer, waiting up to ${SHUTDOWN_TIMEOUT / 1000} s for the active jobs to finish...`);
+    log(
+      `${reason}: stopping the producer, waiting up to ${SHUTDOWN_TIMEOUT / 1000} s for the active jobs to finish...`,
+    );
     await stopProducer();
     try {
       await queue.shutdown(SHUTDOWN_TIMEOUT);
@@ -89,7 +91,10 @@ async function stop(reason, code) {
     failed = true;
     log(`Stopping redis-server failed: ${err.message}`);
   }
-  if (queue) log(`This run: ${stats.produced} jobs created, ${stats.completed} completed, ${stats.retried} retried, ${stats.failed} failed.`);
+  if (queue)
+    log(
+      `This run: ${stats.produced} jobs created, ${stats.completed} completed, ${stats.retried} retried, ${stats.failed} failed.`,
+    );
   process.exit(failed ? 1 : code);
 }
 
@@ -117,12 +122,16 @@ async function main() {
 
   console.log(`kue demo: Redis on ${HOST}:${redis.port} (pid ${redis.pid}), data in ${REDIS_DIR_SHOWN}`);
   console.log(`Dashboard: ${dashboardUrl}`);
-  console.log(`Finished jobs stay for the dashboard: the newest ${RETENTION.removeOnComplete} completed and `
-    + `${RETENTION.removeOnFail} failed of each type (removeOnComplete / removeOnFail).`);
+  console.log(
+    `Finished jobs stay for the dashboard: the newest ${RETENTION.removeOnComplete} completed and ` +
+      `${RETENTION.removeOnFail} failed of each type (removeOnComplete / removeOnFail).`,
+  );
   await refresh(queue);
   const left = STATES.reduce((n, s) => n + counts[s], 0);
   if (left > 0) {
-    const detail = STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+    const detail = STATES.filter((s) => counts[s] > 0)
+      .map((s) => `${counts[s]} ${s}`)
+      .join(', ');
     console.log(`Found ${left} jobs from earlier runs (${detail}): they carry on.`);
     note('info', `${left} jobs found from earlier runs`);
   }

@@ -21,19 +21,36 @@ const WEBHOOK_RETENTION = { age: 10 * 60, count: 100 };
 
 /** Creates one job of a random kind (and, now and then, a burst of newsletter emails). */
 function makeJobs(queue) {
-  const kind = pick(['email', 'email', 'email', 'webhook', 'webhook', 'webhook', 'report', 'report', 'video conversion']);
+  const kind = pick([
+    'email',
+    'email',
+    'email',
+    'webhook',
+    'webhook',
+    'webhook',
+    'report',
+    'report',
+    'video conversion',
+  ]);
   if (kind === 'email') {
     if (chance(0.08)) {
       // A newsletter: a burst of low-priority emails fills the inactive list for a moment.
       // Sent newsletters are not worth keeping: each goes as soon as it completes.
       const jobs = [];
       for (let i = 0; i < 6; i++) {
-        jobs.push(queue.create('email', { to: `${pick(NAMES)}@example.com`, template: 'newsletter' })
-          .priority('low').attempts(3).backoff({ type: 'fixed', delay: 1_000 }).removeOnComplete(true));
+        jobs.push(
+          queue
+            .create('email', { to: `${pick(NAMES)}@example.com`, template: 'newsletter' })
+            .priority('low')
+            .attempts(3)
+            .backoff({ type: 'fixed', delay: 1_000 })
+            .removeOnComplete(true),
+        );
       }
       return jobs;
     }
-    const job = queue.create('email', { to: `${pick(NAMES)}@example.com`, template: pick(TEMPLATES) })
+    const job = queue
+      .create('email', { to: `${pick(NAMES)}@example.com`, template: pick(TEMPLATES) })
       .priority(pick(['normal', 'normal', 'high', 'low']))
       .attempts(3)
       .backoff({ type: 'fixed', delay: 1_000 });
@@ -41,14 +58,18 @@ function makeJobs(queue) {
     return [job];
   }
   if (kind === 'webhook') {
-    return [queue.create('webhook', { event: pick(HOOKS), url: `https://hooks.example.test/${pick(NAMES)}` })
-      .priority(pick(['high', 'critical', 'normal']))
-      .attempts(4)
-      .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
-      .removeOnComplete(WEBHOOK_RETENTION)];
+    return [
+      queue
+        .create('webhook', { event: pick(HOOKS), url: `https://hooks.example.test/${pick(NAMES)}` })
+        .priority(pick(['high', 'critical', 'normal']))
+        .attempts(4)
+        .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+        .removeOnComplete(WEBHOOK_RETENTION),
+    ];
   }
   if (kind === 'report') {
-    const job = queue.create('report', { title: pick(REPORTS), pages: rand(5, 10) })
+    const job = queue
+      .create('report', { title: pick(REPORTS), pages: rand(5, 10) })
       .priority(pick(['low', 'normal', 'normal', 'critical']))
       .attempts(2)
       .backoff({ type: 'fixed', delay: 1_500 })
@@ -56,11 +77,14 @@ function makeJobs(queue) {
     if (chance(0.4)) job.delay(rand(1_000, 5_000)); // a scheduled report
     return [job];
   }
-  return [queue.create('video conversion', { title: `${pick(VIDEOS)}.mov`, format: pick(['mp4', 'webm']), frames: rand(12, 24) })
-    .priority(pick(['normal', 'medium', 'low']))
-    .attempts(3)
-    .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
-    .ttl(30_000)];
+  return [
+    queue
+      .create('video conversion', { title: `${pick(VIDEOS)}.mov`, format: pick(['mp4', 'webm']), frames: rand(12, 24) })
+      .priority(pick(['normal', 'medium', 'low']))
+      .attempts(3)
+      .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+      .ttl(30_000),
+  ];
 }
 
 const pendingSaves = new Set();

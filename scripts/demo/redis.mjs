@@ -45,7 +45,9 @@ async function clearLeftoverRedis() {
     throw new Error(`another demo (pid ${info.demoPid}) is using ${REDIS_DIR_SHOWN}: stop it first`);
   }
   if (isRedisOn(info.redisPid, info.port)) {
-    console.log(`Stopping the redis-server (pid ${info.redisPid}, port ${info.port}) that an earlier demo left running...`);
+    console.log(
+      `Stopping the redis-server (pid ${info.redisPid}, port ${info.port}) that an earlier demo left running...`,
+    );
     process.kill(info.redisPid, 'SIGTERM');
     for (let i = 0; i < 200 && isAlive(info.redisPid); i++) await sleep(50);
     if (isAlive(info.redisPid)) throw new Error(`redis-server pid ${info.redisPid} did not stop`);

@@ -72,9 +72,18 @@ function frame(status) {
   if (header.dashboardUrl) lines.push(`Dashboard: ${header.dashboardUrl}`);
   lines.push(dim(status));
   lines.push('');
-  lines.push(' ' + STATES.map((s) => `${s} ${STATE_COLORS[s](bold(String(counts[s]).padStart(narrow ? 3 : 4)))}`).join(narrow ? '  ' : '   '));
-  lines.push(dim(` this run: ${stats.produced} created, ${stats.completed} completed, ${stats.retried} retried, ${stats.failed} failed`
-    + (stats.stalled ? `, ${stats.stalled} stalled` : '')));
+  lines.push(
+    ' ' +
+      STATES.map((s) => `${s} ${STATE_COLORS[s](bold(String(counts[s]).padStart(narrow ? 3 : 4)))}`).join(
+        narrow ? '  ' : '   ',
+      ),
+  );
+  lines.push(
+    dim(
+      ` this run: ${stats.produced} created, ${stats.completed} completed, ${stats.retried} retried, ${stats.failed} failed` +
+        (stats.stalled ? `, ${stats.stalled} stalled` : ''),
+    ),
+  );
   lines.push('');
   // What is left of the screen goes to the active jobs first, keeping a few event lines.
   const jobs = [...active.values()].sort((a, b) => a.id - b.id);
@@ -88,7 +97,9 @@ function frame(status) {
   lines.push(bold(`Active jobs (${jobs.length})`));
   if (jobs.length === 0) lines.push(dim('  (none)'));
   for (const job of jobs.slice(0, jobRoom)) {
-    lines.push(`  ${`#${job.id}`.padEnd(7)} ${job.type.padEnd(16)} ${bar(job.pct, barWidth)} ${String(job.pct).padStart(3)}%  ${dim(job.note)}`);
+    lines.push(
+      `  ${`#${job.id}`.padEnd(7)} ${job.type.padEnd(16)} ${bar(job.pct, barWidth)} ${String(job.pct).padStart(3)}%  ${dim(job.note)}`,
+    );
   }
   if (jobs.length > jobRoom) lines.push(dim(`  ... and ${jobs.length - jobRoom} more`));
   lines.push('');
@@ -112,8 +123,10 @@ export function draw(status = 'Ctrl-C to stop') {
 
 function summaryLine() {
   const state = STATES.map((s) => `${s}=${counts[s]}`).join(' ');
-  return `${clock()} ${state} | this run: created=${stats.produced} completed=${stats.completed} `
-    + `retried=${stats.retried} failed=${stats.failed} active jobs=${[...active.values()].map((j) => `#${j.id}:${j.pct}%`).join(',') || '-'}\n`;
+  return (
+    `${clock()} ${state} | this run: created=${stats.produced} completed=${stats.completed} ` +
+    `retried=${stats.retried} failed=${stats.failed} active jobs=${[...active.values()].map((j) => `#${j.id}:${j.pct}%`).join(',') || '-'}\n`
+  );
 }
 
 let ticker;

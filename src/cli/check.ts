@@ -30,7 +30,9 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 /** The report as lines for a terminal. */
 export function formatReport(report: CheckReport, where: string): string[] {
-  const states = Object.entries(report.states).map(([state, n]) => `${state} ${count(n)}`).join(', ');
+  const states = Object.entries(report.states)
+    .map(([state, n]) => `${state} ${count(n)}`)
+    .join(', ');
   const lines = [`${where}: ${count(report.jobs)} jobs (${states}), ${count(report.keys)} keys read.`];
   if (report.findings.length === 0) {
     lines.push('No inconsistencies found.');

@@ -52,8 +52,16 @@ export function lockDataDir(dir: string, shownDir: string): DataDirLock {
     );
   }
   // Another kue dev that is still starting its redis-server has not recorded it yet.
-  if (state && state.redisPid === undefined && state.pid !== process.pid && isAlive(state.pid) && /\bdev\b/.test(commandLine(state.pid))) {
-    throw new CliError(`Another kue dev (pid ${state.pid}) is starting in ${shownDir}: stop it first, or run kue dev from another folder.`);
+  if (
+    state &&
+    state.redisPid === undefined &&
+    state.pid !== process.pid &&
+    isAlive(state.pid) &&
+    /\bdev\b/.test(commandLine(state.pid))
+  ) {
+    throw new CliError(
+      `Another kue dev (pid ${state.pid}) is starting in ${shownDir}: stop it first, or run kue dev from another folder.`,
+    );
   }
   const demo = readState(join(dir, DEMO_STATE_FILE)) as { redisPid?: number; port?: number } | undefined;
   if (demo && isRedisOn(demo.redisPid, demo.port)) {

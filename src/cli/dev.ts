@@ -5,7 +5,13 @@ import { defaults } from '../defaults.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { CliError } from './cli-error.js';
-import { hasRedisServer, REDIS_SERVER_MISSING, startRedis, type RedisExit, type RedisProcess } from './redis-process.js';
+import {
+  hasRedisServer,
+  REDIS_SERVER_MISSING,
+  startRedis,
+  type RedisExit,
+  type RedisProcess,
+} from './redis-process.js';
 
 /** Where the managed redis-server keeps its data, relative to the working directory. */
 export const DATA_DIR = join('.kue', 'redis');

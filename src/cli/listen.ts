@@ -24,9 +24,13 @@ export function listenError(err: unknown, port: number, host: string): Error {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EADDRINUSE':
-      return new CliError(`Port ${port} is already in use on ${host}: choose another with -p <port> (-p 0 picks any free port).`);
+      return new CliError(
+        `Port ${port} is already in use on ${host}: choose another with -p <port> (-p 0 picks any free port).`,
+      );
     case 'EACCES':
-      return new CliError(`Not allowed to listen on port ${port} (ports below 1024 need extra privileges): choose another with -p <port>.`);
+      return new CliError(
+        `Not allowed to listen on port ${port} (ports below 1024 need extra privileges): choose another with -p <port>.`,
+      );
     case 'EADDRNOTAVAIL':
       return new CliError(`Cannot listen on ${host}: it is not an address of this machine (--host).`);
     case 'ENOTFOUND':

@@ -21,7 +21,9 @@ export function parseRedisUrl(value: string): string {
     // reported below
   }
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    throw new InvalidArgumentError('Expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 or redis://:password@host:6379/0.');
+    throw new InvalidArgumentError(
+      'Expected a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 or redis://:password@host:6379/0.',
+    );
   }
   const db = url.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) {

@@ -42,7 +42,10 @@ function configureErrors(cmd: Command): Command {
       const message = text
         .trim()
         .replace(/^error: /, '')
-        .replace(/^option '(--auth [^']*|-r, --redis [^']*)' (?:argument|value) '.*?'( from env '\w+')? is invalid\./s, "option '$1'$2 is invalid.")
+        .replace(
+          /^option '(--auth [^']*|-r, --redis [^']*)' (?:argument|value) '.*?'( from env '\w+')? is invalid\./s,
+          "option '$1'$2 is invalid.",
+        )
         .replace(/\s*\n\s*/g, ' ');
       const sentence = /[.!?)]$/.test(message) ? message : `${message}.`;
       write(`${path}: ${sentence} See '${path} --help'.\n`);
@@ -68,7 +71,12 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
   return cmd
     .option('-p, --port <port>', portHelp, parsePort)
     .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
-    .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
+    .option(
+      '-q, --prefix <prefix>',
+      "the queue's prefix: the name its Redis keys start with",
+      parsePrefix,
+      defaults.prefix,
+    )
     .addOption(
       new Option('--auth <user:password>', 'require HTTP basic auth with this user and password')
         .env('KUE_AUTH')
@@ -81,7 +89,10 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
 /** True when the promise has settled (or is missing). */
 async function isSettled(promise: Promise<unknown> | undefined): Promise<boolean> {
   const pending = Symbol('pending');
-  return promise === undefined || (await Promise.race([promise.catch(() => undefined), Promise.resolve(pending)])) !== pending;
+  return (
+    promise === undefined ||
+    (await Promise.race([promise.catch(() => undefined), Promise.resolve(pending)])) !== pending
+  );
 }
 
 function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
@@ -108,7 +119,11 @@ function describeAccess(opts: CommonOptions): string {
 function defineDashboard(cmd: Command): Command {
   return addCommonOptions(cmd, `port to listen on; 0 picks any free port (default: ${defaults.port})`)
     .description("Serve a queue's dashboard and JSON API over HTTP.")
-    .addOption(new Option('--host <host>', 'address to listen on; other machines can connect unless it is a loopback address').default(defaults.host).argParser(parseHost))
+    .addOption(
+      new Option('--host <host>', 'address to listen on; other machines can connect unless it is a loopback address')
+        .default(defaults.host)
+        .argParser(parseHost),
+    )
     .addHelpText(
       'after',
       `
@@ -135,14 +150,19 @@ Examples:
       out(`Kue dashboard: ${dashboard.url}`);
       out(`Redis: ${redactRedisUrl(opts.redis ?? defaults.redisUrl)}, ${describeAccess(opts)}`);
       if (!isLoopback(opts.host) && !opts.auth) {
-        err(`${name}: warning: listening on ${opts.host} without --auth: anyone who can reach this machine can see ${opts.readOnly ? '' : 'and change '}the jobs.`);
+        err(
+          `${name}: warning: listening on ${opts.host} without --auth: anyone who can reach this machine can see ${opts.readOnly ? '' : 'and change '}the jobs.`,
+        );
       }
       out('Ctrl-C to stop.');
     });
 }
 
 function defineDev(cmd: Command): Command {
-  return addCommonOptions(cmd, `port of the dashboard (default: ${defaults.port}, or any free port when ${defaults.port} is taken)`)
+  return addCommonOptions(
+    cmd,
+    `port of the dashboard (default: ${defaults.port}, or any free port when ${defaults.port} is taken)`,
+  )
     .description(
       `Start a redis-server of its own (data in ${DATA_DIR}, on a free 127.0.0.1 port) and the dashboard, for development.\n` +
         'With -r, use that Redis instead and start no redis-server.',
@@ -190,9 +210,11 @@ Examples:
       const dev = await starting;
       if (isStopping()) return;
       const { dashboard, redis } = dev;
-      out(redis
-        ? `Redis: ${redis.url} (redis-server pid ${redis.pid}, data in ${DATA_DIR})`
-        : `Redis: ${redactRedisUrl(dev.redisUrl)}`);
+      out(
+        redis
+          ? `Redis: ${redis.url} (redis-server pid ${redis.pid}, data in ${DATA_DIR})`
+          : `Redis: ${redactRedisUrl(dev.redisUrl)}`,
+      );
       if (opts.port === undefined && dashboard.port !== defaults.port) {
         out(`Port ${defaults.port} is in use: the dashboard listens on port ${dashboard.port} instead.`);
       }
@@ -210,7 +232,12 @@ function defineCheck(cmd: Command): Command {
         'Read-only and safe on a working queue. Exit code 0: consistent; 1: inconsistencies found.',
     )
     .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
-    .option('-q, --prefix <prefix>', "the queue's prefix: the name its Redis keys start with", parsePrefix, defaults.prefix)
+    .option(
+      '-q, --prefix <prefix>',
+      "the queue's prefix: the name its Redis keys start with",
+      parsePrefix,
+      defaults.prefix,
+    )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
       const redis = opts.redis ?? defaults.redisUrl;

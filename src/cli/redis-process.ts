@@ -2,7 +2,17 @@
 // `kue dev` (data kept in the user's project), and, loaded from dist/ or imported by the
 // tests, for `npm run demo`, `npm test`, the benchmarks and the cluster and sentinel sets.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,8 +213,20 @@ async function startOn(port: number, dir: string, ownDir: boolean, options: Redi
   if (options.config) writeFileSync(configFile, `${options.config.join('\n')}\n`);
   const args = [
     ...(options.config ? [configFile] : []),
-    '--port', String(port), '--bind', HOST, '--protected-mode', 'yes', '--daemonize', 'no',
-    '--dir', dir, '--loglevel', 'warning', '--logfile', logFile,
+    '--port',
+    String(port),
+    '--bind',
+    HOST,
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--dir',
+    dir,
+    '--loglevel',
+    'warning',
+    '--logfile',
+    logFile,
     ...(options.persist ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no']),
     ...(options.args ?? []),
   ];

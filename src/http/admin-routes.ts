@@ -60,7 +60,8 @@ async function actOn(queue: Queue, job: Job, action: IdsAction): Promise<boolean
   if (!state) return false;
   if (action === 'remove') await queue.admin.removeJob(job.id!, state);
   else if (action === 'promote' && state === 'delayed') await queue.admin.moveJob(job.id!, 'inactive', state);
-  else if (action === 'retry' && (state === 'failed' || state === 'complete')) await queue.admin.moveJob(job.id!, 'inactive', state);
+  else if (action === 'retry' && (state === 'failed' || state === 'complete'))
+    await queue.admin.moveJob(job.id!, 'inactive', state);
   else return false;
   return true;
 }
@@ -164,7 +165,8 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
       const batch = matches.slice(scanned, scanned + SCAN_BATCH);
       scanned += batch.length;
       for (const job of await queue.loadJobs(batch)) {
-        if ((state === undefined || job.state() === state) && (type === undefined || job.type === type)) ids.push(job.id!);
+        if ((state === undefined || job.state() === state) && (type === undefined || job.type === type))
+          ids.push(job.id!);
       }
     }
     res.json({ ids: ids.slice(0, MAX_SEARCH_IDS).map(String), truncated: scanned < matches.length });
@@ -215,10 +217,18 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
 
   /** Completed/failed per minute: ?minutes=&type= */
   router.get('/api/throughput', async (req, res) => {
-    res.json(await queue.admin.throughput({
-      minutes: intQuery(stringQuery(req.query.minutes), 'minutes', defaults.throughputMinutes, 1, MAX_THROUGHPUT_MINUTES),
-      type: stringQuery(req.query.type),
-    }));
+    res.json(
+      await queue.admin.throughput({
+        minutes: intQuery(
+          stringQuery(req.query.minutes),
+          'minutes',
+          defaults.throughputMinutes,
+          1,
+          MAX_THROUGHPUT_MINUTES,
+        ),
+        type: stringQuery(req.query.type),
+      }),
+    );
   });
 
   router.get('/api/events', eventStream(queue));

@@ -55,7 +55,10 @@ export function createApp(options: AppOptions): KueApp {
 
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'",
+    );
     res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
@@ -77,7 +80,10 @@ export function createApp(options: AppOptions): KueApp {
     // listen({port}) takes its host from the object: without one, node would bind every interface.
     if (typeof port === 'object' && port !== null) {
       const options = port as { host?: string; path?: string };
-      return listen(options.host === undefined && options.path === undefined ? { ...options, host: '127.0.0.1' } : options, ...rest);
+      return listen(
+        options.host === undefined && options.path === undefined ? { ...options, host: '127.0.0.1' } : options,
+        ...rest,
+      );
     }
     return typeof rest[0] === 'string' ? listen(port, ...rest) : listen(port, '127.0.0.1', ...rest);
   }) as Express['listen'];

@@ -27,8 +27,10 @@ export function describeHttpError(err: unknown): { status: number; error: string
   // body-parser's errors carry a type and a status.
   if (e?.type === 'entity.too.large') return { status: 413, error: 'request body is too large' };
   if (e?.type === 'entity.parse.failed') return { status: 400, error: 'request body is not valid JSON' };
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 415, error: 'unsupported body encoding' };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, error: 'bad request' };
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return { status: 415, error: 'unsupported body encoding' };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return { status: e.status, error: 'bad request' };
   // Reads that are not scripts fail with ioredis' own errors.
   if (isConnectionFailure(err)) {
     return { status: 503, error: 'Redis is unavailable', code: ErrorCode.Connection };

@@ -32,7 +32,11 @@ export function eventStream(queue: Queue): RequestHandler {
       countsStale = false;
       try {
         const [inactive, active, delayed, complete, failed] = await Promise.all([
-          queue.inactiveCount(), queue.activeCount(), queue.delayedCount(), queue.completeCount(), queue.failedCount(),
+          queue.inactiveCount(),
+          queue.activeCount(),
+          queue.delayedCount(),
+          queue.completeCount(),
+          queue.failedCount(),
         ]);
         if (!closed) send('counts', { inactive, active, delayed, complete, failed });
       } catch {

@@ -9,7 +9,12 @@ import { stringQuery } from './params.js';
  * reads it. Either way the script checks it and moves in one step, so a job that moved on in
  * between (a worker took it) is answered 409 and keeps its worker's lock.
  */
-export async function expectedStates(queue: Queue, id: number, from: unknown, fallback?: JobState[]): Promise<JobState[]> {
+export async function expectedStates(
+  queue: Queue,
+  id: number,
+  from: unknown,
+  fallback?: JobState[],
+): Promise<JobState[]> {
   const text = stringQuery(from);
   if (text !== undefined) return text.split(',').map((s) => check.state(s));
   if (fallback) return fallback;

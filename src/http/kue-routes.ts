@@ -31,7 +31,8 @@ function buildJob(queue: Queue, body: unknown): Job {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('each job must be a JSON object');
   const { type, data, options = {} } = body as NewJobBody;
   const jobType = check.jobType(type);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError('options must be an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new TypeError('options must be an object');
   const job = queue.create(jobType, data ?? {});
   if (options.priority !== undefined) job.priority(options.priority as string | number);
   if (options.attempts !== undefined) job.attempts(options.attempts as number);
@@ -65,7 +66,12 @@ export function kueRoutes(queue: Queue): Router {
 
   router.get('/stats', async (_req, res) => {
     const [inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime] = await Promise.all([
-      queue.inactiveCount(), queue.completeCount(), queue.activeCount(), queue.failedCount(), queue.delayedCount(), queue.workTime(),
+      queue.inactiveCount(),
+      queue.completeCount(),
+      queue.activeCount(),
+      queue.failedCount(),
+      queue.delayedCount(),
+      queue.workTime(),
     ]);
     res.json({ inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime });
   });
@@ -113,7 +119,8 @@ export function kueRoutes(queue: Queue): Router {
 
   router.post('/job', async (req: Request, res) => {
     const body: unknown = req.body;
-    const empty = body === undefined || req.headers['content-length'] === '0' || (Array.isArray(body) && body.length === 0);
+    const empty =
+      body === undefined || req.headers['content-length'] === '0' || (Array.isArray(body) && body.length === 0);
     if (empty) {
       res.status(204).end();
       return;

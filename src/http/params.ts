@@ -11,7 +11,11 @@ import { HttpError } from './errors.js';
  */
 export function rangeParam(text: string | undefined): { from: number; to: number } {
   const match = /^(\d{1,9})\.\.(\d{1,9})$/.exec(text ?? '');
-  if (!match) throw new HttpError(400, `range must be "from..to" with whole numbers of at most 9 digits, got ${check.describe(text)}`);
+  if (!match)
+    throw new HttpError(
+      400,
+      `range must be "from..to" with whole numbers of at most 9 digits, got ${check.describe(text)}`,
+    );
   const from = check.rangeBound('from', Number(match[1]));
   const to = check.rangeBound('to', Number(match[2]));
   if (to < from) throw new HttpError(400, `range end ${to} is before its start ${from}`);

@@ -4,8 +4,7 @@ import { defaults } from '../defaults.js';
 
 /** Who may use the dashboard: a user and password (HTTP basic auth), or a function per request. */
 export type AuthOption =
-  | { username: string; password: string; realm?: string }
-  | ((req: Request) => boolean | Promise<boolean>);
+  { username: string; password: string; realm?: string } | ((req: Request) => boolean | Promise<boolean>);
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -28,14 +27,20 @@ export function requireAuth(auth: AuthOption): RequestHandler {
   return (req, res, next) => {
     const deny = () => {
       if (typeof auth !== 'function') {
-        res.setHeader('WWW-Authenticate', `Basic realm="${(auth.realm ?? defaults.authRealm).replace(/"/g, '')}", charset="UTF-8"`);
+        res.setHeader(
+          'WWW-Authenticate',
+          `Basic realm="${(auth.realm ?? defaults.authRealm).replace(/"/g, '')}", charset="UTF-8"`,
+        );
       }
       res.status(401).json({ error: 'authentication required' });
     };
     if (typeof auth === 'function') {
       Promise.resolve()
         .then(() => auth(req))
-        .then((ok) => (ok === true ? next() : deny()), () => deny());
+        .then(
+          (ok) => (ok === true ? next() : deny()),
+          () => deny(),
+        );
       return;
     }
     const given = basicCredentials(req);

@@ -19,10 +19,12 @@ export const escapeHtml = (text: string): string =>
 /** The page served when the dashboard was not built: the title and where the API is. */
 function fallbackPage(title: string): string {
   const t = escapeHtml(title);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${t}</title>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${t}</title>` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"></head>` +
     `<body><h1>${t}</h1><p>The JSON API is served here: <a href="stats">stats</a>, ` +
-    `<a href="job/types">job types</a>, <a href="jobs/0..9/desc">latest jobs</a>.</p></body></html>`;
+    `<a href="job/types">job types</a>, <a href="jobs/0..9/desc">latest jobs</a>.</p></body></html>`
+  );
 }
 
 /** This module's folder: `dist/` once bundled (ESM or CJS), `src/http/` under vitest. */
@@ -75,13 +77,16 @@ export function staticUi(title: () => string, uiDir = findUiDir()): Router {
   router.get([...CLIENT_ROUTES], page);
 
   if (uiDir) {
-    router.use('/assets', express.static(join(uiDir, 'assets'), {
-      index: false,
-      redirect: false,
-      fallthrough: true,
-      maxAge: '365d',
-      immutable: true,
-    }));
+    router.use(
+      '/assets',
+      express.static(join(uiDir, 'assets'), {
+        index: false,
+        redirect: false,
+        fallthrough: true,
+        maxAge: '365d',
+        immutable: true,
+      }),
+    );
   }
   return router;
 }

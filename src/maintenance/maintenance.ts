@@ -1,4 +1,5 @@
-import type { Store, SweepReply } from '../store/store.js';
+import type { SweepReply } from '../store/replies.js';
+import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 
 export interface MaintenanceOptions {

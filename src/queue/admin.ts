@@ -1,7 +1,8 @@
 import { defaults } from '../defaults.js';
 import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
-import type { AttemptError, BulkAction, PageCursor, Store } from '../store/store.js';
+import type { AttemptError, BulkAction, PageCursor } from '../store/replies.js';
+import type { Store } from '../store/store.js';
 import type { Job } from './job.js';
 import type { QueueJobs } from './jobs.js';
 import { stems } from './search-words.js';
@@ -155,7 +156,10 @@ export class QueueAdmin {
 
   /** Completed, failed and retried counts and run/wait totals per minute, for the last `minutes`. */
   async throughput(options: { minutes?: number; type?: string } = {}): Promise<MinuteStats[]> {
-    const minutes = Math.min(Math.max(1, Math.floor(options.minutes ?? defaults.throughputMinutes)), MAX_THROUGHPUT_MINUTES);
+    const minutes = Math.min(
+      Math.max(1, Math.floor(options.minutes ?? defaults.throughputMinutes)),
+      MAX_THROUGHPUT_MINUTES,
+    );
     const last = Math.floor(Date.now() / 60_000);
     const raw = await this.store.minuteStats(last - minutes + 1, last);
     return raw.map(({ minute, byType }) => {

@@ -53,7 +53,11 @@ export class Backoffs {
     const strategy = kind === LOCAL_FUNCTION ? this.byJob.get(record.id) : this.named.get(kind);
     if (!strategy) {
       if (kind !== LOCAL_FUNCTION) {
-        report(new Error(`job ${record.id}: no backoff strategy "${kind}" is registered in this process; using its fixed delay`));
+        report(
+          new Error(
+            `job ${record.id}: no backoff strategy "${kind}" is registered in this process; using its fixed delay`,
+          ),
+        );
       }
       return -1;
     }

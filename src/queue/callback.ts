@@ -16,7 +16,10 @@ export function withCallback<T>(promise: Promise<T>, callback?: Callback<T>): Pr
 }
 
 /** Splits Kue's optional-leading-argument signatures: `(type?, cb?)`, `(timeout?, cb?)`. */
-export function optionalThenCallback<A, T>(a: A | Callback<T> | undefined, b?: Callback<T>): [A | undefined, Callback<T> | undefined] {
+export function optionalThenCallback<A, T>(
+  a: A | Callback<T> | undefined,
+  b?: Callback<T>,
+): [A | undefined, Callback<T> | undefined] {
   return typeof a === 'function' ? [undefined, a as Callback<T>] : [a, b];
 }
 

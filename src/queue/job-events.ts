@@ -94,12 +94,31 @@ export class JobEvents {
 /** Keeps a watched Job's fields in step with the events it receives. */
 function applyEvent(job: Job, e: JobEvent): void {
   switch (e.event) {
-    case 'start': job._state = 'active'; break;
-    case 'enqueue': job._state = 'inactive'; break;
-    case 'delayed': job._state = 'delayed'; break;
-    case 'progress': job._progress = Number(e.args[0]); job.progress_data = e.args[1]; break;
-    case 'complete': job._state = 'complete'; job.result = e.args[0]; job._progress = 100; break;
-    case 'failed attempt': job._error = String(e.args[0]); job._attempts = Number(e.args[1]); break;
-    case 'failed': job._state = 'failed'; job._error = String(e.args[0]); break;
+    case 'start':
+      job._state = 'active';
+      break;
+    case 'enqueue':
+      job._state = 'inactive';
+      break;
+    case 'delayed':
+      job._state = 'delayed';
+      break;
+    case 'progress':
+      job._progress = Number(e.args[0]);
+      job.progress_data = e.args[1];
+      break;
+    case 'complete':
+      job._state = 'complete';
+      job.result = e.args[0];
+      job._progress = 100;
+      break;
+    case 'failed attempt':
+      job._error = String(e.args[0]);
+      job._attempts = Number(e.args[1]);
+      break;
+    case 'failed':
+      job._state = 'failed';
+      job._error = String(e.args[0]);
+      break;
   }
 }

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
-import type { JobRecord } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
 import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
@@ -101,38 +100,6 @@ export class Job<D = any> extends EventEmitter {
     return (this.boundHost ??= resolveDefaultJobs());
   }
 
-  /** Fills a Job from a stored record. */
-  static fromRecord(record: JobRecord, host: JobHost): Job {
-    const job = new Job(record.type, record.data, host);
-    job.id = record.id;
-    job.result = record.result;
-    job.created_at = record.createdAt;
-    job.updated_at = record.updatedAt;
-    job.promote_at = record.promoteAt;
-    job.started_at = record.startedAt;
-    job.failed_at = record.failedAt;
-    job.completed_at = record.completedAt;
-    job.duration = record.duration;
-    job.progress_data = record.progressData;
-    job._priority = record.priority;
-    job._max_attempts = record.attempts.max;
-    job._attempts = record.attempts.made;
-    job._delay = record.delay;
-    job._ttl = record.ttl;
-    job._state = record.state;
-    job._error = record.error;
-    job._stack = record.stack;
-    job._progress = record.progress;
-    job._removeOnComplete = record.removeOnComplete;
-    job._removeOnFail = record.removeOnFail;
-    job._lock = record.lock;
-    if (record.backoff) {
-      const { type, delay, maxDelay } = record.backoff;
-      job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
-    }
-    return job;
-  }
-
   /** Sets the priority by name (`low normal medium high critical`) or number; lower runs first. */
   priority(): number;
   priority(level: string | number): this;
@@ -147,7 +114,11 @@ export class Job<D = any> extends EventEmitter {
   attempts(n: number): this;
   attempts(n?: number): this | { made: number; remaining: number; max: number } {
     if (n === undefined) {
-      return { made: this._attempts, remaining: Math.max(0, this._max_attempts - this._attempts), max: this._max_attempts };
+      return {
+        made: this._attempts,
+        remaining: Math.max(0, this._max_attempts - this._attempts),
+        max: this._max_attempts,
+      };
     }
     this._max_attempts = check.attempts(n);
     return this;
@@ -253,12 +224,18 @@ export class Job<D = any> extends EventEmitter {
 
   /** Writes the job's data and options back to Redis. */
   update(callback?: Callback<Job<D>>): Promise<this> {
-    return withCallback(this.host.update(this).then(() => this), callback as Callback<this>);
+    return withCallback(
+      this.host.update(this).then(() => this),
+      callback as Callback<this>,
+    );
   }
 
   /** Deletes the job, its log and its index entries. */
   remove(callback?: Callback<Job<D>>): Promise<this> {
-    return withCallback(this.host.remove(this.requireId()).then(() => this), callback as Callback<this>);
+    return withCallback(
+      this.host.remove(this.requireId()).then(() => this),
+      callback as Callback<this>,
+    );
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
@@ -308,8 +285,15 @@ export class Job<D = any> extends EventEmitter {
   progress(completed: number, total: number, data?: unknown): this;
   progress(completed?: number, total?: number, data?: unknown): this | number {
     if (completed === undefined) return this._progress;
-    if (typeof completed !== 'number' || !Number.isFinite(completed) || typeof total !== 'number' || !Number.isFinite(total)) {
-      throw new TypeError(`progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`);
+    if (
+      typeof completed !== 'number' ||
+      !Number.isFinite(completed) ||
+      typeof total !== 'number' ||
+      !Number.isFinite(total)
+    ) {
+      throw new TypeError(
+        `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
+      );
     }
     if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
     const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
@@ -364,19 +348,37 @@ export class Job<D = any> extends EventEmitter {
   }
 
   /** Jobs of every state by id rank, `from`..`to` inclusive. */
-  static range(from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+  static range(
+    from: number,
+    to: number,
+    order?: 'asc' | 'desc' | Callback<Job[]>,
+    callback?: Callback<Job[]>,
+  ): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
     return withCallback(resolveDefaultJobs().loadRange('all', from, to, o), cb);
   }
 
   /** Jobs in one state, `from`..`to` inclusive. */
-  static rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+  static rangeByState(
+    state: JobState,
+    from: number,
+    to: number,
+    order?: 'asc' | 'desc' | Callback<Job[]>,
+    callback?: Callback<Job[]>,
+  ): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
     return withCallback(resolveDefaultJobs().loadRange(state, from, to, o), cb);
   }
 
   /** Jobs of one type in one state, `from`..`to` inclusive. */
-  static rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc' | Callback<Job[]>, callback?: Callback<Job[]>): Promise<Job[]> {
+  static rangeByType(
+    type: string,
+    state: JobState,
+    from: number,
+    to: number,
+    order?: 'asc' | 'desc' | Callback<Job[]>,
+    callback?: Callback<Job[]>,
+  ): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
     return withCallback(resolveDefaultJobs().loadRange(state, from, to, o, type), cb);
   }

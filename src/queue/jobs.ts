@@ -2,14 +2,47 @@ import { JobNotFoundError, StateChangedError } from '../errors.js';
 import type { JobRecord, NewJob } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import { encodeRetention, type RetentionOption } from '../store/retention.js';
-import { SAVE_BATCH, type MoveOutcome, type Store } from '../store/store.js';
+import type { MoveOutcome } from '../store/replies.js';
+import { SAVE_BATCH, type Store } from '../store/store.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
-import { Job, type JobDirectory } from './job.js';
+import { Job, type JobDirectory, type JobHost } from './job.js';
 import type { JobEvents } from './job-events.js';
 import { searchWords } from './search-words.js';
 import type { QueueSubscription } from './subscription.js';
 import type { TestMode } from './test-mode.js';
 import * as check from './validate.js';
+
+/** A Job filled from a stored record, talking through `host`. */
+function jobFromRecord(record: JobRecord, host: JobHost): Job {
+  const job = new Job(record.type, record.data, host);
+  job.id = record.id;
+  job.result = record.result;
+  job.created_at = record.createdAt;
+  job.updated_at = record.updatedAt;
+  job.promote_at = record.promoteAt;
+  job.started_at = record.startedAt;
+  job.failed_at = record.failedAt;
+  job.completed_at = record.completedAt;
+  job.duration = record.duration;
+  job.progress_data = record.progressData;
+  job._priority = record.priority;
+  job._max_attempts = record.attempts.max;
+  job._attempts = record.attempts.made;
+  job._delay = record.delay;
+  job._ttl = record.ttl;
+  job._state = record.state;
+  job._error = record.error;
+  job._stack = record.stack;
+  job._progress = record.progress;
+  job._removeOnComplete = record.removeOnComplete;
+  job._removeOnFail = record.removeOnFail;
+  job._lock = record.lock;
+  if (record.backoff) {
+    const { type, delay, maxDelay } = record.backoff;
+    job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
+  }
+  return job;
+}
 
 /** Turns a refused move or removal into its error. */
 function settled(id: number, outcome: MoveOutcome, expected: readonly JobState[] = []): void {
@@ -47,7 +80,7 @@ export class QueueJobs implements JobDirectory {
 
   /** A Job of this queue from a stored record. */
   fromRecord(record: JobRecord): Job {
-    return Job.fromRecord(record, this);
+    return jobFromRecord(record, this);
   }
 
   insert(job: Job): Promise<void> {

@@ -95,7 +95,8 @@ export class Queue extends EventEmitter {
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
     this.on('newListener', (name: string | symbol) => {
-      if (typeof name === 'string' && (name.startsWith('job ') || name === 'event')) void this.subscription.listenForEvents();
+      if (typeof name === 'string' && (name.startsWith('job ') || name === 'event'))
+        void this.subscription.listenForEvents();
     });
     if (o.maintenance) {
       this.maintenance = new Maintenance(
@@ -172,7 +173,10 @@ export class Queue extends EventEmitter {
     const callback = args.find((a): a is Callback<void> => typeof a === 'function');
     if (type !== undefined) {
       const closing = this.workers.filter((w) => w.type === type).map((w) => w.close(timeout));
-      return withCallback(Promise.all(closing).then(() => undefined), callback);
+      return withCallback(
+        Promise.all(closing).then(() => undefined),
+        callback,
+      );
     }
     if (this.shutdownPromise) {
       return withCallback(
@@ -295,7 +299,10 @@ export class Queue extends EventEmitter {
    * which then have their ids.
    */
   saveAll<J extends Job>(jobs: J[], callback?: Callback<J[]>): Promise<J[]> {
-    return withCallback(this.jobs.saveAll(jobs).then(() => jobs), callback);
+    return withCallback(
+      this.jobs.saveAll(jobs).then(() => jobs),
+      callback,
+    );
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

@@ -33,12 +33,16 @@ const LOGGER_METHODS = ['debug', 'warn', 'error'] as const;
 
 function logger(value: unknown): Logger {
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`logger must be an object with debug, warn and error functions (pino and console fit), got ${check.describe(value)}`);
+    throw new TypeError(
+      `logger must be an object with debug, warn and error functions (pino and console fit), got ${check.describe(value)}`,
+    );
   }
   const missing = LOGGER_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
   if (missing.length > 0) {
     // Its JSON would not show its functions: say which are missing.
-    throw new TypeError(`logger must have debug, warn and error functions (pino and console fit): it has no ${missing.join(', ')}`);
+    throw new TypeError(
+      `logger must have debug, warn and error functions (pino and console fit): it has no ${missing.join(', ')}`,
+    );
   }
   return value as Logger;
 }
@@ -49,7 +53,8 @@ function priorities(value: unknown): Record<string, number> {
     throw new TypeError(`priorities must be an object of names and numbers, got ${check.describe(value)}`);
   }
   for (const [name, level] of Object.entries(value)) {
-    if (typeof level !== 'number') throw new TypeError(`priorities.${name} must be a number, got ${check.describe(level)}`);
+    if (typeof level !== 'number')
+      throw new TypeError(`priorities.${name} must be a number, got ${check.describe(level)}`);
     try {
       check.priority(level);
     } catch (err) {
@@ -89,10 +94,14 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     priorities: given(o.priorities, defaults.priorities, priorities),
     lockDuration: given(o.lockDuration, defaults.lockDuration, (v) => check.timerSpan('lockDuration', v, 1)),
     maxStalls: given(o.maxStalls, defaults.maxStalls, (v) => check.integer('maxStalls', v, 0, Number.MAX_SAFE_INTEGER)),
-    maintenanceInterval: given(o.maintenanceInterval, defaults.maintenanceInterval, (v) => check.timerSpan('maintenanceInterval', v, 1)),
+    maintenanceInterval: given(o.maintenanceInterval, defaults.maintenanceInterval, (v) =>
+      check.timerSpan('maintenanceInterval', v, 1),
+    ),
     maintenance: given(o.maintenance, defaults.maintenance, (v) => check.boolean('maintenance', v)),
     logger: given(o.logger, silentLogger, logger),
-    removeOnComplete: given(o.removeOnComplete, defaults.removeOnComplete, (v) => check.retention('removeOnComplete', v)),
+    removeOnComplete: given(o.removeOnComplete, defaults.removeOnComplete, (v) =>
+      check.retention('removeOnComplete', v),
+    ),
     removeOnFail: given(o.removeOnFail, defaults.removeOnFail, (v) => check.retention('removeOnFail', v)),
   };
 }

@@ -52,7 +52,9 @@ export function priority(level: unknown, names: Record<string, number> = default
   if (typeof level === 'string') {
     const n = Object.hasOwn(names, level) ? names[level] : undefined;
     if (n === undefined) {
-      throw new RangeError(`unknown priority ${describe(level)}; use one of ${Object.keys(names).join(', ')} or a number`);
+      throw new RangeError(
+        `unknown priority ${describe(level)}; use one of ${Object.keys(names).join(', ')} or a number`,
+      );
     }
     return n;
   }
@@ -72,9 +74,12 @@ const MAX_MS = 2 ** 44;
 
 /** A non-negative whole number of milliseconds. */
 export function milliseconds(name: string, value: unknown): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < 0 || value > MAX_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds from 0 to 2^44 (about 557 years), got ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be a number of milliseconds from 0 to 2^44 (about 557 years), got ${describe(value)}`,
+    );
   }
   return Math.round(value);
 }
@@ -84,9 +89,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A whole number of milliseconds a timer of this process waits: from `min` to 2^31 - 1. */
 export function timerSpan(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number of milliseconds, got ${describe(value)}`);
   if (!Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be a number of milliseconds from ${min} to 2^31-1 (about 24.8 days), got ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be a number of milliseconds from ${min} to 2^31-1 (about 24.8 days), got ${describe(value)}`,
+    );
   }
   return Math.round(value);
 }
@@ -100,7 +108,10 @@ export function durableSaves(value: unknown): { replicas: number; timeout: numbe
   }
   const extra = Object.keys(value).filter((k) => k !== 'replicas' && k !== 'timeout');
   if (extra.length) throw new RangeError(`durableSaves takes replicas and timeout, not ${extra.join(', ')}`);
-  const { replicas = defaults.durableSaves.replicas, timeout = defaults.durableSaves.timeout } = value as { replicas?: unknown; timeout?: unknown };
+  const { replicas = defaults.durableSaves.replicas, timeout = defaults.durableSaves.timeout } = value as {
+    replicas?: unknown;
+    timeout?: unknown;
+  };
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > 100) {
     throw new RangeError(`durableSaves.replicas must be an integer from 1 to 100, got ${describe(replicas)}`);
   }
@@ -130,7 +141,8 @@ export function state(value: unknown): JobState {
 
 export function order(value: unknown): 'asc' | 'desc' {
   if (value === undefined) return 'asc';
-  if (value !== 'asc' && value !== 'desc') throw new RangeError(`order must be "asc" or "desc", got ${describe(value)}`);
+  if (value !== 'asc' && value !== 'desc')
+    throw new RangeError(`order must be "asc" or "desc", got ${describe(value)}`);
   return value;
 }
 
@@ -188,7 +200,8 @@ export function retention(name: string, value: unknown): RetentionOption {
   const extra = Object.keys(value).filter((k) => k !== 'age' && k !== 'count');
   if (extra.length > 0) throw new TypeError(`${name} takes only age (seconds) and count, got ${describe(value)}`);
   const { age, count } = value as { age?: unknown; count?: unknown };
-  if (age === undefined && count === undefined) throw new RangeError(`${name} needs an age or a count, got ${describe(value)}`);
+  if (age === undefined && count === undefined)
+    throw new RangeError(`${name} needs an age or a count, got ${describe(value)}`);
   return {
     ...(age !== undefined && { age: retainedAge(name, age, value) }),
     ...(count !== undefined && { count: retainedCount(name, count, value) }),

@@ -65,7 +65,8 @@ function classify(name: string): KeyKind {
   if (name === 'present') return { kind: 'index', state: 'spans', type: '' };
   if ((m = /^present:(\d+)$/.exec(name))) return { kind: 'present', span: Number(m[1]) };
   if ((m = /^(delayed|active)$/.exec(name))) return { kind: 'index', state: m[1] as JobState, type: '' };
-  if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name))) return { kind: 'index', state: m[2] as JobState, type: m[1]! };
+  if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name)))
+    return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };

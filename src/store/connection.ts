@@ -70,7 +70,12 @@ const roleOptions: Record<ConnectionRole, RedisOptions> = {
   // Commands fail after a few reconnection attempts instead of queueing forever, and a
   // command Redis never answers (a half-open connection) fails too: a save while Redis is
   // down reports an error in bounded time.
-  command: { maxRetriesPerRequest: 3, connectTimeout: 5_000, commandTimeout: defaults.commandTimeout, maxLoadingRetryTime: LOADING_RECHECK_MS },
+  command: {
+    maxRetriesPerRequest: 3,
+    connectTimeout: 5_000,
+    commandTimeout: defaults.commandTimeout,
+    maxLoadingRetryTime: LOADING_RECHECK_MS,
+  },
   subscriber: { maxRetriesPerRequest: null, connectTimeout: 5_000, maxLoadingRetryTime: LOADING_RECHECK_MS },
   blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000, maxLoadingRetryTime: LOADING_RECHECK_MS },
 };
@@ -134,7 +139,7 @@ export function connectionFactory(
     return (role) => new Client(url, options(role));
   }
   const credentials: RedisOptions = {
-    ...(s.auth ?? s.password ? { password: s.auth ?? s.password } : {}),
+    ...((s.auth ?? s.password) ? { password: s.auth ?? s.password } : {}),
     ...(s.username ? { username: s.username } : {}),
   };
   if (s.cluster) {
@@ -144,7 +149,8 @@ export function connectionFactory(
   if (s.sentinels) {
     const sentinels = nodeList('redis.sentinels', s.sentinels);
     const name = s.name ?? 'mymaster';
-    if (typeof name !== 'string' || name === '') throw new TypeError('redis.name must be the master\'s name at the sentinels');
+    if (typeof name !== 'string' || name === '')
+      throw new TypeError("redis.name must be the master's name at the sentinels");
     const db = s.db !== undefined ? { db: s.db } : {};
     // A master demoted by a failover answers writes with READONLY until the client learns
     // the new master: reconnect (asking the sentinels again) and resend the command.
@@ -161,7 +167,8 @@ export function connectionFactory(
 
 /** Cluster nodes or sentinels as given by the user, checked: a non-empty list of {host?, port}. */
 function nodeList(what: string, value: unknown): Array<{ host: string; port: number }> {
-  if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${what} must be a non-empty array of {host, port}`);
+  if (!Array.isArray(value) || value.length === 0)
+    throw new TypeError(`${what} must be a non-empty array of {host, port}`);
   return value.map((node: unknown, i) => {
     const { host = '127.0.0.1', port } = (node ?? {}) as { host?: unknown; port?: unknown };
     if (typeof host !== 'string' || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {

@@ -16,7 +16,8 @@ const INCLUDE_LINE = /^--@include[ \t]+(.*)$/gm;
 const INLINE_MARK = /^--@inline[ \t]*$/m;
 // Comments, long strings and quoted strings, which substitution leaves alone, or a name with
 // the field after it, if any.
-const LEXEMES = /--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*|\[(=*)\[[\s\S]*?\]\2\]|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|(?<![\w.])([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?/g;
+const LEXEMES =
+  /--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*|\[(=*)\[[\s\S]*?\]\2\]|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|(?<![\w.])([A-Za-z_]\w*)(?:\s*\.\s*([A-Za-z_]\w*))?/g;
 
 /** The include names a Lua source asks for, in the order it names them. */
 export function includeNames(source: string): string[] {
@@ -90,7 +91,8 @@ export function assemble(name: string, body: string, includes: Readonly<Record<s
           if (!constants) return lexeme;
           // Only `NAME.KEY` can be written as a value: the table itself never exists.
           const value = key === undefined ? undefined : constants.entries.get(key);
-          if (value === undefined) throw new Error(`Lua ${name}: ${lexeme} is not a constant of include "${constants.include}"`);
+          if (value === undefined)
+            throw new Error(`Lua ${name}: ${lexeme} is not a constant of include "${constants.include}"`);
           // In parentheses, so that `a-STATUS.X` never becomes the comment `a--1`.
           return `(${value})`;
         });
@@ -112,6 +114,7 @@ export function assembleAll<Name extends string>(
 ): Record<Name, AssembledScript> {
   for (const include of Object.keys(includes)) assemble(`include "${include}"`, `--@include ${include}\n`, includes);
   const assembled = {} as Record<Name, AssembledScript>;
-  for (const name of Object.keys(scripts) as Name[]) assembled[name] = assemble(`script "${name}"`, scripts[name], includes);
+  for (const name of Object.keys(scripts) as Name[])
+    assembled[name] = assemble(`script "${name}"`, scripts[name], includes);
   return assembled;
 }

@@ -26,7 +26,9 @@ const NO_ANSWER = /Command timed out|Connection is closed|ECONNRESET|EPIPE|ETIME
 export function isConnectionFailure(err: unknown): boolean {
   if (err instanceof ConnectionError) return true;
   const e = err as { name?: string; message?: string } | undefined;
-  return e?.name === 'MaxRetriesPerRequestError' || NEVER_SENT.test(e?.message ?? '') || NO_ANSWER.test(e?.message ?? '');
+  return (
+    e?.name === 'MaxRetriesPerRequestError' || NEVER_SENT.test(e?.message ?? '') || NO_ANSWER.test(e?.message ?? '')
+  );
 }
 
 /** What became of a script's change when it failed: surely not made, or maybe made later. */
@@ -47,7 +49,10 @@ export function scriptError(err: unknown, outcome: Outcome): unknown {
   if (!(err instanceof Error) || err instanceof ConnectionError) return err;
   if (OUT_OF_MEMORY.test(err.message)) return new OutOfMemoryError(outcome.refused, err);
   if (NO_REPLICAS.test(err.message)) {
-    return new NotReplicatedError(`Redis has too few replicas connected (min-replicas-to-write): ${outcome.refused}`, err);
+    return new NotReplicatedError(
+      `Redis has too few replicas connected (min-replicas-to-write): ${outcome.refused}`,
+      err,
+    );
   }
   if (CLUSTER_CHANGING.test(err.message) && !NO_ANSWER.test(err.message)) {
     return new ConnectionError(`the Redis cluster is failing over (${err.message}): ${outcome.refused}`, err);

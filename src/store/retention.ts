@@ -34,5 +34,8 @@ export function decodeRetention(text: string | undefined): RetentionOption {
   const ageMs = /(?:^|,)a:(\d+)/.exec(text)?.[1];
   if (count !== undefined && ageMs === undefined) return Number(count);
   if (count === undefined && ageMs === undefined) return false;
-  return { ...(ageMs !== undefined && { age: Number(ageMs) / 1000 }), ...(count !== undefined && { count: Number(count) }) };
+  return {
+    ...(ageMs !== undefined && { age: Number(ageMs) / 1000 }),
+    ...(count !== undefined && { count: Number(count) }),
+  };
 }

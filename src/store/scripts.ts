@@ -70,7 +70,28 @@ export const luaIncludes: Readonly<Record<string, string>> = {
  * One Lua script per transition, and the reads that must see one instant or merge indexes
  * (page, range, count, check_*); each is assembled with the includes it names.
  */
-export const luaScripts = { save, take, complete, fail, promote, expire, renew, remove, move, progress, log, update, bulk, pause, page, range, count, check_jobs, check_members, check_search };
+export const luaScripts = {
+  save,
+  take,
+  complete,
+  fail,
+  promote,
+  expire,
+  renew,
+  remove,
+  move,
+  progress,
+  log,
+  update,
+  bulk,
+  pause,
+  page,
+  range,
+  count,
+  check_jobs,
+  check_members,
+  check_search,
+};
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];
 

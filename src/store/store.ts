@@ -1,96 +1,30 @@
 import type { RedisClient } from './connection.js';
 import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
-import { idOfMember, Keys, memberOf, type JobState } from './keys.js';
+import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
-import { ScriptStatus, type FinishStatus } from './script-status.js';
+import { ScriptStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
-
-/** A worker asking for its next jobs in the same round trip as a completion or failure. */
-export interface TakeRequest {
-  type: string;
-  count: number;
-  workerId: string;
-  lockDuration: number;
-}
-
-/**
- * What `complete` / `fail` did: ScriptStatus.DONE (complete), RETRY or FAILED (fail) when
- * applied; NO_JOB, LOCK_LOST or REPEATED (the same report was applied before) when refused.
- */
-export interface FinishReply {
-  status: FinishStatus;
-  taken: JobRecord[];
-}
-
-/** One failed attempt of a job. Times are epoch ms. */
-export interface AttemptError {
-  attempt: number;
-  started_at: number | null;
-  failed_at: number;
-  error: string;
-  stack: string;
-}
-
-export type BulkAction = 'retry' | 'promote' | 'remove';
-
-/** Where a page starts: right after this entry (which may have gone meanwhile). */
-export interface PageCursor {
-  score: number;
-  id: number;
-}
-
-export interface PageRequest {
-  type?: string;
-  cursor?: PageCursor;
-  limit: number;
-  order: 'asc' | 'desc';
-}
-
-export interface Page {
-  ids: number[];
-  /** Cursor of the next page, or null at the end. */
-  next: PageCursor | null;
-}
-
-/** Result of a maintenance pass: how many jobs moved and when the next one falls due. */
-export interface SweepReply {
-  moved: number;
-  /** Epoch ms of the next due entry, or ScriptStatus.NOTHING_DUE (-1) when there is none. */
-  nextDue: number;
-  /** The Redis server's clock when the pass ran. */
-  now: number;
-}
-
-/**
- * What a move or removal did: `done`, `missing` (no such job), or `unexpected`: the job is in
- * `state`, none of the expected ones, and nothing changed.
- */
-export type MoveOutcome = { result: 'done' } | { result: 'missing' } | { result: 'unexpected'; state: JobState };
-
-function moveOutcome(reply: unknown): MoveOutcome {
-  if (typeof reply === 'string') return { result: 'unexpected', state: reply as JobState };
-  return reply === ScriptStatus.DONE ? { result: 'done' } : { result: 'missing' };
-}
-
-type TakenPair = [string, string[]];
+import {
+  decodeMinute,
+  decodePage,
+  decodeTaken,
+  moveOutcome,
+  type MinuteCounters,
+  sweep,
+  type AttemptError,
+  type BulkAction,
+  type FinishReply,
+  type MoveOutcome,
+  type Page,
+  type PageRequest,
+  type SweepReply,
+  type TakeRequest,
+  type TakenPair,
+} from './replies.js';
 
 /** Most jobs per save script: bounds how long one script holds Redis. */
 export const SAVE_BATCH = 1_000;
-
-function decodeTaken(pairs: TakenPair[]): JobRecord[] {
-  const jobs: JobRecord[] = [];
-  for (const [id, raw] of pairs) {
-    const job = decodeJob(Number(id), raw);
-    if (job) jobs.push(job);
-  }
-  return jobs;
-}
-
-function sweep(reply: unknown): SweepReply {
-  const [moved, nextDue, now] = reply as [number, number, number];
-  return { moved, nextDue, now };
-}
 
 /**
  * The typed face of the Lua state machine and of the reads: the only place that knows key
@@ -99,7 +33,11 @@ function sweep(reply: unknown): SweepReply {
 export class Store {
   readonly keys: Keys;
   private pendingSaves: Array<{ job: NewJob; resolve: (id: number) => void; reject: (err: unknown) => void }> = [];
-  private pendingProgress: Array<{ args: Array<string | number>; resolve: (written: boolean) => void; reject: (err: unknown) => void }> = [];
+  private pendingProgress: Array<{
+    args: Array<string | number>;
+    resolve: (written: boolean) => void;
+    reject: (err: unknown) => void;
+  }> = [];
 
   constructor(
     readonly client: RedisClient,
@@ -117,10 +55,13 @@ export class Store {
     try {
       return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
     } catch (err) {
-      throw scriptError(err, outcome?.() ?? {
-        refused: `"${name}" did not run, nothing changed`,
-        uncertain: `"${name}" may have run: Redis may have received it`,
-      });
+      throw scriptError(
+        err,
+        outcome?.() ?? {
+          refused: `"${name}" did not run, nothing changed`,
+          uncertain: `"${name}" may have run: Redis may have received it`,
+        },
+      );
     }
   }
 
@@ -134,7 +75,9 @@ export class Store {
       uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
     });
     const args = jobs.flatMap(encodeNewJob);
-    const ids = (this.durability ? await this.saveReplicated(args, outcome, what) : await this.run('save', args, outcome)) as string[];
+    const ids = (
+      this.durability ? await this.saveReplicated(args, outcome, what) : await this.run('save', args, outcome)
+    ) as string[];
     return ids.map(Number);
   }
 
@@ -145,7 +88,10 @@ export class Store {
   private async saveReplicated(args: Array<string | number>, outcome: () => Outcome, what: string): Promise<unknown> {
     const { replicas, timeout } = this.durability!;
     this.flushPending();
-    const pipeline = pipeScript(this.client.pipeline(), 'save', this.keys.ids, [this.keys.base, ...args]).wait(replicas, timeout);
+    const pipeline = pipeScript(this.client.pipeline(), 'save', this.keys.ids, [this.keys.base, ...args]).wait(
+      replicas,
+      timeout,
+    );
     let replies;
     try {
       replies = await pipeline.exec();
@@ -155,8 +101,13 @@ export class Store {
     const [[saveError, ids], [waitError, acknowledged]] = replies as [[Error | null, unknown], [Error | null, unknown]];
     if (saveError) throw scriptError(saveError, outcome());
     if (waitError || (acknowledged as number) < replicas) {
-      const confirmed = waitError ? 'WAIT failed' : `${acknowledged as number} of ${replicas} replicas confirmed it within ${timeout} ms`;
-      throw new NotReplicatedError(`${what} may have been saved, but ${confirmed}: a failover now could lose it`, waitError ?? undefined);
+      const confirmed = waitError
+        ? 'WAIT failed'
+        : `${acknowledged as number} of ${replicas} replicas confirmed it within ${timeout} ms`;
+      throw new NotReplicatedError(
+        `${what} may have been saved, but ${confirmed}: a failover now could lose it`,
+        waitError ?? undefined,
+      );
     }
     return ids;
   }
@@ -177,15 +128,25 @@ export class Store {
     const saves = this.pendingSaves.splice(0);
     for (let start = 0; start < saves.length; start += SAVE_BATCH) {
       const batch = saves.slice(start, start + SAVE_BATCH);
-      this.saveJobs(batch.map((s) => s.job), true).then(
+      this.saveJobs(
+        batch.map((s) => s.job),
+        true,
+      ).then(
         (ids) => batch.forEach((s, i) => s.resolve(ids[i]!)),
         (err: unknown) => batch.forEach((s) => s.reject(err)),
       );
     }
     const progress = this.pendingProgress.splice(0);
     if (progress.length === 0) return;
-    const outcome = () => ({ refused: 'the progress was not recorded', uncertain: 'the progress may have been recorded' });
-    this.run('progress', progress.flatMap((p) => p.args), outcome).then(
+    const outcome = () => ({
+      refused: 'the progress was not recorded',
+      uncertain: 'the progress may have been recorded',
+    });
+    this.run(
+      'progress',
+      progress.flatMap((p) => p.args),
+      outcome,
+    ).then(
       (written) => progress.forEach((p, i) => p.resolve((written as number[])[i] === ScriptStatus.DONE)),
       (err: unknown) => progress.forEach((p) => p.reject(err)),
     );
@@ -224,7 +185,14 @@ export class Store {
     next: TakeRequest,
   ): Promise<FinishReply> {
     const reply = (await this.run('fail', [
-      id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration,
+      id,
+      lock,
+      error.message,
+      error.stack,
+      retryDelay,
+      next.count,
+      next.workerId,
+      next.lockDuration,
     ])) as [FinishReply['status'], TakenPair[]];
     return { status: reply[0], taken: decodeTaken(reply[1]) };
   }
@@ -285,7 +253,11 @@ export class Store {
     batch: number,
   ): Promise<{ handled: number; remaining: number }> {
     const [handled, remaining] = (await this.run('bulk', [
-      action, state, filter.type ?? '', filter.before === undefined ? '' : filter.before, batch,
+      action,
+      state,
+      filter.type ?? '',
+      filter.before === undefined ? '' : filter.before,
+      batch,
     ])) as [number, number];
     return { handled, remaining };
   }
@@ -312,35 +284,26 @@ export class Store {
   async page(state: JobState | 'all', options: PageRequest): Promise<Page> {
     const cursor = options.cursor;
     const reply = (await this.run('page', [
-      state, options.type ?? '', cursor ? cursor.score : '', cursor ? memberOf(cursor.id) : '', options.limit, options.order,
+      state,
+      options.type ?? '',
+      cursor ? cursor.score : '',
+      cursor ? memberOf(cursor.id) : '',
+      options.limit,
+      options.order,
     ])) as Array<string | number>;
-    const ids: number[] = [];
-    let last: PageCursor | null = null;
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      const id = idOfMember(String(reply[i]));
-      ids.push(id);
-      last = { score: Number(reply[i + 1]), id };
-    }
-    return { ids, next: ids.length < options.limit ? null : last };
+    return decodePage(reply, options.limit);
   }
 
   /** Per-minute counters of each minute in [fromMinute, toMinute], by type then field. */
-  async minuteStats(fromMinute: number, toMinute: number): Promise<Array<{ minute: number; byType: Record<string, Record<string, number>> }>> {
+  async minuteStats(fromMinute: number, toMinute: number): Promise<MinuteCounters[]> {
     const pipeline = this.client.pipeline();
     for (let m = fromMinute; m <= toMinute; m++) pipeline.hgetall(this.keys.minute(m));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([err, raw], i) => {
       if (err) throw err;
-      const byType: Record<string, Record<string, number>> = {};
-      for (const [field, value] of Object.entries(raw as Record<string, string>)) {
-        const cut = field.lastIndexOf('|');
-        const type = field.slice(0, cut);
-        (byType[type] ??= {})[field.slice(cut + 1)] = Number(value);
-      }
-      return { minute: fromMinute + i, byType };
+      return decodeMinute(fromMinute + i, raw as Record<string, string>);
     });
   }
-
 
   async getJob(id: number): Promise<JobRecord | null> {
     this.flushPending(); // a read after job.save() or job.progress() sees it
@@ -384,7 +347,13 @@ export class Store {
   }
 
   /** Ids at ranks `from`..`to` (inclusive, -1 = the end, as in ZRANGE) of a state, or of every job by id. */
-  async ids(state: JobState | 'all', from: number, to: number, order: 'asc' | 'desc', type?: string): Promise<number[]> {
+  async ids(
+    state: JobState | 'all',
+    from: number,
+    to: number,
+    order: 'asc' | 'desc',
+    type?: string,
+  ): Promise<number[]> {
     return ((await this.run('range', [state, type ?? '', from, to, order])) as Array<string | number>).map(Number);
   }
 

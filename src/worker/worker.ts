@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
-import type { Store, TakeRequest } from '../store/store.js';
+import type { TakeRequest } from '../store/replies.js';
+import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
@@ -187,10 +188,13 @@ export class Worker<J> {
         this.deps.store.waitForWork(client, [this.type], seconds),
         // A half-open connection never answers: replace it rather than wait forever.
         new Promise<void>((r) => {
-          watchdog = setTimeout(() => {
-            if (this.blocking === client) this.dropBlocking();
-            r();
-          }, seconds * 1_000 + 3_000);
+          watchdog = setTimeout(
+            () => {
+              if (this.blocking === client) this.dropBlocking();
+              r();
+            },
+            seconds * 1_000 + 3_000,
+          );
         }),
       ]);
     } catch (err) {
@@ -283,7 +287,9 @@ export class Worker<J> {
     const reason = failure;
     const reply = await this.finish([run], (next) =>
       this.deps.store.fail(
-        run.record.id, run.lock, describeError(reason),
+        run.record.id,
+        run.lock,
+        describeError(reason),
         reason instanceof TtlExceededError || reason instanceof ShutdownError ? -1 : this.deps.retryDelay(run.record),
         next,
       ),
@@ -306,7 +312,11 @@ export class Worker<J> {
     const batch = this.completions.splice(0);
     const reply = await this.finish(
       batch.map((c) => c.run),
-      (next) => this.deps.store.completeBatch(batch.map((c) => ({ id: c.run.record.id, lock: c.run.lock, resultJson: c.resultJson })), next),
+      (next) =>
+        this.deps.store.completeBatch(
+          batch.map((c) => ({ id: c.run.record.id, lock: c.run.lock, resultJson: c.resultJson })),
+          next,
+        ),
     );
     batch.forEach((c, i) => {
       if (reply?.statuses[i] === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(c.run.record.id));
@@ -319,7 +329,10 @@ export class Worker<J> {
    * are free again), retrying while Redis is unreachable; then starts what was taken and
    * releases the runs' slots.
    */
-  private async finish<R extends { taken: JobRecord[] }>(runs: Running<J>[], send: (next: TakeRequest) => Promise<R>): Promise<R | undefined> {
+  private async finish<R extends { taken: JobRecord[] }>(
+    runs: Running<J>[],
+    send: (next: TakeRequest) => Promise<R>,
+  ): Promise<R | undefined> {
     const next = this.request(this.taking ? this.free() + runs.length : 0);
     let reply: R | undefined;
     for (let attempt = 0; reply === undefined; attempt++) {

@@ -18,7 +18,12 @@ function importGraph(): Map<string, string[]> {
     const deps = importedFiles
       .map((i) => i.fileName)
       .filter((name) => name.startsWith('.'))
-      .map((name) => relative(src, resolve(src, dirname(file), name)).split('\\').join('/').replace(/\.js$/, '.ts'))
+      .map((name) =>
+        relative(src, resolve(src, dirname(file), name))
+          .split('\\')
+          .join('/')
+          .replace(/\.js$/, '.ts'),
+      )
       .filter((dep) => known.has(dep));
     graph.set(file, deps);
   }

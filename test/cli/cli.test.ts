@@ -12,7 +12,9 @@ import { Queue } from '../../src/index.js';
 import { keysOf, redisClient, redisPort, testQueue, uniquePrefix } from '../support/setup.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const testRedisUrl = `redis://127.0.0.1:${redisPort}`;
 
 interface Run {
@@ -149,11 +151,19 @@ describe('kue CLI: help and usage errors', () => {
       run(['dev', '--help']),
       run(['--version']),
     ]);
-    for (const r of [main, dashboard, dev, version]) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const r of [main, dashboard, dev, version])
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(main.stdout).toMatch(/Usage: kue \[options\] \[command\]/);
     expect(main.stdout).toMatch(/dashboard \[options\]/);
     expect(main.stdout).toMatch(/dev \[options\]/);
-    for (const flag of ['-p, --port <port>', '-r, --redis <url>', '-q, --prefix <prefix>', '--auth <user:password>', '--read-only', '--title <title>']) {
+    for (const flag of [
+      '-p, --port <port>',
+      '-r, --redis <url>',
+      '-q, --prefix <prefix>',
+      '--auth <user:password>',
+      '--read-only',
+      '--title <title>',
+    ]) {
       expect(dashboard.stdout).toContain(flag);
       expect(dev.stdout).toContain(flag);
     }
@@ -173,10 +183,16 @@ describe('kue CLI: help and usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
       [['nope'], /^kue: unknown command 'nope'/],
       [['dashboard', '--nope'], /^kue dashboard: unknown option '--nope'/],
-      [['dashboard', '-p', 'abc'], /^kue dashboard: option '-p, --port <port>' argument 'abc' is invalid\. The port must be a whole number from 0 to 65535/],
+      [
+        ['dashboard', '-p', 'abc'],
+        /^kue dashboard: option '-p, --port <port>' argument 'abc' is invalid\. The port must be a whole number from 0 to 65535/,
+      ],
       [['dev', '--port', '65536'], /^kue dev: option '-p, --port <port>' argument '65536' is invalid/],
       [['dashboard', '-r', 'http://127.0.0.1:6379'], /^kue dashboard: .*Expected a redis:\/\/ or rediss:\/\/ URL/],
-      [['dashboard', '--auth', 'no-colon-secret'], /^kue dashboard: option '--auth <user:password>' is invalid\. Expected user:password/],
+      [
+        ['dashboard', '--auth', 'no-colon-secret'],
+        /^kue dashboard: option '--auth <user:password>' is invalid\. Expected user:password/,
+      ],
       [['dev', '-q', ''], /^kue dev: .*The prefix must be a non-empty string, got "" \(string\)\. /],
       [['dashboard', 'extra'], /^kue dashboard: too many arguments/],
     ];
@@ -198,7 +214,9 @@ describe('kue CLI: help and usage errors', () => {
     symlinkSync(process.execPath, join(binDir, 'node'));
     const r = await run(['dev', '-p', '0'], { cwd, env: { ...process.env, PATH: binDir } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^kue: redis-server was not found on PATH\. Install it \(Debian\/Ubuntu: apt-get install redis-server.*\) or pass -r redis:\/\/host:port/);
+    expect(r.stderr).toMatch(
+      /^kue: redis-server was not found on PATH\. Install it \(Debian\/Ubuntu: apt-get install redis-server.*\) or pass -r redis:\/\/host:port/,
+    );
     expect(existsSync(join(cwd, '.kue'))).toBe(false);
   });
 });
@@ -228,7 +246,20 @@ describe('kue dashboard', () => {
 
   it('--auth, --read-only and --title reach the app; a taken port is a clear error (exit 1)', async () => {
     const prefix = uniquePrefix('cli');
-    const proc = start(['dashboard', '-p', '0', '-r', testRedisUrl, '-q', prefix, '--auth', 'admin:s3:cret', '--read-only', '--title', 'Ops queue']);
+    const proc = start([
+      'dashboard',
+      '-p',
+      '0',
+      '-r',
+      testRedisUrl,
+      '-q',
+      prefix,
+      '--auth',
+      'admin:s3:cret',
+      '--read-only',
+      '--title',
+      'Ops queue',
+    ]);
     const url = await ready(proc);
     expect(proc.stdout).toContain(`queue prefix "${prefix}", read-only, basic auth as "admin"`);
     const authorization = `Basic ${Buffer.from('admin:s3:cret').toString('base64')}`;
@@ -243,7 +274,9 @@ describe('kue dashboard', () => {
     const port = new URL(url).port;
     const second = await run(['dashboard', '-p', port, '-r', testRedisUrl, '-q', prefix]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toBe(`kue: Port ${port} is already in use on 127.0.0.1: choose another with -p <port> (-p 0 picks any free port).\n`);
+    expect(second.stderr).toBe(
+      `kue: Port ${port} is already in use on 127.0.0.1: choose another with -p <port> (-p 0 picks any free port).\n`,
+    );
 
     proc.child.kill('SIGTERM');
     expect((await proc.exited).code).toBe(0);
@@ -266,7 +299,10 @@ describe('kue dashboard', () => {
     expect((await proc.exited).code).toBe(0);
 
     const bad = await run(['--nope'], { script: link });
-    expect({ code: bad.code, stderr: bad.stderr }).toEqual({ code: 2, stderr: "kue-dashboard: unknown option '--nope'. See 'kue-dashboard --help'.\n" });
+    expect({ code: bad.code, stderr: bad.stderr }).toEqual({
+      code: 2,
+      stderr: "kue-dashboard: unknown option '--nope'. See 'kue-dashboard --help'.\n",
+    });
   });
 });
 
@@ -276,7 +312,9 @@ describe('kue dev', () => {
     const proc = start(['dev', '-p', '0'], { cwd });
     const url = await ready(proc);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const [, redisUrl, redisPid] = (await proc.waitFor(/^Redis: (redis:\/\/127\.0\.0\.1:\d+) \(redis-server pid (\d+), data in \.kue\/redis\)$/m));
+    const [, redisUrl, redisPid] = await proc.waitFor(
+      /^Redis: (redis:\/\/127\.0\.0\.1:\d+) \(redis-server pid (\d+), data in \.kue\/redis\)$/m,
+    );
     const redisPort = Number(new URL(redisUrl!).port);
     expect(existsSync(join(cwd, '.kue', 'redis', 'appendonlydir'))).toBe(true);
 
@@ -308,7 +346,9 @@ describe('kue dev', () => {
     // The data stays: the next kue dev finds the jobs again (appendonly).
     const again = start(['dev', '-p', '0'], { cwd });
     const url2 = await ready(again);
-    expect((await getJson(`${url2}stats`)).body).toEqual(expect.objectContaining({ inactiveCount: 1, delayedCount: 1 }));
+    expect((await getJson(`${url2}stats`)).body).toEqual(
+      expect.objectContaining({ inactiveCount: 1, delayedCount: 1 }),
+    );
     again.child.kill('SIGTERM');
     expect((await again.exited).code).toBe(0);
   });
@@ -349,14 +389,20 @@ describe('kue check', () => {
     const clean = await run(args);
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toContain(`Queue "${queue.prefix}" on ${testRedisUrl}: 2 jobs (inactive 1, delayed 1, active 0, complete 0, failed 0)`);
+    expect(clean.stdout).toContain(
+      `Queue "${queue.prefix}" on ${testRedisUrl}: 2 jobs (inactive 1, delayed 1, active 0, complete 0, failed 0)`,
+    );
     expect(clean.stdout).toContain('No inconsistencies found.');
 
     const redis = redisClient();
     await redis.zrem(`{${queue.prefix}}:type:mail:inactive`, '01|1');
     const damaged = await run(args);
     expect(damaged.code).toBe(1);
-    expect(damaged.stdout).toMatch(new RegExp(`1 inconsistency found:\\n  missing-from-index  job 1 is missing from \\{${queue.prefix}\\}:type:mail:inactive\\n`));
+    expect(damaged.stdout).toMatch(
+      new RegExp(
+        `1 inconsistency found:\\n  missing-from-index  job 1 is missing from \\{${queue.prefix}\\}:type:mail:inactive\\n`,
+      ),
+    );
 
     const json = await run([...args, '--json']);
     expect(json.code).toBe(1);
@@ -369,6 +415,8 @@ describe('kue check', () => {
     const result = await run(['check', '-r', 'redis://127.0.0.1:1']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('kue: The check could not finish: redis connection error: connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(result.stderr).toBe(
+      'kue: The check could not finish: redis connection error: connect ECONNREFUSED 127.0.0.1:1\n',
+    );
   });
 });

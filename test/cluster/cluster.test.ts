@@ -126,7 +126,9 @@ describe('Kue on Redis Cluster', () => {
     expect(flakyRuns).toBe(2);
     expect((await queue.getJob(later.id!)).result).toBe('later');
     expect(await queue.log(low.id!)).toEqual(['ran low']);
-    expect((await queue.rangeByState('complete', 0, -1)).map((j) => j.id).sort()).toEqual([low.id, high.id, flaky.id, later.id].sort());
+    expect((await queue.rangeByState('complete', 0, -1)).map((j) => j.id).sort()).toEqual(
+      [low.id, high.id, flaky.id, later.id].sort(),
+    );
     expect(await queue.completeCount()).toBe(4);
 
     await (await queue.getJob(searchable.id!)).remove();
@@ -176,11 +178,13 @@ describe('Kue on Redis Cluster', () => {
     const JOBS = 500;
     const queues = (await prefixesOverMasters(4)).map(({ prefix }) => clusterQueue({ prefix }));
     const completed = queues.map(() => new Set<number>());
-    await Promise.all(queues.map(async (queue, q) => {
-      queue.on('job complete', (id: number) => completed[q]!.add(Number(id)));
-      await queue.saveAll(Array.from({ length: JOBS }, (_, i) => queue.create('unit', { i })));
-      queue.process('unit', 10, async () => undefined);
-    }));
+    await Promise.all(
+      queues.map(async (queue, q) => {
+        queue.on('job complete', (id: number) => completed[q]!.add(Number(id)));
+        await queue.saveAll(Array.from({ length: JOBS }, (_, i) => queue.create('unit', { i })));
+        queue.process('unit', 10, async () => undefined);
+      }),
+    );
     await waitFor(() => completed.every((c) => c.size === JOBS), 45_000, `all ${4 * JOBS} jobs to complete`);
     for (const queue of queues) await expectConsistent(queue, { complete: JOBS });
     expect(new Set(await Promise.all(queues.map((q) => masterOf(`{${q.prefix}}`)))).size).toBe(3);

@@ -44,7 +44,11 @@ describe('durableSaves', () => {
     const replica = await server(['--replicaof', '127.0.0.1', String(master.port)]);
     const reader = new Redis({ port: replica.port, host: '127.0.0.1' });
     try {
-      await waitFor(async () => /master_link_status:up/.test(await reader.info('replication')), 10_000, 'the replica to sync');
+      await waitFor(
+        async () => /master_link_status:up/.test(await reader.info('replication')),
+        10_000,
+        'the replica to sync',
+      );
       const queue = queueOn(master.port, { durableSaves: true });
       const job = await queue.create('mail', { to: 'a@example.com' }).save();
       const saveAll = await queue.saveAll([queue.create('mail', { n: 1 }), queue.create('mail', { n: 2 })]);
@@ -61,19 +65,35 @@ describe('durableSaves', () => {
     const master = await server();
     const queue = queueOn(master.port, { durableSaves: { replicas: 1, timeout: 100 } });
     const started = Date.now();
-    const err = await queue.create('mail', {}).save().then(() => null, (e: unknown) => e);
+    const err = await queue
+      .create('mail', {})
+      .save()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(NotReplicatedError);
     expect((err as NotReplicatedError).code).toBe(ErrorCode.NotReplicated);
-    expect((err as Error).message).toMatch(/the job may have been saved, but 0 of 1 replicas confirmed it within 100 ms/);
+    expect((err as Error).message).toMatch(
+      /the job may have been saved, but 0 of 1 replicas confirmed it within 100 ms/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 
   it('with min-replicas-to-write, a master without replicas refuses the save and writes nothing', async () => {
     const master = await server(['--min-replicas-to-write', '1']);
     const queue = queueOn(master.port, { durableSaves: true });
-    const err = await queue.create('mail', {}).save().then(() => null, (e: unknown) => e);
+    const err = await queue
+      .create('mail', {})
+      .save()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(NotReplicatedError);
-    expect((err as Error).message).toMatch(/too few replicas connected \(min-replicas-to-write\): the job was not saved/);
+    expect((err as Error).message).toMatch(
+      /too few replicas connected \(min-replicas-to-write\): the job was not saved/,
+    );
     const redis = new Redis({ port: master.port, host: '127.0.0.1' });
     try {
       expect(await redis.dbsize()).toBe(0);
@@ -83,7 +103,8 @@ describe('durableSaves', () => {
   });
 
   it('is validated', () => {
-    const options = (durableSaves: unknown) => () => new Queue({ prefix: uniquePrefix('v'), durableSaves: durableSaves as never, redis: { port: 1 } });
+    const options = (durableSaves: unknown) => () =>
+      new Queue({ prefix: uniquePrefix('v'), durableSaves: durableSaves as never, redis: { port: 1 } });
     expect(options('yes')).toThrow(TypeError);
     expect(options({ replicas: 0 })).toThrow(RangeError);
     expect(options({ replicas: 1.5 })).toThrow(RangeError);

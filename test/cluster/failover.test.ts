@@ -95,11 +95,15 @@ async function runThrough(queue: Queue, victim: () => Promise<Victim>): Promise<
 
   // Every acknowledged job, by the number in its data (a lost save's id is given again).
   let done = new Set<number>();
-  await waitFor(async () => {
-    if ((await queue.inactiveCount()) + (await queue.activeCount()) + (await queue.delayedCount()) > 0) return false;
-    done = new Set((await queue.rangeByState('complete', 0, -1)).map((j) => (j.data as { n: number }).n));
-    return true;
-  }, 60_000, 'the queue to drain');
+  await waitFor(
+    async () => {
+      if ((await queue.inactiveCount()) + (await queue.activeCount()) + (await queue.delayedCount()) > 0) return false;
+      done = new Set((await queue.rangeByState('complete', 0, -1)).map((j) => (j.data as { n: number }).n));
+      return true;
+    },
+    60_000,
+    'the queue to drain',
+  );
   const lost = [...acknowledged].filter((n) => !done.has(n));
   return { resumeMs, acknowledged: acknowledged.size, lost, saveErrors };
 }
@@ -115,7 +119,11 @@ async function clusterRun(durable: boolean): Promise<RunResult> {
   cleanups.push(() => admin.quit());
   await admin.connect();
   const queue = new Queue({
-    prefix: uniquePrefix('fo'), redis: { cluster: cluster.nodes }, maintenanceInterval: 500, lockDuration: 5_000, ...durability(durable),
+    prefix: uniquePrefix('fo'),
+    redis: { cluster: cluster.nodes },
+    maintenanceInterval: 500,
+    lockDuration: 5_000,
+    ...durability(durable),
   });
   queue.on('error', () => undefined);
   cleanups.push(() => queue.shutdown(2_000));
@@ -142,7 +150,10 @@ async function sentinelRun(durable: boolean): Promise<RunResult> {
   const set = await startSentinelSet({ args: durable ? DURABLE_SERVER_ARGS : [] });
   cleanups.push(() => set.stop());
   const queue = new Queue({
-    prefix: uniquePrefix('fo'), redis: { sentinels: set.nodes, name: MASTER_NAME }, maintenanceInterval: 500, lockDuration: 5_000,
+    prefix: uniquePrefix('fo'),
+    redis: { sentinels: set.nodes, name: MASTER_NAME },
+    maintenanceInterval: 500,
+    lockDuration: 5_000,
     ...durability(durable),
   });
   queue.on('error', () => undefined);
@@ -165,7 +176,9 @@ async function sentinelRun(durable: boolean): Promise<RunResult> {
 
 /** Every failed save said what became of it: a Kue error, never a raw Redis reply. */
 function expectTypedErrors(r: RunResult): void {
-  expect(Object.keys(r.saveErrors).filter((name) => !['ConnectionError', 'NotReplicatedError'].includes(name))).toEqual([]);
+  expect(Object.keys(r.saveErrors).filter((name) => !['ConnectionError', 'NotReplicatedError'].includes(name))).toEqual(
+    [],
+  );
 }
 
 function report(what: string, r: RunResult): void {
@@ -176,28 +189,36 @@ function report(what: string, r: RunResult): void {
 }
 
 const setups = [
-  { name: 'cluster', what: 'the master of the queue\'s slot', run: clusterRun },
+  { name: 'cluster', what: "the master of the queue's slot", run: clusterRun },
   { name: 'sentinel', what: 'the Sentinel master', run: sentinelRun },
 ];
 
 describe('failover under load, the promoted replica a second behind', () => {
   for (const { name, what, run } of setups) {
-    it(`${name}, default settings: ${what} SIGKILLed, work resumes within 15 s; the acknowledged saves of that second are lost`, { timeout: 120_000 }, async () => {
-      const r = await run(false);
-      report(`${name} master SIGKILL, default settings`, r);
-      expect(r.resumeMs).toBeLessThan(15_000);
-      expect(r.acknowledged).toBe(TOTAL);
-      expect(r.lost.length).toBeGreaterThan(0);
-      expectTypedErrors(r);
-    });
+    it(
+      `${name}, default settings: ${what} SIGKILLed, work resumes within 15 s; the acknowledged saves of that second are lost`,
+      { timeout: 120_000 },
+      async () => {
+        const r = await run(false);
+        report(`${name} master SIGKILL, default settings`, r);
+        expect(r.resumeMs).toBeLessThan(15_000);
+        expect(r.acknowledged).toBe(TOTAL);
+        expect(r.lost.length).toBeGreaterThan(0);
+        expectTypedErrors(r);
+      },
+    );
 
-    it(`${name}, durableSaves and min-replicas-to-write: no acknowledged save lost; refused saves are retryable errors`, { timeout: 120_000 }, async () => {
-      const r = await run(true);
-      report(`${name} master SIGKILL, durableSaves`, r);
-      expect(r.resumeMs).toBeLessThan(15_000);
-      expect(r.lost).toEqual([]);
-      expect(r.saveErrors.NotReplicatedError).toBeGreaterThan(0);
-      expectTypedErrors(r);
-    });
+    it(
+      `${name}, durableSaves and min-replicas-to-write: no acknowledged save lost; refused saves are retryable errors`,
+      { timeout: 120_000 },
+      async () => {
+        const r = await run(true);
+        report(`${name} master SIGKILL, durableSaves`, r);
+        expect(r.resumeMs).toBeLessThan(15_000);
+        expect(r.lost).toEqual([]);
+        expect(r.saveErrors.NotReplicatedError).toBeGreaterThan(0);
+        expectTypedErrors(r);
+      },
+    );
   }
 });

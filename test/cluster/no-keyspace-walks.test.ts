@@ -22,9 +22,16 @@ const WALKS = /^"(keys|scan|flushdb|flushall|hscan|sscan|zscan)"$/i;
 it('a full run sends no KEYS, SCAN or FLUSH', { timeout: 30_000 }, async () => {
   const monitor = new Redis({ port: redis.port, host: '127.0.0.1' });
   const commands: string[] = [];
-  await monitor.monitor().then((m) => m.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase())));
+  await monitor
+    .monitor()
+    .then((m) => m.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase())));
 
-  const queue = new Queue({ prefix: uniquePrefix('watched'), redis: { port: redis.port }, disableSearch: false, maintenanceInterval: 200 });
+  const queue = new Queue({
+    prefix: uniquePrefix('watched'),
+    redis: { port: redis.port },
+    disableSearch: false,
+    maintenanceInterval: 200,
+  });
   queue.on('error', () => undefined);
   const server = await new Promise<Server>((resolve) => {
     const s = createApp({ queue }).listen(0, () => resolve(s));
@@ -40,7 +47,11 @@ it('a full run sends no KEYS, SCAN or FLUSH', { timeout: 30_000 }, async () => {
     await queue.create('mail', { n: 2 }).delay(100).save();
     await queue.create('mail', { fail: true }).attempts(2).backoff({ delay: 50, type: 'fixed' }).save();
     await queue.saveAll([queue.create('bulk', { i: 1 }), queue.create('bulk', { i: 2 })]);
-    const posted = await api('/job', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'mail', data: { via: 'api' } }) });
+    const posted = await api('/job', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'mail', data: { via: 'api' } }),
+    });
     expect(posted.status).toBe(200);
     queue.process('mail', 2, async (job) => {
       job.progress(1, 2);
@@ -50,8 +61,19 @@ it('a full run sends no KEYS, SCAN or FLUSH', { timeout: 30_000 }, async () => {
     queue.process('bulk', async () => undefined);
     await waitFor(() => completed.size === 5 && failed.size === 1, 10_000, 'the run to finish');
 
-    for (const path of ['/stats', '/job/types', '/jobs/0..10/asc', '/jobs/complete/0..10/desc', '/jobs/mail/complete/0..5/asc',
-      '/job/search?q=example', '/api/jobs?state=complete&limit=5', '/api/jobs?state=all&limit=5', '/api/types', '/api/throughput', '/api/config']) {
+    for (const path of [
+      '/stats',
+      '/job/types',
+      '/jobs/0..10/asc',
+      '/jobs/complete/0..10/desc',
+      '/jobs/mail/complete/0..5/asc',
+      '/job/search?q=example',
+      '/api/jobs?state=complete&limit=5',
+      '/api/jobs?state=all&limit=5',
+      '/api/types',
+      '/api/throughput',
+      '/api/config',
+    ]) {
       expect((await api(path)).status, path).toBeLessThan(500);
     }
     expect(await queue.admin.retryAll()).toBe(1);

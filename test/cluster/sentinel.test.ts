@@ -19,7 +19,11 @@ afterAll(async () => {
 });
 
 function sentinelQueue(options: QueueOptions = {}): Queue {
-  const queue = new Queue({ prefix: uniquePrefix('s'), redis: { sentinels: set.nodes, name: MASTER_NAME }, ...options });
+  const queue = new Queue({
+    prefix: uniquePrefix('s'),
+    redis: { sentinels: set.nodes, name: MASTER_NAME },
+    ...options,
+  });
   queue.on('error', () => undefined);
   opened.push(queue);
   return queue;
@@ -47,50 +51,58 @@ describe('Kue behind Redis Sentinel', () => {
     await expectConsistent(queue, { complete: 50 });
   });
 
-  it('follows a planned failover under load: producer and worker resume on the promoted replica without a restart', { timeout: 60_000 }, async () => {
-    // 5,000 jobs saved in batches of 10 every 20 ms (~10 s), so the failover lands mid-run.
-    const TOTAL = 5_000;
-    const queue = sentinelQueue();
-    const errors: string[] = [];
-    queue.on('error', (err: Error) => errors.push(err.message));
-    const completed = new Set<number>();
-    queue.on('job complete', (id: number) => completed.add(Number(id)));
-    queue.process('unit', 20, async () => undefined);
+  it(
+    'follows a planned failover under load: producer and worker resume on the promoted replica without a restart',
+    { timeout: 60_000 },
+    async () => {
+      // 5,000 jobs saved in batches of 10 every 20 ms (~10 s), so the failover lands mid-run.
+      const TOTAL = 5_000;
+      const queue = sentinelQueue();
+      const errors: string[] = [];
+      queue.on('error', (err: Error) => errors.push(err.message));
+      const completed = new Set<number>();
+      queue.on('job complete', (id: number) => completed.add(Number(id)));
+      queue.process('unit', 20, async () => undefined);
 
-    const acknowledged: number[] = [];
-    let refused = 0;
-    const produce = async () => {
-      for (let i = 0; i < TOTAL; i += 10) {
-        const batch: Job[] = Array.from({ length: 10 }, (_, k) => queue.create('unit', { i: i + k }));
-        await queue.saveAll(batch).then(
-          () => acknowledged.push(...batch.map((j) => j.id!)),
-          () => (refused += batch.length),
-        );
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    const producing = produce();
-    await waitFor(() => completed.size >= 1_000, 20_000, '1,000 completions before the failover');
-    const before = await masterPort();
-    const sentinel = new Redis({ port: set.nodes[0]!.port, host: '127.0.0.1' });
-    await sentinel.call('SENTINEL', 'FAILOVER', MASTER_NAME);
-    const failoverAt = Date.now();
-    sentinel.disconnect();
-    await waitFor(async () => (await masterPort()) !== before, 15_000, 'the sentinels to promote the replica');
-    const atSwitch = completed.size;
-    expect(atSwitch).toBeLessThan(TOTAL - 1_000);
-    await waitFor(() => completed.size > atSwitch + 100, 15_000, 'completions on the promoted replica');
-    const resumeMs = Date.now() - failoverAt;
-    expect(resumeMs).toBeLessThan(15_000);
+      const acknowledged: number[] = [];
+      let refused = 0;
+      const produce = async () => {
+        for (let i = 0; i < TOTAL; i += 10) {
+          const batch: Job[] = Array.from({ length: 10 }, (_, k) => queue.create('unit', { i: i + k }));
+          await queue.saveAll(batch).then(
+            () => acknowledged.push(...batch.map((j) => j.id!)),
+            () => (refused += batch.length),
+          );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const producing = produce();
+      await waitFor(() => completed.size >= 1_000, 20_000, '1,000 completions before the failover');
+      const before = await masterPort();
+      const sentinel = new Redis({ port: set.nodes[0]!.port, host: '127.0.0.1' });
+      await sentinel.call('SENTINEL', 'FAILOVER', MASTER_NAME);
+      const failoverAt = Date.now();
+      sentinel.disconnect();
+      await waitFor(async () => (await masterPort()) !== before, 15_000, 'the sentinels to promote the replica');
+      const atSwitch = completed.size;
+      expect(atSwitch).toBeLessThan(TOTAL - 1_000);
+      await waitFor(() => completed.size > atSwitch + 100, 15_000, 'completions on the promoted replica');
+      const resumeMs = Date.now() - failoverAt;
+      expect(resumeMs).toBeLessThan(15_000);
 
-    await producing;
-    await waitFor(() => acknowledged.every((id) => completed.has(id)) || completed.size >= acknowledged.length, 30_000, 'every acknowledged job to complete');
-    const lost = acknowledged.filter((id) => !completed.has(id));
-    console.log(
-      `sentinel planned failover: resumed ${resumeMs} ms after SENTINEL FAILOVER; ${acknowledged.length} saves acknowledged, ` +
-        `${refused} refused (retryable), acknowledged jobs not completed: ${lost.length}; queue errors: ${errors.length} ${JSON.stringify([...new Set(errors)])}`,
-    );
-    // A planned failover waits for the replica to catch up before promoting it.
-    expect(lost).toEqual([]);
-  });
+      await producing;
+      await waitFor(
+        () => acknowledged.every((id) => completed.has(id)) || completed.size >= acknowledged.length,
+        30_000,
+        'every acknowledged job to complete',
+      );
+      const lost = acknowledged.filter((id) => !completed.has(id));
+      console.log(
+        `sentinel planned failover: resumed ${resumeMs} ms after SENTINEL FAILOVER; ${acknowledged.length} saves acknowledged, ` +
+          `${refused} refused (retryable), acknowledged jobs not completed: ${lost.length}; queue errors: ${errors.length} ${JSON.stringify([...new Set(errors)])}`,
+      );
+      // A planned failover waits for the replica to catch up before promoting it.
+      expect(lost).toEqual([]);
+    },
+  );
 });

@@ -41,7 +41,10 @@ describe('job-level events', () => {
     job.on('failed', (...a: unknown[]) => events.push(['failed', ...a]));
     await job.save();
     await waitFor(() => events.length === 2);
-    expect(events).toEqual([['failed attempt', 'nope', 1], ['failed', 'nope']]);
+    expect(events).toEqual([
+      ['failed attempt', 'nope', 1],
+      ['failed', 'nope'],
+    ]);
   });
 
   it('jobEvents: false keeps no saved Job in memory and fires no job-level events', async () => {

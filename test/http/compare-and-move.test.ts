@@ -65,7 +65,10 @@ describe('compare-and-move over HTTP', () => {
       expect(res.body.code).toBe(ErrorCode.StateChanged);
       expect(String(res.body.error)).toMatch(new RegExp(`job ${job.id} is active`));
     }
-    expect((await http('POST', '/api/jobs/bulk', { action: 'retry', ids: [job.id] })).body).toEqual({ count: 0, skipped: 1 });
+    expect((await http('POST', '/api/jobs/bulk', { action: 'retry', ids: [job.id] })).body).toEqual({
+      count: 0,
+      skipped: 1,
+    });
 
     const still = await queue.getJob(job.id!);
     expect(still.state()).toBe('active');
@@ -96,7 +99,12 @@ describe('compare-and-move over HTTP', () => {
     const job = await queue.create('mail', {}).delay(60_000).save();
     const error = await queue.admin.moveJob(job.id!, 'inactive', ['failed', 'complete']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateChangedError);
-    expect(error).toMatchObject({ code: 'STATE_CHANGED', jobId: job.id, actual: 'delayed', expected: ['failed', 'complete'] });
+    expect(error).toMatchObject({
+      code: 'STATE_CHANGED',
+      jobId: job.id,
+      actual: 'delayed',
+      expected: ['failed', 'complete'],
+    });
     await expect(queue.admin.removeJob(job.id!, 'inactive')).rejects.toThrow(StateChangedError);
     expect((await queue.getJob(job.id!)).state()).toBe('delayed');
     await expect(queue.admin.moveJob(job.id!, 'inactive', 'delayed')).resolves.toBeUndefined();
@@ -113,7 +121,9 @@ describe('compare-and-move over HTTP', () => {
       await new Promise((r) => setTimeout(r, 5));
     });
     const http = await serve(queue);
-    const jobs = await queue.saveAll(Array.from({ length: 200 }, (_, i) => queue.create('race', { i }).delay(20 + (i % 40))));
+    const jobs = await queue.saveAll(
+      Array.from({ length: 200 }, (_, i) => queue.create('race', { i }).delay(20 + (i % 40))),
+    );
     // The dashboard saw every job delayed: each promote races the promotion timer and the workers.
     const answers = await Promise.all(jobs.map((j) => http('POST', `/api/job/${j.id}/promote?from=delayed`)));
     for (const a of answers) expect([200, 409]).toContain(a.status);

@@ -30,7 +30,10 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   const { json, ...rest } = init;
   const res = await fetch(url, {
     ...rest,
-    ...(json !== undefined && { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...rest.headers } }),
+    ...(json !== undefined && {
+      body: JSON.stringify(json),
+      headers: { 'content-type': 'application/json', ...rest.headers },
+    }),
   });
   const text = await res.text();
   let body: unknown;
@@ -69,7 +72,13 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
     const h = await host(app, prefix);
     hosted.push(h);
     const api = (path: string) => `${h.baseUrl}/${path}`;
-    return { queue, app, baseUrl: h.baseUrl, api, ids: { first: first.id!, second: second.id!, delayed: delayed.id!, failed: failed.id! } };
+    return {
+      queue,
+      app,
+      baseUrl: h.baseUrl,
+      api,
+      ids: { first: first.id!, second: second.id!, delayed: delayed.id!, failed: failed.id! },
+    };
   }
 
   const states = async (queue: Queue) => ({
@@ -131,7 +140,14 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(Object.keys(res.body).sort()).toEqual(STATS_KEYS);
     for (const key of STATS_KEYS) expect(typeof res.body[key], key).toBe('number');
-    expect(res.body).toEqual({ inactiveCount: 2, delayedCount: 1, failedCount: 1, activeCount: 0, completeCount: 0, workTime: 0 });
+    expect(res.body).toEqual({
+      inactiveCount: 2,
+      delayedCount: 1,
+      failedCount: 1,
+      activeCount: 0,
+      completeCount: 0,
+      workTime: 0,
+    });
   });
 
   it("GET job/:id answers the job's JSON", async () => {
@@ -165,7 +181,10 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
 
   it('POST job with one job answers {message, id} and the job is stored', async () => {
     const { api, queue } = await mounted();
-    const res = await call(api('job'), { method: 'POST', json: { type: 'posted', data: { n: 1 }, options: { priority: 'low' } } });
+    const res = await call(api('job'), {
+      method: 'POST',
+      json: { type: 'posted', data: { n: 1 }, options: { priority: 'low' } },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ message: 'job created', id: expect.any(Number) });
     const job = await queue.getJob(res.body.id);
@@ -214,7 +233,11 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
 
   it('malformed JSON answers 400 JSON {error} and creates nothing', async () => {
     const { api, queue } = await mounted();
-    const res = await call(api('job'), { method: 'POST', body: '{"type": "x", ', headers: { 'content-type': 'application/json' } });
+    const res = await call(api('job'), {
+      method: 'POST',
+      body: '{"type": "x", ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/json/);
     expect(res.body).toEqual({ error: expect.stringMatching(/JSON/) });
@@ -223,7 +246,11 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
 
   it('an unknown route under the prefix answers 404 JSON {error}', async () => {
     const { api } = await mounted();
-    for (const [method, path] of [['GET', 'no/such/route'], ['POST', 'stats'], ['GET', 'jobs/a/b/c/d']] as const) {
+    for (const [method, path] of [
+      ['GET', 'no/such/route'],
+      ['POST', 'stats'],
+      ['GET', 'jobs/a/b/c/d'],
+    ] as const) {
       const res = await call(api(path), { method });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.headers.get('content-type'), `${method} ${path}`).toMatch(/json/);

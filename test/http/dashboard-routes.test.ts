@@ -72,7 +72,10 @@ describe('dashboard routes', () => {
     await queue.create('email', { subject: 'hello' }).save();
     const http = await serve(queue);
     const search = async (query: string) => (await http(`/api/search?${query}`)).body;
-    expect(await search('q=invoice')).toEqual({ ids: [mail.id, failedMail.id, report.id].map(String), truncated: false });
+    expect(await search('q=invoice')).toEqual({
+      ids: [mail.id, failedMail.id, report.id].map(String),
+      truncated: false,
+    });
     expect((await search('q=invoice&order=desc')).ids).toEqual([report.id, failedMail.id, mail.id].map(String));
     expect((await search('q=invoice&type=email&order=desc')).ids).toEqual([failedMail.id, mail.id].map(String));
     expect((await search('q=invoice&state=failed')).ids).toEqual([String(failedMail.id)]);
@@ -86,7 +89,10 @@ describe('dashboard routes', () => {
   it('POST /api/jobs/bulk retries failed and complete jobs, promotes delayed ones, removes any; others are skipped', async () => {
     const queue = testQueue({ maintenance: false });
     const [failed, complete, delayed, inactive] = await queue.saveAll([
-      queue.create('x'), queue.create('x'), queue.create('x').delay(3_600_000), queue.create('x'),
+      queue.create('x'),
+      queue.create('x'),
+      queue.create('x').delay(3_600_000),
+      queue.create('x'),
     ]);
     await failed!.failed();
     await complete!.complete();
@@ -111,7 +117,9 @@ describe('dashboard routes', () => {
     const queue = testQueue({ maintenance: false });
     const http = await serve(queue);
     const post = (json: unknown) => http('/api/jobs/bulk', { method: 'POST', json });
-    expect((await post({ action: 'explode', ids: [1] })).body.error).toMatch(/action must be one of retry, promote, remove/);
+    expect((await post({ action: 'explode', ids: [1] })).body.error).toMatch(
+      /action must be one of retry, promote, remove/,
+    );
     expect((await post({ action: 'remove', ids: 'all' })).status).toBe(400);
     expect((await post({ action: 'remove', ids: [0] })).status).toBe(400);
     expect((await post({ action: 'remove', ids: [{}] })).status).toBe(400);
@@ -133,20 +141,34 @@ describe('serving the dashboard', () => {
   function fakeBuild(): string {
     const dir = mkdtempSync(join(tmpdir(), 'kue-ui-'));
     mkdirSync(join(dir, 'assets'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>%KUE_TITLE%</title><script type="module" src="./assets/app-abc123.js"></script><h1>%KUE_TITLE%</h1>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>%KUE_TITLE%</title><script type="module" src="./assets/app-abc123.js"></script><h1>%KUE_TITLE%</h1>',
+    );
     writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
     return dir;
   }
 
   async function mounted(uiDir: string | undefined, title = 'Kue') {
     const app = express();
-    app.use('/kue', staticUi(() => title, uiDir));
+    app.use(
+      '/kue',
+      staticUi(() => title, uiDir),
+    );
     return listen(app);
   }
 
   it('answers the page with the title HTML-escaped at / and at every client route', async () => {
     const base = await mounted(fakeBuild(), '<script>alert("x")</script> & co');
-    for (const path of ['/kue/', '/kue/active', '/kue/inactive', '/kue/failed', '/kue/complete', '/kue/delayed', '/kue/all']) {
+    for (const path of [
+      '/kue/',
+      '/kue/active',
+      '/kue/inactive',
+      '/kue/failed',
+      '/kue/complete',
+      '/kue/delayed',
+      '/kue/all',
+    ]) {
       const res = await fetch(base + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -193,7 +215,9 @@ describe('serving the dashboard', () => {
     const http = await serve(queue, { title: 'Ops & jobs' });
     const page = await http('/failed');
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toBe("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'");
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'self'",
+    );
     expect(page.text).toContain('<title>Ops &amp; jobs</title>');
     // Nothing inline: every script and stylesheet is a file of the app.
     expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

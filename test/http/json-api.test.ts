@@ -35,8 +35,23 @@ async function serve(queue: Queue, options: Partial<AppOptions> = {}) {
 }
 
 const JOB_KEYS = [
-  'id', 'type', 'data', 'result', 'priority', 'progress', 'state', 'error', 'attempts', 'created_at',
-  'updated_at', 'started_at', 'failed_at', 'promote_at', 'duration', 'delay', 'ttl',
+  'id',
+  'type',
+  'data',
+  'result',
+  'priority',
+  'progress',
+  'state',
+  'error',
+  'attempts',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'failed_at',
+  'promote_at',
+  'duration',
+  'delay',
+  'ttl',
 ];
 
 describe('JSON API', () => {
@@ -47,10 +62,17 @@ describe('JSON API', () => {
     const http = await serve(queue);
     const { status, body } = await http('/stats');
     expect(status).toBe(200);
-    expect(body).toEqual({ inactiveCount: 1, completeCount: 0, activeCount: 0, failedCount: 0, delayedCount: 1, workTime: 0 });
+    expect(body).toEqual({
+      inactiveCount: 1,
+      completeCount: 0,
+      activeCount: 0,
+      failedCount: 0,
+      delayedCount: 1,
+      workTime: 0,
+    });
   });
 
-  it('GET /job/:id answers Kue\'s job JSON, with the log when asked', async () => {
+  it("GET /job/:id answers Kue's job JSON, with the log when asked", async () => {
     const queue = testQueue();
     queue.process('email', (job, done) => {
       job.log('sent to %s', 'tj');
@@ -63,8 +85,16 @@ describe('JSON API', () => {
     expect(status).toBe(200);
     for (const key of JOB_KEYS) expect(body).toHaveProperty(key);
     expect(body).toMatchObject({
-      id: String(job.id), type: 'email', data: { to: 'tj' }, result: { ok: true }, priority: -10, progress: 100,
-      state: 'complete', error: null, attempts: { made: 0, remaining: 2, max: 2 }, log: ['sent to tj'],
+      id: String(job.id),
+      type: 'email',
+      data: { to: 'tj' },
+      result: { ok: true },
+      priority: -10,
+      progress: 100,
+      state: 'complete',
+      error: null,
+      attempts: { made: 0, remaining: 2, max: 2 },
+      log: ['sent to tj'],
     });
     expect(Number(body.duration)).toBeGreaterThanOrEqual(0);
     expect((await http(`/job/${job.id}/log`)).body).toEqual(['sent to tj']);
@@ -156,13 +186,15 @@ describe('JSON API', () => {
     const http = await serve(queue);
     expect((await http(`/job/${job.id}/state/failed`, { method: 'PUT' })).body).toEqual({ message: 'updated state' });
     expect((await queue.getJob(job.id!)).state()).toBe('failed');
-    expect((await http(`/job/${job.id}/priority/critical`, { method: 'PUT' })).body).toEqual({ message: 'updated priority' });
+    expect((await http(`/job/${job.id}/priority/critical`, { method: 'PUT' })).body).toEqual({
+      message: 'updated priority',
+    });
     expect((await queue.getJob(job.id!)).priority()).toBe(-15);
     expect((await http(`/job/${job.id}/priority/7`, { method: 'PUT' })).status).toBe(200);
     expect((await queue.getJob(job.id!)).priority()).toBe(7);
   });
 
-  it('DELETE /job/:id removes the job and answers Kue\'s message', async () => {
+  it("DELETE /job/:id removes the job and answers Kue's message", async () => {
     const queue = testQueue();
     const job = await queue.create('t').save();
     const http = await serve(queue);
@@ -173,7 +205,7 @@ describe('JSON API', () => {
 
   it('GET /job/search?q= answers the ids of jobs matching every word', async () => {
     const queue = testQueue({ disableSearch: false });
-    const a = await queue.create('video', { title: 'converting loki\'s to avi' }).save();
+    const a = await queue.create('video', { title: "converting loki's to avi" }).save();
     await queue.create('video', { title: 'converting thor' }).save();
     const http = await serve(queue);
     expect((await http('/job/search?q=avi%20CONVERT')).body).toEqual([String(a.id)]);
@@ -211,7 +243,11 @@ describe('JSON API', () => {
     it('malformed JSON -> 400, a body over the limit -> 413, both JSON', async () => {
       const queue = testQueue();
       const http = await serve(queue, { bodyLimit: 1_000 });
-      const malformed = await http('/job', { method: 'POST', body: '{"type": ', headers: { 'content-type': 'application/json' } });
+      const malformed = await http('/job', {
+        method: 'POST',
+        body: '{"type": ',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.status).toBe(400);
       expect(malformed.body.error).toMatch(/JSON/);
       const big = await http('/job', { method: 'POST', json: { type: 'x', data: 'y'.repeat(5_000) } });
@@ -282,7 +318,9 @@ describe('JSON API', () => {
       const http = await serve(queue);
       expect((await http('/api/jobs/retry', { method: 'POST', json: { type: 'f' } })).body).toEqual({ count: 3 });
       expect((await http('/api/jobs/promote', { method: 'POST', json: {} })).body).toEqual({ count: 1 });
-      expect((await http('/api/jobs/remove', { method: 'POST', json: { state: 'inactive', type: 'f' } })).body).toEqual({ count: 3 });
+      expect((await http('/api/jobs/remove', { method: 'POST', json: { state: 'inactive', type: 'f' } })).body).toEqual(
+        { count: 3 },
+      );
       expect(await queue.inactiveCount()).toBe(1);
       expect((await http('/api/jobs/remove', { method: 'POST', json: { state: 'nope' } })).status).toBe(400);
     });
@@ -309,7 +347,10 @@ describe('JSON API', () => {
       const http = await serve(queue);
       const { body } = await http(`/api/job/${job.id}`);
       expect(body).toMatchObject({ id: String(job.id), state: 'failed', log: ['trying', 'trying'] });
-      expect(body.errors.map((e: { attempt: number; error: string }) => [e.attempt, e.error])).toEqual([[1, 'nope'], [2, 'nope']]);
+      expect(body.errors.map((e: { attempt: number; error: string }) => [e.attempt, e.error])).toEqual([
+        [1, 'nope'],
+        [2, 'nope'],
+      ]);
     });
 
     it('POST /api/job/:id/promote makes a delayed job inactive now', async () => {
@@ -334,11 +375,20 @@ describe('JSON API', () => {
       const reader = res.body!.getReader();
       let text = '';
       const saved = queue.create('live').save();
-      await waitFor(async () => {
-        const { value } = await reader.read();
-        text += new TextDecoder().decode(value);
-        return text.includes('event: jobs') && text.includes('"enqueue"') && text.includes('"type":"live"') && /"inactive":1/.test(text);
-      }, 5_000, 'events on the stream');
+      await waitFor(
+        async () => {
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+          return (
+            text.includes('event: jobs') &&
+            text.includes('"enqueue"') &&
+            text.includes('"type":"live"') &&
+            /"inactive":1/.test(text)
+          );
+        },
+        5_000,
+        'events on the stream',
+      );
       await saved;
       controller.abort();
     });

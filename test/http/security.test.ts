@@ -149,7 +149,8 @@ function expectRefused(res: Answer, status: 401 | 403, what: string) {
   expect(res.body, what).toEqual({ error: expect.any(String) });
 }
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 
 describe('auth: {username, password} (HTTP basic auth)', () => {
   const auth = { username: 'admin', password: 'pa:ss wörd' };
@@ -230,7 +231,13 @@ describe('auth: (req) => boolean', () => {
       auth: (req) => {
         if (mode === 'throw') throw new Error('auth backend down');
         return new Promise((resolve, reject) =>
-          setTimeout(() => (mode === 'reject' ? reject(new Error('auth backend down')) : resolve(mode === 'yes' && req.path === '/stats')), 5),
+          setTimeout(
+            () =>
+              mode === 'reject'
+                ? reject(new Error('auth backend down'))
+                : resolve(mode === 'yes' && req.path === '/stats'),
+            5,
+          ),
         );
       },
     });
@@ -245,17 +252,20 @@ describe('auth: (req) => boolean', () => {
 });
 
 describe('readOnly: true', () => {
-  it.each(MUTATING.map((r) => [label(r), r] as const))('%s answers 403 and changes nothing in Redis', async (_label, route) => {
-    const { origin, ids, snapshot, queue } = await serve({ readOnly: true });
-    const before = await snapshot();
-    expectRefused(await send(origin, route, ids), 403, 'read-only');
-    expect(await snapshot()).toEqual(before);
-    expect(await queue.inactiveCount()).toBe(2);
-    expect(await queue.delayedCount()).toBe(1);
-    expect(await queue.failedCount()).toBe(1);
-    expect((await queue.getJob(ids.first)).state()).toBe('inactive');
-    expect(await queue.admin.pausedTypes()).toEqual(['report']);
-  });
+  it.each(MUTATING.map((r) => [label(r), r] as const))(
+    '%s answers 403 and changes nothing in Redis',
+    async (_label, route) => {
+      const { origin, ids, snapshot, queue } = await serve({ readOnly: true });
+      const before = await snapshot();
+      expectRefused(await send(origin, route, ids), 403, 'read-only');
+      expect(await snapshot()).toEqual(before);
+      expect(await queue.inactiveCount()).toBe(2);
+      expect(await queue.delayedCount()).toBe(1);
+      expect(await queue.failedCount()).toBe(1);
+      expect((await queue.getJob(ids.first)).state()).toBe('inactive');
+      expect(await queue.admin.pausedTypes()).toEqual(['report']);
+    },
+  );
 
   it.each(READS.map((r) => [label(r), r] as const))('%s is still served', async (_label, route) => {
     const { origin, ids } = await serve({ readOnly: true });
@@ -264,7 +274,11 @@ describe('readOnly: true', () => {
 
   it('GET /api/config reports readOnly and the title', async () => {
     const { origin, ids } = await serve({ readOnly: true, title: 'Prod jobs' });
-    expect((await send(origin, { method: 'GET', path: '/api/config' }, ids)).body).toEqual({ title: 'Prod jobs', readOnly: true, search: false });
+    expect((await send(origin, { method: 'GET', path: '/api/config' }, ids)).body).toEqual({
+      title: 'Prod jobs',
+      readOnly: true,
+      search: false,
+    });
   });
 
   it('without readOnly the same app answers the mutating routes (control)', async () => {
@@ -300,7 +314,10 @@ describe('cross-site requests', () => {
 
   it('reads marked cross-site are still served (only mutating requests are refused)', async () => {
     const { origin, ids } = await serve();
-    const res = await send(origin, { method: 'GET', path: '/stats' }, ids, { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' });
+    const res = await send(origin, { method: 'GET', path: '/stats' }, ids, {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://evil.example',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -321,12 +338,15 @@ describe('security headers', () => {
     expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
   };
 
-  it.each(ROUTES.map((r) => [label(r), r] as const))('%s carries a Content-Security-Policy header', async (_label, route) => {
-    const { origin, ids } = await serve();
-    const res = await send(origin, route, ids);
-    expectServed(route, res);
-    expectCsp(res, label(route));
-  });
+  it.each(ROUTES.map((r) => [label(r), r] as const))(
+    '%s carries a Content-Security-Policy header',
+    async (_label, route) => {
+      const { origin, ids } = await serve();
+      const res = await send(origin, route, ids);
+      expectServed(route, res);
+      expectCsp(res, label(route));
+    },
+  );
 
   it('errors and refusals carry it too: 400, 401, 403, 404, 413', async () => {
     const plain = await serve({ bodyLimit: 100 });
@@ -337,10 +357,16 @@ describe('security headers', () => {
     const missing = await send(plain.origin, { method: 'GET', path: '/no/such/route' }, plain.ids);
     expect(missing.status).toBe(404);
     expectCsp(missing, '404');
-    const big = await send(plain.origin, { method: 'POST', path: '/job', json: { type: 'x', data: 'y'.repeat(500) } }, plain.ids);
+    const big = await send(
+      plain.origin,
+      { method: 'POST', path: '/job', json: { type: 'x', data: 'y'.repeat(500) } },
+      plain.ids,
+    );
     expect(big.status).toBe(413);
     expectCsp(big, '413');
-    const crossSite = await send(plain.origin, { method: 'POST', path: '/job', json: { type: 'x' } }, plain.ids, { 'sec-fetch-site': 'cross-site' });
+    const crossSite = await send(plain.origin, { method: 'POST', path: '/job', json: { type: 'x' } }, plain.ids, {
+      'sec-fetch-site': 'cross-site',
+    });
     expect(crossSite.status).toBe(403);
     expectCsp(crossSite, '403 cross-site');
 
@@ -348,7 +374,9 @@ describe('security headers', () => {
     const unauthorized = await send(authed.origin, stats, authed.ids);
     expect(unauthorized.status).toBe(401);
     expectCsp(unauthorized, '401');
-    const readOnly = await send(authed.origin, { method: 'DELETE', path: '/job/:id', target: 'first' }, authed.ids, { authorization: basic('a', 'b') });
+    const readOnly = await send(authed.origin, { method: 'DELETE', path: '/job/:id', target: 'first' }, authed.ids, {
+      authorization: basic('a', 'b'),
+    });
     expect(readOnly.status).toBe(403);
     expectCsp(readOnly, '403 read-only');
   });

@@ -11,7 +11,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const cjsEntry = fileURLToPath(new URL('../../dist/index.cjs', import.meta.url));
 const esmEntry = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
 const tscBin = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
-const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 interface Run {
   code: number | null;

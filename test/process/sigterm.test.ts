@@ -11,8 +11,13 @@ describe('a worker process', () => {
     const queue = testQueue({ prefix });
     const redis = redisClient();
     const worker = await startWorker({
-      KUE_PREFIX: prefix, KUE_TYPE: 'slow', KUE_CONCURRENCY: 1, KUE_MODE: 'normal',
-      KUE_WORK_MS: 1_000, KUE_SHUTDOWN_TIMEOUT: 5_000, KUE_DONE_LIST: doneList,
+      KUE_PREFIX: prefix,
+      KUE_TYPE: 'slow',
+      KUE_CONCURRENCY: 1,
+      KUE_MODE: 'normal',
+      KUE_WORK_MS: 1_000,
+      KUE_SHUTDOWN_TIMEOUT: 5_000,
+      KUE_DONE_LIST: doneList,
     });
     const job = await queue.create('slow', {}).save();
     await waitFor(async () => (await queue.activeCount('slow')) === 1, 5_000, 'the job to become active');

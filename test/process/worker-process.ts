@@ -17,7 +17,10 @@ export interface WorkerProcess {
 }
 
 /** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
-export async function startWorker(env: Record<string, string | number>, nodeArgs: string[] = []): Promise<WorkerProcess> {
+export async function startWorker(
+  env: Record<string, string | number>,
+  nodeArgs: string[] = [],
+): Promise<WorkerProcess> {
   const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
   const child = spawn(process.execPath, [...nodeArgs, workerScript], {
     env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
@@ -31,7 +34,10 @@ export async function startWorker(env: Record<string, string | number>, nodeArgs
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not print "ready" within 10 s; stderr: ${err}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`worker did not print "ready" within 10 s; stderr: ${err}`)),
+      10_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d;
       if (out.split('\n').includes('ready')) {
@@ -46,4 +52,3 @@ export async function startWorker(env: Record<string, string | number>, nodeArgs
   });
   return { child, pid: child.pid!, exited, stderr: () => err, stdout: () => out };
 }
-

@@ -16,8 +16,10 @@ describe('queue.admin', () => {
 
     it('indexes only searchKeys when given (dotted paths allowed)', async () => {
       const queue = testQueue({ disableSearch: false });
-      const job = await queue.create('email', { to: 'tj', title: 'welcome', meta: { tag: 'urgent' } })
-        .searchKeys(['to', 'meta.tag']).save();
+      const job = await queue
+        .create('email', { to: 'tj', title: 'welcome', meta: { tag: 'urgent' } })
+        .searchKeys(['to', 'meta.tag'])
+        .save();
       expect(await queue.admin.search('tj urgent')).toEqual([job.id]);
       expect(await queue.admin.search('welcome')).toEqual([]);
     });
@@ -38,7 +40,9 @@ describe('queue.admin', () => {
       await job.remove();
       queue.process('video', (_j, done) => done());
       await waitFor(async () => (await queue.inactiveCount()) === 0 && (await queue.activeCount()) === 0);
-      await waitFor(async () => (await keysOf(client, queue.prefix)).filter((k) => k.includes(':search:')).length === 0);
+      await waitFor(
+        async () => (await keysOf(client, queue.prefix)).filter((k) => k.includes(':search:')).length === 0,
+      );
       expect(await queue.admin.search('alpha')).toEqual([]);
     });
 
@@ -158,7 +162,11 @@ describe('queue.admin', () => {
       const job = await queue.create('flaky').attempts(3).save();
       await nextEvent(job, 'failed');
       const errors = await queue.admin.attemptErrors(job.id!);
-      expect(errors.map((e) => [e.attempt, e.error])).toEqual([[1, 'failure 1'], [2, 'failure 2'], [3, 'failure 3']]);
+      expect(errors.map((e) => [e.attempt, e.error])).toEqual([
+        [1, 'failure 1'],
+        [2, 'failure 2'],
+        [3, 'failure 3'],
+      ]);
       for (const e of errors) {
         expect(e.started_at).toBeLessThanOrEqual(e.failed_at);
         expect(e.stack).toContain('failure');
@@ -178,13 +186,21 @@ describe('queue.admin', () => {
       await waitFor(async () => (await queue.completeCount()) === 3 && (await queue.failedCount()) === 1);
       const [now] = (await queue.admin.throughput({ minutes: 2 })).slice(-1);
       const all = (await queue.admin.throughput({ minutes: 2 })).reduce(
-        (sum, m) => ({ complete: sum.complete + m.complete, failed: sum.failed + m.failed, retried: sum.retried + m.retried, runMs: sum.runMs + m.runMs }),
+        (sum, m) => ({
+          complete: sum.complete + m.complete,
+          failed: sum.failed + m.failed,
+          retried: sum.retried + m.retried,
+          runMs: sum.runMs + m.runMs,
+        }),
         { complete: 0, failed: 0, retried: 0, runMs: 0 },
       );
       expect(now!.at % 60_000).toBe(0);
       expect(all).toMatchObject({ complete: 3, failed: 1, retried: 1 });
       expect(all.runMs).toBeGreaterThanOrEqual(3 * 15);
-      const okOnly = (await queue.admin.throughput({ minutes: 2, type: 'ok' })).reduce((n, m) => n + m.complete + m.failed, 0);
+      const okOnly = (await queue.admin.throughput({ minutes: 2, type: 'ok' })).reduce(
+        (n, m) => n + m.complete + m.failed,
+        0,
+      );
       expect(okOnly).toBe(3);
     });
   });

@@ -128,7 +128,9 @@ describe('the module', () => {
 
   it('version matches package.json', async () => {
     const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(kue.version).toBe(pkg.version);
   });
 });
@@ -136,7 +138,9 @@ describe('the module', () => {
 describe('saving many jobs at once', () => {
   it('queue.saveAll saves every job in order with consecutive ids, and they run', async () => {
     const queue = testQueue();
-    const jobs = Array.from({ length: 2_500 }, (_, i) => queue.create('bulk', { i }).priority(i % 2 ? 'high' : 'normal'));
+    const jobs = Array.from({ length: 2_500 }, (_, i) =>
+      queue.create('bulk', { i }).priority(i % 2 ? 'high' : 'normal'),
+    );
     const saved = await queue.saveAll(jobs);
     expect(saved).toBe(jobs);
     const ids = jobs.map((j) => j.id!);

@@ -19,12 +19,27 @@ const BAD: Bad[] = [
   ['prefix', '', RangeError, /^prefix must be a non-empty string, got "" \(string\)$/],
   ['prefix', ['q'], TypeError, /^prefix .*\["q"\] \(object\)$/],
   ['commandTimeout', '1000', TypeError, /^commandTimeout must be a number of milliseconds, got "1000" \(string\)$/],
-  ['commandTimeout', 0, RangeError, /^commandTimeout must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/],
+  [
+    'commandTimeout',
+    0,
+    RangeError,
+    /^commandTimeout must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/,
+  ],
   ['commandTimeout', -1, RangeError, /^commandTimeout .*got -1 \(number\)$/],
   ['commandTimeout', Number.NaN, RangeError, /^commandTimeout .*got NaN \(number\)$/],
   ['commandTimeout', 2 ** 31, RangeError, /^commandTimeout .*got 2147483648 \(number\)$/],
-  ['durableSaves', 'yes', TypeError, /^durableSaves must be true, false or \{replicas, timeout\}, got "yes" \(string\)$/],
-  ['durableSaves', { replicas: 0 }, RangeError, /^durableSaves\.replicas must be an integer from 1 to 100, got 0 \(number\)$/],
+  [
+    'durableSaves',
+    'yes',
+    TypeError,
+    /^durableSaves must be true, false or \{replicas, timeout\}, got "yes" \(string\)$/,
+  ],
+  [
+    'durableSaves',
+    { replicas: 0 },
+    RangeError,
+    /^durableSaves\.replicas must be an integer from 1 to 100, got 0 \(number\)$/,
+  ],
   ['durableSaves', { timeout: 0 }, RangeError, /^durableSaves\.timeout must be at least 1 ms/],
   ['durableSaves', { replica: 1 }, RangeError, /^durableSaves takes replicas and timeout, not replica$/],
   ['jobEvents', 'false', TypeError, /^jobEvents must be true or false, got "false" \(string\)$/],
@@ -34,10 +49,20 @@ const BAD: Bad[] = [
   ['priorities', 'high', TypeError, /^priorities must be an object of names and numbers, got "high" \(string\)$/],
   ['priorities', [1, 2], TypeError, /^priorities must be an object of names and numbers, got \[1,2\] \(object\)$/],
   ['priorities', { urgent: '-20' }, TypeError, /^priorities\.urgent must be a number, got "-20" \(string\)$/],
-  ['priorities', { urgent: 1.5 }, RangeError, /^priorities\.urgent: priority must be an integer .*, got 1\.5 \(number\)$/],
+  [
+    'priorities',
+    { urgent: 1.5 },
+    RangeError,
+    /^priorities\.urgent: priority must be an integer .*, got 1\.5 \(number\)$/,
+  ],
   ['priorities', { urgent: 2 ** 40 }, RangeError, /^priorities\.urgent: .*got 1099511627776 \(number\)$/],
   ['lockDuration', '1s', TypeError, /^lockDuration must be a number of milliseconds, got "1s" \(string\)$/],
-  ['lockDuration', 0, RangeError, /^lockDuration must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/],
+  [
+    'lockDuration',
+    0,
+    RangeError,
+    /^lockDuration must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/,
+  ],
   ['lockDuration', -20_000, RangeError, /^lockDuration .*got -20000 \(number\)$/],
   ['lockDuration', Number.POSITIVE_INFINITY, RangeError, /^lockDuration .*got Infinity \(number\)$/],
   ['lockDuration', 2 ** 31, RangeError, /^lockDuration .*got 2147483648 \(number\)$/],
@@ -46,19 +71,49 @@ const BAD: Bad[] = [
   ['maxStalls', 1.5, RangeError, /^maxStalls .*got 1\.5 \(number\)$/],
   ['maxStalls', Number.POSITIVE_INFINITY, RangeError, /^maxStalls .*got Infinity \(number\)$/],
   ['maxStalls', Number.NaN, RangeError, /^maxStalls .*got NaN \(number\)$/],
-  ['maintenanceInterval', '5s', TypeError, /^maintenanceInterval must be a number of milliseconds, got "5s" \(string\)$/],
-  ['maintenanceInterval', 0, RangeError, /^maintenanceInterval must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/],
+  [
+    'maintenanceInterval',
+    '5s',
+    TypeError,
+    /^maintenanceInterval must be a number of milliseconds, got "5s" \(string\)$/,
+  ],
+  [
+    'maintenanceInterval',
+    0,
+    RangeError,
+    /^maintenanceInterval must be a number of milliseconds from 1 to 2\^31-1 .*, got 0 \(number\)$/,
+  ],
   ['maintenanceInterval', -1, RangeError, /^maintenanceInterval .*got -1 \(number\)$/],
   ['maintenanceInterval', 2 ** 31, RangeError, /^maintenanceInterval .*got 2147483648 \(number\)$/],
   ['maintenance', 'off', TypeError, /^maintenance must be true or false, got "off" \(string\)$/],
   ['maintenance', 0, TypeError, /^maintenance must be true or false, got 0 \(number\)$/],
-  ['logger', 'console', TypeError, /^logger must be an object with debug, warn and error functions .*, got "console" \(string\)$/],
-  ['logger', { debug: noop, warn: noop }, TypeError, /^logger must have debug, warn and error functions .*: it has no error$/],
+  [
+    'logger',
+    'console',
+    TypeError,
+    /^logger must be an object with debug, warn and error functions .*, got "console" \(string\)$/,
+  ],
+  [
+    'logger',
+    { debug: noop, warn: noop },
+    TypeError,
+    /^logger must have debug, warn and error functions .*: it has no error$/,
+  ],
   ['logger', {}, TypeError, /^logger .*: it has no debug, warn, error$/],
-  ['removeOnComplete', 'yes', TypeError, /^removeOnComplete must be true, false, a count or \{age, count\}, got "yes" \(string\)$/],
+  [
+    'removeOnComplete',
+    'yes',
+    TypeError,
+    /^removeOnComplete must be true, false, a count or \{age, count\}, got "yes" \(string\)$/,
+  ],
   ['removeOnComplete', -1, RangeError, /^removeOnComplete count must be an integer >= 0 .*got -1 \(number\)$/],
   ['removeOnComplete', { age: -1 }, RangeError, /^removeOnComplete age .*got \{"age":-1\} \(object\)$/],
-  ['removeOnComplete', { days: 1 }, TypeError, /^removeOnComplete takes only age \(seconds\) and count, got \{"days":1\} \(object\)$/],
+  [
+    'removeOnComplete',
+    { days: 1 },
+    TypeError,
+    /^removeOnComplete takes only age \(seconds\) and count, got \{"days":1\} \(object\)$/,
+  ],
   ['removeOnFail', 1.5, RangeError, /^removeOnFail count .*got 1\.5 \(number\)$/],
   ['removeOnFail', {}, RangeError, /^removeOnFail needs an age or a count, got \{\} \(object\)$/],
   ['removeOnFail', [10], TypeError, /^removeOnFail must be .*got \[10\] \(object\)$/],
@@ -79,7 +134,9 @@ describe('queue options', () => {
   });
 
   it('options that are not an object are refused; null or nothing are the defaults', () => {
-    expect(() => resolveQueueOptions('q' as never)).toThrow(new TypeError('queue options must be an object, got "q" (string)'));
+    expect(() => resolveQueueOptions('q' as never)).toThrow(
+      new TypeError('queue options must be an object, got "q" (string)'),
+    );
     expect(() => resolveQueueOptions([] as never)).toThrow(/^queue options must be an object, got \[\] \(object\)$/);
     expect(resolveQueueOptions(null)).toEqual(resolveQueueOptions({}));
     expect(resolveQueueOptions(undefined)).toEqual(resolveQueueOptions({}));

@@ -29,7 +29,11 @@ describe('search at scale', () => {
     expect(two.length).toBe(10_000);
     const common = await time('customer');
     expect(common.length).toBe(total);
-    console.log(`search over ${total} indexed jobs (ms): ${Object.entries(timings).map(([q, ms]) => `"${q}" ${ms.toFixed(1)}`).join(', ')}`);
+    console.log(
+      `search over ${total} indexed jobs (ms): ${Object.entries(timings)
+        .map(([q, ms]) => `"${q}" ${ms.toFixed(1)}`)
+        .join(', ')}`,
+    );
     expect(timings.zebra).toBeLessThan(50);
     expect(timings['emails archived']).toBeLessThan(250);
   }, 120_000);

@@ -99,11 +99,13 @@ describe('the invariant checker', () => {
     await redis.zadd(`${base}:type:mail:inactive`, 0, '02|50');
     await redis.setbit(`${base}:present:0`, 50, 1);
     await redis.set(`${base}:job:51`, 'a string, not a hash');
-    expect(await codesAfter(queue)).toEqual(expect.arrayContaining([
-      ['missing-from-index', `${base}:search:${word}`, 1],
-      ['id-above-counter', `${base}:ids`, 50],
-      ['wrong-key-type', `${base}:job:51`, 51],
-    ]));
+    expect(await codesAfter(queue)).toEqual(
+      expect.arrayContaining([
+        ['missing-from-index', `${base}:search:${word}`, 1],
+        ['id-above-counter', `${base}:ids`, 50],
+        ['wrong-key-type', `${base}:job:51`, 51],
+      ]),
+    );
   });
 
   it('finds nothing while workers keep moving 2,000 jobs through every state', { timeout: 60_000 }, async () => {
@@ -118,7 +120,11 @@ describe('the invariant checker', () => {
       setTimeout(() => done(++n % 5 === 0 ? new Error('every fifth attempt fails') : null), 3);
     });
     const jobs = Array.from({ length: 2_000 }, (_, i) =>
-      queue.create('churn', { i, word: `w${i % 50}` }).attempts(2).backoff({ delay: 5, type: 'fixed' }).removeOnComplete(i % 3 === 0),
+      queue
+        .create('churn', { i, word: `w${i % 50}` })
+        .attempts(2)
+        .backoff({ delay: 5, type: 'fixed' })
+        .removeOnComplete(i % 3 === 0),
     );
     await queue.saveAll(jobs);
     let checks = 0;

@@ -16,9 +16,13 @@ describe('scenario 3: a job that kills its worker every time', () => {
     const doneList = `${prefix}:t:done`;
     const queue = testQueue({ prefix, lockDuration: LOCK_MS, maxStalls: MAX_STALLS, maintenanceInterval: 200 });
     const redis = redisClient();
-    const others = await queue.saveAll(Array.from({ length: OTHERS / 2 }, (_, i) => queue.create('work', { i, work: 20 })));
+    const others = await queue.saveAll(
+      Array.from({ length: OTHERS / 2 }, (_, i) => queue.create('work', { i, work: 20 })),
+    );
     const poison = await queue.create('work', { die: true }).save();
-    others.push(...(await queue.saveAll(Array.from({ length: OTHERS / 2 }, (_, i) => queue.create('work', { i, work: 20 })))));
+    others.push(
+      ...(await queue.saveAll(Array.from({ length: OTHERS / 2 }, (_, i) => queue.create('work', { i, work: 20 })))),
+    );
 
     let deaths = 0;
     let supervising = true;
@@ -41,7 +45,9 @@ describe('scenario 3: a job that kills its worker every time', () => {
     supervising = false;
 
     expect(deaths).toBe(MAX_STALLS + 1);
-    console.log(`scenario 3: the poison job killed ${deaths} worker processes and ended failed; the ${OTHERS} other jobs completed once each`);
+    console.log(
+      `scenario 3: the poison job killed ${deaths} worker processes and ended failed; the ${OTHERS} other jobs completed once each`,
+    );
     const failed = await queue.getJob(poison.id!);
     expect(failed.state()).toBe('failed');
     expect(failed.toJSON().error).toMatch(/stalled too many times/);

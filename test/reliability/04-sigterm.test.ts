@@ -14,9 +14,18 @@ describe('scenario 4: SIGTERM with 20 active jobs and a 2 s shutdown timeout', (
     const lists = { KUE_DONE_LIST: `${prefix}:t:done`, KUE_STARTED_LIST: `${prefix}:t:started` };
     const queue = testQueue({ prefix });
     const redis = redisClient();
-    const quick = await queue.saveAll(Array.from({ length: 10 }, (_, i) => queue.create('work', { i, work: 500 }).attempts(2)));
-    const slow = await queue.saveAll(Array.from({ length: 10 }, (_, i) => queue.create('work', { i, work: 60_000 }).attempts(2)));
-    const worker = await startWorker({ KUE_PREFIX: prefix, KUE_CONCURRENCY: 20, KUE_SHUTDOWN_TIMEOUT: SHUTDOWN_MS, ...lists });
+    const quick = await queue.saveAll(
+      Array.from({ length: 10 }, (_, i) => queue.create('work', { i, work: 500 }).attempts(2)),
+    );
+    const slow = await queue.saveAll(
+      Array.from({ length: 10 }, (_, i) => queue.create('work', { i, work: 60_000 }).attempts(2)),
+    );
+    const worker = await startWorker({
+      KUE_PREFIX: prefix,
+      KUE_CONCURRENCY: 20,
+      KUE_SHUTDOWN_TIMEOUT: SHUTDOWN_MS,
+      ...lists,
+    });
     await waitFor(async () => (await redis.llen(lists.KUE_STARTED_LIST)) === 20, 10_000, '20 jobs to start');
 
     worker.child.kill('SIGTERM');

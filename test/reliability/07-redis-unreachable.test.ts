@@ -11,7 +11,10 @@ const TIMEOUT_MS = 1_000;
 
 async function rejection(promise: PromiseLike<unknown>): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
-  const error = await Promise.resolve(promise).then(() => undefined, (e: unknown) => e);
+  const error = await Promise.resolve(promise).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { error, ms: Date.now() - started };
 }
 
@@ -37,36 +40,42 @@ describe('scenario 7: Redis unreachable at save', () => {
     const { error, ms } = await rejection(queue.create('email', { to: 'a@example.com' }).save());
     expect(error).toBeInstanceOf(ConnectionError);
     // Nothing was ever connected, yet ioredis' errors cannot tell: the message stays cautious.
-    expect((error as Error).message).toMatch(/^Redis (is unreachable|did not answer) \(.*\): the job (was not saved|may have been saved: Redis may have received it)$/);
+    expect((error as Error).message).toMatch(
+      /^Redis (is unreachable|did not answer) \(.*\): the job (was not saved|may have been saved: Redis may have received it)$/,
+    );
     expect(ms).toBeLessThan(TIMEOUT_MS + 2_000);
     console.log(`scenario 7: save with nothing listening rejected after ${ms} ms`);
     expect(await postJob(queue)).toEqual({ status: 503, body: { error: 'Redis is unavailable', code: 'CONNECTION' } });
   });
 
-  it('frozen Redis: save rejects within commandTimeout; once Redis resumes the queue is whole', { timeout: 30_000 }, async () => {
-    const server = await startRedis();
-    try {
-      const queue = testQueue({ redis: { port: server.port }, commandTimeout: TIMEOUT_MS });
-      await queue.create('email', { n: 0 }).save();
-      server.process.kill('SIGSTOP');
-      const { error, ms } = await rejection(queue.create('email', { n: 1 }).save());
-      console.log(`scenario 7: save to a frozen Redis rejected after ${ms} ms (commandTimeout ${TIMEOUT_MS} ms)`);
-      expect(error).toBeInstanceOf(ConnectionError);
-      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(ms).toBeLessThan(TIMEOUT_MS + 2_000);
-      expect(await postJob(queue)).toMatchObject({ status: 503, body: { code: 'CONNECTION' } });
+  it(
+    'frozen Redis: save rejects within commandTimeout; once Redis resumes the queue is whole',
+    { timeout: 30_000 },
+    async () => {
+      const server = await startRedis();
+      try {
+        const queue = testQueue({ redis: { port: server.port }, commandTimeout: TIMEOUT_MS });
+        await queue.create('email', { n: 0 }).save();
+        server.process.kill('SIGSTOP');
+        const { error, ms } = await rejection(queue.create('email', { n: 1 }).save());
+        console.log(`scenario 7: save to a frozen Redis rejected after ${ms} ms (commandTimeout ${TIMEOUT_MS} ms)`);
+        expect(error).toBeInstanceOf(ConnectionError);
+        expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+        expect(ms).toBeLessThan(TIMEOUT_MS + 2_000);
+        expect(await postJob(queue)).toMatchObject({ status: 503, body: { code: 'CONNECTION' } });
 
-      server.process.kill('SIGCONT');
-      // Redis may still apply what it was sent while frozen: each save is whole or absent.
-      const saved = await queue.create('email', { n: 2 }).save();
-      const report = await expectConsistent(queue);
-      expect(report.states.inactive).toBe(report.jobs);
-      expect(report.jobs).toBeGreaterThanOrEqual(2);
-      expect(report.jobs).toBeLessThanOrEqual(4); // the two refused saves, maybe applied
-      expect((await queue.getJob(saved.id!)).data).toEqual({ n: 2 });
-    } finally {
-      server.process.kill('SIGCONT');
-      await server.stop();
-    }
-  });
+        server.process.kill('SIGCONT');
+        // Redis may still apply what it was sent while frozen: each save is whole or absent.
+        const saved = await queue.create('email', { n: 2 }).save();
+        const report = await expectConsistent(queue);
+        expect(report.states.inactive).toBe(report.jobs);
+        expect(report.jobs).toBeGreaterThanOrEqual(2);
+        expect(report.jobs).toBeLessThanOrEqual(4); // the two refused saves, maybe applied
+        expect((await queue.getJob(saved.id!)).data).toEqual({ n: 2 });
+      } finally {
+        server.process.kill('SIGCONT');
+        await server.stop();
+      }
+    },
+  );
 });

@@ -28,7 +28,11 @@ describe('scenario 10: 1,000 delayed jobs due at once, five promoters, one kille
 
     await new Promise((r) => setTimeout(r, due.getTime() - Date.now()));
     promoters[0]!.child.kill('SIGKILL');
-    await waitFor(async () => (await queue.completeCount()) === JOBS, 15_000, `all ${JOBS} jobs to be promoted and completed`);
+    await waitFor(
+      async () => (await queue.completeCount()) === JOBS,
+      15_000,
+      `all ${JOBS} jobs to be promoted and completed`,
+    );
     expect((await promoters[0]!.exited).signal).toBe('SIGKILL');
 
     await waitFor(() => promotions.size === JOBS, 2_000, `${JOBS} promotion events`);
@@ -38,12 +42,16 @@ describe('scenario 10: 1,000 delayed jobs due at once, five promoters, one kille
     // `waited` ms before it started.
     let latest = 0;
     for (const job of jobs) {
-      const [promoteAt, startedAt, waited] = (await redis.hmget(`{${prefix}}:job:${job.id}`, 'promote_at', 'started_at', 'waited')).map(Number) as [number, number, number];
+      const [promoteAt, startedAt, waited] = (
+        await redis.hmget(`{${prefix}}:job:${job.id}`, 'promote_at', 'started_at', 'waited')
+      ).map(Number) as [number, number, number];
       const promotedAt = startedAt - waited;
       expect(promotedAt).toBeGreaterThanOrEqual(promoteAt);
       latest = Math.max(latest, promotedAt - promoteAt);
     }
-    console.log(`scenario 10: ${JOBS} jobs promoted once each by ${PROMOTERS - 1} surviving promoters; none early, the latest ${latest} ms after its due time`);
+    console.log(
+      `scenario 10: ${JOBS} jobs promoted once each by ${PROMOTERS - 1} surviving promoters; none early, the latest ${latest} ms after its due time`,
+    );
     for (const p of promoters.slice(1)) expect(p.stderr()).toBe('');
     await expectConsistent(queue, { complete: JOBS });
   });

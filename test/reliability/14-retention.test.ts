@@ -26,19 +26,30 @@ async function expectOnlyJobs(queue: Queue, kept: number[]): Promise<void> {
       jobKeyIds.add(Number(job[1]));
       continue;
     }
-    expect(rest, `unexpected key ${key}`).toMatch(/^(ids|types|present|present:\d+|delayed|active|type:[^:]+:(inactive|delayed|active|complete|failed|wake)|stats:.+|search:.+)$/);
+    expect(rest, `unexpected key ${key}`).toMatch(
+      /^(ids|types|present|present:\d+|delayed|active|type:[^:]+:(inactive|delayed|active|complete|failed|wake)|stats:.+|search:.+)$/,
+    );
     const type = await redis.type(key);
     if (type === 'zset' && rest !== 'present') {
       const ids = (await redis.zrange(key, 0, -1)).map(idOf);
-      expect(ids.filter((id) => !kept.includes(id)), `ids in ${key} of jobs that should be gone`).toEqual([]);
+      expect(
+        ids.filter((id) => !kept.includes(id)),
+        `ids in ${key} of jobs that should be gone`,
+      ).toEqual([]);
     }
     if (rest.startsWith('search:')) {
       const ids = (await redis.smembers(key)).map(Number);
-      expect(ids.filter((id) => !kept.includes(id)), `search entries in ${key} of jobs that should be gone`).toEqual([]);
+      expect(
+        ids.filter((id) => !kept.includes(id)),
+        `search entries in ${key} of jobs that should be gone`,
+      ).toEqual([]);
     }
   }
   expect([...jobKeyIds].sort((a, b) => a - b)).toEqual(want);
-  expect((await queue.range(0, -1)).map((job) => job.id), 'every job by id (the bitmaps of ids)').toEqual(want);
+  expect(
+    (await queue.range(0, -1)).map((job) => job.id),
+    'every job by id (the bitmaps of ids)',
+  ).toEqual(want);
 }
 
 /** Processes jobs of `type` one at a time (so they finish in id order), failing when `fail` says so. */
@@ -119,11 +130,17 @@ describe('removeOnComplete', () => {
   it('age and count together remove whichever is more', async () => {
     const queue = testQueue();
     work(queue, 'mail');
-    await saveEach(queue, Array.from({ length: 3 }, () => queue.create('mail')));
+    await saveEach(
+      queue,
+      Array.from({ length: 3 }, () => queue.create('mail')),
+    );
     await waitFor(async () => (await queue.completeCount('mail')) === 3, 10_000, 'the first jobs');
     await sleep(1_300);
     // The count keeps 2 of the 4 recent jobs, where the age alone would keep all 4.
-    const recent = await saveEach(queue, Array.from({ length: 3 }, () => queue.create('mail')));
+    const recent = await saveEach(
+      queue,
+      Array.from({ length: 3 }, () => queue.create('mail')),
+    );
     await waitFor(async () => (await queue.completeCount('mail')) === 6, 10_000, 'the recent jobs');
     const last = await saveEach(queue, [queue.create('mail').removeOnComplete({ age: 1, count: 2 })]);
     await waitFor(async () => (await queue.completeCount('mail')) === 2, 10_000, 'the trimming by count');
@@ -135,18 +152,22 @@ describe('removeOnComplete', () => {
     await expectOnlyJobs(queue, again);
   });
 
-  it('deletes at most 100 jobs per completion: a backlog drains over the next completions', { timeout: 60_000 }, async () => {
-    const queue = testQueue();
-    const backlog = Array.from({ length: 150 }, () => queue.create('bulk'));
-    await queue.saveAll(backlog);
-    queue.process('bulk', 10, (_job, done) => done());
-    await waitFor(async () => (await queue.completeCount('bulk')) === 150, 30_000, 'the backlog');
-    await queue.create('bulk').removeOnComplete(1).save();
-    await waitFor(async () => (await queue.completeCount('bulk')) === 51, 10_000, 'the first 100 deletions');
-    const last = await queue.create('bulk').removeOnComplete(1).save();
-    await waitFor(async () => (await queue.completeCount('bulk')) === 1, 10_000, 'the rest');
-    await expectOnlyJobs(queue, [last.id!]);
-  });
+  it(
+    'deletes at most 100 jobs per completion: a backlog drains over the next completions',
+    { timeout: 60_000 },
+    async () => {
+      const queue = testQueue();
+      const backlog = Array.from({ length: 150 }, () => queue.create('bulk'));
+      await queue.saveAll(backlog);
+      queue.process('bulk', 10, (_job, done) => done());
+      await waitFor(async () => (await queue.completeCount('bulk')) === 150, 30_000, 'the backlog');
+      await queue.create('bulk').removeOnComplete(1).save();
+      await waitFor(async () => (await queue.completeCount('bulk')) === 51, 10_000, 'the first 100 deletions');
+      const last = await queue.create('bulk').removeOnComplete(1).save();
+      await waitFor(async () => (await queue.completeCount('bulk')) === 1, 10_000, 'the rest');
+      await expectOnlyJobs(queue, [last.id!]);
+    },
+  );
 });
 
 describe('removeOnFail', () => {
@@ -158,10 +179,13 @@ describe('removeOnFail', () => {
     const seenAlive: boolean[] = [];
     queue.process('flaky', (j, done) => {
       // Every attempt finds the job still stored: the failed attempts before it removed nothing.
-      void queue.getJob(j.id!).then(
-        () => seenAlive.push(true),
-        () => seenAlive.push(false),
-      ).then(() => done(new Error('boom')));
+      void queue
+        .getJob(j.id!)
+        .then(
+          () => seenAlive.push(true),
+          () => seenAlive.push(false),
+        )
+        .then(() => done(new Error('boom')));
     });
     await waitFor(() => events.includes('remove'), 10_000, 'the removal');
     expect(events).toEqual(['failed attempt', 'failed attempt', 'failed', 'remove']);
@@ -178,15 +202,22 @@ describe('removeOnFail', () => {
     queue.process('flaky', (job, done) => {
       if (job.id === second.id && job.attempts().made === 1) {
         // The retry of `second` happened after `first` failed for good: the retry trimmed nothing.
-        void queue.getJob(first.id!).then(
-          (j) => (firstStillThereOnRetry = j.state() === 'failed'),
-          () => (firstStillThereOnRetry = false),
-        ).then(() => done(new Error('boom')));
+        void queue
+          .getJob(first.id!)
+          .then(
+            (j) => (firstStillThereOnRetry = j.state() === 'failed'),
+            () => (firstStillThereOnRetry = false),
+          )
+          .then(() => done(new Error('boom')));
         return;
       }
       done(new Error('boom'));
     });
-    await waitFor(async () => (await queue.getJob(second.id!).catch(() => null))?.state() === 'failed', 10_000, 'the final failure');
+    await waitFor(
+      async () => (await queue.getJob(second.id!).catch(() => null))?.state() === 'failed',
+      10_000,
+      'the final failure',
+    );
     await waitFor(async () => (await queue.failedCount('flaky')) === 1, 5_000, 'the trimming');
     expect(firstStillThereOnRetry).toBe(true);
     expect(await queue.failed('flaky')).toEqual([second.id]);
@@ -217,7 +248,7 @@ describe('removeOnFail', () => {
 });
 
 describe('queue-wide retention defaults', () => {
-  it('apply to jobs that set none; a job\'s own setting, even false, wins', async () => {
+  it("apply to jobs that set none; a job's own setting, even false, wins", async () => {
     const options: QueueOptions = { removeOnComplete: true, removeOnFail: { count: 1 } };
     const queue = testQueue(options);
     const byDefault = await queue.create('mail').save();
@@ -299,7 +330,9 @@ describe('POST /job with retention options', () => {
     servers.push(server);
     const { port } = server.address() as { port: number };
     const res = await fetch(`http://127.0.0.1:${port}/job`, {
-      method: 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      body: JSON.stringify(json),
+      headers: { 'content-type': 'application/json' },
     });
     return { status: res.status, body: await res.json() };
   }
@@ -322,13 +355,21 @@ describe('POST /job with retention options', () => {
 
   it('answers 400 naming a bad value, and saves nothing', async () => {
     const queue = testQueue();
-    for (const options of [{ removeOnComplete: 'yes' }, { removeOnFail: -2 }, { removeOnComplete: { count: 1.5 } }, { removeOnFail: { age: 'old' } }]) {
+    for (const options of [
+      { removeOnComplete: 'yes' },
+      { removeOnFail: -2 },
+      { removeOnComplete: { count: 1.5 } },
+      { removeOnFail: { age: 'old' } },
+    ]) {
       const res = await post(queue, { type: 'mail', options });
       expect(res.status).toBe(400);
       expect(res.body.error).toMatch(/removeOn(Complete|Fail)/);
     }
     const batch = await post(queue, [{ type: 'mail', options: { removeOnComplete: [] } }, { type: 'mail' }]);
-    expect(batch.body).toEqual([{ error: expect.stringMatching(/removeOnComplete/) }, { message: 'job created', id: expect.any(Number) }]);
+    expect(batch.body).toEqual([
+      { error: expect.stringMatching(/removeOnComplete/) },
+      { message: 'job created', id: expect.any(Number) },
+    ]);
     expect(await queue.inactiveCount()).toBe(1);
   });
 });

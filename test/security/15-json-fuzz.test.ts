@@ -23,11 +23,20 @@ interface Answer {
 }
 
 /** One request through node:http, so paths like `/job/../1` reach the server unnormalised. */
-function send(port: number, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // An explicit length: node frames a GET or DELETE body with neither it nor chunking.
     const allHeaders = {
-      ...(body !== undefined && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      ...(body !== undefined && {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      }),
       ...headers,
     };
     const req = http.request({ host: '127.0.0.1', port, method, path, headers: allHeaders, agent: false }, (res) => {
@@ -53,7 +62,16 @@ function send(port: number, method: string, path: string, body?: string | Buffer
 
 const ALLOWED = new Set([200, 201, 204, 400, 404, 413, 415]);
 /** Words of Redis' own errors and internals; none may reach a client unless the client sent them. */
-const REDIS_WORDS = [/\bERR\b/, /WRONGTYPE/, /NOSCRIPT/, /redis/i, /\blua\b/i, /script/i, /ReplyError/, /\bat .+:\d+:\d+/];
+const REDIS_WORDS = [
+  /\bERR\b/,
+  /WRONGTYPE/,
+  /NOSCRIPT/,
+  /redis/i,
+  /\blua\b/i,
+  /script/i,
+  /ReplyError/,
+  /\bat .+:\d+:\d+/,
+];
 
 function expectSafeAnswer(res: Answer, sent: string, what: string) {
   expect(ALLOWED.has(res.status), `${what} -> ${res.status} ${res.text.slice(0, 200)}`).toBe(true);
@@ -81,14 +99,27 @@ const reported: Error[] = [];
 const fixture: number[] = [];
 
 beforeAll(async () => {
-  queue = new Queue({ prefix: uniquePrefix('fuzz'), redis: { port: redisPort }, maintenance: false, disableSearch: false });
+  queue = new Queue({
+    prefix: uniquePrefix('fuzz'),
+    redis: { port: redisPort },
+    maintenance: false,
+    disableSearch: false,
+  });
   queue.on('error', (err: Error) => reported.push(err));
   redis = new Redis({ port: redisPort });
   const inactive = await queue.create('keep', { to: 'a@example.com', words: 'alpha beta' }).priority('high').save();
-  const delayed = await queue.create('keep', { to: 'b@example.com' }).delay(3_600_000).attempts(3).backoff({ type: 'exponential', delay: 500 }).save();
+  const delayed = await queue
+    .create('keep', { to: 'b@example.com' })
+    .delay(3_600_000)
+    .attempts(3)
+    .backoff({ type: 'exponential', delay: 500 })
+    .save();
   const failed = await queue.create('keep', { to: 'c@example.com' }).save();
   await failed.failed();
-  const complete = await queue.create('keep', { nested: { list: [1, 2, 3] } }).ttl(60_000).save();
+  const complete = await queue
+    .create('keep', { nested: { list: [1, 2, 3] } })
+    .ttl(60_000)
+    .save();
   await complete.complete();
   inactive.log('first line');
   await waitFor(async () => (await queue.log(inactive.id!)).length === 1);
@@ -139,13 +170,33 @@ function createdBy(res: Answer): number {
 const enc = (s: string) => encodeURIComponent(s);
 const oddText = fc.string({ maxLength: 40 }).map(enc);
 const oddId = fc.oneof(
-  fc.constantFrom('../1', '..%2F1', '%2e%2e%2f1', '0', '-1', '1.5', '1e3', '0x10', '%201', '%00', '%ZZ', 'null', 'NaN', 'Infinity', '__proto__', 'constructor'),
+  fc.constantFrom(
+    '../1',
+    '..%2F1',
+    '%2e%2e%2f1',
+    '0',
+    '-1',
+    '1.5',
+    '1e3',
+    '0x10',
+    '%201',
+    '%00',
+    '%ZZ',
+    'null',
+    'NaN',
+    'Infinity',
+    '__proto__',
+    'constructor',
+  ),
   // Digits alone would name a real job (`01` too): those are not odd.
   oddText.filter((s) => !/^\d{1,15}$/.test(s)),
   fc.integer({ min: 16, max: 10_000 }).map((n) => '9'.repeat(n)),
   fc.integer({ min: 1_000_000_000, max: 999_999_999_999_999 }).map(String),
 );
-const anyState = fc.oneof(fc.constantFrom(...JOB_STATES, 'all', 'INACTIVE', 'stuck', '__proto__', 'toString', '..', '%2e%2e'), oddText);
+const anyState = fc.oneof(
+  fc.constantFrom(...JOB_STATES, 'all', 'INACTIVE', 'stuck', '__proto__', 'toString', '..', '%2e%2e'),
+  oddText,
+);
 const bigNumber = fc.constantFrom('999999999', '9999999999', '99999999999999999999', '1e9', '-1', '1.5', '0x10', '');
 const range = fc.oneof(
   fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${Math.min(a, b)}..${Math.max(a, b)}`),
@@ -155,7 +206,10 @@ const range = fc.oneof(
 );
 const order = fc.oneof(fc.constantFrom('asc', 'desc', 'ASC', 'sideways', '%00'), oddText);
 // Not empty: `/inactive/` is the dashboard's page (a redirect), not Kue's route.
-const readType = fc.oneof(fc.constantFrom('keep', '__proto__', 'constructor', '*', '{keep}', 'keep:inactive', '%25', 'x'.repeat(2_000)), fc.string({ minLength: 1, maxLength: 40 }));
+const readType = fc.oneof(
+  fc.constantFrom('keep', '__proto__', 'constructor', '*', '{keep}', 'keep:inactive', '%25', 'x'.repeat(2_000)),
+  fc.string({ minLength: 1, maxLength: 40 }),
+);
 /** A type of the fuzzer's own, never the fixture's. */
 const ownType = fc.string({ maxLength: 30 }).map((s) => `fz${s}`);
 const numberish = fc.oneof(
@@ -167,16 +221,27 @@ const numberish = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 /** Job options. Time values stay below 2^31 ms here: larger ones hit the bugs in the known-bug tests below. */
-const timeish = fc.oneof(fc.integer({ min: -10, max: 2 ** 31 - 1 }), fc.double({ max: 2 ** 31 - 1, noNaN: false }), fc.string({ maxLength: 5 }), fc.constantFrom(null, true, -0));
+const timeish = fc.oneof(
+  fc.integer({ min: -10, max: 2 ** 31 - 1 }),
+  fc.double({ max: 2 ** 31 - 1, noNaN: false }),
+  fc.string({ maxLength: 5 }),
+  fc.constantFrom(null, true, -0),
+);
 const options = fc.record(
   {
-    priority: fc.oneof(fc.constantFrom('low', 'normal', 'medium', 'high', 'critical', 'urgent', '__proto__', 'constructor', 'toString'), numberish),
+    priority: fc.oneof(
+      fc.constantFrom('low', 'normal', 'medium', 'high', 'critical', 'urgent', '__proto__', 'constructor', 'toString'),
+      numberish,
+    ),
     attempts: numberish,
     delay: timeish,
     ttl: timeish,
     backoff: fc.oneof(
       fc.constantFrom(true, false, 'function(){ globalThis.__kueFuzzRan = 1 }', 'exponential'),
-      fc.record({ type: fc.oneof(fc.string({ maxLength: 12 }), numberish), delay: timeish, maxDelay: timeish }, { requiredKeys: [] }),
+      fc.record(
+        { type: fc.oneof(fc.string({ maxLength: 12 }), numberish), delay: timeish, maxDelay: timeish },
+        { requiredKeys: [] },
+      ),
       numberish,
     ),
     removeOnComplete: fc.jsonValue({ maxDepth: 1 }),
@@ -193,19 +258,60 @@ const newJob = fc.record(
   { requiredKeys: [] },
 );
 const malformed = fc.oneof(
-  fc.constantFrom('{', '{"type":', '[1,]', "{'type':'x'}", 'undefined', 'NaN', '{"type":"x"}}', '\u0000', ' ', '{"__proto__":', '[', '"', 'tru', '01'),
+  fc.constantFrom(
+    '{',
+    '{"type":',
+    '[1,]',
+    "{'type':'x'}",
+    'undefined',
+    'NaN',
+    '{"type":"x"}}',
+    '\u0000',
+    ' ',
+    '{"__proto__":',
+    '[',
+    '"',
+    'tru',
+    '01',
+  ),
   fc.string({ maxLength: 30 }),
 );
-const anyBody = fc.oneof(fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), malformed);
+const anyBody = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+  malformed,
+);
 /** Bodies for "retry/promote all": an object always names its own type; anything else is a wrong type. */
 const filterBody = fc.oneof(
-  fc.record({ type: fc.oneof(ownType, numberish.filter((v) => v !== 'keep')), before: numberish }, { requiredKeys: ['type'] }).map((v) => JSON.stringify(v)),
-  fc.oneof(fc.integer(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 2 })), fc.constant(null), fc.boolean()).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      {
+        type: fc.oneof(
+          ownType,
+          numberish.filter((v) => v !== 'keep'),
+        ),
+        before: numberish,
+      },
+      { requiredKeys: ['type'] },
+    )
+    .map((v) => JSON.stringify(v)),
+  fc
+    .oneof(fc.integer(), fc.string(), fc.array(fc.jsonValue({ maxDepth: 2 })), fc.constant(null), fc.boolean())
+    .map((v) => JSON.stringify(v)),
   // Not empty: no body at all means "every job", as documented.
   malformed.filter((text) => text !== ''),
 );
 const removeBody = fc
-  .record({ state: fc.oneof(fc.constantFrom(...JOB_STATES), numberish), type: fc.oneof(ownType, numberish.filter((v) => v !== 'keep')), before: numberish }, { requiredKeys: ['type'] })
+  .record(
+    {
+      state: fc.oneof(fc.constantFrom(...JOB_STATES), numberish),
+      type: fc.oneof(
+        ownType,
+        numberish.filter((v) => v !== 'keep'),
+      ),
+      before: numberish,
+    },
+    { requiredKeys: ['type'] },
+  )
   .map((v) => JSON.stringify(v));
 /** Ids that name no job: a comma-separated string is split by the server, so no part may be digits alone. */
 const namesNoJob = (s: string) => !s.split(',').some((part) => /^\d{1,9}$/.test(part));
@@ -218,19 +324,46 @@ const badIdValue = fc.oneof(
   fc.object({ maxDepth: 1 }),
 );
 const bulkBody = fc
-  .record({
-    action: fc.oneof(fc.constantFrom('retry', 'promote', 'remove', 'toString', '__proto__'), numberish),
-    ids: fc.oneof(
-      fc.array(badIdValue, { maxLength: 6 }),
-      fc.array(badIdValue, { maxLength: 6 }).map((a) => a.join(',')).filter(namesNoJob),
-      fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 })),
-    ),
-  }, { requiredKeys: [] })
+  .record(
+    {
+      action: fc.oneof(fc.constantFrom('retry', 'promote', 'remove', 'toString', '__proto__'), numberish),
+      ids: fc.oneof(
+        fc.array(badIdValue, { maxLength: 6 }),
+        fc
+          .array(badIdValue, { maxLength: 6 })
+          .map((a) => a.join(','))
+          .filter(namesNoJob),
+        fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 })),
+      ),
+    },
+    { requiredKeys: [] },
+  )
   .map((v) => JSON.stringify(v));
 const query = (pairs: Array<[string, fc.Arbitrary<string>]>) =>
-  fc.tuple(...pairs.map(([name, value]) => fc.option(fc.oneof(value.map((v) => `${name}=${enc(v)}`), fc.constant(`${name}[]=1&${name}[]=2`), fc.constant(`${name}[a]=1`)), { nil: undefined })))
+  fc
+    .tuple(
+      ...pairs.map(([name, value]) =>
+        fc.option(
+          fc.oneof(
+            value.map((v) => `${name}=${enc(v)}`),
+            fc.constant(`${name}[]=1&${name}[]=2`),
+            fc.constant(`${name}[a]=1`),
+          ),
+          { nil: undefined },
+        ),
+      ),
+    )
     .map((parts) => parts.filter(Boolean).join('&'));
-const jsonTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'text/html', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/vnd.api+json');
+const jsonTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'text/html',
+  'application/json; charset=utf-16',
+  'multipart/form-data; boundary=x',
+  'application/vnd.api+json',
+);
 
 interface Req {
   method: string;
@@ -240,38 +373,91 @@ interface Req {
 }
 
 /** One request to one of the app's routes, with generated parts. */
-const request: fc.Arbitrary<Req> = fc.oneof(
-  fc.constantFrom<Req>({ method: 'GET', path: '/stats' }, { method: 'GET', path: '/job/types' }, { method: 'GET', path: '/api/config' }, { method: 'GET', path: '/api/types' }, { method: 'POST', path: '/api/can-write' }),
-  oddText.map((q) => ({ method: 'GET', path: `/job/search?q=${q}` })),
-  fc.tuple(oddId, fc.constantFrom('', '?log=true', '?log[]=1')).map(([id, q]) => ({ method: 'GET', path: `/job/${id}${q}` })),
-  oddId.map((id) => ({ method: 'GET', path: `/job/${id}/log` })),
-  oddId.map((id) => ({ method: 'DELETE', path: `/job/${id}` })),
-  fc.tuple(oddId, anyState).map(([id, s]) => ({ method: 'PUT', path: `/job/${id}/state/${s}` })),
-  fc.tuple(oddId, fc.oneof(fc.constantFrom('high', '7', '-0', '2147483648', '99999999999', '__proto__', 'constructor'), oddText)).map(([id, p]) => ({ method: 'PUT', path: `/job/${id}/priority/${p}` })),
-  fc.tuple(range, fc.option(order, { nil: undefined })).map(([r, o]) => ({ method: 'GET', path: `/jobs/${r}${o === undefined ? '' : `/${o}`}` })),
-  fc.tuple(anyState, range, order).map(([s, r, o]) => ({ method: 'GET', path: `/jobs/${s}/${r}/${o}` })),
-  fc.tuple(readType, anyState, range, order).map(([t, s, r, o]) => ({ method: 'GET', path: `/jobs/${enc(t)}/${s}/${r}/${o}` })),
-  fc.tuple(readType, anyState).map(([t, s]) => ({ method: 'GET', path: `/jobs/${enc(t)}/${s}/stats` })),
-  fc.array(oddText, { minLength: 1, maxLength: 6 }).map((segments) => ({ method: 'GET', path: `/jobs/${segments.join('/')}` })),
-  readType.map((t) => ({ method: 'GET', path: `/inactive/${enc(t)}` })),
-  fc.tuple(fc.oneof(fc.array(newJob, { maxLength: 4 }), newJob).map((v) => JSON.stringify(v)), jsonTypes).map(([body, contentType]) => ({ method: 'POST', path: '/job', body, contentType })),
-  fc.tuple(anyBody, jsonTypes).map(([body, contentType]) => ({ method: 'POST', path: '/job', body, contentType })),
-  query([['state', fc.oneof(anyState, fc.constant('all'))], ['type', readType], ['limit', fc.oneof(bigNumber, fc.integer().map(String))], ['order', order], ['cursor', fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0:01|1', '1e400:2', 'x'.repeat(3_000)))]])
-    .map((q) => ({ method: 'GET', path: `/api/jobs?${q}` })),
-  fc.tuple(fc.constantFrom('retry', 'promote'), filterBody).map(([action, body]) => ({ method: 'POST', path: `/api/jobs/${action}`, body })),
-  removeBody.map((body) => ({ method: 'POST', path: '/api/jobs/remove', body })),
-  oddId.map((id) => ({ method: 'GET', path: `/api/job/${id}` })),
-  oddId.map((id) => ({ method: 'POST', path: `/api/job/${id}/promote` })),
-  fc.oneof(fc.array(fc.oneof(oddId, fc.constant('')), { maxLength: 5 }).map((ids) => ids.join(',')), oddText).map((ids) => ({ method: 'GET', path: `/api/jobs/by-id?ids=${ids}` })),
-  query([['q', fc.string({ maxLength: 30 })], ['state', anyState], ['type', readType], ['order', order]]).map((q) => ({ method: 'GET', path: `/api/search?${q}` })),
-  bulkBody.map((body) => ({ method: 'POST', path: '/api/jobs/bulk', body })),
-  fc.tuple(fc.constantFrom('PUT', 'DELETE'), ownType).map(([method, t]) => ({ method, path: `/api/types/${enc(t)}/pause` })),
-  query([['minutes', fc.oneof(bigNumber, fc.integer().map(String))], ['type', readType]]).map((q) => ({ method: 'GET', path: `/api/throughput?${q}` })),
-  // Any method on any of these paths, with any body: wrong methods and bodies where none belong.
-  fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), fc.constantFrom('/stats', '/job', '/job/types', '/api/jobs', '/api/config', '/nope', '/api', '/jobs'), anyBody)
-    .map(([method, path, body]) => ({ method, path, body })),
-  // Under node's 16 KB header limit: past it node itself answers 431 before the app runs.
-).filter((r) => r.path.length < 12_000);
+const request: fc.Arbitrary<Req> = fc
+  .oneof(
+    fc.constantFrom<Req>(
+      { method: 'GET', path: '/stats' },
+      { method: 'GET', path: '/job/types' },
+      { method: 'GET', path: '/api/config' },
+      { method: 'GET', path: '/api/types' },
+      { method: 'POST', path: '/api/can-write' },
+    ),
+    oddText.map((q) => ({ method: 'GET', path: `/job/search?q=${q}` })),
+    fc
+      .tuple(oddId, fc.constantFrom('', '?log=true', '?log[]=1'))
+      .map(([id, q]) => ({ method: 'GET', path: `/job/${id}${q}` })),
+    oddId.map((id) => ({ method: 'GET', path: `/job/${id}/log` })),
+    oddId.map((id) => ({ method: 'DELETE', path: `/job/${id}` })),
+    fc.tuple(oddId, anyState).map(([id, s]) => ({ method: 'PUT', path: `/job/${id}/state/${s}` })),
+    fc
+      .tuple(
+        oddId,
+        fc.oneof(fc.constantFrom('high', '7', '-0', '2147483648', '99999999999', '__proto__', 'constructor'), oddText),
+      )
+      .map(([id, p]) => ({ method: 'PUT', path: `/job/${id}/priority/${p}` })),
+    fc
+      .tuple(range, fc.option(order, { nil: undefined }))
+      .map(([r, o]) => ({ method: 'GET', path: `/jobs/${r}${o === undefined ? '' : `/${o}`}` })),
+    fc.tuple(anyState, range, order).map(([s, r, o]) => ({ method: 'GET', path: `/jobs/${s}/${r}/${o}` })),
+    fc
+      .tuple(readType, anyState, range, order)
+      .map(([t, s, r, o]) => ({ method: 'GET', path: `/jobs/${enc(t)}/${s}/${r}/${o}` })),
+    fc.tuple(readType, anyState).map(([t, s]) => ({ method: 'GET', path: `/jobs/${enc(t)}/${s}/stats` })),
+    fc
+      .array(oddText, { minLength: 1, maxLength: 6 })
+      .map((segments) => ({ method: 'GET', path: `/jobs/${segments.join('/')}` })),
+    readType.map((t) => ({ method: 'GET', path: `/inactive/${enc(t)}` })),
+    fc
+      .tuple(
+        fc.oneof(fc.array(newJob, { maxLength: 4 }), newJob).map((v) => JSON.stringify(v)),
+        jsonTypes,
+      )
+      .map(([body, contentType]) => ({ method: 'POST', path: '/job', body, contentType })),
+    fc.tuple(anyBody, jsonTypes).map(([body, contentType]) => ({ method: 'POST', path: '/job', body, contentType })),
+    query([
+      ['state', fc.oneof(anyState, fc.constant('all'))],
+      ['type', readType],
+      ['limit', fc.oneof(bigNumber, fc.integer().map(String))],
+      ['order', order],
+      ['cursor', fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0:01|1', '1e400:2', 'x'.repeat(3_000)))],
+    ]).map((q) => ({ method: 'GET', path: `/api/jobs?${q}` })),
+    fc
+      .tuple(fc.constantFrom('retry', 'promote'), filterBody)
+      .map(([action, body]) => ({ method: 'POST', path: `/api/jobs/${action}`, body })),
+    removeBody.map((body) => ({ method: 'POST', path: '/api/jobs/remove', body })),
+    oddId.map((id) => ({ method: 'GET', path: `/api/job/${id}` })),
+    oddId.map((id) => ({ method: 'POST', path: `/api/job/${id}/promote` })),
+    fc
+      .oneof(
+        fc.array(fc.oneof(oddId, fc.constant('')), { maxLength: 5 }).map((ids) => ids.join(',')),
+        oddText,
+      )
+      .map((ids) => ({ method: 'GET', path: `/api/jobs/by-id?ids=${ids}` })),
+    query([
+      ['q', fc.string({ maxLength: 30 })],
+      ['state', anyState],
+      ['type', readType],
+      ['order', order],
+    ]).map((q) => ({ method: 'GET', path: `/api/search?${q}` })),
+    bulkBody.map((body) => ({ method: 'POST', path: '/api/jobs/bulk', body })),
+    fc
+      .tuple(fc.constantFrom('PUT', 'DELETE'), ownType)
+      .map(([method, t]) => ({ method, path: `/api/types/${enc(t)}/pause` })),
+    query([
+      ['minutes', fc.oneof(bigNumber, fc.integer().map(String))],
+      ['type', readType],
+    ]).map((q) => ({ method: 'GET', path: `/api/throughput?${q}` })),
+    // Any method on any of these paths, with any body: wrong methods and bodies where none belong.
+    fc
+      .tuple(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        fc.constantFrom('/stats', '/job', '/job/types', '/api/jobs', '/api/config', '/nope', '/api', '/jobs'),
+        anyBody,
+      )
+      .map(([method, path, body]) => ({ method, path, body })),
+    // Under node's 16 KB header limit: past it node itself answers 431 before the app runs.
+  )
+  .filter((r) => r.path.length < 12_000);
 
 // ---------------------------------------------------------------------------------------
 
@@ -300,14 +486,56 @@ describe('scenario 15: fuzzing the JSON API', () => {
   it('wrong-typed job fields in POST /job answer 400 and create nothing', async () => {
     const before = await fixtureSnapshot();
     const wrong = fc.oneof(
-      fc.record({ type: fc.oneof(fc.integer(), fc.constant(''), fc.constant(null), fc.array(fc.string()), fc.object()) }),
-      fc.record({ type: ownType, options: fc.oneof(fc.integer(), fc.string(), fc.array(fc.jsonValue()), fc.boolean()) }),
-      fc.record({ type: ownType, options: fc.record({ priority: fc.oneof(fc.constantFrom('urgent', '__proto__', 'constructor', 'toString', 'hasOwnProperty'), fc.double({ noInteger: true }), fc.constant(2 ** 40)) }) }),
-      fc.record({ type: ownType, options: fc.record({ attempts: fc.oneof(fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.string(), fc.constant(null)) }) }),
-      fc.record({ type: ownType, options: fc.record({ delay: fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.constant(null), fc.constant([])) }) }),
-      fc.record({ type: ownType, options: fc.record({ ttl: fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.object()) }) }),
-      fc.record({ type: ownType, options: fc.record({ backoff: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.integer()), fc.record({ type: fc.oneof(fc.integer(), fc.constant('')) }), fc.record({ delay: fc.oneof(fc.integer({ max: -1 }), fc.string()) })) }) }),
-      fc.record({ type: ownType, options: fc.record({ searchKeys: fc.array(fc.oneof(fc.integer(), fc.object()), { minLength: 1 }) }) }),
+      fc.record({
+        type: fc.oneof(fc.integer(), fc.constant(''), fc.constant(null), fc.array(fc.string()), fc.object()),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.oneof(fc.integer(), fc.string(), fc.array(fc.jsonValue()), fc.boolean()),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({
+          priority: fc.oneof(
+            fc.constantFrom('urgent', '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+            fc.double({ noInteger: true }),
+            fc.constant(2 ** 40),
+          ),
+        }),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({
+          attempts: fc.oneof(fc.integer({ max: 0 }), fc.double({ noInteger: true }), fc.string(), fc.constant(null)),
+        }),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({
+          delay: fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.constant(null), fc.constant([])),
+        }),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({ ttl: fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.object()) }),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({
+          backoff: fc.oneof(
+            fc.string(),
+            fc.integer(),
+            fc.constant(null),
+            fc.array(fc.integer()),
+            fc.record({ type: fc.oneof(fc.integer(), fc.constant('')) }),
+            fc.record({ delay: fc.oneof(fc.integer({ max: -1 }), fc.string()) }),
+          ),
+        }),
+      }),
+      fc.record({
+        type: ownType,
+        options: fc.record({ searchKeys: fc.array(fc.oneof(fc.integer(), fc.object()), { minLength: 1 }) }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(wrong, async (job) => {
@@ -324,33 +552,125 @@ describe('scenario 15: fuzzing the JSON API', () => {
 
   describe('named edge cases, each against a real fixture job where it could change one', () => {
     const tenThousandDigits = '9'.repeat(10_000);
-    it.each<[string, (ids: number[]) => [method: string, path: string, body?: string | Buffer, headers?: Record<string, string>], number]>([
+    it.each<
+      [
+        string,
+        (ids: number[]) => [method: string, path: string, body?: string | Buffer, headers?: Record<string, string>],
+        number,
+      ]
+    >([
       ['malformed JSON', () => ['POST', '/job', '{"type": "x", '], 400],
       ['a JSON body with a trailing comma', () => ['POST', '/api/jobs/bulk', '{"action":"remove","ids":[1,],}'], 400],
-      ['a body that is not JSON', () => ['POST', '/job', '<job type="x"/>', { 'content-type': 'application/xml' }], 415],
-      ['a charset JSON may not use', (ids) => ['PUT', `/job/${ids[0]}/state/failed`, '{}', { 'content-type': 'application/json; charset=iso-8859-1' }], 415],
-      ['an unknown content encoding', () => ['POST', '/job', '{"type":"x"}', { 'content-type': 'application/json', 'content-encoding': 'compress' }], 415],
-      ['a gzip bomb: 20 MB inflated from a few KB', () => ['POST', '/job', gzipSync(`{"type":"x","data":"${'x'.repeat(20 * 1024 * 1024)}"}`), { 'content-type': 'application/json', 'content-encoding': 'gzip' }], 413],
+      [
+        'a body that is not JSON',
+        () => ['POST', '/job', '<job type="x"/>', { 'content-type': 'application/xml' }],
+        415,
+      ],
+      [
+        'a charset JSON may not use',
+        (ids) => [
+          'PUT',
+          `/job/${ids[0]}/state/failed`,
+          '{}',
+          { 'content-type': 'application/json; charset=iso-8859-1' },
+        ],
+        415,
+      ],
+      [
+        'an unknown content encoding',
+        () => ['POST', '/job', '{"type":"x"}', { 'content-type': 'application/json', 'content-encoding': 'compress' }],
+        415,
+      ],
+      [
+        'a gzip bomb: 20 MB inflated from a few KB',
+        () => [
+          'POST',
+          '/job',
+          gzipSync(`{"type":"x","data":"${'x'.repeat(20 * 1024 * 1024)}"}`),
+          { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        ],
+        413,
+      ],
       ['a 10 MB body on POST /job', () => ['POST', '/job', Buffer.alloc(10 * 1024 * 1024, 0x20)], 413],
-      ['a 10 MB body on PUT /job/:id/state (a route that takes none)', (ids) => ['PUT', `/job/${ids[0]}/state/failed`, Buffer.alloc(10 * 1024 * 1024, 0x20)], 413],
-      ['a 10 MB body on a bulk action', (ids) => ['POST', '/api/jobs/bulk', `{"action":"remove","ids":[${ids[0]}],"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`], 413],
-      ['a 10 MB body that is not JSON', () => ['POST', '/job', Buffer.alloc(10 * 1024 * 1024, 0x41), { 'content-type': 'application/octet-stream' }], 415],
-      ['job data nested 300,000 deep', () => ['POST', '/job', `{"type":"deep","data":${'['.repeat(300_000)}${']'.repeat(300_000)}}`], 400],
-      ['1,001 jobs in one POST', () => ['POST', '/job', JSON.stringify(Array.from({ length: 1_001 }, () => ({ type: 'many' })))], 413],
-      ['1,001 ids in a bulk action', (ids) => ['POST', '/api/jobs/bulk', JSON.stringify({ action: 'remove', ids: [...ids, ...Array.from({ length: 997 }, (_, i) => 10_000 + i)] })], 413],
-      ['1,001 ids in a by-id read', () => ['GET', `/api/jobs/by-id?ids=${Array.from({ length: 1_001 }, (_, i) => i + 1).join(',')}`], 413],
-      ['a priority of 1e400 (Infinity once parsed)', () => ['POST', '/job', '{"type":"x","options":{"priority":1e400}}'], 400],
+      [
+        'a 10 MB body on PUT /job/:id/state (a route that takes none)',
+        (ids) => ['PUT', `/job/${ids[0]}/state/failed`, Buffer.alloc(10 * 1024 * 1024, 0x20)],
+        413,
+      ],
+      [
+        'a 10 MB body on a bulk action',
+        (ids) => [
+          'POST',
+          '/api/jobs/bulk',
+          `{"action":"remove","ids":[${ids[0]}],"pad":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+        ],
+        413,
+      ],
+      [
+        'a 10 MB body that is not JSON',
+        () => ['POST', '/job', Buffer.alloc(10 * 1024 * 1024, 0x41), { 'content-type': 'application/octet-stream' }],
+        415,
+      ],
+      [
+        'job data nested 300,000 deep',
+        () => ['POST', '/job', `{"type":"deep","data":${'['.repeat(300_000)}${']'.repeat(300_000)}}`],
+        400,
+      ],
+      [
+        '1,001 jobs in one POST',
+        () => ['POST', '/job', JSON.stringify(Array.from({ length: 1_001 }, () => ({ type: 'many' })))],
+        413,
+      ],
+      [
+        '1,001 ids in a bulk action',
+        (ids) => [
+          'POST',
+          '/api/jobs/bulk',
+          JSON.stringify({ action: 'remove', ids: [...ids, ...Array.from({ length: 997 }, (_, i) => 10_000 + i)] }),
+        ],
+        413,
+      ],
+      [
+        '1,001 ids in a by-id read',
+        () => ['GET', `/api/jobs/by-id?ids=${Array.from({ length: 1_001 }, (_, i) => i + 1).join(',')}`],
+        413,
+      ],
+      [
+        'a priority of 1e400 (Infinity once parsed)',
+        () => ['POST', '/job', '{"type":"x","options":{"priority":1e400}}'],
+        400,
+      ],
       ['attempts of 1e400', () => ['POST', '/job', '{"type":"x","options":{"attempts":1e400}}'], 400],
       ['a negative delay', () => ['POST', '/job', '{"type":"x","options":{"delay":-1}}'], 400],
       ['options as an array', () => ['POST', '/job', '{"type":"x","options":[1]}'], 400],
-      ['a backoff given as source code', () => ['POST', '/job', '{"type":"x","options":{"attempts":2,"backoff":"function(){ globalThis.__kueFuzzRan = 1 }"}}'], 400],
+      [
+        'a backoff given as source code',
+        () => [
+          'POST',
+          '/job',
+          '{"type":"x","options":{"attempts":2,"backoff":"function(){ globalThis.__kueFuzzRan = 1 }"}}',
+        ],
+        400,
+      ],
       ['retry-all with an array body', () => ['POST', '/api/jobs/retry', '["keep"]'], 400],
       ['promote-all with a string body', () => ['POST', '/api/jobs/promote', '"keep"'], 400],
       ['retry-all with null', () => ['POST', '/api/jobs/retry', 'null'], 400],
       ['remove-all with an unknown state', () => ['POST', '/api/jobs/remove', '{"state":"gone"}'], 400],
-      ['remove-all with a before of 1e400', () => ['POST', '/api/jobs/remove', '{"state":"failed","type":"keep","before":1e400}'], 400],
-      ['a bulk action named after an Object method', (ids) => ['POST', '/api/jobs/bulk', JSON.stringify({ action: 'toString', ids })], 400],
-      ['bulk ids that are not whole numbers', (ids) => ['POST', '/api/jobs/bulk', JSON.stringify({ action: 'remove', ids: [ids[0]! + 0.5, 1e300] })], 400],
+      [
+        'remove-all with a before of 1e400',
+        () => ['POST', '/api/jobs/remove', '{"state":"failed","type":"keep","before":1e400}'],
+        400,
+      ],
+      [
+        'a bulk action named after an Object method',
+        (ids) => ['POST', '/api/jobs/bulk', JSON.stringify({ action: 'toString', ids })],
+        400,
+      ],
+      [
+        'bulk ids that are not whole numbers',
+        (ids) => ['POST', '/api/jobs/bulk', JSON.stringify({ action: 'remove', ids: [ids[0]! + 0.5, 1e300] })],
+        400,
+      ],
       ['PUT /job/:id/state/<unknown>', (ids) => ['PUT', `/job/${ids[0]}/state/sideways`], 400],
       ['PUT /job/:id/state/__proto__', (ids) => ['PUT', `/job/${ids[0]}/state/__proto__`], 400],
       ['PUT /job/:id/state/<10,000 characters>', (ids) => ['PUT', `/job/${ids[0]}/state/${'x'.repeat(10_000)}`], 400],
@@ -377,7 +697,11 @@ describe('scenario 15: fuzzing the JSON API', () => {
       const before = await fixtureSnapshot();
       const [method, path, body, headers] = build(fixture);
       const res = await send(port, method, path, body, headers);
-      expectSafeAnswer(res, `${path} ${typeof body === 'string' ? body.slice(0, 10_000) : ''}`, `${method} ${path.slice(0, 80)}`);
+      expectSafeAnswer(
+        res,
+        `${path} ${typeof body === 'string' ? body.slice(0, 10_000) : ''}`,
+        `${method} ${path.slice(0, 80)}`,
+      );
       expect(res.status, res.text.slice(0, 300)).toBe(expected);
       expect(await fixtureSnapshot()).toEqual(before);
       expect((await send(port, 'GET', '/stats')).status).toBe(200);
@@ -394,7 +718,11 @@ describe('scenario 15: fuzzing the JSON API', () => {
     });
     try {
       const p = (s.address() as AddressInfo).port;
-      for (const path of ['/jobs/0..999999999', '/jobs/inactive/0..999999999/desc', '/jobs/bulk/inactive/0..999999999']) {
+      for (const path of [
+        '/jobs/0..999999999',
+        '/jobs/inactive/0..999999999/desc',
+        '/jobs/bulk/inactive/0..999999999',
+      ]) {
         const res = await send(p, 'GET', path);
         expect(res.status, path).toBe(200);
         expect(res.body, path).toHaveLength(1_000);
@@ -425,7 +753,10 @@ describe('scenario 15: fuzzing the JSON API', () => {
       await new Promise((r) => setTimeout(r, 200));
       return 'ok';
     });
-    const job = await q.create('slow').ttl(2 ** 31).save();
+    const job = await q
+      .create('slow')
+      .ttl(2 ** 31)
+      .save();
     const state = await waitFor(async () => {
       const s = (await q.getJob(job.id!)).state();
       return s === 'complete' || s === 'failed' ? s : undefined;

@@ -16,7 +16,8 @@ import { nextEvent, redisClient, testQueue, waitFor } from '../support/setup.js'
 const HOSTILE = {
   proto: '{"__proto__":{"polluted":"proto"},"a":1}',
   constructorPrototype: '{"constructor":{"prototype":{"polluted":"ctor"}},"b":2}',
-  nested: '{"list":[{"deep":{"__proto__":{"polluted":"nested"}}}],"x":{"constructor":{"prototype":{"polluted":"nested-ctor"}}}}',
+  nested:
+    '{"list":[{"deep":{"__proto__":{"polluted":"nested"}}}],"x":{"constructor":{"prototype":{"polluted":"nested-ctor"}}}}',
   arrayProto: '[{"__proto__":{"polluted":"array"}},{"__proto__":[1,2]}]',
 } as const;
 
@@ -67,10 +68,15 @@ afterAll(() => rmSync(markerDir, { recursive: true, force: true }));
 
 const servers: Server[] = [];
 afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise<void>((r) => {
-    s.close(() => r());
-    s.closeAllConnections();
-  })));
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.close(() => r());
+          s.closeAllConnections();
+        }),
+    ),
+  );
 });
 
 async function serve(queue: Queue) {
@@ -81,7 +87,11 @@ async function serve(queue: Queue) {
   servers.push(server);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return async (method: string, path: string, body?: string) => {
-    const res = await fetch(base + path, { method, body, headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+    const res = await fetch(base + path, {
+      method,
+      body,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    });
     const text = await res.text();
     return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
   };
@@ -90,14 +100,17 @@ async function serve(queue: Queue) {
 describe('scenario 16: __proto__ and constructor keys in job data', () => {
   beforeAll(() => expectNoPollution('before the tests'));
 
-  it.each(Object.entries(HOSTILE))('%s: saved through the API, stored verbatim and read back as own keys', async (name, text) => {
-    const queue = testQueue({ maintenance: false });
-    const job = await queue.create('hostile', JSON.parse(text)).save();
-    expect(await storedData(queue, job.id!), 'stored as the same JSON text').toBe(text);
-    expectSameData((await queue.getJob(job.id!)).data, text, `${name} via getJob`);
-    expectSameData((await queue.rangeByState('inactive', 0, 0))[0]!.data, text, `${name} via rangeByState`);
-    expectNoPollution(name);
-  });
+  it.each(Object.entries(HOSTILE))(
+    '%s: saved through the API, stored verbatim and read back as own keys',
+    async (name, text) => {
+      const queue = testQueue({ maintenance: false });
+      const job = await queue.create('hostile', JSON.parse(text)).save();
+      expect(await storedData(queue, job.id!), 'stored as the same JSON text').toBe(text);
+      expectSameData((await queue.getJob(job.id!)).data, text, `${name} via getJob`);
+      expectSameData((await queue.rangeByState('inactive', 0, 0))[0]!.data, text, `${name} via rangeByState`);
+      expectNoPollution(name);
+    },
+  );
 
   it('job.update() with hostile data writes it verbatim; job.data of the loaded job is a plain object', async () => {
     const queue = testQueue({ maintenance: false });
@@ -147,11 +160,19 @@ describe('scenario 16: __proto__ and constructor keys in job data', () => {
     // Were `__proto__` to become the prototype, these objects would inherit a type, a state or options.
     const inheritedType = await http('POST', '/job', '{"__proto__":{"type":"inherited"}}');
     expect(inheritedType.status).toBe(400);
-    const inheritedOptions = await http('POST', '/job', '{"type":"plain","options":{"__proto__":{"attempts":5,"priority":"high","delay":3600000,"backoff":true}}}');
+    const inheritedOptions = await http(
+      'POST',
+      '/job',
+      '{"type":"plain","options":{"__proto__":{"attempts":5,"priority":"high","delay":3600000,"backoff":true}}}',
+    );
     expect(inheritedOptions.status).toBe(200);
     const plain = await queue.getJob(inheritedOptions.body.id);
-    expect({ state: plain.state(), priority: plain.priority(), max: plain.attempts().max, backoff: plain.backoff() })
-      .toEqual({ state: 'inactive', priority: 0, max: 1, backoff: undefined });
+    expect({
+      state: plain.state(),
+      priority: plain.priority(),
+      max: plain.attempts().max,
+      backoff: plain.backoff(),
+    }).toEqual({ state: 'inactive', priority: 0, max: 1, backoff: undefined });
     const removeAll = await http('POST', '/api/jobs/remove', '{"__proto__":{"state":"inactive"}}');
     expect(removeAll.status).toBe(400);
     expect(await queue.inactiveCount()).toBe(2);
@@ -195,7 +216,11 @@ describe('scenario 16: a backoff holding source code is never evaluated', () => 
       runs++;
       throw new Error(`attempt ${runs} failed`);
     });
-    const res = await http('POST', '/job', JSON.stringify({ type: 'code', options: { attempts: 3, backoff: { type: SOURCE, delay: 20 } } }));
+    const res = await http(
+      'POST',
+      '/job',
+      JSON.stringify({ type: 'code', options: { attempts: 3, backoff: { type: SOURCE, delay: 20 } } }),
+    );
     expect(res.status).toBe(200);
     const job = await failForGood(queue, res.body.id);
     expect(runs).toBe(3);
@@ -212,33 +237,39 @@ describe('scenario 16: a backoff holding source code is never evaluated', () => 
     ['an Object method name: toString', 'toString'],
     ['an Object method name: constructor', 'constructor'],
     ['__proto__', '__proto__'],
-  ])('a backoff field set to %s in Redis by hand is never run; the job still retries and fails', async (_name, value) => {
-    const queue = testQueue({ maintenance: true, maintenanceInterval: 50 });
-    const errors: string[] = [];
-    queue.on('error', (err: Error) => errors.push(err.message));
-    let runs = 0;
-    queue.process('hand', async () => {
-      runs++;
-      throw new Error('nope');
-    });
-    // Paused while its hash is edited, so the worker cannot take it first.
-    await queue.admin.pauseType('hand');
-    const saved = await queue.create('hand', { n: 1 }).attempts(3).save();
-    await redisClient().hset(queue.store.keys.job(saved.id!), {
-      backoff: value,
-      backoff_delay: 'process.exit(1)',
-      backoff_max: `(${SOURCE})()`,
-      delay: '0',
-    });
-    await queue.admin.resumeType('hand');
-    const job = await failForGood(queue, saved.id!);
-    expect(runs).toBe(3);
-    expect(job.attempts()).toMatchObject({ made: 3, max: 3 });
-    // Looked up as a name among registered strategies (not on an object's prototype chain: the
-    // name `toString` would find a function there).
-    if (value !== 'function') expect(errors).toContain(`job ${saved.id}: no backoff strategy "${value}" is registered in this process; using its fixed delay`);
-    expectSourceNeverRan();
-  });
+  ])(
+    'a backoff field set to %s in Redis by hand is never run; the job still retries and fails',
+    async (_name, value) => {
+      const queue = testQueue({ maintenance: true, maintenanceInterval: 50 });
+      const errors: string[] = [];
+      queue.on('error', (err: Error) => errors.push(err.message));
+      let runs = 0;
+      queue.process('hand', async () => {
+        runs++;
+        throw new Error('nope');
+      });
+      // Paused while its hash is edited, so the worker cannot take it first.
+      await queue.admin.pauseType('hand');
+      const saved = await queue.create('hand', { n: 1 }).attempts(3).save();
+      await redisClient().hset(queue.store.keys.job(saved.id!), {
+        backoff: value,
+        backoff_delay: 'process.exit(1)',
+        backoff_max: `(${SOURCE})()`,
+        delay: '0',
+      });
+      await queue.admin.resumeType('hand');
+      const job = await failForGood(queue, saved.id!);
+      expect(runs).toBe(3);
+      expect(job.attempts()).toMatchObject({ made: 3, max: 3 });
+      // Looked up as a name among registered strategies (not on an object's prototype chain: the
+      // name `toString` would find a function there).
+      if (value !== 'function')
+        expect(errors).toContain(
+          `job ${saved.id}: no backoff strategy "${value}" is registered in this process; using its fixed delay`,
+        );
+      expectSourceNeverRan();
+    },
+  );
 
   it('data set to source code in Redis by hand is read as a string, never run', async () => {
     const queue = testQueue({ maintenance: false });

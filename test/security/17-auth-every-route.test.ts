@@ -42,7 +42,12 @@ interface Route {
   serves: 'json' | 'html' | 'sse' | 'asset';
 }
 
-const assetRoutes: Route[] = ASSETS.map((file) => ({ method: 'GET', template: '/assets/*', path: `/assets/${file}`, serves: 'asset' }));
+const assetRoutes: Route[] = ASSETS.map((file) => ({
+  method: 'GET',
+  template: '/assets/*',
+  path: `/assets/${file}`,
+  serves: 'asset',
+}));
 
 /** Every route of the app, each with a request that it serves. */
 const ROUTES: Route[] = [
@@ -66,12 +71,24 @@ const ROUTES: Route[] = [
   { method: 'GET', template: '/api/jobs', path: '/api/jobs?state=inactive&limit=5', serves: 'json' },
   { method: 'POST', template: '/api/jobs/retry', path: '/api/jobs/retry', json: {}, serves: 'json' },
   { method: 'POST', template: '/api/jobs/promote', path: '/api/jobs/promote', json: {}, serves: 'json' },
-  { method: 'POST', template: '/api/jobs/remove', path: '/api/jobs/remove', json: { state: 'inactive' }, serves: 'json' },
+  {
+    method: 'POST',
+    template: '/api/jobs/remove',
+    path: '/api/jobs/remove',
+    json: { state: 'inactive' },
+    serves: 'json',
+  },
   { method: 'GET', template: '/api/job/:id', path: '/api/job/:failed', serves: 'json' },
   { method: 'POST', template: '/api/job/:id/promote', path: '/api/job/:delayed/promote', serves: 'json' },
   { method: 'GET', template: '/api/jobs/by-id', path: '/api/jobs/by-id?ids=:first,:failed', serves: 'json' },
   { method: 'GET', template: '/api/search', path: '/api/search?q=mail', serves: 'json' },
-  { method: 'POST', template: '/api/jobs/bulk', path: '/api/jobs/bulk', json: { action: 'retry', ids: [':failed'] }, serves: 'json' },
+  {
+    method: 'POST',
+    template: '/api/jobs/bulk',
+    path: '/api/jobs/bulk',
+    json: { action: 'retry', ids: [':failed'] },
+    serves: 'json',
+  },
   { method: 'POST', template: '/api/can-write', path: '/api/can-write', serves: 'json' },
   { method: 'GET', template: '/api/types', path: '/api/types', serves: 'json' },
   { method: 'PUT', template: '/api/types/:type/pause', path: '/api/types/email/pause', serves: 'json' },
@@ -85,12 +102,17 @@ const label = (r: Route) => `${r.method} ${r.path}`;
 /** The routes an app registers, as "METHOD template", read from Express' router. */
 function registeredRoutes(app: express.Express): string[] {
   const found = new Set<string>();
-  type Layer = { name: string; route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  type Layer = {
+    name: string;
+    route?: { path: string | string[]; methods: Record<string, boolean> };
+    handle?: { stack?: Layer[] };
+  };
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
         const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
-        for (const method of Object.keys(layer.route.methods)) for (const p of paths) found.add(`${method.toUpperCase()} ${p}`);
+        for (const method of Object.keys(layer.route.methods))
+          for (const p of paths) found.add(`${method.toUpperCase()} ${p}`);
       } else if (layer.name === 'serveStatic') {
         found.add('GET /assets/*');
       } else if (layer.handle?.stack) {
@@ -106,10 +128,15 @@ function registeredRoutes(app: express.Express): string[] {
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => {
-    s.close(() => resolve());
-    s.closeAllConnections();
-  })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        }),
+    ),
+  );
 });
 
 async function listen(handler: express.Express): Promise<string> {
@@ -145,19 +172,26 @@ async function serve(options: Partial<AppOptions> = {}, prefix = '') {
   return { queue, app, base, ids, snapshot: () => snapshotOf(redis, queue.prefix) };
 }
 
-
 interface Answer {
   status: number;
   headers: Headers;
   text: string;
 }
 
-const fill = (text: string, ids: Ids) => text.replace(/:(first|delayed|failed)\b/g, (_m, name: keyof Ids) => String(ids[name]));
+const fill = (text: string, ids: Ids) =>
+  text.replace(/:(first|delayed|failed)\b/g, (_m, name: keyof Ids) => String(ids[name]));
 
 /** Sends a route's request; the events stream is cut once its headers are in. */
-async function send(base: string, route: Route, ids: Ids, headers: Record<string, string> = {}, method: string = route.method): Promise<Answer> {
+async function send(
+  base: string,
+  route: Route,
+  ids: Ids,
+  headers: Record<string, string> = {},
+  method: string = route.method,
+): Promise<Answer> {
   const controller = new AbortController();
-  const json = route.json === undefined ? undefined : JSON.parse(fill(JSON.stringify(route.json), ids).replace(/"(\d+)"/g, '$1'));
+  const json =
+    route.json === undefined ? undefined : JSON.parse(fill(JSON.stringify(route.json), ids).replace(/"(\d+)"/g, '$1'));
   const res = await fetch(base + fill(route.path, ids), {
     method,
     signal: controller.signal,
@@ -190,7 +224,8 @@ function expectRefused(res: Answer, status: 401 | 403, what: string) {
   expect(JSON.parse(res.text), what).toEqual({ error: expect.any(String) });
 }
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 const USER = 'ops';
 const PASSWORD = 'correct horse battery staple';
 const auth = { username: USER, password: PASSWORD };
@@ -210,38 +245,58 @@ describe('scenario 17: every route', () => {
     ['mounted at /', ''],
     ['mounted at /kue in a parent app', '/kue'],
   ])('auth {username, password}, %s', (_where, prefix) => {
-    it.each(ROUTES.map((r) => [label(r), r] as const))('%s: 401 without or with wrong credentials, changing nothing; served with the right ones', async (_l, route) => {
-      const { base, ids, snapshot } = await serve({ auth }, prefix);
-      const before = await snapshot();
-      const attempts: Array<[string, Record<string, string>]> = [
-        ['no credentials', {}],
-        ['wrong password', { authorization: basic(USER, 'correct horse battery') }],
-        ['wrong user', { authorization: basic('OPS', PASSWORD) }],
-        ['a cookie instead', { cookie: `auth=${PASSWORD}` }],
-        ['a credential in the query string', {}],
-      ];
-      for (const [what, headers] of attempts) {
-        const withQuery = what.includes('query') ? { ...route, path: `${route.path}${route.path.includes('?') ? '&' : '?'}password=${encodeURIComponent(PASSWORD)}` } : route;
-        const res = await send(base, withQuery, ids, headers);
-        expectRefused(res, 401, `${label(route)}: ${what}`);
-        expect(res.headers.get('www-authenticate'), what).toMatch(/^Basic realm="Kue"/);
-        if (route.serves === 'asset') expect(res.text).not.toContain('function');
-      }
-      // HEAD is answered like GET: no way around the check either.
-      if (route.method === 'GET') expect((await send(base, route, ids, {}, 'HEAD')).status).toBe(401);
-      expect(await snapshot()).toEqual(before);
-      expectServed(route, await send(base, route, ids, { authorization: basic(USER, PASSWORD) }));
-    });
+    it.each(ROUTES.map((r) => [label(r), r] as const))(
+      '%s: 401 without or with wrong credentials, changing nothing; served with the right ones',
+      async (_l, route) => {
+        const { base, ids, snapshot } = await serve({ auth }, prefix);
+        const before = await snapshot();
+        const attempts: Array<[string, Record<string, string>]> = [
+          ['no credentials', {}],
+          ['wrong password', { authorization: basic(USER, 'correct horse battery') }],
+          ['wrong user', { authorization: basic('OPS', PASSWORD) }],
+          ['a cookie instead', { cookie: `auth=${PASSWORD}` }],
+          ['a credential in the query string', {}],
+        ];
+        for (const [what, headers] of attempts) {
+          const withQuery = what.includes('query')
+            ? {
+                ...route,
+                path: `${route.path}${route.path.includes('?') ? '&' : '?'}password=${encodeURIComponent(PASSWORD)}`,
+              }
+            : route;
+          const res = await send(base, withQuery, ids, headers);
+          expectRefused(res, 401, `${label(route)}: ${what}`);
+          expect(res.headers.get('www-authenticate'), what).toMatch(/^Basic realm="Kue"/);
+          if (route.serves === 'asset') expect(res.text).not.toContain('function');
+        }
+        // HEAD is answered like GET: no way around the check either.
+        if (route.method === 'GET') expect((await send(base, route, ids, {}, 'HEAD')).status).toBe(401);
+        expect(await snapshot()).toEqual(before);
+        expectServed(route, await send(base, route, ids, { authorization: basic(USER, PASSWORD) }));
+      },
+    );
   });
 
   it('unknown paths, methods the app does not route and stray assets answer 401 too, not 404 or 405', async () => {
     const { base, ids } = await serve({ auth });
     const probes: Array<[string, string]> = [
-      ['GET', '/nope'], ['GET', '/assets/nope.js'], ['GET', '/assets/'], ['GET', '/api'], ['PATCH', '/job/1'],
-      ['OPTIONS', '/job/1'], ['POST', '/stats'], ['GET', '/failed/'], ['GET', '/%2e%2e/package.json'], ['GET', '/assets/..%2f..%2findex.html'],
+      ['GET', '/nope'],
+      ['GET', '/assets/nope.js'],
+      ['GET', '/assets/'],
+      ['GET', '/api'],
+      ['PATCH', '/job/1'],
+      ['OPTIONS', '/job/1'],
+      ['POST', '/stats'],
+      ['GET', '/failed/'],
+      ['GET', '/%2e%2e/package.json'],
+      ['GET', '/assets/..%2f..%2findex.html'],
     ];
     for (const [method, path] of probes) {
-      expectRefused(await send(base, { method: 'GET', template: '', path, serves: 'json' }, ids, {}, method), 401, `${method} ${path}`);
+      expectRefused(
+        await send(base, { method: 'GET', template: '', path, serves: 'json' }, ids, {}, method),
+        401,
+        `${method} ${path}`,
+      );
     }
   });
 });
@@ -276,7 +331,13 @@ describe('scenario 17: credentials compared in constant time', () => {
       const what = `user ${user.length} chars, password ${password.length} chars`;
       expectRefused(res, 401, what);
       // Both secrets are compared on every request, each as two 32-byte SHA-256 digests.
-      expect(spy.mock.calls.map(([a, b]) => [(a as Buffer).length, (b as Buffer).length]), what).toEqual([[32, 32], [32, 32]]);
+      expect(
+        spy.mock.calls.map(([a, b]) => [(a as Buffer).length, (b as Buffer).length]),
+        what,
+      ).toEqual([
+        [32, 32],
+        [32, 32],
+      ]);
     }
     spy.mockClear();
     expect((await send(base, stats, ids, { authorization: basic(USER, PASSWORD) })).status).toBe(200);
@@ -309,7 +370,8 @@ describe('scenario 17: cross-site writes are refused even with valid credentials
       ['our host name on another scheme and port', { origin: `https://${host.split(':')[0]}` }],
       ['Origin: null', { origin: 'null' }],
     ];
-    for (const [what, headers] of attempts) expectRefused(await send(base, route, ids, { authorization, ...headers }), 403, what);
+    for (const [what, headers] of attempts)
+      expectRefused(await send(base, route, ids, { authorization, ...headers }), 403, what);
     expect(await snapshot()).toEqual(before);
     // The same request from the dashboard's own page is served.
     expectServed(route, await send(base, route, ids, { authorization, 'sec-fetch-site': 'same-origin', origin: base }));
@@ -317,22 +379,33 @@ describe('scenario 17: cross-site writes are refused even with valid credentials
 });
 
 describe('scenario 17: read-only', () => {
-  it.each(MUTATING.map((r) => [label(r), r] as const))('%s answers 403 with valid credentials and changes nothing', async (_l, route) => {
-    const { base, ids, snapshot } = await serve({ auth, readOnly: true });
-    const before = await snapshot();
-    const authorization = basic(USER, PASSWORD);
-    expectRefused(await send(base, route, ids, { authorization, 'sec-fetch-site': 'same-origin', origin: base }), 403, 'read-only');
-    // Authentication still comes first: no credentials is a 401, not a hint about read-only.
-    expectRefused(await send(base, route, ids), 401, 'no credentials');
-    expect(await snapshot()).toEqual(before);
-  });
+  it.each(MUTATING.map((r) => [label(r), r] as const))(
+    '%s answers 403 with valid credentials and changes nothing',
+    async (_l, route) => {
+      const { base, ids, snapshot } = await serve({ auth, readOnly: true });
+      const before = await snapshot();
+      const authorization = basic(USER, PASSWORD);
+      expectRefused(
+        await send(base, route, ids, { authorization, 'sec-fetch-site': 'same-origin', origin: base }),
+        403,
+        'read-only',
+      );
+      // Authentication still comes first: no credentials is a 401, not a hint about read-only.
+      expectRefused(await send(base, route, ids), 401, 'no credentials');
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('every method but GET, HEAD and OPTIONS is refused, on any path', async () => {
     const { base, ids, snapshot } = await serve({ readOnly: true });
     const before = await snapshot();
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
       for (const path of ['/job', `/job/${ids.first}`, '/api/jobs/bulk', '/stats', '/nope']) {
-        expectRefused(await send(base, { method: 'GET', template: '', path, serves: 'json' }, ids, {}, method), 403, `${method} ${path}`);
+        expectRefused(
+          await send(base, { method: 'GET', template: '', path, serves: 'json' }, ids, {}, method),
+          403,
+          `${method} ${path}`,
+        );
       }
     }
     expect(await snapshot()).toEqual(before);

@@ -23,9 +23,14 @@ const TITLE = `</title>${payload('title')}`;
 
 /** Nothing ran, and nothing the payloads hold exists as an element or handler in the page. */
 async function expectInert(page: Page, where: string) {
-  expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss), `${where}: a payload ran`).toBeUndefined();
+  expect(
+    await page.evaluate(() => (window as unknown as { __xss?: string }).__xss),
+    `${where}: a payload ran`,
+  ).toBeUndefined();
   const injected = await page.evaluate(() =>
-    [...document.querySelectorAll('img, iframe, object, embed, script:not([src]), [onerror], [onload], [srcdoc]')].map((e) => e.outerHTML.slice(0, 80)),
+    [...document.querySelectorAll('img, iframe, object, embed, script:not([src]), [onerror], [onload], [srcdoc]')].map(
+      (e) => e.outerHTML.slice(0, 80),
+    ),
   );
   expect(injected, `${where}: elements made from job content`).toEqual([]);
 }
@@ -41,9 +46,15 @@ async function hostileQueue(): Promise<{ queue: Queue; failedId: number; complet
     throw err;
   });
   queue.process('report', async () => ({ html: payload('result') }));
-  const failed = await queue.create(TYPE, { html: payload('data'), [payload('key')]: [payload('item')], needle: 'haystack' }).save();
+  const failed = await queue
+    .create(TYPE, { html: payload('data'), [payload('key')]: [payload('item')], needle: 'haystack' })
+    .save();
   const complete = await queue.create('report', { title: 'fine' }).save();
-  await waitFor(async () => (await queue.failedCount()) === 1 && (await queue.completeCount()) === 1, 10_000, 'the jobs to finish');
+  await waitFor(
+    async () => (await queue.failedCount()) === 1 && (await queue.completeCount()) === 1,
+    10_000,
+    'the jobs to finish',
+  );
   return { queue, failedId: failed.id!, completeId: complete.id! };
 }
 
@@ -149,7 +160,9 @@ describeUi('scenario 18: job content is rendered as text', () => {
     // Opened from a link (the URL carries the query), the same.
     await page.goto(`${url}all?q=${encodeURIComponent(payload('link'))}`);
     await page.locator('h1, h2').filter({ hasText: 'matching' }).first().waitFor();
-    expect(await page.locator('h1, h2').filter({ hasText: 'matching' }).first().textContent()).toContain(payload('link'));
+    expect(await page.locator('h1, h2').filter({ hasText: 'matching' }).first().textContent()).toContain(
+      payload('link'),
+    );
     await expectInert(page, 'search');
   });
 });

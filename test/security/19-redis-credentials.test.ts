@@ -33,7 +33,10 @@ const ACL_PREFIX = 'aclq';
 
 /** Everything reachable from a value (causes, own properties, nested objects) contains no secret. */
 function expectNoSecret(value: unknown, where: string) {
-  const text = typeof value === 'string' ? value : inspect(value, { depth: Infinity, showHidden: false, maxArrayLength: Infinity, maxStringLength: Infinity });
+  const text =
+    typeof value === 'string'
+      ? value
+      : inspect(value, { depth: Infinity, showHidden: false, maxArrayLength: Infinity, maxStringLength: Infinity });
   for (const s of SECRETS) expect(text.includes(s), `${where} contains a secret:\n${text.slice(0, 2_000)}`).toBe(false);
 }
 
@@ -60,17 +63,53 @@ function admin(port: number): Redis {
 beforeAll(async () => {
   secured = await startRedis({ args: ['--requirepass', ADMIN_PASSWORD] });
   // Least privilege: the queue's keys and channel only.
-  await admin(secured.port).call('ACL', 'SETUSER', USER, 'on', `>${USER_PASSWORD}`, `~{${ACL_PREFIX}}*`, `&{${ACL_PREFIX}}*`, '+@all');
+  await admin(secured.port).call(
+    'ACL',
+    'SETUSER',
+    USER,
+    'on',
+    `>${USER_PASSWORD}`,
+    `~{${ACL_PREFIX}}*`,
+    `&{${ACL_PREFIX}}*`,
+    '+@all',
+  );
 
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(tlsDir, 'key.pem'),
+      '-out',
+      join(tlsDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   tlsCa = readFileSync(join(tlsDir, 'cert.pem'));
   tlsPort = await freePort();
   tls = await startRedis({
-    args: ['--tls-port', String(tlsPort), '--tls-cert-file', join(tlsDir, 'cert.pem'), '--tls-key-file', join(tlsDir, 'key.pem'),
-      '--tls-auth-clients', 'no', '--requirepass', ADMIN_PASSWORD],
+    args: [
+      '--tls-port',
+      String(tlsPort),
+      '--tls-cert-file',
+      join(tlsDir, 'cert.pem'),
+      '--tls-key-file',
+      join(tlsDir, 'key.pem'),
+      '--tls-auth-clients',
+      'no',
+      '--requirepass',
+      ADMIN_PASSWORD,
+    ],
   });
 }, 60_000);
 
@@ -100,7 +139,7 @@ async function fullRoundTrip(queue: Queue) {
 
 describe('scenario 19: credentials that are right', () => {
   it.each<[string, () => QueueOptions['redis']]>([
-    ['{port, auth} (Kue\'s name for the password)', () => ({ port: secured.port, auth: ADMIN_PASSWORD })],
+    ["{port, auth} (Kue's name for the password)", () => ({ port: secured.port, auth: ADMIN_PASSWORD })],
     ['{port, password}', () => ({ port: secured.port, password: ADMIN_PASSWORD })],
     ['a redis://:password@ URL', () => `redis://:${ADMIN_PASSWORD}@127.0.0.1:${secured.port}`],
   ])('requirepass: %s', async (_name, redis) => {
@@ -109,22 +148,35 @@ describe('scenario 19: credentials that are right', () => {
 
   it.each<[string, () => QueueOptions['redis']]>([
     ['{port, username, password}', () => ({ port: secured.port, username: USER, password: USER_PASSWORD })],
-    ['a redis://user:password@ URL', () => `redis://${USER}:${encodeURIComponent(USER_PASSWORD)}@127.0.0.1:${secured.port}`],
+    [
+      'a redis://user:password@ URL',
+      () => `redis://${USER}:${encodeURIComponent(USER_PASSWORD)}@127.0.0.1:${secured.port}`,
+    ],
     ['{url} with the user in it', () => ({ url: `redis://${USER}:${USER_PASSWORD}@127.0.0.1:${secured.port}/0` })],
-  ])('an ACL user limited to the queue\'s keys: %s; every connection is that user', async (_name, redis) => {
+  ])("an ACL user limited to the queue's keys: %s; every connection is that user", async (_name, redis) => {
     const queue = open({ redis: redis() });
     await fullRoundTrip(queue);
-    const clients = String(await admin(secured.port).call('CLIENT', 'LIST')).split('\n').filter((l) => /\buser=kueuser\b/.test(l));
+    const clients = String(await admin(secured.port).call('CLIENT', 'LIST'))
+      .split('\n')
+      .filter((l) => /\buser=kueuser\b/.test(l));
     // The command connection, the events subscriber and the worker's blocking connection.
     expect(clients.length).toBeGreaterThanOrEqual(3);
-    expect(clients.some((l) => /\bcmd=(blpop|blmove|brpoplpush)\b/.test(l) || /\bflags=b\b/.test(l) || /\bsub=1\b/.test(l))).toBe(true);
+    expect(
+      clients.some((l) => /\bcmd=(blpop|blmove|brpoplpush)\b/.test(l) || /\bflags=b\b/.test(l) || /\bsub=1\b/.test(l)),
+    ).toBe(true);
   });
 
   it('the ACL user is really limited: a queue with another prefix is refused, with no secret in the error', async () => {
     const queue = open({ prefix: 'other', redis: { port: secured.port, username: USER, password: USER_PASSWORD } });
     const errors: Error[] = [];
     queue.on('error', (err: Error) => errors.push(err));
-    const err = await queue.create('x').save().then(() => null, (e: unknown) => e);
+    const err = await queue
+      .create('x')
+      .save()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error).message)).toMatch(/NOPERM/);
     expectNoSecret(err, 'the refused save');
@@ -132,16 +184,30 @@ describe('scenario 19: credentials that are right', () => {
   });
 
   it('TLS: rediss:// with a password and the self-signed CA', async () => {
-    const queue = open({ prefix: uniquePrefix('tls'), redis: { url: `rediss://:${ADMIN_PASSWORD}@127.0.0.1:${tlsPort}`, options: { tls: { ca: tlsCa } } } });
+    const queue = open({
+      prefix: uniquePrefix('tls'),
+      redis: { url: `rediss://:${ADMIN_PASSWORD}@127.0.0.1:${tlsPort}`, options: { tls: { ca: tlsCa } } },
+    });
     await fullRoundTrip(queue);
-    const tlsClients = String(await admin(tls.port).call('CLIENT', 'LIST')).split('\n').filter((l) => l.includes(`laddr=127.0.0.1:${tlsPort}`));
+    const tlsClients = String(await admin(tls.port).call('CLIENT', 'LIST'))
+      .split('\n')
+      .filter((l) => l.includes(`laddr=127.0.0.1:${tlsPort}`));
     expect(tlsClients.length).toBeGreaterThanOrEqual(3);
   });
 
   it('TLS: a certificate the client does not trust is refused (the connection is verified)', async () => {
-    const queue = open({ prefix: uniquePrefix('tls'), redis: { url: `rediss://:${ADMIN_PASSWORD}@127.0.0.1:${tlsPort}` } });
+    const queue = open({
+      prefix: uniquePrefix('tls'),
+      redis: { url: `rediss://:${ADMIN_PASSWORD}@127.0.0.1:${tlsPort}` },
+    });
     queue.on('error', () => undefined);
-    const err = await queue.create('x').save().then(() => null, (e: unknown) => e);
+    const err = await queue
+      .create('x')
+      .save()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(Error);
     expectNoSecret(err, 'the refused save');
   });
@@ -151,27 +217,42 @@ describe('scenario 19: a wrong password', () => {
   it.each<[string, () => QueueOptions['redis']]>([
     ['requirepass, {port, auth}', () => ({ port: secured.port, auth: WRONG })],
     ['ACL user, wrong password', () => ({ port: secured.port, username: USER, password: WRONG })],
-    ['ACL, unknown user with the user\'s password', () => ({ port: secured.port, username: 'nobody', password: USER_PASSWORD })],
+    [
+      "ACL, unknown user with the user's password",
+      () => ({ port: secured.port, username: 'nobody', password: USER_PASSWORD }),
+    ],
     ['a redis://user:wrong@ URL', () => `redis://${USER}:${WRONG}@127.0.0.1:${secured.port}`],
-    ['TLS, rediss:// with a wrong password', () => ({ url: `rediss://:${WRONG}@127.0.0.1:${tlsPort}`, options: { tls: { ca: tlsCa } } })],
-  ])('%s: save rejects with a ConnectionError, queue "error" gets one, and neither holds the secret', async (_name, redis) => {
-    const queue = open({ prefix: uniquePrefix('wrong'), redis: redis() });
-    const errors: Error[] = [];
-    queue.on('error', (err: Error) => errors.push(err));
-    const outcome = await Promise.race([
-      queue.create('x', { n: 1 }).save().then(() => 'saved', (e: unknown) => e),
-      new Promise((r) => setTimeout(() => r('still pending after 15 s'), 15_000)),
-    ]);
-    expect(outcome).toBeInstanceOf(ConnectionError);
-    const err = outcome as ConnectionError;
-    expect(err.code).toBe(ErrorCode.Connection);
-    expect(err.message).toMatch(/WRONGPASS|invalid username-password/);
-    expectNoSecret(err, 'the rejected save');
-    expectNoSecret(err.stack, 'its stack');
-    await waitForErrors(errors);
-    expect(errors[0]).toBeInstanceOf(ConnectionError);
-    expectNoSecret(errors, 'queue "error" events');
-  });
+    [
+      'TLS, rediss:// with a wrong password',
+      () => ({ url: `rediss://:${WRONG}@127.0.0.1:${tlsPort}`, options: { tls: { ca: tlsCa } } }),
+    ],
+  ])(
+    '%s: save rejects with a ConnectionError, queue "error" gets one, and neither holds the secret',
+    async (_name, redis) => {
+      const queue = open({ prefix: uniquePrefix('wrong'), redis: redis() });
+      const errors: Error[] = [];
+      queue.on('error', (err: Error) => errors.push(err));
+      const outcome = await Promise.race([
+        queue
+          .create('x', { n: 1 })
+          .save()
+          .then(
+            () => 'saved',
+            (e: unknown) => e,
+          ),
+        new Promise((r) => setTimeout(() => r('still pending after 15 s'), 15_000)),
+      ]);
+      expect(outcome).toBeInstanceOf(ConnectionError);
+      const err = outcome as ConnectionError;
+      expect(err.code).toBe(ErrorCode.Connection);
+      expect(err.message).toMatch(/WRONGPASS|invalid username-password/);
+      expectNoSecret(err, 'the rejected save');
+      expectNoSecret(err.stack, 'its stack');
+      await waitForErrors(errors);
+      expect(errors[0]).toBeInstanceOf(ConnectionError);
+      expectNoSecret(errors, 'queue "error" events');
+    },
+  );
 
   it('without an error listener: the logger and the process warning hold no secret either', async () => {
     const logged: unknown[] = [];
@@ -184,14 +265,27 @@ describe('scenario 19: a wrong password', () => {
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      const queue = open({ prefix: uniquePrefix('log'), redis: { port: secured.port, username: USER, password: WRONG }, logger });
-      const err = await queue.create('x').save().then(() => null, (e: unknown) => e);
+      const queue = open({
+        prefix: uniquePrefix('log'),
+        redis: { port: secured.port, username: USER, password: WRONG },
+        logger,
+      });
+      const err = await queue
+        .create('x')
+        .save()
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(ConnectionError);
       await waitForErrors(logged);
       expect(inspect(logged, { depth: 4 })).toMatch(/ConnectionError/);
       expectNoSecret(logged, 'the logger');
       await new Promise((r) => setImmediate(r));
-      expectNoSecret(warnings.map((w) => `${w.name}: ${w.message}\n${w.stack}`), 'process warnings');
+      expectNoSecret(
+        warnings.map((w) => `${w.name}: ${w.message}\n${w.stack}`),
+        'process warnings',
+      );
     } finally {
       process.off('warning', onWarning);
     }
@@ -207,10 +301,15 @@ async function waitForErrors(list: unknown[]) {
 describe('scenario 19: the dashboard shows no secret', () => {
   const servers: Server[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => {
-      s.close(() => r());
-      s.closeAllConnections();
-    })));
+    await Promise.all(
+      servers.splice(0).map(
+        (s) =>
+          new Promise<void>((r) => {
+            s.close(() => r());
+            s.closeAllConnections();
+          }),
+      ),
+    );
   });
 
   async function pages(queue: Queue): Promise<Array<[string, number, string]>> {
@@ -222,13 +321,28 @@ describe('scenario 19: the dashboard shows no secret', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const authorization = `Basic ${Buffer.from(`ops:${DASHBOARD_PASSWORD}`).toString('base64')}`;
     const out: Array<[string, number, string]> = [];
-    for (const path of ['/', '/failed', '/stats', '/api/config', '/api/types', '/job/types', '/api/jobs', '/jobs/0..9', '/api/throughput', '/job/1']) {
+    for (const path of [
+      '/',
+      '/failed',
+      '/stats',
+      '/api/config',
+      '/api/types',
+      '/job/types',
+      '/api/jobs',
+      '/jobs/0..9',
+      '/api/throughput',
+      '/job/1',
+    ]) {
       const res = await fetch(base + path, { headers: { authorization } });
       out.push([path, res.status, `${[...res.headers].join('\n')}\n${await res.text()}`]);
     }
     // Refused too: a 401 names no secret.
     const refused = await fetch(`${base}/stats`);
-    out.push(['/stats without credentials', refused.status, `${[...refused.headers].join('\n')}\n${await refused.text()}`]);
+    out.push([
+      '/stats without credentials',
+      refused.status,
+      `${[...refused.headers].join('\n')}\n${await refused.text()}`,
+    ]);
     // The first message of the events stream.
     const controller = new AbortController();
     const stream = await fetch(`${base}/api/events`, { headers: { authorization }, signal: controller.signal });
@@ -249,7 +363,10 @@ describe('scenario 19: the dashboard shows no secret', () => {
   });
 
   it('with a wrong Redis password: 503 without Redis error text or secret', async () => {
-    const queue = open({ prefix: uniquePrefix('dash'), redis: { port: secured.port, username: USER, password: WRONG } });
+    const queue = open({
+      prefix: uniquePrefix('dash'),
+      redis: { port: secured.port, username: USER, password: WRONG },
+    });
     queue.on('error', () => undefined);
     const answers = await pages(queue);
     const stats = answers.find(([p]) => p === '/stats')!;
@@ -284,10 +401,12 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Cli {
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.stderr!.on('data', (d: Buffer) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => {
-    rmSync(cwd, { recursive: true, force: true });
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   return {
     child,
     out: () => out,
@@ -298,7 +417,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Cli {
       for (;;) {
         const match = pattern.exec(stream === 'out' ? out : err);
         if (match) return match;
-        if (Date.now() > end || child.exitCode !== null) throw new Error(`no ${pattern}\nstdout: ${out}\nstderr: ${err}`);
+        if (Date.now() > end || child.exitCode !== null)
+          throw new Error(`no ${pattern}\nstdout: ${out}\nstderr: ${err}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
@@ -315,13 +435,17 @@ describe('scenario 19: the CLI prints no secret', () => {
     const authorization = `Basic ${Buffer.from(`ops:${DASHBOARD_PASSWORD}`).toString('base64')}`;
     const stats = await fetch(`${dashboard}stats`, { headers: { authorization } });
     expect(stats.status).toBe(200);
-    for (const path of ['', 'api/config', 'stats']) expectNoSecret(await (await fetch(dashboard + path, { headers: { authorization } })).text(), path);
+    for (const path of ['', 'api/config', 'stats'])
+      expectNoSecret(await (await fetch(dashboard + path, { headers: { authorization } })).text(), path);
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
     expectNoSecret(proc.out(), 'stdout');
     expectNoSecret(proc.err(), 'stderr');
 
-    const fromEnv = runCli(['dashboard', '-p', '0', '-r', url, '-q', ACL_PREFIX], { ...process.env, KUE_AUTH: `ops:${DASHBOARD_PASSWORD}` });
+    const fromEnv = runCli(['dashboard', '-p', '0', '-r', url, '-q', ACL_PREFIX], {
+      ...process.env,
+      KUE_AUTH: `ops:${DASHBOARD_PASSWORD}`,
+    });
     await fromEnv.waitFor(/Ctrl-C to stop\.$/m);
     fromEnv.child.kill('SIGTERM');
     await fromEnv.exited;
@@ -329,7 +453,15 @@ describe('scenario 19: the CLI prints no secret', () => {
   });
 
   it('kue dashboard with a wrong password: says so on stderr, answers 503, prints no secret', async () => {
-    const proc = runCli(['dashboard', '-p', '0', '-r', `redis://${USER}:${WRONG}@127.0.0.1:${secured.port}`, '-q', ACL_PREFIX]);
+    const proc = runCli([
+      'dashboard',
+      '-p',
+      '0',
+      '-r',
+      `redis://${USER}:${WRONG}@127.0.0.1:${secured.port}`,
+      '-q',
+      ACL_PREFIX,
+    ]);
     const [, dashboard] = await proc.waitFor(/^Kue dashboard: (\S+)$/m);
     await proc.waitFor(/WRONGPASS|invalid username-password/, 'err');
     const stats = await fetch(`${dashboard}stats`);
@@ -355,7 +487,15 @@ describe('scenario 19: the CLI prints no secret', () => {
   });
 
   it('kue dev -r redis://user:password@...: prints the URL redacted', async () => {
-    const proc = runCli(['dev', '-p', '0', '-r', `redis://${USER}:${USER_PASSWORD}@127.0.0.1:${secured.port}`, '-q', ACL_PREFIX]);
+    const proc = runCli([
+      'dev',
+      '-p',
+      '0',
+      '-r',
+      `redis://${USER}:${USER_PASSWORD}@127.0.0.1:${secured.port}`,
+      '-q',
+      ACL_PREFIX,
+    ]);
     await proc.waitFor(/Ctrl-C to stop\.$/m);
     expect(proc.out()).toContain(`Redis: redis://${USER}:***@127.0.0.1:${secured.port}`);
     proc.child.kill('SIGINT');

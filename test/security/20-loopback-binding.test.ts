@@ -26,15 +26,25 @@ interface Listening {
 }
 
 function ipv4(hex: string): string {
-  return hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join('.');
+  return hex
+    .match(/../g)!
+    .reverse()
+    .map((b) => parseInt(b, 16))
+    .join('.');
 }
 
 /** /proc writes an IPv6 address as four host-order (little-endian) 32-bit words. */
 function ipv6(hex: string): string {
-  const bytes = hex.match(/.{8}/g)!.flatMap((word) => word.match(/../g)!.reverse().map((b) => parseInt(b, 16)));
+  const bytes = hex.match(/.{8}/g)!.flatMap((word) =>
+    word
+      .match(/../g)!
+      .reverse()
+      .map((b) => parseInt(b, 16)),
+  );
   if (bytes.every((b) => b === 0)) return '::';
   if (bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1) return '::1';
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
+  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff)
+    return `::ffff:${bytes.slice(12).join('.')}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
   return groups.join(':');
@@ -52,7 +62,10 @@ function listeningSockets(pid: number): Listening[] {
     }
   }
   const found: Listening[] = [];
-  for (const [file, v6] of [['tcp', false], ['tcp6', true]] as const) {
+  for (const [file, v6] of [
+    ['tcp', false],
+    ['tcp6', true],
+  ] as const) {
     const path = `/proc/${pid}/net/${file}`;
     if (!existsSync(path)) continue;
     for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
@@ -73,7 +86,11 @@ function expectLoopbackOnly(pid: number, what: string, port?: number): Listening
   const sockets = listeningSockets(pid);
   expect(sockets.length, `${what} listens on nothing`).toBeGreaterThan(0);
   for (const s of sockets) expect(isLoopback(s.address), `${what} listens on ${s.address}:${s.port}`).toBe(true);
-  if (port !== undefined) expect(sockets.map((s) => s.port), what).toContain(port);
+  if (port !== undefined)
+    expect(
+      sockets.map((s) => s.port),
+      what,
+    ).toContain(port);
   return sockets;
 }
 
@@ -102,12 +119,17 @@ interface Proc {
 }
 
 function start(script: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
-  const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd ?? tempDir(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   stopAfterTest(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => {
     out += d;
-    for (const m of out.matchAll(/(?:redis-server pid|Redis on 127\.0\.0\.1:\d+ \(pid) (\d+)/g)) stopRedisAfterTest(Number(m[1]));
+    for (const m of out.matchAll(/(?:redis-server pid|Redis on 127\.0\.0\.1:\d+ \(pid) (\d+)/g))
+      stopRedisAfterTest(Number(m[1]));
   });
   child.stderr!.on('data', (d: Buffer) => (out += d));
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -131,13 +153,22 @@ function start(script: string, args: string[], options: { cwd?: string; env?: No
   };
 }
 
-const pidGone = (pid: number) => !existsSync(`/proc/${pid}`) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+const pidGone = (pid: number) =>
+  !existsSync(`/proc/${pid}`) || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
 
 // ---------------------------------------------------------------------------------------
 
 describe('scenario 20: loopback unless a host is given', () => {
   it('kue dashboard listens on 127.0.0.1 only', async () => {
-    const proc = start(cli, ['dashboard', '-p', '0', '-r', `redis://127.0.0.1:${redisPort}`, '-q', uniquePrefix('bind')]);
+    const proc = start(cli, [
+      'dashboard',
+      '-p',
+      '0',
+      '-r',
+      `redis://127.0.0.1:${redisPort}`,
+      '-q',
+      uniquePrefix('bind'),
+    ]);
     const [, port] = await proc.waitFor(/^Kue dashboard: http:\/\/127\.0\.0\.1:(\d+)\/$/m);
     await proc.waitFor(/Ctrl-C to stop\.$/m);
     expectLoopbackOnly(proc.pid, 'kue dashboard', Number(port));
@@ -145,7 +176,17 @@ describe('scenario 20: loopback unless a host is given', () => {
   });
 
   it('kue dashboard --host 0.0.0.0 (control) listens on every interface, and warns without --auth', async () => {
-    const proc = start(cli, ['dashboard', '-p', '0', '--host', '0.0.0.0', '-r', `redis://127.0.0.1:${redisPort}`, '-q', uniquePrefix('bind')]);
+    const proc = start(cli, [
+      'dashboard',
+      '-p',
+      '0',
+      '--host',
+      '0.0.0.0',
+      '-r',
+      `redis://127.0.0.1:${redisPort}`,
+      '-q',
+      uniquePrefix('bind'),
+    ]);
     const [, port] = await proc.waitFor(/^Kue dashboard: http:\/\/127\.0\.0\.1:(\d+)\/$/m);
     await proc.waitFor(/Ctrl-C to stop\.$/m);
     expect(listeningSockets(proc.pid)).toEqual([{ address: '0.0.0.0', port: Number(port) }]);
@@ -157,7 +198,9 @@ describe('scenario 20: loopback unless a host is given', () => {
     const cwd = tempDir();
     const proc = start(cli, ['dev', '-p', '0'], { cwd });
     const [, port] = await proc.waitFor(/^Kue dashboard: http:\/\/127\.0\.0\.1:(\d+)\/$/m, 40_000);
-    const [, redisUrlPort, redisPid] = await proc.waitFor(/^Redis: redis:\/\/127\.0\.0\.1:(\d+) \(redis-server pid (\d+)/m);
+    const [, redisUrlPort, redisPid] = await proc.waitFor(
+      /^Redis: redis:\/\/127\.0\.0\.1:(\d+) \(redis-server pid (\d+)/m,
+    );
     await proc.waitFor(/Ctrl-C to stop\.$/m);
     expectLoopbackOnly(proc.pid, 'kue dev', Number(port));
     expectLoopbackOnly(Number(redisPid), 'the redis-server of kue dev', Number(redisUrlPort));
@@ -169,7 +212,10 @@ describe('scenario 20: loopback unless a host is given', () => {
     const dataDir = tempDir();
     const env = { ...process.env, KUE_DEMO_DIR: dataDir, KUE_DEMO_PORT: '0', KUE_DEMO_NO_PREPARE: '1', NO_COLOR: '1' };
     const proc = start(demo, [], { env, cwd: tempDir() });
-    const [, redisPortText, redisPid] = await proc.waitFor(/^kue demo: Redis on 127\.0\.0\.1:(\d+) \(pid (\d+)\)/m, 40_000);
+    const [, redisPortText, redisPid] = await proc.waitFor(
+      /^kue demo: Redis on 127\.0\.0\.1:(\d+) \(pid (\d+)\)/m,
+      40_000,
+    );
     const [, port] = await proc.waitFor(/^Dashboard: http:\/\/127\.0\.0\.1:(\d+)\/$/m);
     await proc.waitFor(/Ctrl-C to stop\.$/m);
     expectLoopbackOnly(proc.pid, 'the demo', Number(port));
@@ -198,9 +244,17 @@ describe('scenario 20: loopback unless a host is given', () => {
       ['listen(0, callback)', (app) => app.listen(0, () => undefined), '127.0.0.1'],
       ['listen("0") (a port from an environment variable)', (app) => app.listen('0' as unknown as number), '127.0.0.1'],
       ['listen({port: 0})', (app) => (app.listen as unknown as (o: object) => Server)({ port: 0 }), '127.0.0.1'],
-      ['listen({port: 0}, callback)', (app) => (app.listen as unknown as (o: object, cb: () => void) => Server)({ port: 0 }, () => undefined), '127.0.0.1'],
+      [
+        'listen({port: 0}, callback)',
+        (app) => (app.listen as unknown as (o: object, cb: () => void) => Server)({ port: 0 }, () => undefined),
+        '127.0.0.1',
+      ],
       ['listen(0, "0.0.0.0") (control)', (app) => app.listen(0, '0.0.0.0'), '0.0.0.0'],
-      ['listen({port: 0, host: "0.0.0.0"}) (control)', (app) => (app.listen as unknown as (o: object) => Server)({ port: 0, host: '0.0.0.0' }), '0.0.0.0'],
+      [
+        'listen({port: 0, host: "0.0.0.0"}) (control)',
+        (app) => (app.listen as unknown as (o: object) => Server)({ port: 0, host: '0.0.0.0' }),
+        '0.0.0.0',
+      ],
     ])('%s binds %s', async (_name, listen, expected) => {
       const address = await bound(listen);
       expect(address).toBe(expected);

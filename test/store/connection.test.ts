@@ -28,7 +28,9 @@ describe('Redis connection settings', () => {
 
   beforeAll(async () => {
     socket = join(mkdtempSync(join(tmpdir(), 'kue-sock-')), 'redis.sock');
-    secured = await startRedis({ args: ['--unixsocket', socket, '--unixsocketperm', '700', '--requirepass', 's3cret'] });
+    secured = await startRedis({
+      args: ['--unixsocket', socket, '--unixsocketperm', '700', '--requirepass', 's3cret'],
+    });
   });
 
   afterAll(async () => {
@@ -58,17 +60,44 @@ describe('Redis connection settings', () => {
 
   it('accepts a rediss:// URL (TLS), with TLS options passed through', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kue-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const tlsPort = await freePort();
     const tls = await startRedis({
-      args: ['--tls-port', String(tlsPort), '--tls-cert-file', join(dir, 'cert.pem'),
-        '--tls-key-file', join(dir, 'key.pem'), '--tls-auth-clients', 'no'],
+      args: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        join(dir, 'cert.pem'),
+        '--tls-key-file',
+        join(dir, 'key.pem'),
+        '--tls-auth-clients',
+        'no',
+      ],
     });
     try {
-      const queue = open({ redis: { url: `rediss://127.0.0.1:${tlsPort}`, options: { tls: { ca: readFileSync(join(dir, 'cert.pem')) } } } });
+      const queue = open({
+        redis: { url: `rediss://127.0.0.1:${tlsPort}`, options: { tls: { ca: readFileSync(join(dir, 'cert.pem')) } } },
+      });
       await roundTrip(queue);
       await queue.shutdown(500);
     } finally {
@@ -103,10 +132,13 @@ describe('Redis connection settings', () => {
   it('a save while Redis is unreachable fails within bounded time instead of hanging', async () => {
     const queue = open({ redis: { port: await freePort() } });
     const started = Date.now();
-    const err = await queue.create('lost').save().then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await queue
+      .create('lost')
+      .save()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(Error);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -21,7 +21,15 @@ describe('a waiting job', () => {
     expect(Object.keys(fields).filter((f) => f.startsWith('data'))).toEqual(['data', 'data.1']);
     expect((await queue.getJob(job.id!)).data).toEqual(data);
     const keys = (await keysOf(redis, queue.prefix)).map((k) => k.slice(base(queue).length + 1)).sort();
-    expect(keys).toEqual(['ids', `job:${job.id}`, 'present', 'present:0', 'type:email:inactive', 'type:email:wake', 'types']);
+    expect(keys).toEqual([
+      'ids',
+      `job:${job.id}`,
+      'present',
+      'present:0',
+      'type:email:inactive',
+      'type:email:wake',
+      'types',
+    ]);
   });
 
   it('cuts its data between UTF-8 characters, never inside one', async () => {
@@ -64,7 +72,10 @@ describe('views of every type', () => {
     const saved: Array<{ id: number; priority: number }> = [];
     const priorities = [0, 10, -10, 0, 5, -5, 0, 10, -15, 0, 0, 5];
     for (const [i, priority] of priorities.entries()) {
-      const job = await queue.create(['a', 'b', 'c'][i % 3]!, { i }).priority(priority).save();
+      const job = await queue
+        .create(['a', 'b', 'c'][i % 3]!, { i })
+        .priority(priority)
+        .save();
       saved.push({ id: job.id!, priority });
     }
     const expected: number[] = [...saved].sort((x, y) => x.priority - y.priority || x.id - y.id).map((j) => j.id);
@@ -72,7 +83,9 @@ describe('views of every type', () => {
     expect(await queue.inactive()).toEqual(expected);
     expect(ids(await queue.rangeByState('inactive', 3, 7))).toEqual(expected.slice(3, 8));
     expect(ids(await queue.rangeByState('inactive', 2, 4, 'desc'))).toEqual([...expected].reverse().slice(2, 5));
-    expect(ids(await queue.rangeByType('b', 'inactive', 0, -1))).toEqual(expected.filter((id) => saved.findIndex((j) => j.id === id) % 3 === 1));
+    expect(ids(await queue.rangeByType('b', 'inactive', 0, -1))).toEqual(
+      expected.filter((id) => saved.findIndex((j) => j.id === id) % 3 === 1),
+    );
 
     for (const order of ['asc', 'desc'] as const) {
       const walked: number[] = [];
@@ -101,7 +114,15 @@ describe('every job by id', () => {
     const all: number[] = [early.id!];
     await redis.set(`${base(queue)}:ids`, '8189');
     const late: number[] = [];
-    for (let i = 0; i < 5; i++) late.push((await queue.create(i % 2 ? 'u' : 't', { i }).delay(i === 4 ? 60_000 : 0).save()).id!);
+    for (let i = 0; i < 5; i++)
+      late.push(
+        (
+          await queue
+            .create(i % 2 ? 'u' : 't', { i })
+            .delay(i === 4 ? 60_000 : 0)
+            .save()
+        ).id!,
+      );
     expect(late).toEqual([8190, 8191, 8192, 8193, 8194]);
     all.push(...late);
     expect(ids(await queue.range(0, -1))).toEqual(all);

@@ -65,8 +65,15 @@ function resolved(source: string): string[] {
 function expectNamesWhatItUses(what: string, source: string): void {
   const named = includeNames(source);
   const used = new Set([...borrowed(source)].map((name) => definedBy.get(name)!));
-  for (const include of used) expect(named, `${what} uses ${[...borrowed(source)].filter((n) => definedBy.get(n) === include).join(', ')}`).toContain(include);
-  for (const include of named) expect(used.has(include), `${what} names ${include} but uses none of ${defines.get(include)?.join(', ')}`).toBe(true);
+  for (const include of used)
+    expect(
+      named,
+      `${what} uses ${[...borrowed(source)].filter((n) => definedBy.get(n) === include).join(', ')}`,
+    ).toContain(include);
+  for (const include of named)
+    expect(used.has(include), `${what} names ${include} but uses none of ${defines.get(include)?.join(', ')}`).toBe(
+      true,
+    );
 }
 
 describe('the includes', () => {
@@ -82,7 +89,10 @@ describe('the includes', () => {
 
   it('leave key names to the keys include: no other Lua puts one together', () => {
     const keyish = /\bbase\s*\.\.|['"]:[\w-]/;
-    const sources = [...Object.entries(luaIncludes).filter(([include]) => include !== 'keys'), ...Object.entries(luaScripts)];
+    const sources = [
+      ...Object.entries(luaIncludes).filter(([include]) => include !== 'keys'),
+      ...Object.entries(luaScripts),
+    ];
     for (const [name, text] of sources) expect(uncommented(text), name).not.toMatch(keyish);
   });
 });
@@ -91,11 +101,17 @@ describe('each script', () => {
   it.each(SCRIPT_NAMES)('%s: holds only includes it uses, and every include it uses', (name) => {
     const body = luaScripts[name];
     const includes = resolved(body);
-    const parts = [...includes.map((include) => ({ include, text: luaIncludes[include]! })), { include: '', text: body }];
+    const parts = [
+      ...includes.map((include) => ({ include, text: luaIncludes[include]! })),
+      { include: '', text: body },
+    ];
     for (const include of includes) {
       const usedByRest = new Set(parts.filter((p) => p.include !== include).flatMap((p) => [...borrowed(p.text)]));
       const own = defines.get(include)!;
-      expect(own.some((n) => usedByRest.has(n)), `${name} includes ${include} but uses none of ${own.join(', ')}`).toBe(true);
+      expect(
+        own.some((n) => usedByRest.has(n)),
+        `${name} includes ${include} but uses none of ${own.join(', ')}`,
+      ).toBe(true);
     }
     expectNamesWhatItUses(name, body);
   });
@@ -135,8 +151,12 @@ describe('assembly', () => {
   });
 
   it('throws on an unknown include, saying who named it', () => {
-    expect(() => assemble('script "s"', '--@include a, nope\n', fake)).toThrow(/script "s": it names an unknown include "nope"/);
-    expect(() => assembleAll({ s: '--@include a\n' }, { ...fake, c: '--@include zz\n' })).toThrow(/include "c" names an unknown include "zz"/);
+    expect(() => assemble('script "s"', '--@include a, nope\n', fake)).toThrow(
+      /script "s": it names an unknown include "nope"/,
+    );
+    expect(() => assembleAll({ s: '--@include a\n' }, { ...fake, c: '--@include zz\n' })).toThrow(
+      /include "c" names an unknown include "zz"/,
+    );
   });
 
   it('throws on a cycle, naming it', () => {
@@ -151,12 +171,18 @@ describe('assembly', () => {
     const { includes, inlined, text } = assemble('script "s"', body, fake);
     expect(includes).toEqual(['c']);
     expect(inlined).toEqual(['k']);
-    expect(text).toBe(`${fake.c}\n--@include k, c\n-- K.ONE stays\nlocal x = 2-(-1)\nreturn { (1), ('w'), 'K.ONE', x }\n`);
+    expect(text).toBe(
+      `${fake.c}\n--@include k, c\n-- K.ONE stays\nlocal x = 2-(-1)\nreturn { (1), ('w'), 'K.ONE', x }\n`,
+    );
   });
 
   it('throws on a constant its table does not hold, or on the table used whole', () => {
-    expect(() => assemble('script "s"', '--@include k\nreturn K.TWO\n', fake)).toThrow(/script "s": K.TWO is not a constant of include "k"/);
+    expect(() => assemble('script "s"', '--@include k\nreturn K.TWO\n', fake)).toThrow(
+      /script "s": K.TWO is not a constant of include "k"/,
+    );
     expect(() => assemble('script "s"', '--@include k\nreturn K\n', fake)).toThrow(/K is not a constant/);
-    expect(() => assemble('script "s"', '--@include k\n', { k: '--@inline\nlocal K = {\n  A = f(),\n}\n' })).toThrow(/not a KEY = number or 'string' entry/);
+    expect(() => assemble('script "s"', '--@include k\n', { k: '--@inline\nlocal K = {\n  A = f(),\n}\n' })).toThrow(
+      /not a KEY = number or 'string' entry/,
+    );
   });
 });

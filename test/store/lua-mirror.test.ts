@@ -75,7 +75,12 @@ describe('the keys include', () => {
     'builds the names Keys builds, for base %s',
     async (base) => {
       const script = assemble('key names test', luaSide, luaIncludes).text;
-      const reply = (await redisClient().eval(script, 0, base, JSON.stringify({ ...samples, states: JOB_STATES }))) as string;
+      const reply = (await redisClient().eval(
+        script,
+        0,
+        base,
+        JSON.stringify({ ...samples, states: JOB_STATES }),
+      )) as string;
       expect(JSON.parse(reply)).toEqual(typescriptSide(base));
     },
   );

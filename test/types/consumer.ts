@@ -5,7 +5,16 @@
 // test fails. The import is the built ESM entry by relative path (what package.json
 // "exports" maps `import 'kue'` to); importing by name would make the root tsconfig, which
 // also covers test/, fail with TS2209 (ambiguous project root).
-import kue, { createQueue, Job, Queue, KueError, JobNotFoundError, TtlExceededError, ErrorCode, version } from '../../dist/index.js';
+import kue, {
+  createQueue,
+  Job,
+  Queue,
+  KueError,
+  JobNotFoundError,
+  TtlExceededError,
+  ErrorCode,
+  version,
+} from '../../dist/index.js';
 import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from '../../dist/index.js';
 
 interface Email {
@@ -67,7 +76,8 @@ export async function main(): Promise<void> {
   });
   queue.process('email', async (j: Job<Email>) => ({ to: j.data.to }));
   queue.process<Email>('email', 10, async (j) => ({ to: j.data.to }));
-  const handler: ProcessHandler<Email> = (j: Job<Email>, ctx: WorkerContext, done: DoneCallback) => done(null, j.data.to + ctx.id);
+  const handler: ProcessHandler<Email> = (j: Job<Email>, ctx: WorkerContext, done: DoneCallback) =>
+    done(null, j.data.to + ctx.id);
   queue.process('email', 2, handler);
 
   // Counts and listings.
@@ -94,7 +104,29 @@ export async function main(): Promise<void> {
   await independent.shutdown();
   void queue.shutdown(1_000, (err) => void err);
 
-  void [ttlError, same, v, prio, id, to, p, made, state, json, phone, inactive, active, complete, failed, delayed, card, ids, jobs, loaded, viaStatic];
+  void [
+    ttlError,
+    same,
+    v,
+    prio,
+    id,
+    to,
+    p,
+    made,
+    state,
+    json,
+    phone,
+    inactive,
+    active,
+    complete,
+    failed,
+    delayed,
+    card,
+    ids,
+    jobs,
+    loaded,
+    viaStatic,
+  ];
 }
 
 // Wrong usage the types must reject.

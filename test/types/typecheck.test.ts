@@ -6,9 +6,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the project', () => {
   it('type-checks under strict TypeScript (src and tests)', () => {
-    const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '--noEmit', '-p', `${root}tsconfig.json`], {
-      encoding: 'utf8',
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [`${root}node_modules/typescript/bin/tsc`, '--noEmit', '-p', `${root}tsconfig.json`],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 60_000);

@@ -22,13 +22,21 @@ interface AxeViolation {
 async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }
 
 /** A queue with jobs in every state, of a few types, with a paused type. */
@@ -89,10 +97,16 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
     const { url } = await serve(queue);
     const page = await open(url);
     await expect.poll(() => numberIn(page, 'count-failed')).toBe(5);
-    const focused = () => page.evaluate(() => {
-      const el = document.activeElement as HTMLElement;
-      return { id: el.id, testId: el.dataset.testid ?? el.closest('[data-id]')?.getAttribute('data-id') ?? '', tag: el.tagName, text: el.textContent };
-    });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return {
+          id: el.id,
+          testId: el.dataset.testid ?? el.closest('[data-id]')?.getAttribute('data-id') ?? '',
+          tag: el.tagName,
+          text: el.textContent,
+        };
+      });
 
     await page.keyboard.press('/');
     expect((await focused()).id).toBe('search');
@@ -157,7 +171,8 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
     const { url } = await serve(queue);
     const page = await open(url, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await expect.poll(() => numberIn(page, 'count-complete')).toBe(4);
-    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await overflow()).toBe(0);
     // Every state is a tap away.
     for (const state of ['inactive', 'active', 'delayed', 'failed', 'complete']) {

@@ -36,7 +36,9 @@ describe('the built dashboard', () => {
     for (const path of files(dir).filter((p) => /\.(html|css|js)$/.test(p))) {
       const text = readFileSync(path, 'utf8');
       // URLs the page would fetch: src/href attributes, CSS url(...) and imports.
-      expect(text, path).not.toMatch(/(?:src|href)=["']?(?:https?:)?\/\/|url\(\s*["']?(?:https?:)?\/\/|import\s*\(?\s*["'](?:https?:)?\/\//);
+      expect(text, path).not.toMatch(
+        /(?:src|href)=["']?(?:https?:)?\/\/|url\(\s*["']?(?:https?:)?\/\/|import\s*\(?\s*["'](?:https?:)?\/\//,
+      );
     }
   });
 });

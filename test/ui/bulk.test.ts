@@ -16,8 +16,9 @@ async function failedJobs(queue: Queue, type: string, n: number): Promise<number
 }
 
 const listedIds = (page: Page) =>
-  page.locator('[data-testid="job-list"] [data-id]').evaluateAll((rows) =>
-    rows.map((r) => Number((r as HTMLElement).dataset.id)).sort((a, b) => a - b));
+  page
+    .locator('[data-testid="job-list"] [data-id]')
+    .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.id)).sort((a, b) => a - b));
 
 describeUi('dashboard bulk actions and search', () => {
   const { serve, open } = useBrowser();

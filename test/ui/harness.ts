@@ -30,8 +30,13 @@ export function describeUi(name: string, body: () => void): void {
 }
 
 const LAUNCH_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 interface Served {
@@ -71,7 +76,10 @@ export function useBrowser() {
   });
 
   /** Serves a queue's app on a free port, mounted at `prefix` ('' or '/kue') in a parent app. */
-  async function serve(queue: Queue, options: Partial<AppOptions> & { prefix?: string; port?: number } = {}): Promise<Served> {
+  async function serve(
+    queue: Queue,
+    options: Partial<AppOptions> & { prefix?: string; port?: number } = {},
+  ): Promise<Served> {
     const { prefix = '', port = 0, ...appOptions } = options;
     const app = createApp({ queue, ...appOptions });
     const parent = express();
@@ -98,7 +106,11 @@ export function useBrowser() {
   /** A fresh browser context (own storage) and a page in it, watched for errors. */
   async function open(url: string, options: BrowserContextOptions & { theme?: 'light' | 'dark' } = {}): Promise<Page> {
     const { theme = 'light', ...contextOptions } = options;
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: theme, ...contextOptions });
+    const context = await browser!.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: theme,
+      ...contextOptions,
+    });
     contexts.push(context);
     const page = await context.newPage();
     const list: string[] = [];

@@ -62,7 +62,8 @@ describeUi('dashboard job detail', () => {
     await attempts.nth(0).getByText('Stack trace').click();
     expect(await attempts.nth(0).locator('pre').textContent()).toMatch(/Error: boom 1\n\s+at /);
     const timeline = await detail.getByTestId('timeline').textContent();
-    for (const moment of ['Created', 'Attempt 1 failed', 'Attempt 2 failed', 'Completed', 'Duration']) expect(timeline).toContain(moment);
+    for (const moment of ['Created', 'Attempt 1 failed', 'Attempt 2 failed', 'Completed', 'Duration'])
+      expect(timeline).toContain(moment);
     expect(await detail.getByTestId('job-result').textContent()).toContain('tries');
     expect(await detail.getByTestId('log').locator('li').allTextContents()).toEqual(['try 1', 'try 2', 'try 3']);
     expect(await detail.getByTestId('job-state').textContent()).toBe('Complete');
@@ -87,7 +88,8 @@ describeUi('dashboard job detail', () => {
     await detail.getByText('Following live').waitFor();
     for (let i = 1; i <= 3; i++) {
       next();
-      await expect.poll(() => detail.locator('[data-testid="log"] li').allTextContents(), { timeout: 5_000 })
+      await expect
+        .poll(() => detail.locator('[data-testid="log"] li').allTextContents(), { timeout: 5_000 })
         .toEqual(Array.from({ length: i }, (_, k) => `step ${k + 1}`));
     }
     await expect.poll(() => detail.locator('.facts [role="progressbar"]').getAttribute('aria-valuenow')).toBe('100');
@@ -160,28 +162,40 @@ describeUi('dashboard job detail', () => {
     const { url } = await serve(queue);
     const page = await open(`${url}failed?job=${failed.id}`);
     await page.getByTestId('job-retry').click();
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${failed.id} is inactive again` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${failed.id} is inactive again` })
+      .waitFor();
     await expect.poll(async () => (await queue.getJob(failed.id!)).state()).toBe('inactive');
     await expect.poll(() => page.getByTestId('job-state').textContent()).toBe('Inactive');
 
     await page.getByTestId('job-priority').selectOption('-10');
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${failed.id}: priority high` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${failed.id}: priority high` })
+      .waitFor();
     expect((await queue.getJob(failed.id!)).priority()).toBe(-10);
 
     await page.goto(`${url}delayed?job=${delayed.id}`);
     await page.getByTestId('job-promote').click();
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${delayed.id} promoted` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${delayed.id} promoted` })
+      .waitFor();
     await expect.poll(async () => (await queue.getJob(delayed.id!)).state()).toBe('inactive');
 
     await page.getByTestId('job-remove').click();
     expect(await page.getByTestId('confirm').textContent()).toContain(`Remove job #${delayed.id}?`);
     await page.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${delayed.id} removed` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${delayed.id} removed` })
+      .waitFor();
     await expect(queue.getJob(delayed.id!)).rejects.toThrow(/does not exist/);
     await page.getByTestId('job-detail').waitFor({ state: 'detached' });
   });
 
-  it('shows the server\'s error message when an action fails', async () => {
+  it("shows the server's error message when an action fails", async () => {
     const queue = testQueue({ maintenance: false });
     const job = await queue.create('email').save();
     const { url } = await serve(queue);

@@ -14,7 +14,8 @@ async function visibleIds(page: Page): Promise<number[]> {
     rows
       .map((r) => ({ id: Number((r as HTMLElement).dataset.id), index: Number((r as HTMLElement).dataset.index) }))
       .sort((a, b) => a.index - b.index)
-      .map((r) => r.id));
+      .map((r) => r.id),
+  );
 }
 
 /** How many rows the list has loaded so far. */
@@ -105,7 +106,7 @@ describeUi('dashboard lists', () => {
     expect(new URL(page.url()).searchParams.has('rows')).toBe(false);
   });
 
-  it('shows active jobs\' progress bars moving and new active jobs, live', async () => {
+  it("shows active jobs' progress bars moving and new active jobs, live", async () => {
     const queue = testQueue({ maintenance: false });
     let step: () => void = () => undefined;
     queue.process('video', async (job) => {

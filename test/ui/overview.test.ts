@@ -9,7 +9,7 @@ import { describeUi, numberIn, pageFetch, useBrowser } from './harness.js';
 describeUi('dashboard overview', () => {
   const { serve, open } = useBrowser();
 
-  it('opens under any mount path, and Kue\'s /active, /inactive, /failed, /complete, /delayed open the matching list', async () => {
+  it("opens under any mount path, and Kue's /active, /inactive, /failed, /complete, /delayed open the matching list", async () => {
     const queue = testQueue({ maintenance: false });
     await queue.create('email', { to: 'a' }).save();
     const { url } = await serve(queue, { prefix: '/kue', title: 'Jobs & more' });
@@ -18,7 +18,9 @@ describeUi('dashboard overview', () => {
     await expect.poll(() => numberIn(page, 'count-inactive')).toBe(1);
     for (const state of ['active', 'inactive', 'failed', 'complete', 'delayed']) {
       await page.goto(`${url}${state}`);
-      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(new RegExp(`^${state} jobs`, 'i'));
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(
+        new RegExp(`^${state} jobs`, 'i'),
+      );
       expect(await page.getByTestId(`nav-${state}`).getAttribute('aria-current')).toBe('page');
     }
     // A bare mount path is redirected to the folder, so the relative URLs resolve under it.
@@ -27,7 +29,7 @@ describeUi('dashboard overview', () => {
     await expect.poll(() => numberIn(page, 'nav-count-inactive')).toBe(1);
   });
 
-  it('shows every state\'s count, overall and per type, and they change live without reload when jobs are added through the API', async () => {
+  it("shows every state's count, overall and per type, and they change live without reload when jobs are added through the API", async () => {
     const queue = testQueue({ maintenance: false });
     await queue.create('email').save();
     await queue.create('report').delay(60_000).save();
@@ -40,7 +42,10 @@ describeUi('dashboard overview', () => {
     // A marker that a reload would lose.
     await page.evaluate(() => Object.assign(window, { stillHere: true }));
 
-    const created = await pageFetch(page, 'job', { method: 'POST', json: [{ type: 'email' }, { type: 'email' }, { type: 'sms' }] });
+    const created = await pageFetch(page, 'job', {
+      method: 'POST',
+      json: [{ type: 'email' }, { type: 'email' }, { type: 'sms' }],
+    });
     expect(created.status).toBe(200);
     await expect.poll(() => numberIn(page, 'count-inactive')).toBe(4);
     await expect.poll(() => numberIn(page, 'type-count-email-inactive')).toBe(3);
@@ -158,7 +163,10 @@ describeUi('dashboard overview', () => {
     queue.process('bad', 5, async () => {
       throw new Error('nope');
     });
-    await queue.saveAll([...Array.from({ length: 6 }, () => queue.create('ok')), ...Array.from({ length: 2 }, () => queue.create('bad'))]);
+    await queue.saveAll([
+      ...Array.from({ length: 6 }, () => queue.create('ok')),
+      ...Array.from({ length: 2 }, () => queue.create('bad')),
+    ]);
     await waitFor(async () => (await queue.completeCount()) === 6 && (await queue.failedCount()) === 2);
     const { url } = await serve(queue);
     const page = await open(url);

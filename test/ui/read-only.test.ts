@@ -39,7 +39,11 @@ describeUi('dashboard with read-only or auth', () => {
     const { url } = await serve(queue, { readOnly: true });
     const page = await open(url);
     await expectNoMutatingControls(page, url, failedId);
-    const writes: Array<[method: string, path: string]> = [['DELETE', `job/${failedId}`], ['PUT', `job/${failedId}/state/inactive`], ['POST', 'api/jobs/retry']];
+    const writes: Array<[method: string, path: string]> = [
+      ['DELETE', `job/${failedId}`],
+      ['PUT', `job/${failedId}/state/inactive`],
+      ['POST', 'api/jobs/retry'],
+    ];
     for (const [method, path] of writes) {
       const res = await pageFetch(page, path, { method, json: method === 'POST' ? {} : undefined });
       expect(res.status, `${method} ${path}`).toBe(403);
@@ -47,7 +51,7 @@ describeUi('dashboard with read-only or auth', () => {
     expect(await queue.failedCount()).toBe(1);
   });
 
-  it('an auth function that refuses this user\'s writes: controls hidden, writes refused', async () => {
+  it("an auth function that refuses this user's writes: controls hidden, writes refused", async () => {
     const queue = testQueue({ maintenance: false });
     const failedId = await fixture(queue);
     const { url } = await serve(queue, { auth: (req) => req.method === 'GET' || req.method === 'HEAD' });
@@ -58,13 +62,18 @@ describeUi('dashboard with read-only or auth', () => {
     expect(await queue.failedCount()).toBe(1);
   });
 
-  it('basic auth: the browser\'s credentials open the dashboard and its actions; without them, nothing', async () => {
+  it("basic auth: the browser's credentials open the dashboard and its actions; without them, nothing", async () => {
     const queue = testQueue({ maintenance: false });
     const failedId = await fixture(queue);
     const { url } = await serve(queue, { auth: { username: 'ops', password: 's3cret' } });
-    const page = await open(`${url}failed?job=${failedId}`, { httpCredentials: { username: 'ops', password: 's3cret' } });
+    const page = await open(`${url}failed?job=${failedId}`, {
+      httpCredentials: { username: 'ops', password: 's3cret' },
+    });
     await page.getByTestId('job-retry').click();
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${failedId} is inactive again` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${failedId} is inactive again` })
+      .waitFor();
     expect(await queue.failedCount()).toBe(0);
 
     const res = await fetch(url);

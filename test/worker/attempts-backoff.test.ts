@@ -31,7 +31,10 @@ describe('attempts and backoff', () => {
     const [result] = await nextEvent(job, 'complete');
     expect(result).toBe('finally');
     expect(starts.length).toBe(3);
-    expect(failedAttempts).toEqual([['failure 1', 1], ['failure 2', 2]]);
+    expect(failedAttempts).toEqual([
+      ['failure 1', 1],
+      ['failure 2', 2],
+    ]);
     expect((await queue.getJob(job.id!)).attempts()).toEqual({ made: 2, remaining: 1, max: 3 });
   });
 
@@ -79,7 +82,11 @@ describe('attempts and backoff', () => {
   it('exponential backoff is capped by maxDelay', async () => {
     const queue = testQueue();
     const starts = failFirst(queue, 'cap', 3);
-    const job = await queue.create('cap').attempts(4).backoff({ type: 'exponential', delay: 100, maxDelay: 150 }).save();
+    const job = await queue
+      .create('cap')
+      .attempts(4)
+      .backoff({ type: 'exponential', delay: 100, maxDelay: 150 })
+      .save();
     await nextEvent(job, 'complete', 10_000);
     expect(starts[3]! - starts[2]!).toBeLessThan(400);
   });
@@ -98,7 +105,10 @@ describe('attempts and backoff', () => {
       })
       .save();
     await nextEvent(job, 'complete');
-    expect(calls).toEqual([[0, 0], [1, 100]]);
+    expect(calls).toEqual([
+      [0, 0],
+      [1, 100],
+    ]);
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(190);
     const hash = await redisClient().hgetall(`{${queue.prefix}}:job:${job.id}`);
     expect(JSON.stringify(hash)).not.toMatch(/=>|return/);

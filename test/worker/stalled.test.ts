@@ -14,7 +14,10 @@ describe('stalled jobs', () => {
     queue.process('stall', (_j, done) => done(null, 'healthy'));
     await waitFor(async () => (await queue.getJob(job.id!)).state() === 'complete', 3_000);
     const late = await queue.store.complete(job.id!, taken!.lock!, JSON.stringify('stale'), {
-      type: 'stall', count: 0, workerId: 'ghost', lockDuration,
+      type: 'stall',
+      count: 0,
+      workerId: 'ghost',
+      lockDuration,
     });
     expect(late.status).toBe(-1);
     const stored = await queue.getJob(job.id!);

@@ -81,6 +81,12 @@ describe('job TTL', () => {
       const list = await queue.admin.attemptErrors(job.id!);
       return list.length > 0 ? list : undefined;
     });
-    expect(errors).toEqual([expect.objectContaining({ attempt: 1, error: 'TTL exceeded', stack: expect.stringMatching(/^TtlExceededError: TTL exceeded\n/) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        error: 'TTL exceeded',
+        stack: expect.stringMatching(/^TtlExceededError: TTL exceeded\n/),
+      }),
+    ]);
   });
 });

@@ -48,7 +48,10 @@ async function request<T>(method: string, path: string, body?: unknown, signal?:
       signal,
       cache: 'no-store',
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -81,14 +84,32 @@ const enc = encodeURIComponent;
 export const api = {
   config: () => request<{ title: string; readOnly: boolean }>('GET', 'api/config'),
   /** True when this user may change jobs (read-only mode and auth functions refuse it). */
-  canWrite: () => request<{ canWrite: boolean }>('POST', 'api/can-write').then((r) => r.canWrite === true, () => false),
+  canWrite: () =>
+    request<{ canWrite: boolean }>('POST', 'api/can-write').then(
+      (r) => r.canWrite === true,
+      () => false,
+    ),
   stats: () =>
-    request<{ inactiveCount: number; activeCount: number; delayedCount: number; failedCount: number; completeCount: number }>('GET', 'stats')
-      .then((s): Counts => ({ inactive: s.inactiveCount, active: s.activeCount, delayed: s.delayedCount, failed: s.failedCount, complete: s.completeCount })),
+    request<{
+      inactiveCount: number;
+      activeCount: number;
+      delayedCount: number;
+      failedCount: number;
+      completeCount: number;
+    }>('GET', 'stats').then((s): Counts => ({
+      inactive: s.inactiveCount,
+      active: s.activeCount,
+      delayed: s.delayedCount,
+      failed: s.failedCount,
+      complete: s.completeCount,
+    })),
   types: () => request<TypeSummary[]>('GET', 'api/types'),
-  page: (p: { state: JobState | 'all'; type?: string; order: Order; cursor?: string; limit: number }, signal?: AbortSignal) =>
-    request<{ jobs: Job[]; next: string | null }>('GET', `api/jobs${query(p)}`, undefined, signal),
-  byId: (ids: string[], signal?: AbortSignal) => request<{ jobs: Job[] }>('GET', `api/jobs/by-id${query({ ids: ids.join(',') })}`, undefined, signal),
+  page: (
+    p: { state: JobState | 'all'; type?: string; order: Order; cursor?: string; limit: number },
+    signal?: AbortSignal,
+  ) => request<{ jobs: Job[]; next: string | null }>('GET', `api/jobs${query(p)}`, undefined, signal),
+  byId: (ids: string[], signal?: AbortSignal) =>
+    request<{ jobs: Job[] }>('GET', `api/jobs/by-id${query({ ids: ids.join(',') })}`, undefined, signal),
   search: (p: { q: string; state?: JobState; type?: string; order: Order }, signal?: AbortSignal) =>
     request<{ ids: string[]; truncated: boolean }>('GET', `api/search${query(p)}`, undefined, signal),
   job: (id: string, signal?: AbortSignal) => request<JobDetail>('GET', `api/job/${enc(id)}`, undefined, signal),
@@ -99,14 +120,19 @@ export const api = {
    */
   remove: (id: string, from: JobState) => request<{ message: string }>('DELETE', `job/${enc(id)}${query({ from })}`),
   /** Moves a job to inactive: a retry of a failed job, a re-run of a complete one. */
-  requeue: (id: string, from: JobState) => request<{ message: string }>('PUT', `job/${enc(id)}/state/inactive${query({ from })}`),
-  promote: (id: string, from: JobState) => request<{ message: string }>('POST', `api/job/${enc(id)}/promote${query({ from })}`),
-  priority: (id: string, priority: number) => request<{ message: string }>('PUT', `job/${enc(id)}/priority/${priority}`),
-  bulkIds: (action: BulkAction, ids: string[]) => request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
+  requeue: (id: string, from: JobState) =>
+    request<{ message: string }>('PUT', `job/${enc(id)}/state/inactive${query({ from })}`),
+  promote: (id: string, from: JobState) =>
+    request<{ message: string }>('POST', `api/job/${enc(id)}/promote${query({ from })}`),
+  priority: (id: string, priority: number) =>
+    request<{ message: string }>('PUT', `job/${enc(id)}/priority/${priority}`),
+  bulkIds: (action: BulkAction, ids: string[]) =>
+    request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
   /** Every job of a state (and type): retry failed, promote delayed, remove any. */
   bulkAll: (action: BulkAction, state: JobState, type?: string) =>
     request<{ count: number }>('POST', `api/jobs/${action}`, action === 'remove' ? { state, type } : { type }),
   pause: (type: string) => request<unknown>('PUT', `api/types/${enc(type)}/pause`),
   resume: (type: string) => request<unknown>('DELETE', `api/types/${enc(type)}/pause`),
-  throughput: (minutes: number, type?: string) => request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
+  throughput: (minutes: number, type?: string) =>
+    request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
 };

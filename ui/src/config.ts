@@ -10,12 +10,22 @@ export interface Config {
   loaded: boolean;
 }
 
-export const configStore = createStore<Config>({ title: document.title, readOnly: false, canWrite: false, loaded: false });
+export const configStore = createStore<Config>({
+  title: document.title,
+  readOnly: false,
+  canWrite: false,
+  loaded: false,
+});
 
 export async function loadConfig(): Promise<void> {
   const [config, canWrite] = await Promise.all([
     api.config().catch(() => ({ title: document.title, readOnly: false })),
     api.canWrite(),
   ]);
-  configStore.set({ title: config.title, readOnly: config.readOnly, canWrite: canWrite && !config.readOnly, loaded: true });
+  configStore.set({
+    title: config.title,
+    readOnly: config.readOnly,
+    canWrite: canWrite && !config.readOnly,
+    loaded: true,
+  });
 }

@@ -96,7 +96,10 @@ export class JobFeed {
     try {
       if (this.isSearch) {
         const state = this.params.state === 'all' ? undefined : (this.params.state as JobState);
-        const found = await api.search({ q: this.params.q!, state, type: this.params.type, order: this.params.order }, signal);
+        const found = await api.search(
+          { q: this.params.q!, state, type: this.params.type, order: this.params.order },
+          signal,
+        );
         if (generation !== this.generation) return;
         this.ids = found.ids;
         this.truncated = found.truncated;
@@ -140,7 +143,10 @@ export class JobFeed {
     this.loading = true;
     this.changed();
     try {
-      const page = await api.page({ ...this.pageParams(), cursor: this.next ?? undefined, limit: NEXT_PAGE }, this.controller.signal);
+      const page = await api.page(
+        { ...this.pageParams(), cursor: this.next ?? undefined, limit: NEXT_PAGE },
+        this.controller.signal,
+      );
       if (generation !== this.generation) return;
       // A job may have moved from after the cursor to before it: never show one twice.
       const seen = new Set(this.rows.slice(-NEXT_PAGE * 2).map((r) => r!.id));
@@ -170,23 +176,25 @@ export class JobFeed {
       return;
     }
     const generation = this.generation;
-    await Promise.all(chunks.map(async (start) => {
-      this.pending.add(start);
-      try {
-        const slice = ids.slice(start, start + ID_CHUNK);
-        const { jobs } = await api.byId(slice, this.controller.signal);
-        if (generation !== this.generation) return;
-        const byId = new Map(jobs.map((j) => [j.id, j]));
-        slice.forEach((id, i) => {
-          // A job removed since the search keeps its place, shown as removed.
-          this.rows[start + i] = byId.get(id) ?? removedJob(id);
-        });
-      } catch (err) {
-        this.fail(err, generation);
-      } finally {
-        this.pending.delete(start);
-      }
-    }));
+    await Promise.all(
+      chunks.map(async (start) => {
+        this.pending.add(start);
+        try {
+          const slice = ids.slice(start, start + ID_CHUNK);
+          const { jobs } = await api.byId(slice, this.controller.signal);
+          if (generation !== this.generation) return;
+          const byId = new Map(jobs.map((j) => [j.id, j]));
+          slice.forEach((id, i) => {
+            // A job removed since the search keeps its place, shown as removed.
+            this.rows[start + i] = byId.get(id) ?? removedJob(id);
+          });
+        } catch (err) {
+          this.fail(err, generation);
+        } finally {
+          this.pending.delete(start);
+        }
+      }),
+    );
     if (generation === this.generation) this.changed();
   }
 }
@@ -194,9 +202,28 @@ export class JobFeed {
 /** Stands in for a search match that no longer exists. */
 function removedJob(id: string): Job {
   return {
-    id, type: '', data: null, result: null, priority: 0, progress: 0, progress_data: null, state: 'complete', error: null,
-    attempts: { made: 0, remaining: 0, max: 0 }, created_at: '', updated_at: '', started_at: null, failed_at: null,
-    promote_at: null, completed_at: null, duration: null, delay: 0, ttl: 0, removeOnComplete: false, removeOnFail: false, missing: true,
+    id,
+    type: '',
+    data: null,
+    result: null,
+    priority: 0,
+    progress: 0,
+    progress_data: null,
+    state: 'complete',
+    error: null,
+    attempts: { made: 0, remaining: 0, max: 0 },
+    created_at: '',
+    updated_at: '',
+    started_at: null,
+    failed_at: null,
+    promote_at: null,
+    completed_at: null,
+    duration: null,
+    delay: 0,
+    ttl: 0,
+    removeOnComplete: false,
+    removeOnFail: false,
+    missing: true,
   } as Job;
 }
 

@@ -76,7 +76,10 @@ export function preview(value: unknown, max = 240): string {
   };
   const walk = (v: unknown, depth: number): boolean => {
     if (v === null || typeof v !== 'object') {
-      const text = typeof v === 'string' ? JSON.stringify(v.length > max ? v.slice(0, max) : v) : String(JSON.stringify(v) ?? 'null');
+      const text =
+        typeof v === 'string'
+          ? JSON.stringify(v.length > max ? v.slice(0, max) : v)
+          : String(JSON.stringify(v) ?? 'null');
       return write(text);
     }
     if (depth > 6) return write('…');
@@ -91,7 +94,12 @@ export function preview(value: unknown, max = 240): string {
     let first = true;
     for (const key in v) {
       if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
-      if ((!first && !write(',')) || !write(`${JSON.stringify(key)}:`) || !walk((v as Record<string, unknown>)[key], depth + 1)) return false;
+      if (
+        (!first && !write(',')) ||
+        !write(`${JSON.stringify(key)}:`) ||
+        !walk((v as Record<string, unknown>)[key], depth + 1)
+      )
+        return false;
       first = false;
     }
     return write('}');

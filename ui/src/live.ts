@@ -76,17 +76,27 @@ function applyEvents(events: JobEvent[]): void {
 
 /** Re-reads the per-type counts, at most once a second. */
 export const refreshTypes = throttle(() => {
-  api.types().then((types) => typesStore.set(types), () => undefined);
+  api.types().then(
+    (types) => typesStore.set(types),
+    () => undefined,
+  );
 }, 1_000);
 
 /** Re-reads the overall counts now (after an action, say) rather than at the next event. */
 export function refreshCounts(): void {
-  api.stats().then((counts) => countsStore.set(counts), () => undefined);
+  api.stats().then(
+    (counts) => countsStore.set(counts),
+    () => undefined,
+  );
   refreshTypes();
 }
 
 const countsDiffer = (a: Counts, b: Counts) =>
-  a.inactive !== b.inactive || a.active !== b.active || a.delayed !== b.delayed || a.failed !== b.failed || a.complete !== b.complete;
+  a.inactive !== b.inactive ||
+  a.active !== b.active ||
+  a.delayed !== b.delayed ||
+  a.failed !== b.failed ||
+  a.complete !== b.complete;
 
 let source: EventSource | undefined;
 /** Whether a stream was ever open: later openings are reconnections. */

@@ -113,8 +113,13 @@ export const m = {
   matching: (q: string) => `matching “${q}”`,
   searchTruncated: 'Showing the first matches only: narrow the search.',
   emptyList: (state: ListState, filtered: boolean) =>
-    filtered ? 'No jobs match these filters.' : state === 'all' ? 'No jobs.' : `No ${stateNames[state].toLowerCase()} jobs.`,
-  emptySearch: 'No job data matches. (Search works when the queue indexes job data: createQueue({disableSearch: false}).)',
+    filtered
+      ? 'No jobs match these filters.'
+      : state === 'all'
+        ? 'No jobs.'
+        : `No ${stateNames[state].toLowerCase()} jobs.`,
+  emptySearch:
+    'No job data matches. (Search works when the queue indexes job data: createQueue({disableSearch: false}).)',
   listFailed: 'The list could not load',
   loadMore: 'Loading more…',
   listChanged: 'This list changed',
@@ -129,9 +134,13 @@ export const m = {
   removed: 'removed',
   priorityOf: (name: string) => `Priority ${name}`,
   attemptsOf: (made: number, max: number) =>
-    made === 0 ? `${plural(max, 'attempt', 'attempts')} allowed` : `${num(made)} failed of ${plural(max, 'attempt', 'attempts')}`,
+    made === 0
+      ? `${plural(max, 'attempt', 'attempts')} allowed`
+      : `${num(made)} failed of ${plural(max, 'attempt', 'attempts')}`,
   shownOf: (shown: number, total: number | undefined) =>
-    total !== undefined && total > shown ? `Showing ${num(shown)} of ${num(total)}` : `Showing ${plural(shown, 'job', 'jobs')}`,
+    total !== undefined && total > shown
+      ? `Showing ${num(shown)} of ${num(total)}`
+      : `Showing ${plural(shown, 'job', 'jobs')}`,
   dueIn: (when: string) => `due ${when}`,
   attemptsShort: (made: number, max: number) => `${num(made)}/${num(max)} attempts`,
 
@@ -155,12 +164,15 @@ export const m = {
         ? `${plural(n, 'job', 'jobs')} (${what}) will go back to inactive and run again.`
         : `${plural(n, 'job', 'jobs')} (${what}) will become inactive now instead of waiting.`,
   confirmButton: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}`,
-  bulkProgress: (action: BulkAction, done: number, total: number) => `${m.bulkDoing[action]}… ${num(done)} of ${num(total)}`,
+  bulkProgress: (action: BulkAction, done: number, total: number) =>
+    `${m.bulkDoing[action]}… ${num(done)} of ${num(total)}`,
   bulkWorking: (action: BulkAction) => `${m.bulkDoing[action]}…`,
   bulkResult: (action: BulkAction, n: number, skipped: number) =>
     `${m.bulkDone[action]} ${plural(n, 'job', 'jobs')}${skipped > 0 ? ` (${num(skipped)} skipped: no longer there or in another state)` : ''}`,
   selectionWhat: (state: ListState, type?: string, q?: string) =>
-    [state === 'all' ? 'any state' : stateNames[state].toLowerCase(), type && `type “${type}”`, q && `matching “${q}”`].filter(Boolean).join(', '),
+    [state === 'all' ? 'any state' : stateNames[state].toLowerCase(), type && `type “${type}”`, q && `matching “${q}”`]
+      .filter(Boolean)
+      .join(', '),
   confirmRemoveJob: (id: string) => `Remove job #${id}?`,
   confirmRemoveJobBody: 'The job, its log and its attempts will be deleted. This cannot be undone.',
   jobRemoved: (id: string) => `Job #${id} removed`,
@@ -191,7 +203,8 @@ export const m = {
     yes: 'Yes',
     no: 'No',
   },
-  attemptsValue: (made: number, max: number, remaining: number) => `${num(made)} made of ${num(max)} (${num(remaining)} left)`,
+  attemptsValue: (made: number, max: number, remaining: number) =>
+    `${num(made)} made of ${num(max)} (${num(remaining)} left)`,
   timeline: 'Timeline',
   events: {
     created: 'Created',
@@ -245,5 +258,8 @@ export const m = {
 
   // Time
   justNow: 'just now',
-  priorityNames: { critical: 'critical', high: 'high', medium: 'medium', normal: 'normal', low: 'low' } as Record<string, string>,
+  priorityNames: { critical: 'critical', high: 'high', medium: 'medium', normal: 'normal', low: 'low' } as Record<
+    string,
+    string
+  >,
 };

@@ -24,7 +24,8 @@ export interface Route {
 export const RANGES = [60, 360, 1440] as const;
 
 /** Lists read newest first where that is what people look for; queues read in run order. */
-export const defaultOrder = (state: ListState): Order => (state === 'complete' || state === 'failed' || state === 'all' ? 'desc' : 'asc');
+export const defaultOrder = (state: ListState): Order =>
+  state === 'complete' || state === 'failed' || state === 'all' ? 'desc' : 'asc';
 
 /** The mount path with a trailing slash: the folder of the page's URL. */
 export const basePath = new URL('.', location.href).pathname;
@@ -32,7 +33,8 @@ export const basePath = new URL('.', location.href).pathname;
 export function parseRoute(url: URL = new URL(location.href)): Route {
   const segment = decodeURIComponent(url.pathname.slice(basePath.length).replace(/\/+$/, ''));
   const p = url.searchParams;
-  const state: ListState = (STATES as readonly string[]).includes(segment) || segment === 'all' ? (segment as ListState) : 'inactive';
+  const state: ListState =
+    (STATES as readonly string[]).includes(segment) || segment === 'all' ? (segment as ListState) : 'inactive';
   const view = segment === '' || state !== segment ? 'overview' : 'list';
   const order = p.get('order');
   const range = Number(p.get('range'));
@@ -98,7 +100,8 @@ export function overviewRoute(change: Partial<Route> = {}): Route {
 
 /** Follows a same-page link without reloading (plain left clicks only). */
 export function followLink(event: MouseEvent, route: Route): void {
-  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+    return;
   event.preventDefault();
   navigate(route);
 }

@@ -37,7 +37,8 @@ export function setTheme(choice: ThemeChoice): void {
   apply();
 }
 
-export const nextTheme = (choice: ThemeChoice): ThemeChoice => (choice === 'system' ? 'light' : choice === 'light' ? 'dark' : 'system');
+export const nextTheme = (choice: ThemeChoice): ThemeChoice =>
+  choice === 'system' ? 'light' : choice === 'light' ? 'dark' : 'system';
 
 export function startTheme(): void {
   apply();

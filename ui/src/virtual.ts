@@ -1,11 +1,6 @@
 // A Preact hook around @tanstack/virtual-core: only the rows in view (plus a few) exist in
 // the DOM, whatever the length of the list.
-import {
-  elementScroll,
-  observeElementOffset,
-  observeElementRect,
-  Virtualizer,
-} from '@tanstack/virtual-core';
+import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 
 export function useVirtualList(options: {

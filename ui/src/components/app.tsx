@@ -24,7 +24,9 @@ export function App() {
 
   return (
     <div class="app">
-      <a class="skip-link" href="#main">{m.skipToContent}</a>
+      <a class="skip-link" href="#main">
+        {m.skipToContent}
+      </a>
       <Header route={route} />
       <div class="layout">
         <Nav route={route} />

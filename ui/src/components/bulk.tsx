@@ -46,7 +46,12 @@ interface Task {
   startCount?: number;
 }
 
-function BulkDialog({ task, route, onClose, onProgress }: {
+function BulkDialog({
+  task,
+  route,
+  onClose,
+  onProgress,
+}: {
   task: Task;
   route: Route;
   onClose: (result?: { count: number; skipped: number }) => void;
@@ -81,26 +86,46 @@ function BulkDialog({ task, route, onClose, onProgress }: {
   };
 
   // By filter the server answers when done; meanwhile the live counts tell how far it is.
-  const live = task.ids === null && task.startCount !== undefined && counts ? Math.max(0, task.startCount - counts[route.state as JobState]) : undefined;
+  const live =
+    task.ids === null && task.startCount !== undefined && counts
+      ? Math.max(0, task.startCount - counts[route.state as JobState])
+      : undefined;
   const done = task.ids ? task.done : live;
   const title = m.confirmTitle(task.action, task.total);
   return (
-    <Modal open onClose={() => onClose()} labelledBy="bulk-title" class="modal-small" locked={task.phase === 'running'} testId="bulk-dialog">
+    <Modal
+      open
+      onClose={() => onClose()}
+      labelledBy="bulk-title"
+      class="modal-small"
+      locked={task.phase === 'running'}
+      testId="bulk-dialog"
+    >
       <h2 id="bulk-title">{title}</h2>
       {task.phase === 'confirm' ? (
         <>
           <p>{m.confirmBody(task.action, task.total, what)}</p>
           <div class="modal-actions">
-            <button type="button" class="button" onClick={() => onClose()} autofocus>{m.cancel}</button>
-            <button type="button" class={`button ${task.action === 'remove' ? 'button-danger' : 'button-primary'}`} onClick={() => void run()}
-              data-testid="bulk-confirm">
+            <button type="button" class="button" onClick={() => onClose()} autofocus>
+              {m.cancel}
+            </button>
+            <button
+              type="button"
+              class={`button ${task.action === 'remove' ? 'button-danger' : 'button-primary'}`}
+              onClick={() => void run()}
+              data-testid="bulk-confirm"
+            >
               {m.confirmButton(task.action, task.total)}
             </button>
           </div>
         </>
       ) : (
         <div class="bulk-progress" role="status" data-testid="bulk-progress">
-          <p>{done !== undefined ? m.bulkProgress(task.action, Math.min(done, task.total), task.total) : m.bulkWorking(task.action)}</p>
+          <p>
+            {done !== undefined
+              ? m.bulkProgress(task.action, Math.min(done, task.total), task.total)
+              : m.bulkWorking(task.action)}
+          </p>
           {done !== undefined && task.total > 0 ? (
             <progress max={task.total} value={Math.min(done, task.total)} aria-label={title} />
           ) : (
@@ -129,7 +154,8 @@ export function BulkBar(props: {
   const byFilter = selection.all && !feed.isSearch;
   const count = selection.all ? (total ?? known.length) : selection.ids.size;
   const allLoaded = known.length > 0 && known.every((id) => selection.ids.has(id));
-  const offerAll = !selection.all && allLoaded && total !== undefined && total > selection.ids.size && route.state !== 'all';
+  const offerAll =
+    !selection.all && allLoaded && total !== undefined && total > selection.ids.size && route.state !== 'all';
 
   const start = (action: BulkAction) => {
     const ids = byFilter ? null : selection.all ? known : [...selection.ids];
@@ -151,21 +177,37 @@ export function BulkBar(props: {
     <div class="bulk-bar" role="region" aria-label={m.selected(count)} data-testid="bulk-bar">
       {(selection.all || selection.ids.size > 0) && (
         <>
-          <span class="bulk-count" data-testid="bulk-count">{selection.all ? m.allMatchingSelected(count) : m.selected(count)}</span>
+          <span class="bulk-count" data-testid="bulk-count">
+            {selection.all ? m.allMatchingSelected(count) : m.selected(count)}
+          </span>
           {offerAll && (
-            <button type="button" class="link-button" onClick={() => setSelection({ ids: new Set(), all: true })} data-testid="select-all-matching">
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => setSelection({ ids: new Set(), all: true })}
+              data-testid="select-all-matching"
+            >
               {m.selectAllMatching(total)}
             </button>
           )}
           <span class="bulk-actions">
             {actionsFor(route.state, byFilter).map((action) => (
-              <button key={action} type="button" class={`button button-small ${action === 'remove' ? 'button-danger-quiet' : ''}`}
-                onClick={() => start(action)} data-testid={`bulk-${action}`}>
+              <button
+                key={action}
+                type="button"
+                class={`button button-small ${action === 'remove' ? 'button-danger-quiet' : ''}`}
+                onClick={() => start(action)}
+                data-testid={`bulk-${action}`}
+              >
                 {ICONS[action]()}
                 {m.bulkVerb[action]}
               </button>
             ))}
-            <button type="button" class="button button-small button-quiet" onClick={() => setSelection({ ids: new Set(), all: false })}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              onClick={() => setSelection({ ids: new Set(), all: false })}
+            >
               {m.clearSelection}
             </button>
           </span>
@@ -175,4 +217,3 @@ export function BulkBar(props: {
     </div>
   );
 }
-

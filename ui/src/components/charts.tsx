@@ -22,7 +22,13 @@ interface SeriesSpec {
   spanGaps?: boolean;
 }
 
-function Plot(props: { data: uPlot.AlignedData; series: SeriesSpec[]; label: string; formatValue: (v: number) => string; theme: string }) {
+function Plot(props: {
+  data: uPlot.AlignedData;
+  series: SeriesSpec[];
+  label: string;
+  formatValue: (v: number) => string;
+  theme: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const { series, formatValue, theme } = props;
@@ -43,10 +49,7 @@ function Plot(props: { data: uPlot.AlignedData; series: SeriesSpec[]; label: str
       cursor: { drag: { x: false, y: false } },
       legend: { show: true, live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
-      axes: [
-        { ...axis },
-        { ...axis, size: 56, values: (_u, values) => values.map((v) => formatValue(v)) },
-      ],
+      axes: [{ ...axis }, { ...axis, size: 56, values: (_u, values) => values.map((v) => formatValue(v)) }],
       series: [
         {},
         ...series.map((s) => ({
@@ -109,14 +112,20 @@ export function Charts({ route }: { route: Route }) {
     };
   }, [route.range, route.type]);
 
-  const throughputSeries = useMemo<SeriesSpec[]>(() => [
-    { label: m.completedSeries, color: '--complete', fill: true },
-    { label: m.failedSeries, color: '--failed' },
-  ], []);
-  const timeSeries = useMemo<SeriesSpec[]>(() => [
-    { label: m.waitSeries, color: '--delayed', spanGaps: true },
-    { label: m.runSeries, color: '--active', spanGaps: true },
-  ], []);
+  const throughputSeries = useMemo<SeriesSpec[]>(
+    () => [
+      { label: m.completedSeries, color: '--complete', fill: true },
+      { label: m.failedSeries, color: '--failed' },
+    ],
+    [],
+  );
+  const timeSeries = useMemo<SeriesSpec[]>(
+    () => [
+      { label: m.waitSeries, color: '--delayed', spanGaps: true },
+      { label: m.runSeries, color: '--active', spanGaps: true },
+    ],
+    [],
+  );
 
   const { throughput, times, totals } = useMemo(() => {
     const list = rows ?? [];
@@ -131,7 +140,11 @@ export function Charts({ route }: { route: Route }) {
     const avg = (total: number, n: number) => (n > 0 ? total / n : null);
     return {
       throughput: [x, list.map((r) => r.complete), list.map((r) => r.failed)] as uPlot.AlignedData,
-      times: [x, list.map((r) => avg(r.waitMs, r.complete)), list.map((r) => avg(r.runMs, r.complete))] as uPlot.AlignedData,
+      times: [
+        x,
+        list.map((r) => avg(r.waitMs, r.complete)),
+        list.map((r) => avg(r.runMs, r.complete)),
+      ] as uPlot.AlignedData,
       totals: sum,
     };
   }, [rows]);
@@ -141,11 +154,18 @@ export function Charts({ route }: { route: Route }) {
   return (
     <section class="card charts" aria-labelledby="charts-heading">
       <div class="card-head">
-        <h2 id="charts-heading">{m.chartsHeading}{route.type ? ` · ${route.type}` : ''}</h2>
+        <h2 id="charts-heading">
+          {m.chartsHeading}
+          {route.type ? ` · ${route.type}` : ''}
+        </h2>
         <div class="segmented" role="group" aria-label={m.rangeLabel}>
           {RANGES.map((range) => (
-            <button key={range} type="button" aria-pressed={route.range === range}
-              onClick={() => navigate(overviewRoute({ range }), { replace: true })}>
+            <button
+              key={range}
+              type="button"
+              aria-pressed={route.range === range}
+              onClick={() => navigate(overviewRoute({ range }), { replace: true })}
+            >
               {m.rangeName(range)}
             </button>
           ))}
@@ -153,16 +173,37 @@ export function Charts({ route }: { route: Route }) {
       </div>
       {failed && <p class="error-text">{m.chartsFailed}</p>}
       <dl class="totals" data-testid="chart-totals">
-        <div><dt>{m.totals.complete}</dt><dd data-testid="total-complete">{num(totals.complete)}</dd></div>
-        <div><dt>{m.totals.failed}</dt><dd data-testid="total-failed">{num(totals.failed)}</dd></div>
-        <div><dt>{m.totals.perMinute}</dt><dd>{perMinute.toFixed(perMinute < 10 ? 1 : 0)}</dd></div>
-        <div><dt>{m.totals.wait}</dt><dd>{totals.complete ? formatDuration(totals.waitMs / totals.complete) : '—'}</dd></div>
-        <div><dt>{m.totals.run}</dt><dd>{totals.complete ? formatDuration(totals.runMs / totals.complete) : '—'}</dd></div>
+        <div>
+          <dt>{m.totals.complete}</dt>
+          <dd data-testid="total-complete">{num(totals.complete)}</dd>
+        </div>
+        <div>
+          <dt>{m.totals.failed}</dt>
+          <dd data-testid="total-failed">{num(totals.failed)}</dd>
+        </div>
+        <div>
+          <dt>{m.totals.perMinute}</dt>
+          <dd>{perMinute.toFixed(perMinute < 10 ? 1 : 0)}</dd>
+        </div>
+        <div>
+          <dt>{m.totals.wait}</dt>
+          <dd>{totals.complete ? formatDuration(totals.waitMs / totals.complete) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{m.totals.run}</dt>
+          <dd>{totals.complete ? formatDuration(totals.runMs / totals.complete) : '—'}</dd>
+        </div>
       </dl>
       <div class="chart-grid">
         <figure class="chart">
           <figcaption>{m.throughputChart}</figcaption>
-          <Plot data={throughput} series={throughputSeries} label={`${m.throughputChart}. ${summary}`} formatValue={countFormat} theme={theme} />
+          <Plot
+            data={throughput}
+            series={throughputSeries}
+            label={`${m.throughputChart}. ${summary}`}
+            formatValue={countFormat}
+            theme={theme}
+          />
         </figure>
         <figure class="chart">
           <figcaption>{m.timesChart}</figcaption>

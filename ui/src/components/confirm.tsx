@@ -25,15 +25,27 @@ export function ConfirmHost() {
     confirmStore.set(null);
   };
   return (
-    <Modal open={request !== null} onClose={() => answer(false)} labelledBy="confirm-title" class="modal-small" testId="confirm">
+    <Modal
+      open={request !== null}
+      onClose={() => answer(false)}
+      labelledBy="confirm-title"
+      class="modal-small"
+      testId="confirm"
+    >
       {request && (
         <>
           <h2 id="confirm-title">{request.title}</h2>
           <p>{request.body}</p>
           <div class="modal-actions">
-            <button type="button" class="button" onClick={() => answer(false)} autofocus>{m.cancel}</button>
-            <button type="button" class={`button ${request.danger ? 'button-danger' : 'button-primary'}`} onClick={() => answer(true)}
-              data-testid="confirm-ok">
+            <button type="button" class="button" onClick={() => answer(false)} autofocus>
+              {m.cancel}
+            </button>
+            <button
+              type="button"
+              class={`button ${request.danger ? 'button-danger' : 'button-primary'}`}
+              onClick={() => answer(true)}
+              data-testid="confirm-ok"
+            >
               {request.confirmLabel}
             </button>
           </div>

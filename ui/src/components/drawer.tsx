@@ -6,7 +6,12 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
  * the list beside it stays usable, so the next job opens with one click or `j` + Enter.
  * Focus moves into it when it opens and back where it was when it closes; Escape closes it.
  */
-export function Drawer(props: { labelledBy: string; onClose: () => void; children: ComponentChildren; testId?: string }) {
+export function Drawer(props: {
+  labelledBy: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  testId?: string;
+}) {
   const panel = useRef<HTMLDivElement>(null);
   const close = useRef(props.onClose);
   close.current = props.onClose;
@@ -32,7 +37,14 @@ export function Drawer(props: { labelledBy: string; onClose: () => void; childre
   }, []);
 
   return (
-    <div ref={panel} class="drawer" role="dialog" aria-modal="false" aria-labelledby={props.labelledBy} data-testid={props.testId}>
+    <div
+      ref={panel}
+      class="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby={props.labelledBy}
+      data-testid={props.testId}
+    >
       {props.children}
     </div>
   );

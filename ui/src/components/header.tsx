@@ -21,18 +21,41 @@ function SearchBox({ route }: { route: Route }) {
   const [text, setText] = useState(route.q ?? '');
   useEffect(() => setText(route.q ?? ''), [route.q]);
   return (
-    <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); submitSearch(text, route); }}>
+    <form
+      class="search"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submitSearch(text, route);
+      }}
+    >
       <SearchIcon />
-      <input id="search" type="search" value={text} autoComplete="off" spellcheck={false} enterKeyHint="search"
-        aria-label={m.searchLabel} placeholder={m.searchPlaceholder} aria-keyshortcuts="/"
-        onInput={(e) => setText(e.currentTarget.value)} />
+      <input
+        id="search"
+        type="search"
+        value={text}
+        autoComplete="off"
+        spellcheck={false}
+        enterKeyHint="search"
+        aria-label={m.searchLabel}
+        placeholder={m.searchPlaceholder}
+        aria-keyshortcuts="/"
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
       {route.q && (
-        <button type="button" class="icon-button" aria-label={m.clearSearch} title={m.clearSearch}
-          onClick={() => navigate({ ...route, q: undefined })}>
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={m.clearSearch}
+          title={m.clearSearch}
+          onClick={() => navigate({ ...route, q: undefined })}
+        >
           <CloseIcon size={16} />
         </button>
       )}
-      <kbd class="search-hint" aria-hidden="true">/</kbd>
+      <kbd class="search-hint" aria-hidden="true">
+        /
+      </kbd>
     </form>
   );
 }
@@ -41,8 +64,14 @@ export function ThemeButton() {
   const choice = useStore(themeChoice);
   const label = m.theme[choice];
   return (
-    <button type="button" class="icon-button" onClick={() => setTheme(nextTheme(choice))}
-      aria-label={m.themeButton(label)} title={m.themeButton(label)} data-theme-choice={choice}>
+    <button
+      type="button"
+      class="icon-button"
+      onClick={() => setTheme(nextTheme(choice))}
+      aria-label={m.themeButton(label)}
+      title={m.themeButton(label)}
+      data-theme-choice={choice}
+    >
       {choice === 'light' ? <SunIcon /> : choice === 'dark' ? <MoonIcon /> : <SystemIcon />}
     </button>
   );
@@ -66,11 +95,19 @@ export function Header({ route }: { route: Route }) {
       <div class="topbar-tools">
         <LiveIndicator />
         {config.loaded && !config.canWrite && (
-          <span class="badge badge-muted" title={m.readOnlyHint} data-testid="read-only">{m.readOnlyBadge}</span>
+          <span class="badge badge-muted" title={m.readOnlyHint} data-testid="read-only">
+            {m.readOnlyBadge}
+          </span>
         )}
         <ThemeButton />
-        <button type="button" class="icon-button hide-phone" aria-label={m.shortcutsButton} title={`${m.shortcutsButton} (?)`}
-          onClick={openShortcuts} aria-keyshortcuts="?">
+        <button
+          type="button"
+          class="icon-button hide-phone"
+          aria-label={m.shortcutsButton}
+          title={`${m.shortcutsButton} (?)`}
+          onClick={openShortcuts}
+          aria-keyshortcuts="?"
+        >
           <KeyboardIcon />
         </button>
       </div>

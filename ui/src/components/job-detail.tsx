@@ -4,16 +4,16 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { api, ApiError, type JobDetail as Detail } from '../api';
 import { configStore } from '../config';
 import { formatDuration, formatTime, formatWhen, ms, PRIORITIES, priorityName } from '../format';
-import { onJobEvents, refreshCounts } from '../live';
+import { onJobEvents } from '../live';
 import { m, num, stateNames } from '../messages';
 import { navigate, withRoute } from '../router';
 import { throttle, useStore } from '../store';
-import { errorText, toast, toastError } from '../toasts';
-import { confirmAction } from './confirm';
-import { CloseIcon, PromoteIcon, RetryIcon, TrashIcon } from './icons';
+import { errorText } from '../toasts';
+import { CloseIcon } from './icons';
 import { JsonView } from './json-view';
 import { ProgressBar } from './job-row';
 import { Drawer } from './drawer';
+import { Actions } from './job-actions';
 
 const LOG_POLL = 1_000;
 
@@ -51,7 +51,8 @@ function timeline(job: Detail): Moment[] {
     if (lastStart && !job.errors.some((e) => e.started_at === lastStart)) add(lastStart, m.events.started, 'active');
   }
   if (job.state === 'complete') add(job.completed_at ?? job.updated_at, m.events.completed, 'complete');
-  if (job.state === 'failed' && !job.errors.some((e) => e.failed_at === ms(job.failed_at))) add(job.failed_at, m.events.failed, 'failed');
+  if (job.state === 'failed' && !job.errors.some((e) => e.failed_at === ms(job.failed_at)))
+    add(job.failed_at, m.events.failed, 'failed');
   return list.sort((a, b) => a.at - b.at);
 }
 
@@ -111,7 +112,11 @@ function Attempts({ job }: { job: Detail }) {
             <span class={`badge state-${job.state}`}>{stateNames[job.state]}</span>
             <span class="attempt-times">
               {succeeded
-                ? m.attemptTimes(formatWhen(ms(job.started_at)!), formatWhen(ms(job.completed_at ?? job.updated_at)!), formatDuration(Number(job.duration ?? 0)))
+                ? m.attemptTimes(
+                    formatWhen(ms(job.started_at)!),
+                    formatWhen(ms(job.completed_at ?? job.updated_at)!),
+                    formatDuration(Number(job.duration ?? 0)),
+                  )
                 : formatWhen(ms(job.started_at)!)}
             </span>
           </div>
@@ -137,69 +142,27 @@ function Log({ lines, following }: { lines: string[]; following: boolean }) {
   return (
     <>
       {from > 0 && (
-        <button type="button" class="link-button" onClick={() => setAll(true)}>{m.showAllLines(lines.length)}</button>
+        <button type="button" class="link-button" onClick={() => setAll(true)}>
+          {m.showAllLines(lines.length)}
+        </button>
       )}
-      <ol class="log" ref={box} tabIndex={0} aria-label={m.log} data-testid="log" style={{ counterReset: `line ${from}` }}
+      <ol
+        class="log"
+        ref={box}
+        tabIndex={0}
+        aria-label={m.log}
+        data-testid="log"
+        style={{ counterReset: `line ${from}` }}
         onScroll={(e) => {
           const el = e.currentTarget;
           atEnd.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
-        }}>
-        {lines.slice(from).map((line, i) => <li key={from + i}>{line}</li>)}
+        }}
+      >
+        {lines.slice(from).map((line, i) => (
+          <li key={from + i}>{line}</li>
+        ))}
       </ol>
     </>
-  );
-}
-
-function Actions({ job, reload, close }: { job: Detail; reload: () => void; close: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const act = async (run: () => Promise<unknown>, success: string, after: 'reload' | 'close' = 'reload') => {
-    setBusy(true);
-    try {
-      await run();
-      toast('success', success);
-      refreshCounts();
-      if (after === 'close') close();
-      else reload();
-    } catch (err) {
-      toastError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const remove = async () => {
-    const ok = await confirmAction({ title: m.confirmRemoveJob(job.id), body: m.confirmRemoveJobBody, confirmLabel: m.actions.remove, danger: true });
-    if (ok) await act(() => api.remove(job.id, job.state), m.jobRemoved(job.id), 'close');
-  };
-  const named = PRIORITIES.some(([, v]) => v === job.priority);
-  return (
-    <div class="detail-actions" data-testid="job-actions">
-      {(job.state === 'failed' || job.state === 'complete') && (
-        <button type="button" class="button button-primary" disabled={busy} data-testid="job-retry"
-          onClick={() => void act(() => api.requeue(job.id, job.state), m.jobRequeued(job.id))}>
-          <RetryIcon size={16} />{job.state === 'failed' ? m.actions.retry : m.actions.requeue}
-        </button>
-      )}
-      {job.state === 'delayed' && (
-        <button type="button" class="button button-primary" disabled={busy} data-testid="job-promote"
-          onClick={() => void act(() => api.promote(job.id, job.state), m.jobPromoted(job.id))}>
-          <PromoteIcon size={16} />{m.actions.promote}
-        </button>
-      )}
-      <label class="field field-inline">
-        <span class="field-label">{m.actions.priorityLabel}</span>
-        <select value={String(job.priority)} disabled={busy} data-testid="job-priority"
-          onChange={(e) => {
-            const value = Number(e.currentTarget.value);
-            void act(() => api.priority(job.id, value), m.priorityChanged(job.id, priorityName(value)));
-          }}>
-          {!named && <option value={String(job.priority)}>{job.priority}</option>}
-          {PRIORITIES.map(([name, value]) => <option key={name} value={String(value)}>{m.priorityNames[name]} ({value})</option>)}
-        </select>
-      </label>
-      <button type="button" class="button button-danger-quiet" disabled={busy} onClick={() => void remove()} data-testid="job-remove">
-        <TrashIcon size={16} />{m.actions.remove}
-      </button>
-    </div>
   );
 }
 
@@ -211,21 +174,62 @@ function backoffText(backoff: unknown): string {
     typeof type === 'string' ? type : m.fields.backoffDefault,
     typeof delay === 'number' ? formatDuration(delay) : undefined,
     typeof maxDelay === 'number' ? m.fields.backoffMax(formatDuration(maxDelay)) : undefined,
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function Summary({ job }: { job: Detail }) {
   const f = m.fields;
   return (
     <dl class="facts" data-testid="job-facts">
-      <div><dt>{f.state}</dt><dd><span class={`badge state-${job.state}`} data-testid="job-state">{stateNames[job.state]}</span></dd></div>
-      <div><dt>{f.priority}</dt><dd data-testid="job-priority-value">{priorityName(job.priority)}{job.priority !== 0 && PRIORITIES.some(([, v]) => v === job.priority) ? ` (${job.priority})` : ''}</dd></div>
-      <div><dt>{f.progress}</dt><dd class="facts-progress"><ProgressBar value={job.progress} label={f.progress} /> {Math.round(job.progress)}%</dd></div>
-      <div><dt>{f.attempts}</dt><dd>{m.attemptsValue(job.attempts.made, job.attempts.max, job.attempts.remaining)}</dd></div>
-      {job.delay > 0 && <div><dt>{f.delay}</dt><dd>{formatDuration(job.delay)}</dd></div>}
-      {job.ttl > 0 && <div><dt>{f.ttl}</dt><dd>{formatDuration(job.ttl)}</dd></div>}
-      {job.backoff !== undefined && <div><dt>{f.backoff}</dt><dd>{backoffText(job.backoff)}</dd></div>}
-      <div><dt>{f.removeOnComplete}</dt><dd>{job.removeOnComplete ? f.yes : f.no}</dd></div>
+      <div>
+        <dt>{f.state}</dt>
+        <dd>
+          <span class={`badge state-${job.state}`} data-testid="job-state">
+            {stateNames[job.state]}
+          </span>
+        </dd>
+      </div>
+      <div>
+        <dt>{f.priority}</dt>
+        <dd data-testid="job-priority-value">
+          {priorityName(job.priority)}
+          {job.priority !== 0 && PRIORITIES.some(([, v]) => v === job.priority) ? ` (${job.priority})` : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>{f.progress}</dt>
+        <dd class="facts-progress">
+          <ProgressBar value={job.progress} label={f.progress} /> {Math.round(job.progress)}%
+        </dd>
+      </div>
+      <div>
+        <dt>{f.attempts}</dt>
+        <dd>{m.attemptsValue(job.attempts.made, job.attempts.max, job.attempts.remaining)}</dd>
+      </div>
+      {job.delay > 0 && (
+        <div>
+          <dt>{f.delay}</dt>
+          <dd>{formatDuration(job.delay)}</dd>
+        </div>
+      )}
+      {job.ttl > 0 && (
+        <div>
+          <dt>{f.ttl}</dt>
+          <dd>{formatDuration(job.ttl)}</dd>
+        </div>
+      )}
+      {job.backoff !== undefined && (
+        <div>
+          <dt>{f.backoff}</dt>
+          <dd>{backoffText(job.backoff)}</dd>
+        </div>
+      )}
+      <div>
+        <dt>{f.removeOnComplete}</dt>
+        <dd>{job.removeOnComplete ? f.yes : f.no}</dd>
+      </div>
     </dl>
   );
 }
@@ -267,16 +271,22 @@ export function JobDetail({ id }: { id: string }) {
 
   // Its own events reload it (at most a few times a second); progress alone is applied as
   // it comes, without reading a possibly large job again.
-  useEffect(() => onJobEvents((events) => {
-    const mine = events.filter((e) => String(e.id) === id);
-    if (mine.length === 0) return;
-    if (mine.some((e) => e.event !== 'progress')) {
-      load();
-      return;
-    }
-    const last = mine[mine.length - 1]!;
-    setJob((j) => (j ? { ...j, progress: Number(last.args[0]), progress_data: last.args[1] ?? j.progress_data } : j));
-  }), [id, load]);
+  useEffect(
+    () =>
+      onJobEvents((events) => {
+        const mine = events.filter((e) => String(e.id) === id);
+        if (mine.length === 0) return;
+        if (mine.some((e) => e.event !== 'progress')) {
+          load();
+          return;
+        }
+        const last = mine[mine.length - 1]!;
+        setJob((j) =>
+          j ? { ...j, progress: Number(last.args[0]), progress_data: last.args[1] ?? j.progress_data } : j,
+        );
+      }),
+    [id, load],
+  );
 
   // While it runs, its log is followed: it changes without events.
   const running = job?.state === 'active';
@@ -284,7 +294,10 @@ export function JobDetail({ id }: { id: string }) {
     if (!running) return;
     const timer = setInterval(() => {
       if (document.hidden) return;
-      api.log(id).then((log) => setJob((j) => (j && j.log.length !== log.length ? { ...j, log } : j)), () => undefined);
+      api.log(id).then(
+        (log) => setJob((j) => (j && j.log.length !== log.length ? { ...j, log } : j)),
+        () => undefined,
+      );
     }, LOG_POLL);
     return () => clearInterval(timer);
   }, [id, running]);
@@ -292,39 +305,73 @@ export function JobDetail({ id }: { id: string }) {
   return (
     <Drawer onClose={close} labelledBy="job-title" testId="job-detail">
       <div class="detail-head">
-        <h2 id="job-title" tabIndex={-1}>{m.jobTitle(id)}</h2>
+        <h2 id="job-title" tabIndex={-1}>
+          {m.jobTitle(id)}
+        </h2>
         {job && <span class="type-chip">{job.type}</span>}
         {job && <span class={`badge state-${job.state}`}>{stateNames[job.state]}</span>}
-        <button type="button" class="icon-button detail-close" aria-label={m.close} onClick={close} data-testid="job-close"><CloseIcon /></button>
+        <button
+          type="button"
+          class="icon-button detail-close"
+          aria-label={m.close}
+          onClick={close}
+          data-testid="job-close"
+        >
+          <CloseIcon />
+        </button>
       </div>
       {error && (
         <div class="detail-body">
-          <p class={error.missing ? 'muted' : 'error-text'} role="alert" data-testid="job-error">{error.missing ? m.jobNotFound(id) : `${m.listFailed}: ${error.message}`}</p>
+          <p class={error.missing ? 'muted' : 'error-text'} role="alert" data-testid="job-error">
+            {error.missing ? m.jobNotFound(id) : `${m.listFailed}: ${error.message}`}
+          </p>
         </div>
       )}
-      {!error && !job && <div class="detail-body"><p class="muted">{m.loading}</p></div>}
+      {!error && !job && (
+        <div class="detail-body">
+          <p class="muted">{m.loading}</p>
+        </div>
+      )}
       {!error && job && (
         <div class="detail-body">
           {canWrite && <Actions job={job} reload={load} close={close} />}
           <Summary job={job} />
           {job.error && (
             <Section title={m.error} id="detail-error">
-              <p class="error-block" data-testid="job-error-text">{job.error}</p>
+              <p class="error-block" data-testid="job-error-text">
+                {job.error}
+              </p>
             </Section>
           )}
-          <Section title={m.timeline} id="detail-timeline"><Timeline job={job} /></Section>
-          <Section title={m.data} id="detail-data"><JsonView value={job.data} label={m.data} testId="job-data" /></Section>
+          <Section title={m.timeline} id="detail-timeline">
+            <Timeline job={job} />
+          </Section>
+          <Section title={m.data} id="detail-data">
+            <JsonView value={job.data} label={m.data} testId="job-data" />
+          </Section>
           {job.result !== null && job.result !== undefined && (
-            <Section title={m.result} id="detail-result"><JsonView value={job.result} label={m.result} testId="job-result" /></Section>
+            <Section title={m.result} id="detail-result">
+              <JsonView value={job.result} label={m.result} testId="job-result" />
+            </Section>
           )}
           {job.progress_data !== null && job.progress_data !== undefined && (
-            <Section title={m.progressData} id="detail-progress-data"><JsonView value={job.progress_data} label={m.progressData} /></Section>
+            <Section title={m.progressData} id="detail-progress-data">
+              <JsonView value={job.progress_data} label={m.progressData} />
+            </Section>
           )}
-          <Section title={`${m.attemptsHeading} (${num(job.errors.length + (job.state === 'active' || job.state === 'complete' ? 1 : 0))})`} id="detail-attempts">
+          <Section
+            title={`${m.attemptsHeading} (${num(job.errors.length + (job.state === 'active' || job.state === 'complete' ? 1 : 0))})`}
+            id="detail-attempts"
+          >
             <Attempts job={job} />
           </Section>
           <Section title={m.log} id="detail-log">
-            {running && <p class="following"><span class="live-dot" aria-hidden="true" />{m.following}</p>}
+            {running && (
+              <p class="following">
+                <span class="live-dot" aria-hidden="true" />
+                {m.following}
+              </p>
+            )}
             <Log lines={job.log} following={running} />
           </Section>
         </div>

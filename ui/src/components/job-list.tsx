@@ -49,32 +49,53 @@ function Toolbar({ route, total }: { route: Route; total: number | undefined }) 
       {typeFilter && (
         <label class="field">
           <span class="field-label">{m.filterType}</span>
-          <select value={route.type ?? ''} onChange={(e) => navigate({ ...route, type: e.currentTarget.value || undefined, job: undefined })}
-            data-testid="type-filter">
+          <select
+            value={route.type ?? ''}
+            onChange={(e) => navigate({ ...route, type: e.currentTarget.value || undefined, job: undefined })}
+            data-testid="type-filter"
+          >
             <option value="">{m.anyType}</option>
-            {route.type && !types?.some((t) => t.type === route.type) && <option value={route.type}>{route.type}</option>}
-            {types?.map((t) => <option key={t.type} value={t.type}>{t.type}</option>)}
+            {route.type && !types?.some((t) => t.type === route.type) && (
+              <option value={route.type}>{route.type}</option>
+            )}
+            {types?.map((t) => (
+              <option key={t.type} value={t.type}>
+                {t.type}
+              </option>
+            ))}
           </select>
         </label>
       )}
       <label class="field">
         <span class="field-label">{m.orderLabel}</span>
-        <select value={route.order} onChange={(e) => navigate({ ...route, order: e.currentTarget.value as 'asc' | 'desc', job: undefined })}
-          data-testid="order">
+        <select
+          value={route.order}
+          onChange={(e) => navigate({ ...route, order: e.currentTarget.value as 'asc' | 'desc', job: undefined })}
+          data-testid="order"
+        >
           <option value="asc">{asc}</option>
           <option value="desc">{desc}</option>
         </select>
       </label>
       <div class="segmented" role="group" aria-label={m.densityLabel}>
         {(['compact', 'detailed'] as const).map((rows) => (
-          <button key={rows} type="button" aria-pressed={route.rows === rows} data-testid={`rows-${rows}`}
-            onClick={() => navigate({ ...route, rows }, { replace: true })}>
+          <button
+            key={rows}
+            type="button"
+            aria-pressed={route.rows === rows}
+            data-testid={`rows-${rows}`}
+            onClick={() => navigate({ ...route, rows }, { replace: true })}
+          >
             {m[rows]}
           </button>
         ))}
       </div>
       {canWrite && summary && <PauseButton summary={summary} />}
-      {total !== undefined && <span class="toolbar-count" data-testid="list-total">{m.jobsCount(total)}</span>}
+      {total !== undefined && (
+        <span class="toolbar-count" data-testid="list-total">
+          {m.jobsCount(total)}
+        </span>
+      )}
     </div>
   );
 }
@@ -93,7 +114,13 @@ function ListView({ route }: { route: Route }) {
   const { canWrite } = useStore(configStore);
   const counts = useCounts(route.type);
   const stateCount = route.state === 'all' ? undefined : counts?.[route.state as JobState];
-  const total = feed.isSearch ? (feed.ids ? feed.ids.length : undefined) : route.state === 'all' ? undefined : stateCount;
+  const total = feed.isSearch
+    ? feed.ids
+      ? feed.ids.length
+      : undefined
+    : route.state === 'all'
+      ? undefined
+      : stateCount;
   const [stale, setStale] = useState(false);
   const [selection, setSelection] = useState<Selection>({ ids: new Set(), all: false });
   const lastClicked = useRef<number | null>(null);
@@ -184,10 +211,13 @@ function ListView({ route }: { route: Route }) {
     const id = row?.dataset.id;
     if (id && canWrite) select(id, !selection.ids.has(id), false);
   };
-  useEffect(() => () => {
-    listKeys.move = undefined;
-    listKeys.toggle = undefined;
-  }, []);
+  useEffect(
+    () => () => {
+      listKeys.move = undefined;
+      listKeys.toggle = undefined;
+    },
+    [],
+  );
 
   const known = feed.knownIds();
   const allLoadedSelected = known.length > 0 && known.every((id) => selection.ids.has(id));
@@ -214,7 +244,12 @@ function ListView({ route }: { route: Route }) {
         {route.q && (
           <span class="chip">
             {route.q}
-            <button type="button" class="chip-clear" aria-label={m.clearSearch} onClick={() => navigate({ ...route, q: undefined })}>
+            <button
+              type="button"
+              class="chip-clear"
+              aria-label={m.clearSearch}
+              onClick={() => navigate({ ...route, q: undefined })}
+            >
               <CloseIcon size={14} />
             </button>
           </span>
@@ -222,29 +257,49 @@ function ListView({ route }: { route: Route }) {
       </div>
       <Toolbar route={route} total={total} />
       {canWrite && (
-        <BulkBar route={route} feed={feed} total={total} selection={selection} setSelection={setSelection} onDone={onDone} />
+        <BulkBar
+          route={route}
+          feed={feed}
+          total={total}
+          selection={selection}
+          setSelection={setSelection}
+          onDone={onDone}
+        />
       )}
       {feed.truncated && <p class="note">{m.searchTruncated}</p>}
       {stale && (
         <div class="banner banner-info" role="status">
           <span>{m.listChanged}</span>
-          <button type="button" class="button button-small" onClick={refresh} data-testid="list-refresh"><RefreshIcon size={14} />{m.refresh}</button>
+          <button type="button" class="button button-small" onClick={refresh} data-testid="list-refresh">
+            <RefreshIcon size={14} />
+            {m.refresh}
+          </button>
         </div>
       )}
       <div class="list-frame">
         <div class="list-head" aria-hidden={!canWrite}>
           {canWrite && (
-            <input ref={headerCheck} type="checkbox" class="row-check" checked={allLoadedSelected} aria-label={m.selectLoaded}
+            <input
+              ref={headerCheck}
+              type="checkbox"
+              class="row-check"
+              checked={allLoadedSelected}
+              aria-label={m.selectLoaded}
               data-testid="select-loaded"
-              onChange={(e) => setSelection({ ids: e.currentTarget.checked ? new Set(known) : new Set(), all: false })} />
+              onChange={(e) => setSelection({ ids: e.currentTarget.checked ? new Set(known) : new Set(), all: false })}
+            />
           )}
-          <span class="list-head-label" data-testid="list-shown" data-loaded={feed.count}>{feed.count === 0 ? (feed.loading ? m.loading : '') : m.shownOf(feed.count, total)}</span>
+          <span class="list-head-label" data-testid="list-shown" data-loaded={feed.count}>
+            {feed.count === 0 ? (feed.loading ? m.loading : '') : m.shownOf(feed.count, total)}
+          </span>
         </div>
         <div class="list-scroll" ref={scroller} data-testid="list-scroll" tabIndex={-1}>
           {feed.error && (
             <div class="list-message error-text" role="alert">
               {m.listFailed}: {feed.error}{' '}
-              <button type="button" class="button button-small" onClick={() => feed.reload()}>{m.retry}</button>
+              <button type="button" class="button button-small" onClick={() => feed.reload()}>
+                {m.retry}
+              </button>
             </div>
           )}
           {!feed.error && !feed.loading && feed.count === 0 && (
@@ -252,21 +307,43 @@ function ListView({ route }: { route: Route }) {
               {feed.isSearch ? m.emptySearch : m.emptyList(route.state, filtered)}
             </div>
           )}
-          <div class="list-inner" role="list" aria-label={label} aria-busy={feed.loading}
-            style={{ height: `${virtual.getTotalSize()}px` }} data-testid="job-list">
+          <div
+            class="list-inner"
+            role="list"
+            aria-label={label}
+            aria-busy={feed.loading}
+            style={{ height: `${virtual.getTotalSize()}px` }}
+            data-testid="job-list"
+          >
             {items.map((item) => {
               if (item.index >= feed.count) {
                 return (
-                  <div key={item.key} role="listitem" class="row row-loader" style={{ transform: `translateY(${item.start}px)`, height: `${item.size}px` }}>
+                  <div
+                    key={item.key}
+                    role="listitem"
+                    class="row row-loader"
+                    style={{ transform: `translateY(${item.start}px)`, height: `${item.size}px` }}
+                  >
                     {m.loadMore}
                   </div>
                 );
               }
               const job = feed.rows[item.index];
               return (
-                <JobRow key={item.key} job={job} index={item.index} top={item.start} height={item.size} density={route.rows}
-                  setSize={total ?? -1} patch={job ? patchOf(job.id) : undefined} selectable={canWrite}
-                  selected={job ? selection.all || selection.ids.has(job.id) : false} onSelect={select} now={now} />
+                <JobRow
+                  key={item.key}
+                  job={job}
+                  index={item.index}
+                  top={item.start}
+                  height={item.size}
+                  density={route.rows}
+                  setSize={total ?? -1}
+                  patch={job ? patchOf(job.id) : undefined}
+                  selectable={canWrite}
+                  selected={job ? selection.all || selection.ids.has(job.id) : false}
+                  onSelect={select}
+                  now={now}
+                />
               );
             })}
           </div>

@@ -11,7 +11,14 @@ export const PHONE_ROW_HEIGHT: Record<Density, number> = { compact: 64, detailed
 export function ProgressBar({ value, label }: { value: number; label: string }) {
   const pct = Math.max(0, Math.min(100, Math.round(value)));
   return (
-    <span class="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={label}>
+    <span
+      class="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct}
+      aria-label={label}
+    >
       <span class="progress-fill" style={{ width: `${pct}%` }} />
     </span>
   );
@@ -33,7 +40,11 @@ function Meta({ job, progress, now }: { job: Job; progress: number; now: number 
         </span>
       );
     case 'delayed':
-      return <span class="row-meta"><span class="row-time">{m.dueIn(at(job.promote_at))}</span></span>;
+      return (
+        <span class="row-meta">
+          <span class="row-time">{m.dueIn(at(job.promote_at))}</span>
+        </span>
+      );
     case 'complete':
       return (
         <span class="row-meta">
@@ -49,7 +60,11 @@ function Meta({ job, progress, now }: { job: Job; progress: number; now: number 
         </span>
       );
     default:
-      return <span class="row-meta"><span class="row-time">{at(job.created_at)}</span></span>;
+      return (
+        <span class="row-meta">
+          <span class="row-time">{at(job.created_at)}</span>
+        </span>
+      );
   }
 }
 
@@ -72,7 +87,14 @@ export function JobRow(props: RowProps) {
   const style = { transform: `translateY(${top}px)`, height: `${height}px` };
   if (!job) {
     return (
-      <div role="listitem" class="row row-placeholder" style={style} aria-posinset={index + 1} aria-setsize={props.setSize} data-index={index}>
+      <div
+        role="listitem"
+        class="row row-placeholder"
+        style={style}
+        aria-posinset={index + 1}
+        aria-setsize={props.setSize}
+        data-index={index}
+      >
         <span class="skeleton" />
       </div>
     );
@@ -88,11 +110,23 @@ export function JobRow(props: RowProps) {
   const errorFirst = job.state === 'failed' && Boolean(job.error);
   const lineText = errorFirst ? job.error!.slice(0, 400) : data;
   return (
-    <div role="listitem" class={`row row-${density} state-${job.state}${movedTo || missing ? ' row-moved' : ''}${props.selected ? ' row-selected' : ''}`}
-      style={style} aria-posinset={index + 1} aria-setsize={props.setSize} data-index={index} data-id={job.id}>
+    <div
+      role="listitem"
+      class={`row row-${density} state-${job.state}${movedTo || missing ? ' row-moved' : ''}${props.selected ? ' row-selected' : ''}`}
+      style={style}
+      aria-posinset={index + 1}
+      aria-setsize={props.setSize}
+      data-index={index}
+      data-id={job.id}
+    >
       {props.selectable && (
-        <input type="checkbox" class="row-check" checked={props.selected} aria-label={m.selectRow(job.id)}
-          onClick={(e) => props.onSelect(job.id, e.currentTarget.checked, e.shiftKey)} />
+        <input
+          type="checkbox"
+          class="row-check"
+          checked={props.selected}
+          aria-label={m.selectRow(job.id)}
+          onClick={(e) => props.onSelect(job.id, e.currentTarget.checked, e.shiftKey)}
+        />
       )}
       <div class="row-main">
         <div class="row-line">
@@ -100,9 +134,25 @@ export function JobRow(props: RowProps) {
             <span class="row-id">#{job.id}</span>
             {!missing && <span class="type-chip">{job.type}</span>}
           </a>
-          {priority && <span class={`badge badge-priority priority-${priority}`} title={m.priorityOf(priority)}>{priority}</span>}
-          {(movedTo || missing) && <span class={`badge badge-moved state-${movedTo ?? 'removed'}`}>{m.rowMoved(missing || movedTo === 'removed' ? m.removed : stateNames[movedTo as keyof typeof stateNames].toLowerCase())}</span>}
-          {detailed ? <span class="row-spacer" /> : <span class={errorFirst ? 'row-preview row-error' : 'row-preview'}>{lineText}</span>}
+          {priority && (
+            <span class={`badge badge-priority priority-${priority}`} title={m.priorityOf(priority)}>
+              {priority}
+            </span>
+          )}
+          {(movedTo || missing) && (
+            <span class={`badge badge-moved state-${movedTo ?? 'removed'}`}>
+              {m.rowMoved(
+                missing || movedTo === 'removed'
+                  ? m.removed
+                  : stateNames[movedTo as keyof typeof stateNames].toLowerCase(),
+              )}
+            </span>
+          )}
+          {detailed ? (
+            <span class="row-spacer" />
+          ) : (
+            <span class={errorFirst ? 'row-preview row-error' : 'row-preview'}>{lineText}</span>
+          )}
           {!missing && <Meta job={job} progress={progress} now={props.now} />}
         </div>
         {detailed && !missing && (

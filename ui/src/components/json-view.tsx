@@ -43,7 +43,8 @@ function Primitive({ value }: { value: Json }) {
     const long = value.length > FIRST_CHARS;
     return (
       <span class="j-str">
-        "{long && !all ? value.slice(0, FIRST_CHARS) : value}{long && !all ? '…' : ''}"
+        "{long && !all ? value.slice(0, FIRST_CHARS) : value}
+        {long && !all ? '…' : ''}"
         {long && (
           <button type="button" class="link-button j-more" onClick={() => setAll(!all)}>
             {all ? m.showLess : m.showAllText(value.length)}
@@ -58,7 +59,17 @@ function Primitive({ value }: { value: Json }) {
   return <span class="j-null">{String(value)}</span>;
 }
 
-function Branch({ name, value, depth, open: initiallyOpen }: { name: string | null; value: Record<string, Json> | Json[]; depth: number; open: number }) {
+function Branch({
+  name,
+  value,
+  depth,
+  open: initiallyOpen,
+}: {
+  name: string | null;
+  value: Record<string, Json> | Json[];
+  depth: number;
+  open: number;
+}) {
   const [open, setOpen] = useState(depth < initiallyOpen);
   const [all, setAll] = useState(false);
   const array = Array.isArray(value);
@@ -74,7 +85,9 @@ function Branch({ name, value, depth, open: initiallyOpen }: { name: string | nu
   return (
     <li class="j-branch">
       <button type="button" class="j-toggle" aria-expanded={open} onClick={() => setOpen(!open)} disabled={n === 0}>
-        <span class="j-caret" aria-hidden="true">{n === 0 ? '' : open ? '▾' : '▸'}</span>
+        <span class="j-caret" aria-hidden="true">
+          {n === 0 ? '' : open ? '▾' : '▸'}
+        </span>
         {name !== null && <span class="j-key">{name}</span>}
         {name !== null && <span class="j-colon">: </span>}
         <span class="j-summary">{n === 0 ? (array ? '[]' : '{}') : summary}</span>
@@ -82,7 +95,13 @@ function Branch({ name, value, depth, open: initiallyOpen }: { name: string | nu
       {open && n > 0 && (
         <ul class="j-children">
           {entries.map(([key, child]) => (
-            <Node key={key} name={array ? key : JSON.stringify(key).slice(1, -1)} value={child} depth={depth + 1} open={initiallyOpen} />
+            <Node
+              key={key}
+              name={array ? key : JSON.stringify(key).slice(1, -1)}
+              value={child}
+              depth={depth + 1}
+              open={initiallyOpen}
+            />
           ))}
           {!all && n > FIRST_ITEMS && (
             <li>
@@ -134,17 +153,31 @@ export function JsonView({ value, label, testId }: { value: Json; label: string;
   return (
     <div class="json" data-testid={testId}>
       <div class="json-tools">
-        <button type="button" class="button button-small button-quiet" onClick={() => void copyText(JSON.stringify(value, null, 2) ?? 'null')}
-          aria-label={m.copyJson(label)}>
-          <CopyIcon size={14} />{m.copy}
+        <button
+          type="button"
+          class="button button-small button-quiet"
+          onClick={() => void copyText(JSON.stringify(value, null, 2) ?? 'null')}
+          aria-label={m.copyJson(label)}
+        >
+          <CopyIcon size={14} />
+          {m.copy}
         </button>
         {branch && (
           <>
-            <button type="button" class="button button-small button-quiet"
-              onClick={() => setView((v) => ({ generation: v.generation + 1, open: depthWithin(value, EXPAND_BUDGET) }))}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              onClick={() =>
+                setView((v) => ({ generation: v.generation + 1, open: depthWithin(value, EXPAND_BUDGET) }))
+              }
+            >
               {m.expandAll}
             </button>
-            <button type="button" class="button button-small button-quiet" onClick={() => setView((v) => ({ generation: v.generation + 1, open: 1 }))}>
+            <button
+              type="button"
+              class="button button-small button-quiet"
+              onClick={() => setView((v) => ({ generation: v.generation + 1, open: 1 }))}
+            >
               {m.collapseAll}
             </button>
           </>

@@ -9,9 +9,16 @@ export function LiveIndicator() {
   const state = down ? 'lost' : status;
   const text = down ? m.live.redisDown : m.live[status];
   return (
-    <span class={`live live-${state}`} data-testid="live-status" data-status={state} title={status === 'live' ? m.live.liveHint : text}>
+    <span
+      class={`live live-${state}`}
+      data-testid="live-status"
+      data-status={state}
+      title={status === 'live' ? m.live.liveHint : text}
+    >
       <span class="live-dot" aria-hidden="true" />
-      <span class="live-text">{status === 'live' && !down ? m.live.live : status === 'connecting' ? m.live.connecting : ''}</span>
+      <span class="live-text">
+        {status === 'live' && !down ? m.live.live : status === 'connecting' ? m.live.connecting : ''}
+      </span>
     </span>
   );
 }
@@ -27,7 +34,9 @@ export function LiveBanner() {
         <div class="banner banner-warning" data-testid="live-lost">
           <span>{down ? m.live.redisDown : m.live.lost}</span>
           {!down && (
-            <button type="button" class="button button-small" onClick={reconnect}>{m.live.reconnect}</button>
+            <button type="button" class="button button-small" onClick={reconnect}>
+              {m.live.reconnect}
+            </button>
           )}
         </div>
       )}

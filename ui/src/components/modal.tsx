@@ -23,7 +23,11 @@ export function Modal(props: {
   }, [props.open]);
   useLayoutEffect(() => () => ref.current?.close(), []);
   return (
-    <dialog ref={ref} class={`modal ${props.class ?? ''}`} aria-labelledby={props.labelledBy} data-testid={props.testId}
+    <dialog
+      ref={ref}
+      class={`modal ${props.class ?? ''}`}
+      aria-labelledby={props.labelledBy}
+      data-testid={props.testId}
       onCancel={(e) => {
         e.preventDefault();
         if (!props.locked) props.onClose();
@@ -31,7 +35,8 @@ export function Modal(props: {
       onMouseDown={(e) => {
         // A press on the backdrop lands on the <dialog> itself, whose content fills it.
         if (e.target === e.currentTarget && !props.locked) props.onClose();
-      }}>
+      }}
+    >
       {props.open && <div class="modal-body">{props.children}</div>}
     </dialog>
   );

@@ -22,8 +22,12 @@ export function Nav({ route }: { route: Route }) {
     <nav class="sidenav" aria-label={m.mainNav}>
       <ul>
         <li>
-          <a href={href(overview)} aria-current={route.view === 'overview' ? 'page' : undefined}
-            onClick={(e) => followLink(e, overview)} data-testid="nav-overview">
+          <a
+            href={href(overview)}
+            aria-current={route.view === 'overview' ? 'page' : undefined}
+            onClick={(e) => followLink(e, overview)}
+            data-testid="nav-overview"
+          >
             <span class="nav-label">{m.overview}</span>
           </a>
         </li>
@@ -31,17 +35,27 @@ export function Nav({ route }: { route: Route }) {
           const current = route.view === 'list' && route.state === state;
           return (
             <li key={state}>
-              <a href={href(link(state))} aria-current={current ? 'page' : undefined}
-                onClick={(e) => followLink(e, link(state))} data-testid={`nav-${state}`}>
+              <a
+                href={href(link(state))}
+                aria-current={current ? 'page' : undefined}
+                onClick={(e) => followLink(e, link(state))}
+                data-testid={`nav-${state}`}
+              >
                 <span class={`state-dot state-${state}`} aria-hidden="true" />
                 <span class="nav-label">{stateNames[state]}</span>
-                <span class="nav-count" data-testid={`nav-count-${state}`}>{counts ? num(counts[state]) : '–'}</span>
+                <span class="nav-count" data-testid={`nav-count-${state}`}>
+                  {counts ? num(counts[state]) : '–'}
+                </span>
               </a>
             </li>
           );
         })}
       </ul>
-      {route.type && <p class="nav-filter">{m.filterType}: <strong>{route.type}</strong></p>}
+      {route.type && (
+        <p class="nav-filter">
+          {m.filterType}: <strong>{route.type}</strong>
+        </p>
+      )}
     </nav>
   );
 }

@@ -19,8 +19,13 @@ function StateCards({ route }: { route: Route }) {
         return (
           <li key={state}>
             <a class={`state-card state-${state}`} href={href(target)} onClick={(e) => followLink(e, target)}>
-              <span class="state-card-label"><span class={`state-dot state-${state}`} aria-hidden="true" />{stateNames[state]}</span>
-              <span class="state-card-count" data-testid={`count-${state}`}>{counts ? num(counts[state]) : '–'}</span>
+              <span class="state-card-label">
+                <span class={`state-dot state-${state}`} aria-hidden="true" />
+                {stateNames[state]}
+              </span>
+              <span class="state-card-count" data-testid={`count-${state}`}>
+                {counts ? num(counts[state]) : '–'}
+              </span>
               <span class="state-card-hint">{stateHints[state]}</span>
             </a>
           </li>
@@ -47,8 +52,14 @@ export function PauseButton({ summary }: { summary: TypeSummary }) {
     }
   };
   return (
-    <button type="button" class="button button-small" disabled={busy} onClick={() => void toggle()}
-      aria-label={paused ? m.resumeType(type) : m.pauseType(type)} data-testid={`pause-${type}`}>
+    <button
+      type="button"
+      class="button button-small"
+      disabled={busy}
+      onClick={() => void toggle()}
+      aria-label={paused ? m.resumeType(type) : m.pauseType(type)}
+      data-testid={`pause-${type}`}
+    >
       {paused ? <PlayIcon size={14} /> : <PauseIcon size={14} />}
       {paused ? m.resume : m.pause}
     </button>
@@ -67,9 +78,17 @@ function TypesTable({ route }: { route: Route }) {
         <thead>
           <tr>
             <th scope="col">{m.typeColumn}</th>
-            {STATES.map((s) => <th scope="col" class="num" key={s}>{stateNames[s]}</th>)}
+            {STATES.map((s) => (
+              <th scope="col" class="num" key={s}>
+                {stateNames[s]}
+              </th>
+            ))}
             <th scope="col">{m.statusColumn}</th>
-            {canWrite && <th scope="col"><span class="visually-hidden">{m.pause}</span></th>}
+            {canWrite && (
+              <th scope="col">
+                <span class="visually-hidden">{m.pause}</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -78,19 +97,43 @@ function TypesTable({ route }: { route: Route }) {
             return (
               <tr key={t.type} class={route.type === t.type ? 'selected' : undefined} data-type={t.type}>
                 <th scope="row">
-                  <a href={href(select)} onClick={(e) => followLink(e, select)} aria-current={route.type === t.type ? 'true' : undefined}>{t.type}</a>
+                  <a
+                    href={href(select)}
+                    onClick={(e) => followLink(e, select)}
+                    aria-current={route.type === t.type ? 'true' : undefined}
+                  >
+                    {t.type}
+                  </a>
                 </th>
                 {STATES.map((s) => {
                   const target = listRoute(s, { type: t.type, q: undefined });
                   return (
                     <td class="num" key={s}>
-                      <a class={t.counts[s] === 0 ? 'zero' : `count-${s}`} href={href(target)} onClick={(e) => followLink(e, target)}
-                        aria-label={m.countLink(t.counts[s], s, t.type)} data-testid={`type-count-${t.type}-${s}`}>{num(t.counts[s])}</a>
+                      <a
+                        class={t.counts[s] === 0 ? 'zero' : `count-${s}`}
+                        href={href(target)}
+                        onClick={(e) => followLink(e, target)}
+                        aria-label={m.countLink(t.counts[s], s, t.type)}
+                        data-testid={`type-count-${t.type}-${s}`}
+                      >
+                        {num(t.counts[s])}
+                      </a>
                     </td>
                   );
                 })}
-                <td><span class={`badge ${t.paused ? 'badge-warning' : 'badge-ok'}`} data-testid={`type-status-${t.type}`}>{t.paused ? m.paused : m.running}</span></td>
-                {canWrite && <td class="actions-cell"><PauseButton summary={t} /></td>}
+                <td>
+                  <span
+                    class={`badge ${t.paused ? 'badge-warning' : 'badge-ok'}`}
+                    data-testid={`type-status-${t.type}`}
+                  >
+                    {t.paused ? m.paused : m.running}
+                  </span>
+                </td>
+                {canWrite && (
+                  <td class="actions-cell">
+                    <PauseButton summary={t} />
+                  </td>
+                )}
               </tr>
             );
           })}
@@ -99,7 +142,11 @@ function TypesTable({ route }: { route: Route }) {
           <tfoot>
             <tr>
               <th scope="row">{m.totalRow}</th>
-              {STATES.map((s) => <td class="num" key={s}>{num(totals[s])}</td>)}
+              {STATES.map((s) => (
+                <td class="num" key={s}>
+                  {num(totals[s])}
+                </td>
+              ))}
               <td />
               {canWrite && <td />}
             </tr>
@@ -128,7 +175,13 @@ function LazyCharts({ route }: { route: Route }) {
       clearTimeout(retry);
     };
   }, []);
-  return Charts ? <Charts route={route} /> : <section class="card charts-placeholder" aria-busy="true"><h2>{m.chartsHeading}</h2></section>;
+  return Charts ? (
+    <Charts route={route} />
+  ) : (
+    <section class="card charts-placeholder" aria-busy="true">
+      <h2>{m.chartsHeading}</h2>
+    </section>
+  );
 }
 
 export function Overview({ route }: { route: Route }) {
@@ -139,7 +192,12 @@ export function Overview({ route }: { route: Route }) {
         {route.type && (
           <span class="chip">
             {m.filterType}: {route.type}
-            <button type="button" class="chip-clear" aria-label={m.clearType} onClick={() => navigate(overviewRoute({ type: undefined }))}>
+            <button
+              type="button"
+              class="chip-clear"
+              aria-label={m.clearType}
+              onClick={() => navigate(overviewRoute({ type: undefined }))}
+            >
               <CloseIcon size={14} />
             </button>
           </span>
