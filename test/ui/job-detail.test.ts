@@ -183,6 +183,8 @@ describeUi('dashboard job detail', () => {
       .filter({ hasText: `Job #${delayed.id} promoted` })
       .waitFor();
     await expect.poll(async () => (await queue.getJob(delayed.id!)).state()).toBe('inactive');
+    // The remove names the state the page shows: wait until it shows the promoted job's.
+    await expect.poll(() => page.getByTestId('job-state').textContent()).toBe('Inactive');
 
     await page.getByTestId('job-remove').click();
     expect(await page.getByTestId('confirm').textContent()).toContain(`Remove job #${delayed.id}?`);
@@ -208,5 +210,30 @@ describeUi('dashboard job detail', () => {
     const error = page.getByTestId('toast-error');
     await error.waitFor();
     expect(await error.textContent()).toBe(`Failed: job ${job.id} does not exist`);
+  });
+
+  it('an action on a job that moved on meanwhile is refused, and the job is left with its worker', async () => {
+    const queue = testQueue({ maintenance: false });
+    const job = await queue.create('email').delay(3_600_000).save();
+    const { url } = await serve(queue);
+    const page = await open(`${url}delayed?job=${job.id}`);
+    await page.getByTestId('job-promote').waitFor();
+    // The job becomes active (as if a worker took it) while the click is on its way.
+    let lock: string | undefined;
+    await page.route('**/promote*', async (route) => {
+      await queue.store.move(job.id!, 'inactive', 60_000);
+      [{ lock }] = (await queue.store.take({ type: 'email', count: 1, workerId: 'w', lockDuration: 60_000 })) as [
+        { lock?: string },
+      ];
+      await route.continue();
+    });
+    await page.getByTestId('job-promote').click();
+    const error = page.getByTestId('toast-error');
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`Failed: job ${job.id} is active, not delayed: it was left as it is`);
+    const after = await queue.getJob(job.id!);
+    expect(after.state()).toBe('active');
+    expect(after._lock).toBe(lock);
+    expect(lock).toMatch(/^w/);
   });
 });
