@@ -56,15 +56,14 @@ export class Queue extends EventEmitter {
     const o = resolveQueueOptions(options);
     this.prefix = o.prefix;
     this.priorities = o.priorities;
-    const logger = o.logger;
-    this.errors = new ErrorReporter(this, logger);
+    this.errors = new ErrorReporter(this, o.logger);
     this.searchEnabled = !o.disableSearch;
     this.lockDuration = o.lockDuration;
     this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.errors.watch(this.makeConnection('command'));
     this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves);
-    checkEvictionPolicy(this.client, this.store, logger, (message, policy) => {
-      logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
+    checkEvictionPolicy(this.client, this.store, o.logger, (message, policy) => {
+      o.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
       if (!options?.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
