@@ -69,11 +69,17 @@ const kueModule = {
   ErrorCode,
 };
 
-/** The module is callable like Kue's: `kue(options)` is `kue.createQueue(options)`. */
-const kue = Object.defineProperties(
-  (options?: QueueOptions) => createQueue(options),
-  Object.getOwnPropertyDescriptors(kueModule),
-) as typeof kueModule & ((options?: QueueOptions) => Queue);
+/**
+ * The module is callable like Kue's: `kue(options)` is `kue.createQueue(options)`, the process
+ * queue; and as Kue 0.11 exported the Queue constructor itself, `new kue(options)` is an
+ * independent queue, like `new kue.Queue(options)`.
+ */
+function kueFunction(options?: QueueOptions): Queue {
+  return new.target ? new Queue(options) : createQueue(options);
+}
+const kue = Object.defineProperties(kueFunction, Object.getOwnPropertyDescriptors(kueModule)) as typeof kueModule &
+  ((options?: QueueOptions) => Queue) &
+  (new (options?: QueueOptions) => Queue);
 export default kue;
 
 export {

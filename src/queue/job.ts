@@ -37,6 +37,7 @@ export interface JobHost {
 /** What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs. */
 export interface JobDirectory extends JobHost {
   getJob(id: number | string, type?: string): Promise<Job>;
+  readLog(id: number): Promise<string[]>;
   loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]>;
 }
 
@@ -381,6 +382,11 @@ export class Job<D = any> extends EventEmitter {
   ): Promise<Job[]> {
     const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
     return withCallback(resolveDefaultJobs().loadRange(state, from, to, o, type), cb);
+  }
+
+  /** A job's log lines, in order (Kue's `Job.log(id, cb)`). */
+  static log(id: number | string, callback?: Callback<string[]>): Promise<string[]> {
+    return withCallback(resolveDefaultJobs().readLog(check.jobId(id)), callback);
   }
 
   /** Removes a job by id. */

@@ -180,6 +180,11 @@ export class QueueJobs implements JobDirectory {
     return this.fromRecord(record);
   }
 
+  /** A job's log lines, in order. */
+  readLog(id: number): Promise<string[]> {
+    return this.deps.store.getLog(id);
+  }
+
   /** Jobs at ranks `from`..`to` of a state (or of every job by id), optionally of one type. */
   async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
     if (state !== 'all') check.state(state);

@@ -289,7 +289,7 @@ export class Queue extends EventEmitter {
 
   /** The log lines of a job. */
   log(id: number | string, callback?: Callback<string[]>): Promise<string[]> {
-    return withCallback(this.store.getLog(check.jobId(id)), callback);
+    return withCallback(this.jobs.readLog(check.jobId(id)), callback);
   }
 
   /**

@@ -27,6 +27,9 @@ export async function main(): Promise<void> {
   const queue: Queue = createQueue(options);
   const same: Queue = kue(options);
   const independent: Queue = new Queue({ prefix: 'other', redis: 'redis://127.0.0.1:6379' });
+  // Kue 0.11 exported the Queue constructor itself.
+  const alsoIndependent: Queue = new kue({ prefix: 'another' });
+  const lines: string[] = await Job.log(1);
   const v: string = version;
   const prio: number | undefined = kue.priorities['high'];
 
@@ -102,6 +105,8 @@ export async function main(): Promise<void> {
   const ttlError: KueError = new kue.TtlExceededError();
   await queue.shutdown(5_000);
   await independent.shutdown();
+  await alsoIndependent.shutdown();
+  void lines;
   void queue.shutdown(1_000, (err) => void err);
 
   void [

@@ -1,0 +1,88 @@
+/**
+ * Kue 0.11 programs that must run unchanged: each test is a piece of such a program, on a
+ * real redis-server.
+ */
+import { describe, expect, it } from 'vitest';
+import kue, { Queue, type DoneCallback } from '../../src/index.js';
+import { nextEvent, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+
+describe('Kue 0.11 programs', () => {
+  it('new kue(options) is an independent queue; kue(options) stays the process queue', async () => {
+    const options = { prefix: uniquePrefix('new'), redis: { port: redisPort } };
+    const independent = new kue(options);
+    independent.on('error', () => undefined);
+    const processQueue = kue({ prefix: uniquePrefix('process'), redis: { port: redisPort } });
+    processQueue.on('error', () => undefined);
+    try {
+      expect(independent).toBeInstanceOf(Queue);
+      expect(independent).not.toBe(processQueue);
+      expect(independent.prefix).toBe(options.prefix);
+      expect(kue.createQueue()).toBe(processQueue);
+      expect(new kue(options)).not.toBe(independent);
+      const job = await independent.create('mail', { to: 'tj' }).save();
+      expect((await independent.getJob(job.id!)).data).toEqual({ to: 'tj' });
+    } finally {
+      await independent.shutdown(1_000);
+      await processQueue.shutdown(1_000);
+    }
+  });
+
+  it('Job.log(id, cb) and its promise give the log lines in order', async () => {
+    const queue = kue.createQueue({ prefix: uniquePrefix('log'), redis: { port: redisPort } });
+    queue.on('error', () => undefined);
+    try {
+      const job = await queue.create('mail', {}).save();
+      job.log('first %d', 1);
+      job.log('second');
+      await waitFor(async () => (await kue.Job.log(job.id!)).length === 2, 5_000, 'two log lines');
+      expect(await kue.Job.log(job.id!)).toEqual(['first 1', 'second']);
+      const viaCallback = await new Promise<string[] | undefined>((resolve, reject) => {
+        void kue.Job.log(String(job.id), (err, lines) => (err ? reject(err) : resolve(lines)));
+      });
+      expect(viaCallback).toEqual(['first 1', 'second']);
+      expect(() => kue.Job.log('nope')).toThrow(TypeError);
+    } finally {
+      await queue.shutdown(1_000);
+    }
+  });
+
+  it("a TTL that runs out frees the slot at once, and the stuck handler's late done changes nothing", async () => {
+    const queue = testQueue();
+    const stuck: DoneCallback[] = [];
+    const started: number[] = [];
+    queue.process('convert', 1, (job, done) => {
+      started.push(job.id!);
+      if (job.data.hang) stuck.push(done);
+      else done(null, 'converted');
+    });
+    const first = await queue.create('convert', { hang: true }).ttl(300).save();
+    const second = await queue.create('convert', { hang: false }).save();
+    await waitFor(async () => (await queue.getJob(second.id!)).state() === 'complete', 10_000, 'the second job');
+    const failed = await queue.getJob(first.id!);
+    expect(failed.state()).toBe('failed');
+    expect(failed._error).toBe('TTL exceeded');
+    expect(started).toEqual([first.id, second.id]);
+    // The handler of the first job never called done: it does now, and nothing changes.
+    stuck[0]!(null, 'too late');
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await queue.getJob(first.id!);
+    expect(after.state()).toBe('failed');
+    expect(after.result).toBeUndefined();
+  });
+
+  it('shutdown(timeout, type, cb) stops only that type; the rest goes on and a full shutdown still works', async () => {
+    const queue = new Queue({ prefix: uniquePrefix('type-stop'), redis: { port: redisPort } });
+    queue.on('error', () => undefined);
+    queue.process('email', (_job, done) => done());
+    queue.process('sms', (_job, done) => done());
+    await nextEvent(queue.create('email', {}).save(), 'complete');
+    const err = await new Promise<Error | null | undefined>((resolve) => {
+      void queue.shutdown(1_000, 'email', (e) => resolve(e));
+    });
+    expect(err).toBeNull();
+    const email = await queue.create('email', {}).save();
+    await nextEvent(queue.create('sms', {}).save(), 'complete');
+    expect((await queue.getJob(email.id!)).state()).toBe('inactive');
+    await queue.shutdown(1_000);
+  });
+});
