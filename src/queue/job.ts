@@ -3,7 +3,7 @@ import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
 import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
-import type { BackoffOption, JobJSON } from './job-types.js';
+import { jobJSON, type BackoffOption, type JobJSON } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
@@ -88,6 +88,8 @@ export class Job<D = any> extends EventEmitter {
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
   private boundHost?: JobHost;
+  /** The first save while it is on its way: calls made meanwhile wait for it, in order. */
+  private inserting?: Promise<void>;
 
   /** A job of `type`; without a host it belongs to the process's queue (`kue.createQueue()`). */
   constructor(type: string, data?: D, host?: JobHost) {
@@ -219,14 +221,21 @@ export class Job<D = any> extends EventEmitter {
    * may also be awaited: `const job = await queue.create(t, d).save()`.
    */
   save(callback?: Callback<Job<D>>): SavingJob<this> {
-    const saving = this.id === undefined ? this.host.insert(this) : this.host.update(this);
+    let saving: Promise<void>;
+    if (this.id !== undefined || this.inserting) saving = this.afterSave(() => this.host.update(this));
+    else {
+      const inserting = (this.inserting = this.host.insert(this));
+      // A failed save may be tried again: later calls no longer wait for this one.
+      inserting.catch(() => this.inserting === inserting && (this.inserting = undefined));
+      saving = inserting;
+    }
     return awaitable(this, saving, callback, (err) => this.host.reportError(err));
   }
 
   /** Writes the job's data and options back to Redis. */
   update(callback?: Callback<Job<D>>): Promise<this> {
     return withCallback(
-      this.host.update(this).then(() => this),
+      this.afterSave(() => this.host.update(this)).then(() => this),
       callback as Callback<this>,
     );
   }
@@ -234,7 +243,7 @@ export class Job<D = any> extends EventEmitter {
   /** Deletes the job, its log and its index entries. */
   remove(callback?: Callback<Job<D>>): Promise<this> {
     return withCallback(
-      this.host.remove(this.requireId()).then(() => this),
+      this.afterSave((id) => this.host.remove(id)).then(() => this),
       callback as Callback<this>,
     );
   }
@@ -245,7 +254,7 @@ export class Job<D = any> extends EventEmitter {
   state(state?: JobState, callback?: Callback<Job<D>>): Promise<this> | JobState | undefined {
     if (state === undefined) return this._state;
     const target = check.state(state);
-    const moving = this.host.move(this.requireId(), target).then(() => {
+    const moving = this.afterSave((id) => this.host.move(id, target)).then(() => {
       this._state = target;
       return this;
     });
@@ -274,7 +283,8 @@ export class Job<D = any> extends EventEmitter {
    * 'error' event.
    */
   log(format_: unknown, ...args: unknown[]): this {
-    this.host.log(this.requireId(), format(format_, ...args));
+    const line = format(format_, ...args);
+    this.whenSaved((id) => this.host.log(id, line));
     return this;
   }
 
@@ -300,44 +310,37 @@ export class Job<D = any> extends EventEmitter {
     const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
     this._progress = percent;
     this.progress_data = data;
-    this.host.progress(this.requireId(), percent, data);
+    this.whenSaved((id) => this.host.progress(id, percent, data));
     return this;
   }
 
   /** Kue's JSON shape. */
   toJSON(): JobJSON {
-    // Kue's shape: times as strings of epoch ms; absent values as null, so every key is there.
-    const str = (n: number | undefined) => (n === undefined ? null : String(n));
-    const json: JobJSON = {
-      id: String(this.id ?? ''),
-      type: this.type,
-      data: this.data,
-      result: this.result ?? null,
-      priority: this._priority,
-      progress: this._progress,
-      progress_data: this.progress_data ?? null,
-      state: this._state,
-      error: this._error ?? null,
-      attempts: this.attempts(),
-      created_at: str(this.created_at) ?? '',
-      updated_at: str(this.updated_at) ?? '',
-      started_at: str(this.started_at),
-      failed_at: str(this.failed_at),
-      promote_at: str(this.promote_at),
-      completed_at: str(this.completed_at),
-      duration: str(this.duration),
-      delay: this._delay,
-      ttl: this._ttl,
-      removeOnComplete: this.removeOnComplete(),
-      removeOnFail: this.removeOnFail(),
-    };
-    if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
-    return json;
+    return jobJSON(this);
   }
 
   private requireId(): number {
     if (this.id === undefined) throw new Error(`job of type "${this.type}" has not been saved yet`);
     return this.id;
+  }
+
+  /**
+   * Runs `op` with the job's id: at once when it has one; after the save on its way, as Kue
+   * ran calls made right after `save()` (`create(...).save().remove()`), in call order.
+   */
+  private afterSave<T>(op: (id: number) => Promise<T>): Promise<T> {
+    if (this.id !== undefined) return op(this.id);
+    if (!this.inserting) return Promise.reject(new Error(`job of type "${this.type}" has not been saved yet`));
+    return this.inserting.then(() => op(this.requireId()));
+  }
+
+  /** `afterSave` for the background writes (log, progress): a failed save is reported by save. */
+  private whenSaved(write: (id: number) => void): void {
+    if (this.id !== undefined || !this.inserting) return write(this.requireId());
+    this.inserting.then(
+      () => write(this.requireId()),
+      () => undefined,
+    );
   }
 
   // Kue's static helpers work on the process's queue (see kue.createQueue).

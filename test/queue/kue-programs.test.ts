@@ -46,6 +46,42 @@ describe('Kue 0.11 programs', () => {
     }
   });
 
+  it('calls made right after save(), without waiting for it, act in call order once the save lands', async () => {
+    const queue = testQueue();
+    const removed = queue.create('x', {}).save();
+    await removed.remove();
+    expect(removed.id).toBeGreaterThan(0);
+    await expect(queue.getJob(removed.id!)).rejects.toThrow(/does not exist/);
+
+    const job = queue.create('report', { title: 'draft' }).save();
+    job.log('saved, then logged');
+    job.progress(1, 4);
+    job.data.title = 'final';
+    const updated = job.priority('high').update();
+    job.log('after the update');
+    await updated;
+    const loaded = await queue.getJob(job.id!);
+    expect(loaded.data).toEqual({ title: 'final' });
+    expect(loaded.priority()).toBe(-10);
+    expect(loaded.progress()).toBe(25);
+    await waitFor(async () => (await queue.log(job.id!)).length === 2, 5_000, 'the log lines');
+    expect(await queue.log(job.id!)).toEqual(['saved, then logged', 'after the update']);
+
+    // A second save() while the first is on its way writes changes, it does not save twice.
+    const twice = queue.create('y', { n: 1 });
+    void twice.save();
+    twice.data.n = 2;
+    await twice.save();
+    expect(await queue.card('inactive', 'y')).toBe(1);
+    expect((await queue.getJob(twice.id!)).data).toEqual({ n: 2 });
+
+    // With no save at all, the asynchronous calls reject and the background ones throw.
+    const unsaved = queue.create('z');
+    await expect(unsaved.remove()).rejects.toThrow(/not been saved/);
+    await expect(unsaved.update()).rejects.toThrow(/not been saved/);
+    expect(() => unsaved.log('x')).toThrow(/not been saved/);
+  });
+
   it("a TTL that runs out frees the slot at once, and the stuck handler's late done changes nothing", async () => {
     const queue = testQueue();
     const stuck: DoneCallback[] = [];
