@@ -144,7 +144,10 @@ export class Queue extends EventEmitter {
       onError: (err) => this.reportError(err),
     });
     this.workers.push(worker);
-    worker.start();
+    // A listener registered just before (the README's order) has started the event
+    // subscription: the first jobs wait for it, or their events could go out before it hears.
+    if (this.subscription.wanted) void this.subscription.subscribed().then(() => worker.start());
+    else worker.start();
   }
 
   /**
