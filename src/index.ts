@@ -19,6 +19,8 @@ import { createApp, type KueApp } from './http/app.js';
 
 let shared: Queue | undefined;
 let sharedApp: KueApp | undefined;
+/** The options the process last gave createQueue: what the process queue comes back with. */
+let lastOptions: QueueOptions | undefined;
 
 /**
  * Returns the process's shared queue, creating it with `options` on the first call. Later
@@ -26,6 +28,7 @@ let sharedApp: KueApp | undefined;
  * prefixes in one process) use `new kue.Queue(options)`.
  */
 export function createQueue(options?: QueueOptions): Queue {
+  if (options !== undefined) lastOptions = options;
   if (!shared) {
     const queue = new Queue(options);
     shared = queue;
@@ -38,7 +41,13 @@ export function createQueue(options?: QueueOptions): Queue {
   return shared;
 }
 
-setDefaultJobs(() => createQueue().jobs);
+/**
+ * The process queue for the `Job` statics and `kue.app`: after a shutdown they open it again
+ * with the options the process gave last, not Kue's defaults.
+ */
+const processQueue = (): Queue => createQueue(lastOptions);
+
+setDefaultJobs(() => processQueue().jobs);
 
 /** Kue's priority names and numbers. */
 export const priorities: Readonly<Record<string, number>> = Object.freeze({ ...defaults.priorities });
@@ -53,7 +62,7 @@ const kueModule = {
    * first use: call `kue.createQueue(options)` first when the options are not the defaults.
    */
   get app(): KueApp {
-    return (sharedApp ??= createApp({ queue: createQueue() }));
+    return (sharedApp ??= createApp({ queue: processQueue() }));
   },
   version,
   priorities,

@@ -46,6 +46,25 @@ describe('Kue 0.11 programs', () => {
     }
   });
 
+  it('after shutdown, the Job statics open the process queue again with the options last given', async () => {
+    const prefix = uniquePrefix('reopen');
+    const first = kue.createQueue({ prefix, redis: { port: redisPort } });
+    first.on('error', () => undefined);
+    const job = await first.create('mail', { to: 'tj' }).save();
+    await first.shutdown(1_000);
+    // Kue's defaults would dial 127.0.0.1:6379 with prefix 'q': the job would not be found.
+    const again = await kue.Job.get(job.id!);
+    const reopened = kue.createQueue();
+    reopened.on('error', () => undefined);
+    try {
+      expect(again.data).toEqual({ to: 'tj' });
+      expect(reopened).not.toBe(first);
+      expect(reopened.prefix).toBe(prefix);
+    } finally {
+      await reopened.shutdown(1_000);
+    }
+  });
+
   it('calls made right after save(), without waiting for it, act in call order once the save lands', async () => {
     const queue = testQueue();
     const removed = queue.create('x', {}).save();
