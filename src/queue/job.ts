@@ -3,49 +3,22 @@ import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
 import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
-import { jobJSON, type BackoffOption, type JobJSON } from './job-types.js';
+import type { JobDirectory, JobHost } from './job-host.js';
+import type { BackoffOption, JobJSON } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
 export type { BackoffOption, JobJSON } from './job-types.js';
-
 export type { SavingJob } from './callback.js';
 
 /** A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. */
 export type ProcessHandler<D = any> = JobHandler<Job<D>>;
 
-/**
- * What a job needs from the queue it belongs to: the narrow side of the queue a Job talks
- * through, so that Job depends on this and not on the whole Queue.
- */
-export interface JobHost {
-  /** Priority names of the queue (`job.priority('high')`). */
-  readonly priorities: Record<string, number>;
-  /** Saves a new job; on success the job has its id. */
-  insert(job: Job): Promise<void>;
-  /** Writes a saved job's data and options back. */
-  update(job: Job): Promise<void>;
-  remove(id: number): Promise<void>;
-  move(id: number, state: JobState): Promise<void>;
-  /** Appends a log line in the background; failures go to reportError. */
-  log(id: number, line: string): void;
-  /** Records progress in the background; failures go to reportError. */
-  progress(id: number, percent: number, data: unknown): void;
-  reportError(err: unknown): void;
-}
-
-/** What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs. */
-export interface JobDirectory extends JobHost {
-  getJob(id: number | string, type?: string): Promise<Job>;
-  readLog(id: number): Promise<string[]>;
-  loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]>;
-}
-
 /** Finds the jobs a free-standing Job or a `Job.*` static call works with (the process queue's). */
-let resolveDefaultJobs: () => JobDirectory = () => {
+let resolveDefaultJobs: () => JobDirectory<Job> = () => {
   throw new Error('no queue: call kue.createQueue() first');
 };
-export function setDefaultJobs(resolver: () => JobDirectory): void {
+export function setDefaultJobs(resolver: () => JobDirectory<Job>): void {
   resolveDefaultJobs = resolver;
 }
 
@@ -87,19 +60,19 @@ export class Job<D = any> extends EventEmitter {
   _searchKeys?: string[];
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
-  private boundHost?: JobHost;
+  private boundHost?: JobHost<Job>;
   /** The first save while it is on its way: calls made meanwhile wait for it, in order. */
   private inserting?: Promise<void>;
 
   /** A job of `type`; without a host it belongs to the process's queue (`kue.createQueue()`). */
-  constructor(type: string, data?: D, host?: JobHost) {
+  constructor(type: string, data?: D, host?: JobHost<Job>) {
     super();
     this.type = check.jobType(type);
     this.data = (data ?? {}) as D;
     this.boundHost = host;
   }
 
-  private get host(): JobHost {
+  private get host(): JobHost<Job> {
     return (this.boundHost ??= resolveDefaultJobs());
   }
 
@@ -316,7 +289,33 @@ export class Job<D = any> extends EventEmitter {
 
   /** Kue's JSON shape. */
   toJSON(): JobJSON {
-    return jobJSON(this);
+    // Kue's shape: times as strings of epoch ms; absent values as null, so every key is there.
+    const str = (n: number | undefined) => (n === undefined ? null : String(n));
+    const json: JobJSON = {
+      id: String(this.id ?? ''),
+      type: this.type,
+      data: this.data,
+      result: this.result ?? null,
+      priority: this._priority,
+      progress: this._progress,
+      progress_data: this.progress_data ?? null,
+      state: this._state,
+      error: this._error ?? null,
+      attempts: this.attempts(),
+      created_at: str(this.created_at) ?? '',
+      updated_at: str(this.updated_at) ?? '',
+      started_at: str(this.started_at),
+      failed_at: str(this.failed_at),
+      promote_at: str(this.promote_at),
+      completed_at: str(this.completed_at),
+      duration: str(this.duration),
+      delay: this._delay,
+      ttl: this._ttl,
+      removeOnComplete: this.removeOnComplete(),
+      removeOnFail: this.removeOnFail(),
+    };
+    if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
+    return json;
   }
 
   private requireId(): number {

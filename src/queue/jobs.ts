@@ -5,7 +5,8 @@ import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { MoveOutcome } from '../store/replies.js';
 import { SAVE_BATCH, type Store } from '../store/store.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
-import { Job, type JobDirectory, type JobHost } from './job.js';
+import { Job } from './job.js';
+import type { JobDirectory, JobHost } from './job-host.js';
 import type { JobEvents } from './job-events.js';
 import { searchWords } from './search-words.js';
 import type { QueueSubscription } from './subscription.js';
@@ -13,7 +14,7 @@ import type { TestMode } from './test-mode.js';
 import * as check from './validate.js';
 
 /** A Job filled from a stored record, talking through `host`. */
-function jobFromRecord(record: JobRecord, host: JobHost): Job {
+function jobFromRecord(record: JobRecord, host: JobHost<Job>): Job {
   const job = new Job(record.type, record.data, host);
   job.id = record.id;
   job.result = record.result;
@@ -71,7 +72,7 @@ export interface QueueJobsDeps {
  * chunks), writing changes, moving, logging, progress, and loading. It is the host every
  * Job of the queue talks through, so Job needs nothing else of the queue.
  */
-export class QueueJobs implements JobDirectory {
+export class QueueJobs implements JobDirectory<Job> {
   readonly priorities: Record<string, number>;
 
   constructor(private readonly deps: QueueJobsDeps) {

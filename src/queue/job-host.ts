@@ -1,0 +1,29 @@
+import type { JobState } from '../store/keys.js';
+
+/**
+ * What a job needs from the queue it belongs to: the narrow side of the queue a Job talks
+ * through, so that Job depends on this and not on the whole Queue. `J` is the Job class (a
+ * parameter, so that this module and job.ts need not import each other).
+ */
+export interface JobHost<J> {
+  /** Priority names of the queue (`job.priority('high')`). */
+  readonly priorities: Record<string, number>;
+  /** Saves a new job; on success the job has its id. */
+  insert(job: J): Promise<void>;
+  /** Writes a saved job's data and options back. */
+  update(job: J): Promise<void>;
+  remove(id: number): Promise<void>;
+  move(id: number, state: JobState): Promise<void>;
+  /** Appends a log line in the background; failures go to reportError. */
+  log(id: number, line: string): void;
+  /** Records progress in the background; failures go to reportError. */
+  progress(id: number, percent: number, data: unknown): void;
+  reportError(err: unknown): void;
+}
+
+/** What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs. */
+export interface JobDirectory<J> extends JobHost<J> {
+  getJob(id: number | string, type?: string): Promise<J>;
+  readLog(id: number): Promise<string[]>;
+  loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<J[]>;
+}
