@@ -66,17 +66,21 @@ function errorReporter(name: string): (error: Error) => void {
   };
 }
 
-/** The options `kue dashboard` and `kue dev` share. */
-function addCommonOptions(cmd: Command, portHelp: string): Command {
+/** Where the queue is: the options of every command. */
+function addQueueOptions(cmd: Command): Command {
   return cmd
-    .option('-p, --port <port>', portHelp, parsePort)
     .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
     .option(
       '-q, --prefix <prefix>',
       "the queue's prefix: the name its Redis keys start with",
       parsePrefix,
       defaults.prefix,
-    )
+    );
+}
+
+/** The options `kue dashboard` and `kue dev` share. */
+function addCommonOptions(cmd: Command, portHelp: string): Command {
+  return addQueueOptions(cmd.option('-p, --port <port>', portHelp, parsePort))
     .addOption(
       new Option('--auth <user:password>', 'require HTTP basic auth with this user and password')
         .env('KUE_AUTH')
@@ -225,18 +229,11 @@ Examples:
 }
 
 function defineCheck(cmd: Command): Command {
-  return cmd
+  return addQueueOptions(cmd)
     .description(
       "Check a queue's keys for inconsistencies: a job in two state indexes or none, a record that\n" +
         'disagrees with its index, index entries, logs or search entries of jobs that do not exist.\n' +
         'Read-only and safe on a working queue. Exit code 0: consistent; 1: inconsistencies found.',
-    )
-    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
-    .option(
-      '-q, --prefix <prefix>',
-      "the queue's prefix: the name its Redis keys start with",
-      parsePrefix,
-      defaults.prefix,
     )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
