@@ -31,4 +31,6 @@ export interface JobJSON {
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
   backoff?: { type: string; delay?: number; maxDelay?: number };
+  /** The worker that last took the job (`host:pid:random`); null until one does. */
+  workerId: string | null;
 }

@@ -42,6 +42,8 @@ export class Job<D = any> extends EventEmitter {
   /** Milliseconds the successful attempt ran. */
   duration?: number;
   progress_data?: unknown;
+  /** The worker that last took the job, once one has. */
+  workerId?: string;
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -313,6 +315,7 @@ export class Job<D = any> extends EventEmitter {
       ttl: this._ttl,
       removeOnComplete: this.removeOnComplete(),
       removeOnFail: this.removeOnFail(),
+      workerId: this.workerId ?? null,
     };
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;

@@ -38,6 +38,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): Job {
   job._removeOnComplete = record.removeOnComplete;
   job._removeOnFail = record.removeOnFail;
   job._lock = record.lock;
+  job.workerId = record.workerId;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };

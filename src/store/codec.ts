@@ -29,6 +29,8 @@ export interface JobRecord {
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
   lock?: string;
+  /** The worker that last took the job (kept after the attempt ends). */
+  workerId?: string;
   stalls: number;
 }
 
@@ -133,6 +135,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.error) record.error = h.error;
   if (h.stack) record.stack = h.stack;
   if (h.lock) record.lock = h.lock;
+  if (h.worker_id) record.workerId = h.worker_id;
   if (h.backoff) {
     record.backoff = { type: h.backoff };
     const delay = num(h.backoff_delay);

@@ -52,6 +52,7 @@ const JOB_KEYS = [
   'duration',
   'delay',
   'ttl',
+  'workerId',
 ];
 
 describe('JSON API', () => {

@@ -3,7 +3,7 @@
  * real redis-server.
  */
 import { describe, expect, it } from 'vitest';
-import kue, { Queue, type DoneCallback } from '../../src/index.js';
+import kue, { createApp, Queue, type DoneCallback, type WorkerContext } from '../../src/index.js';
 import { nextEvent, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
 describe('Kue 0.11 programs', () => {
@@ -139,5 +139,49 @@ describe('Kue 0.11 programs', () => {
     await nextEvent(queue.create('sms', {}).save(), 'complete');
     expect((await queue.getJob(email.id!)).state()).toBe('inactive');
     await queue.shutdown(1_000);
+  });
+
+  it("a job's JSON (Job.get, the JSON API) carries the workerId that last took it", async () => {
+    const prefix = uniquePrefix('worker-id');
+    const options = { prefix, redis: { port: redisPort } };
+    const first = new Queue(options);
+    const second = new Queue(options);
+    for (const q of [first, second]) q.on('error', () => undefined);
+    try {
+      const job = await first.create('resize', {}).attempts(2).backoff(false).save();
+      expect((await first.getJob(job.id!)).toJSON().workerId).toBeNull();
+      const failedBy = new Promise<string>((resolve) => {
+        first.process('resize', (_job, ctx: WorkerContext, done: DoneCallback) => {
+          resolve(ctx.id);
+          void ctx.shutdown(1_000, () => undefined);
+          done(new Error('first worker gives up'));
+        });
+      });
+      const firstId = await failedBy;
+      await waitFor(async () => (await first.getJob(job.id!)).state() === 'inactive', 5_000, 'the retry');
+      expect((await first.getJob(job.id!)).toJSON().workerId).toBe(firstId);
+      const completedBy = new Promise<string>((resolve) => {
+        second.process('resize', (_job, ctx: WorkerContext, done: DoneCallback) => {
+          resolve(ctx.id);
+          done();
+        });
+      });
+      const secondId = await completedBy;
+      expect(secondId).not.toBe(firstId);
+      await waitFor(async () => (await second.getJob(job.id!)).state() === 'complete', 5_000, 'completion');
+      expect((await second.getJob(job.id!)).workerId).toBe(secondId);
+      const server = createApp({ queue: second }).listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      try {
+        const { port } = server.address() as { port: number };
+        const body = (await (await fetch(`http://127.0.0.1:${port}/job/${job.id}`)).json()) as { workerId: string };
+        expect(body.workerId).toBe(secondId);
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    } finally {
+      await first.shutdown(1_000);
+      await second.shutdown(1_000);
+    }
   });
 });

@@ -17,6 +17,8 @@ local function take(base, jtype, count, worker, lock_ms, now)
   end
   local jobs, active, started = {}, {}, {}
   local now_text = int(now)
+  -- The worker's own id: the lock owner without its request number (see Worker#request).
+  local worker_id = string.match(worker, '^(.*)/%d+$') or worker
   for i = 1, #popped, 2 do
     local m = popped[i]
     local id = id_of(m)
@@ -29,7 +31,7 @@ local function take(base, jtype, count, worker, lock_ms, now)
       takes = (tonumber(takes) or 0) + 1
       -- updated_at of an inactive job (created_at until it first changes) is when it was
       -- queued: the wait ends now.
-      local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes,
+      local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes, 'worker_id', worker_id,
         'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or tonumber(created) or now)) }
       ttl = tonumber(ttl)
       if ttl and ttl > 0 then
