@@ -7,6 +7,7 @@
 import { isCluster } from './connection.js';
 import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
 import { runScript, type ScriptName } from './scripts.js';
+import { scriptError } from './redis-errors.js';
 import type { Store } from './store.js';
 
 export type CheckCode =
@@ -146,7 +147,17 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** Checks a queue's keys; a failure to reach Redis is a ConnectionError, as for every call. */
 export async function checkQueue(store: Store): Promise<CheckReport> {
+  try {
+    return await inspect(store);
+  } catch (err) {
+    const failed = 'the check could not read the queue';
+    throw scriptError(err, { refused: failed, uncertain: failed });
+  }
+}
+
+async function inspect(store: Store): Promise<CheckReport> {
   const { client, keys } = store;
   const base = keys.base;
   const findings: CheckFinding[] = [];

@@ -1,18 +1,16 @@
 import type { RedisClient } from './connection.js';
-import { decodeJob, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
+import { encodeNewJob, type JobRecord, type NewJob } from './codec.js';
+import { StoreReads } from './reads.js';
 import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 import {
-  decodeMinute,
   decodePage,
   decodeTaken,
   moveOutcome,
-  type MinuteCounters,
   sweep,
-  type AttemptError,
   type BulkAction,
   type FinishReply,
   type MoveOutcome,
@@ -30,8 +28,7 @@ export const SAVE_BATCH = 1_000;
  * The typed face of the Lua state machine and of the reads: the only place that knows key
  * names and Redis commands. Callers never see KEYS or ARGV.
  */
-export class Store {
-  readonly keys: Keys;
+export class Store extends StoreReads {
   private pendingSaves: Array<{ job: NewJob; resolve: (id: number) => void; reject: (err: unknown) => void }> = [];
   private pendingProgress: Array<{
     args: Array<string | number>;
@@ -40,12 +37,12 @@ export class Store {
   }> = [];
 
   constructor(
-    readonly client: RedisClient,
+    client: RedisClient,
     base: string,
     /** Saves are acknowledged once this many replicas hold them (`durableSaves`). */
     private readonly durability?: { replicas: number; timeout: number },
   ) {
-    this.keys = new Keys(base);
+    super(client, new Keys(base));
     defineScripts(client);
   }
 
@@ -124,7 +121,7 @@ export class Store {
   }
 
   /** Sends the batched saves and progress reports, before any other script or read. */
-  private flushPending(): void {
+  protected flushPending(): void {
     const saves = this.pendingSaves.splice(0);
     for (let start = 0; start < saves.length; start += SAVE_BATCH) {
       const batch = saves.slice(start, start + SAVE_BATCH);
@@ -267,18 +264,7 @@ export class Store {
     return (await this.run('pause', [type, paused ? '1' : '0'])) === ScriptStatus.CHANGED;
   }
 
-  // Reads: single commands or pipelines of them; none changes a job.
-
-  async pausedTypes(): Promise<string[]> {
-    return (await this.client.smembers(this.keys.paused)).sort();
-  }
-
-  /** Ids of the jobs indexed under every one of the words. */
-  async search(words: string[]): Promise<number[]> {
-    if (words.length === 0) return [];
-    const ids = await this.client.sinter(...words.map((w) => this.keys.search(w)));
-    return ids.map(Number).sort((a, b) => a - b);
-  }
+  // Reads that run a script (consistent across several keys); plain reads are in StoreReads.
 
   /** One page of a state (or of every job by id), resumable exactly by cursor even while it changes. */
   async page(state: JobState | 'all', options: PageRequest): Promise<Page> {
@@ -292,53 +278,6 @@ export class Store {
       options.order,
     ])) as Array<string | number>;
     return decodePage(reply, options.limit);
-  }
-
-  /** Per-minute counters of each minute in [fromMinute, toMinute], by type then field. */
-  async minuteStats(fromMinute: number, toMinute: number): Promise<MinuteCounters[]> {
-    const pipeline = this.client.pipeline();
-    for (let m = fromMinute; m <= toMinute; m++) pipeline.hgetall(this.keys.minute(m));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, raw], i) => {
-      if (err) throw err;
-      return decodeMinute(fromMinute + i, raw as Record<string, string>);
-    });
-  }
-
-  async getJob(id: number): Promise<JobRecord | null> {
-    this.flushPending(); // a read after job.save() or job.progress() sees it
-    return decodeJob(id, await this.client.hgetall(this.keys.job(id)));
-  }
-
-  async getJobs(ids: number[]): Promise<JobRecord[]> {
-    if (ids.length === 0) return [];
-    this.flushPending();
-    const pipeline = this.client.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.job(id));
-    const replies = (await pipeline.exec()) ?? [];
-    const jobs: JobRecord[] = [];
-    replies.forEach(([err, raw], i) => {
-      if (err) throw err;
-      const job = decodeJob(ids[i]!, raw as Record<string, string>);
-      if (job) jobs.push(job);
-    });
-    return jobs;
-  }
-
-  /** The job's failed attempts, oldest first (the latest 50). */
-  async getErrors(id: number): Promise<AttemptError[]> {
-    const entries = await this.client.lrange(this.keys.errors(id), 0, -1);
-    return entries.flatMap((text) => {
-      try {
-        return [JSON.parse(text) as AttemptError];
-      } catch {
-        return [];
-      }
-    });
-  }
-
-  async getLog(id: number): Promise<string[]> {
-    return this.client.lrange(this.keys.log(id), 0, -1);
   }
 
   /** Jobs in a state, of one type or of every type; 'all' counts every job. */
@@ -355,28 +294,6 @@ export class Store {
     type?: string,
   ): Promise<number[]> {
     return ((await this.run('range', [state, type ?? '', from, to, order])) as Array<string | number>).map(Number);
-  }
-
-  async types(): Promise<string[]> {
-    return (await this.client.smembers(this.keys.types)).sort();
-  }
-
-  /**
-   * The server's maxmemory-policy, from INFO (which needs no CONFIG permission), or null when
-   * INFO does not tell.
-   */
-  async evictionPolicy(): Promise<string | null> {
-    const info = await this.client.info('memory');
-    return /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? null;
-  }
-
-  async workTime(): Promise<number> {
-    return Number((await this.client.get(this.keys.workTime)) ?? 0);
-  }
-
-  /** The last id given to a job (0 before the first save, or after Redis lost its data). */
-  async lastId(): Promise<number> {
-    return Number((await this.client.get(this.keys.ids)) ?? 0);
   }
 
   /**

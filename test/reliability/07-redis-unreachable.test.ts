@@ -2,7 +2,7 @@
 // The save rejects within a bounded, configurable time with a typed ConnectionError, POST /job
 // answers 503 JSON, and nothing is half-written.
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, createApp } from '../../src/index.js';
+import kue, { ConnectionError, createApp, Job } from '../../src/index.js';
 import { freePort, startRedis } from '../../src/cli/redis-process.js';
 import { expectConsistent } from '../support/check.js';
 import { testQueue } from '../support/setup.js';
@@ -78,4 +78,50 @@ describe('scenario 7: Redis unreachable at save', () => {
       }
     },
   );
+
+  it('nothing listening: every read and change a caller makes fails with a ConnectionError', async () => {
+    const options = { redis: { port: await freePort() }, commandTimeout: 300 };
+    const queue = testQueue(options);
+    const job = Object.assign(queue.create('email', {}), { id: 7 });
+    const calls: Record<string, () => PromiseLike<unknown>> = {
+      getJob: () => queue.getJob(7),
+      inactiveCount: () => queue.inactiveCount(),
+      types: () => queue.types(),
+      workTime: () => queue.workTime(),
+      log: () => queue.log(7),
+      rangeByState: () => queue.rangeByState('complete', 0, 10, 'asc'),
+      'job.remove': () => job.remove(),
+      'job.update': () => job.update(),
+      'admin.page': () => queue.admin.page('inactive'),
+      'admin.search': () => queue.admin.search('tj'),
+      'admin.pausedTypes': () => queue.admin.pausedTypes(),
+      'admin.attemptErrors': () => queue.admin.attemptErrors(7),
+      'admin.throughput': () => queue.admin.throughput({ minutes: 5 }),
+      'admin.check': () => queue.admin.check(),
+    };
+    const raw: string[] = [];
+    for (const [name, call] of Object.entries(calls)) {
+      const { error } = await rejection(call());
+      if (!(error instanceof ConnectionError)) raw.push(`${name}: ${String(error)}`);
+    }
+    expect(raw).toEqual([]);
+    // The process queue, as the Job statics open it after a shutdown, with the options last given.
+    const processQueue = kue.createQueue(options);
+    processQueue.on('error', () => undefined);
+    await processQueue.shutdown(1_000);
+    const statics: Record<string, () => PromiseLike<unknown>> = {
+      'Job.get': () => Job.get(7),
+      'Job.log': () => Job.log(7),
+      'Job.remove': () => Job.remove(7),
+      'Job.rangeByState': () => Job.rangeByState('complete', 0, 10, 'asc'),
+    };
+    for (const [name, call] of Object.entries(statics)) {
+      const { error } = await rejection(call());
+      if (!(error instanceof ConnectionError)) raw.push(`${name}: ${String(error)}`);
+    }
+    expect(raw).toEqual([]);
+    const callbackError = await new Promise<Error | null>((resolve) => void Job.get(7, (err) => resolve(err)));
+    expect(callbackError).toBeInstanceOf(ConnectionError);
+    await kue.createQueue().shutdown(1_000);
+  });
 });
