@@ -115,7 +115,13 @@ async function main() {
     }
   });
 
-  queue = kue.createQueue({ prefix: 'demo', redis: { host: HOST, port: redis.port }, ...RETENTION });
+  // Search on (Kue's default is off): the dashboard's search box finds the demo's jobs by title.
+  queue = kue.createQueue({
+    prefix: 'demo',
+    redis: { host: HOST, port: redis.port },
+    disableSearch: false,
+    ...RETENTION,
+  });
   listen(queue);
   kue.app.set('title', 'Kue demo');
   const dashboardUrl = await startDashboard(kue.app);

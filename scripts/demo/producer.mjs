@@ -1,6 +1,7 @@
 // The demo's producer: a few jobs a second (emails, video conversions, reports, webhooks)
 // with mixed priorities, some delayed, with attempts + backoff, some with a ttl; and how
-// long each kind stays once finished.
+// long each kind stays once finished. Every job has a `title`, Kue's special key: the
+// dashboard lists jobs by it and its search finds them by it.
 import { note, saved, stats } from './activity.mjs';
 import { chance, pick, rand } from './dice.mjs';
 
@@ -38,9 +39,10 @@ function makeJobs(queue) {
       // Sent newsletters are not worth keeping: each goes as soon as it completes.
       const jobs = [];
       for (let i = 0; i < 6; i++) {
+        const name = pick(NAMES);
         jobs.push(
           queue
-            .create('email', { to: `${pick(NAMES)}@example.com`, template: 'newsletter' })
+            .create('email', { title: `newsletter for ${name}`, to: `${name}@example.com`, template: 'newsletter' })
             .priority('low')
             .attempts(3)
             .backoff({ type: 'fixed', delay: 1_000 })
@@ -49,8 +51,9 @@ function makeJobs(queue) {
       }
       return jobs;
     }
+    const [name, template] = [pick(NAMES), pick(TEMPLATES)];
     const job = queue
-      .create('email', { to: `${pick(NAMES)}@example.com`, template: pick(TEMPLATES) })
+      .create('email', { title: `${template} email for ${name}`, to: `${name}@example.com`, template })
       .priority(pick(['normal', 'normal', 'high', 'low']))
       .attempts(3)
       .backoff({ type: 'fixed', delay: 1_000 });
@@ -58,9 +61,10 @@ function makeJobs(queue) {
     return [job];
   }
   if (kind === 'webhook') {
+    const [event, name] = [pick(HOOKS), pick(NAMES)];
     return [
       queue
-        .create('webhook', { event: pick(HOOKS), url: `https://hooks.example.test/${pick(NAMES)}` })
+        .create('webhook', { title: `${event} to ${name}`, event, url: `https://hooks.example.test/${name}` })
         .priority(pick(['high', 'critical', 'normal']))
         .attempts(4)
         .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
@@ -68,8 +72,9 @@ function makeJobs(queue) {
     ];
   }
   if (kind === 'report') {
+    const report = pick(REPORTS);
     const job = queue
-      .create('report', { title: pick(REPORTS), pages: rand(5, 10) })
+      .create('report', { title: `${report} report`, report, pages: rand(5, 10) })
       .priority(pick(['low', 'normal', 'normal', 'critical']))
       .attempts(2)
       .backoff({ type: 'fixed', delay: 1_500 })
@@ -77,9 +82,10 @@ function makeJobs(queue) {
     if (chance(0.4)) job.delay(rand(1_000, 5_000)); // a scheduled report
     return [job];
   }
+  const [file, format] = [`${pick(VIDEOS)}.mov`, pick(['mp4', 'webm'])];
   return [
     queue
-      .create('video conversion', { title: `${pick(VIDEOS)}.mov`, format: pick(['mp4', 'webm']), frames: rand(12, 24) })
+      .create('video conversion', { title: `converting ${file} to ${format}`, file, format, frames: rand(12, 24) })
       .priority(pick(['normal', 'medium', 'low']))
       .attempts(3)
       .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })

@@ -28,9 +28,10 @@ export function startWorkers(queue) {
 
   // Three parameters: (job, ctx, done); ctx could pause this worker (ctx.pause / ctx.resume).
   queue.process('video conversion', 2, (job, ctx, done) => {
-    const { title, format, frames } = job.data;
+    const { format, frames } = job.data;
+    const file = job.data.file ?? job.data.title; // jobs of earlier demo runs named the file in their title
     const breaksAt = chance(0.2) ? rand(2, frames - 1) : -1;
-    job.log('converting %s to %s (%d frames) on worker %s', title, format, frames, ctx.id);
+    job.log('converting %s to %s (%d frames) on worker %s', file, format, frames, ctx.id);
     let frame = 0;
     const next = () => {
       if (run.queueClosed) return;
@@ -42,15 +43,16 @@ export function startWorkers(queue) {
       job.progress(frame, frames, { frame });
       if (frame % 8 === 0) job.log('frame %d/%d', frame, frames);
       if (frame < frames) setTimeout(next, rand(120, 260));
-      else done(null, { output: title.replace(/\.mov$/, `.${format}`), bytes: rand(2e6, 9e7) });
+      else done(null, { output: file.replace(/\.mov$/, `.${format}`), bytes: rand(2e6, 9e7) });
     };
     setTimeout(next, rand(100, 200));
   });
 
   // Promise style: the resolved value is the result, a rejection fails the attempt.
   queue.process('report', 2, async (job) => {
-    const { title, pages } = job.data;
-    job.log('building the "%s" report, %d pages', title, pages);
+    const { pages } = job.data;
+    const report = job.data.report ?? job.data.title; // jobs of earlier demo runs named the report in their title
+    job.log('building the "%s" report, %d pages', report, pages);
     if (chance(0.05)) {
       // Hangs past its 8 s ttl: the worker fails the attempt with "TTL exceeded".
       await sleep(10_000);
@@ -64,7 +66,7 @@ export function startWorkers(queue) {
       job.progress(page, pages, { page });
     }
     job.log('report ready');
-    return { file: `${title.replaceAll(' ', '-')}-${job.id}.pdf`, pages };
+    return { file: `${report.replaceAll(' ', '-')}-${job.id}.pdf`, pages };
   });
 
   queue.process('webhook', 3, async (job) => {

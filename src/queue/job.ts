@@ -180,7 +180,7 @@ export class Job<D = any> extends EventEmitter {
     return this;
   }
 
-  /** Which data keys the full-text index covers (default: all). */
+  /** Which data keys the full-text index covers (default: all); a string `data.title` is always indexed. */
   searchKeys(): string[] | undefined;
   searchKeys(keys: string | string[]): this;
   searchKeys(keys?: string | string[]): this | string[] | undefined {

@@ -33,9 +33,22 @@ function at(data: unknown, path: string): unknown {
   return value;
 }
 
-/** The search words of a job: its whole data, or only its `searchKeys` (dotted paths allowed). */
+/** `data.title` when it is a string: Kue's special key, the job's label in the dashboard. */
+function titleOf(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data) || !Object.hasOwn(data, 'title')) return undefined;
+  const title = (data as { title: unknown }).title;
+  return typeof title === 'string' ? title : undefined;
+}
+
+/**
+ * The search words of a job: its whole data, or only its `searchKeys` (dotted paths
+ * allowed). A string `data.title` is always indexed, first, even when the keys leave it out
+ * and however many words the rest holds: the dashboard lists jobs by title, and Kue's README
+ * promises a title makes a job easy to find.
+ */
 export function searchWords(data: unknown, searchKeys?: string[]): string[] {
-  const texts: string[] = [];
+  const title = titleOf(data);
+  const texts: string[] = title === undefined ? [] : [title];
   if (searchKeys) for (const key of searchKeys) collectText(at(data, key), texts);
   else collectText(data, texts);
   return stems(texts.join(' '));

@@ -213,6 +213,19 @@ describe('JSON API', () => {
     expect((await http('/job/search')).body).toEqual([]);
   });
 
+  it('GET /job/search finds a job by its title even when its searchKeys leave the title out', async () => {
+    const queue = testQueue({ disableSearch: false });
+    const http = await serve(queue);
+    const created = await http('/job', {
+      method: 'POST',
+      json: { type: 'email', data: { title: 'Account renewal required', to: 'ada' }, options: { searchKeys: ['to'] } },
+    });
+    const id = String((created.body as { id: number }).id);
+    expect((await http('/job/search?q=renewal%20account')).body).toEqual([id]);
+    expect((await http('/job/search?q=ada')).body).toEqual([id]);
+    expect((await http(`/api/search?q=renewal&state=inactive`)).body).toEqual({ ids: [id], truncated: false });
+  });
+
   describe('bad input never yields a 500', () => {
     it.each([
       ['GET', '/job/999999', 404],

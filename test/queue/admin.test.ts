@@ -14,14 +14,22 @@ describe('queue.admin', () => {
       expect(await queue.admin.search('')).toEqual([]);
     });
 
-    it('indexes only searchKeys when given (dotted paths allowed)', async () => {
+    it('indexes only searchKeys when given (dotted paths allowed), and always the title', async () => {
       const queue = testQueue({ disableSearch: false });
       const job = await queue
-        .create('email', { to: 'tj', title: 'welcome', meta: { tag: 'urgent' } })
+        .create('email', { to: 'tj', title: 'welcome email', body: 'secret', meta: { tag: 'urgent' } })
         .searchKeys(['to', 'meta.tag'])
         .save();
       expect(await queue.admin.search('tj urgent')).toEqual([job.id]);
+      expect(await queue.admin.search('secret')).toEqual([]);
+      // "The title key ... will display in the job listings within the UI, making it easier
+      // to find a specific job": its words are indexed whatever the searchKeys.
+      expect(await queue.admin.search('welcome')).toEqual([job.id]);
+      expect(await queue.admin.search('WELCOMING emails tj')).toEqual([job.id]);
+      job.data = { ...job.data, title: 'renewal notice' };
+      await job.update();
       expect(await queue.admin.search('welcome')).toEqual([]);
+      expect(await queue.admin.search('renewal')).toEqual([job.id]);
     });
 
     it('is off by default: nothing is indexed', async () => {

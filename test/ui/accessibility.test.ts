@@ -51,7 +51,7 @@ async function populated(queue: Queue) {
   });
   await queue.saveAll([
     ...Array.from({ length: 4 }, (_, i) => queue.create('email', { to: `user${i}@example.com` })),
-    queue.create('email', { to: 'broken@example.com', fail: true }).attempts(2),
+    queue.create('email', { title: 'Password reset for broken', to: 'broken@example.com', fail: true }).attempts(2),
   ]);
   await waitFor(async () => (await queue.completeCount()) === 4 && (await queue.failedCount()) === 1);
   await queue.create('report', { month: 5 }).priority('high').save();
@@ -82,7 +82,7 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
       await page.getByTestId('rows-detailed').click();
       expect(await axeViolations(page), 'failed list with a selection').toEqual([]);
 
-      await page.locator(`[data-id="${failedId}"]`).getByRole('link').click();
+      await page.getByRole('link', { name: 'Password reset for broken' }).click();
       await page.getByTestId('attempts').waitFor();
       await page.getByText('Stack trace').first().click();
       expect(await axeViolations(page), 'job detail').toEqual([]);

@@ -1,4 +1,5 @@
-// What the server says about this dashboard: its title and whether this user may act.
+// What the server says about this dashboard: its title, whether this user may act and
+// whether its queue indexes jobs for search.
 import { api } from './api';
 import { createStore } from './store';
 
@@ -7,6 +8,8 @@ export interface Config {
   readOnly: boolean;
   /** False in read-only mode or when the auth function refuses this user's writes. */
   canWrite: boolean;
+  /** False when the dashboard's queue has `disableSearch` (Kue's default): nothing it saves is indexed. */
+  search: boolean;
   loaded: boolean;
 }
 
@@ -14,18 +17,20 @@ export const configStore = createStore<Config>({
   title: document.title,
   readOnly: false,
   canWrite: false,
+  search: true,
   loaded: false,
 });
 
 export async function loadConfig(): Promise<void> {
   const [config, canWrite] = await Promise.all([
-    api.config().catch(() => ({ title: document.title, readOnly: false })),
+    api.config().catch(() => ({ title: document.title, readOnly: false, search: true })),
     api.canWrite(),
   ]);
   configStore.set({
     title: config.title,
     readOnly: config.readOnly,
     canWrite: canWrite && !config.readOnly,
+    search: config.search !== false,
     loaded: true,
   });
 }

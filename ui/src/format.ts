@@ -65,10 +65,26 @@ export function formatDuration(msValue: number): string {
 export const formatCount = num;
 
 /**
- * JSON text of a value, cut at `max` characters without serializing the rest: a row's
- * preview of a megabyte payload costs as much as one of a tiny one.
+ * A job's title: `data.title` when it is a string with more than blanks (Kue's special key,
+ * "will display in the job listings"); any other title is plain data.
  */
-export function preview(value: unknown, max = 240): string {
+export function titleOf(data: unknown): string | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const title = (data as { title?: unknown }).title;
+  return typeof title === 'string' && title.trim() !== '' ? title : undefined;
+}
+
+/** The first line of a text that is not blank (an error's message, without its stack). */
+export function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '') ?? '';
+}
+
+/**
+ * JSON text of a value, cut at `max` characters without serializing the rest: a row's
+ * preview of a megabyte payload costs as much as one of a tiny one. `omit` leaves out one
+ * key of the value itself (a titled row shows its data without the title again).
+ */
+export function preview(value: unknown, max = 240, omit?: string): string {
   let out = '';
   const write = (text: string) => {
     out += text;
@@ -93,7 +109,7 @@ export function preview(value: unknown, max = 240): string {
     if (!write('{')) return false;
     let first = true;
     for (const key in v) {
-      if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+      if (!Object.prototype.hasOwnProperty.call(v, key) || (depth === 0 && key === omit)) continue;
       if (
         (!first && !write(',')) ||
         !write(`${JSON.stringify(key)}:`) ||

@@ -36,7 +36,8 @@ export const m = {
 
   // Header
   searchLabel: 'Search jobs',
-  searchPlaceholder: 'Search job data, or #id to open a job',
+  searchPlaceholder: 'Search titles and data, or #id to open a job',
+  searchPlaceholderOff: 'Open a job by #id (search is off)',
   clearSearch: 'Clear search',
   theme: { system: 'System theme', light: 'Light theme', dark: 'Dark theme' },
   themeButton: (current: string) => `${current} (change theme)`,
@@ -118,6 +119,8 @@ export const m = {
       : state === 'all'
         ? 'No jobs.'
         : `No ${stateNames[state].toLowerCase()} jobs.`,
+  searchOff:
+    'Search is off in this dashboard’s queue (disableSearch is true by default): it finds only jobs saved by a queue created with createQueue({disableSearch: false}). #id opens any job.',
   emptySearch:
     'No job data matches. (Search works when the queue indexes job data: createQueue({disableSearch: false}).)',
   listFailed: 'The list could not load',

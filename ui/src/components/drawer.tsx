@@ -8,6 +8,8 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
  */
 export function Drawer(props: {
   labelledBy: string;
+  /** The id of an element describing the panel further (a job's title). */
+  describedBy?: string;
   onClose: () => void;
   children: ComponentChildren;
   testId?: string;
@@ -43,6 +45,7 @@ export function Drawer(props: {
       role="dialog"
       aria-modal="false"
       aria-labelledby={props.labelledBy}
+      aria-describedby={props.describedBy}
       data-testid={props.testId}
     >
       {props.children}

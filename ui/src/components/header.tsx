@@ -19,6 +19,7 @@ export function submitSearch(text: string, route: Route): void {
 
 function SearchBox({ route }: { route: Route }) {
   const [text, setText] = useState(route.q ?? '');
+  const { search } = useStore(configStore);
   useEffect(() => setText(route.q ?? ''), [route.q]);
   return (
     <form
@@ -38,7 +39,7 @@ function SearchBox({ route }: { route: Route }) {
         spellcheck={false}
         enterKeyHint="search"
         aria-label={m.searchLabel}
-        placeholder={m.searchPlaceholder}
+        placeholder={search ? m.searchPlaceholder : m.searchPlaceholderOff}
         aria-keyshortcuts="/"
         onInput={(e) => setText(e.currentTarget.value)}
       />

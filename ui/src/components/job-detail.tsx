@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type JobDetail as Detail } from '../api';
 import { configStore } from '../config';
-import { formatDuration, formatTime, formatWhen, ms, PRIORITIES, priorityName } from '../format';
+import { formatDuration, formatTime, formatWhen, ms, PRIORITIES, priorityName, titleOf } from '../format';
 import { onJobEvents } from '../live';
 import { m, num, stateNames } from '../messages';
 import { navigate, withRoute } from '../router';
@@ -302,8 +302,14 @@ export function JobDetail({ id }: { id: string }) {
     return () => clearInterval(timer);
   }, [id, running]);
 
+  const title = job ? titleOf(job.data) : undefined;
   return (
-    <Drawer onClose={close} labelledBy="job-title" testId="job-detail">
+    <Drawer
+      onClose={close}
+      labelledBy="job-title"
+      describedBy={title === undefined ? undefined : 'job-title-text'}
+      testId="job-detail"
+    >
       <div class="detail-head">
         <h2 id="job-title" tabIndex={-1}>
           {m.jobTitle(id)}
@@ -319,6 +325,11 @@ export function JobDetail({ id }: { id: string }) {
         >
           <CloseIcon />
         </button>
+        {title !== undefined && (
+          <p class="detail-title" id="job-title-text" data-testid="job-title-text">
+            {title}
+          </p>
+        )}
       </div>
       {error && (
         <div class="detail-body">

@@ -111,7 +111,7 @@ function ListView({ route }: { route: Route }) {
   const phone = usePhone();
   const now = useNow(30_000);
   useStore(patchVersion);
-  const { canWrite } = useStore(configStore);
+  const { canWrite, search } = useStore(configStore);
   const counts = useCounts(route.type);
   const stateCount = route.state === 'all' ? undefined : counts?.[route.state as JobState];
   const total = feed.isSearch
@@ -265,6 +265,11 @@ function ListView({ route }: { route: Route }) {
           setSelection={setSelection}
           onDone={onDone}
         />
+      )}
+      {feed.isSearch && !search && (
+        <p class="note" data-testid="search-off">
+          {m.searchOff}
+        </p>
       )}
       {feed.truncated && <p class="note">{m.searchTruncated}</p>}
       {stale && (

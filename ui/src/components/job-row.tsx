@@ -1,6 +1,6 @@
 import type { Job } from '../api';
 import { isMissing } from '../feed';
-import { formatDuration, formatRelative, ms, preview, priorityName } from '../format';
+import { firstLine, formatDuration, formatRelative, ms, preview, priorityName, titleOf } from '../format';
 import type { JobPatch } from '../live';
 import { m, stateNames } from '../messages';
 import { followLink, href, withRoute, type Density } from '../router';
@@ -105,14 +105,17 @@ export function JobRow(props: RowProps) {
   const target = withRoute({ job: job.id });
   const priority = job.priority !== 0 ? priorityName(job.priority) : undefined;
   const detailed = density === 'detailed';
-  const data = missing ? '' : preview(job.data, detailed ? 400 : 160);
-  // A failed job's error says more than its data.
+  // A title is the row's label (Kue's `data.title`); the data beside it leaves it out.
+  const title = missing ? undefined : titleOf(job.data);
+  const rest = missing ? '' : preview(job.data, detailed ? 400 : 160, title === undefined ? undefined : 'title');
+  const data = title !== undefined && rest === '{}' ? '' : rest;
+  // A failed job's error says more than its data: beside a title, its first line.
   const errorFirst = job.state === 'failed' && Boolean(job.error);
-  const lineText = errorFirst ? job.error!.slice(0, 400) : data;
+  const lineText = errorFirst ? (title === undefined ? job.error! : firstLine(job.error!)).slice(0, 400) : data;
   return (
     <div
       role="listitem"
-      class={`row row-${density} state-${job.state}${movedTo || missing ? ' row-moved' : ''}${props.selected ? ' row-selected' : ''}`}
+      class={`row row-${density} state-${job.state}${title === undefined ? '' : ' row-titled'}${movedTo || missing ? ' row-moved' : ''}${props.selected ? ' row-selected' : ''}`}
       style={style}
       aria-posinset={index + 1}
       aria-setsize={props.setSize}
@@ -133,6 +136,7 @@ export function JobRow(props: RowProps) {
           <a class="row-link" href={href(target)} onClick={(e) => followLink(e, target)} data-row-link>
             <span class="row-id">#{job.id}</span>
             {!missing && <span class="type-chip">{job.type}</span>}
+            {title !== undefined && <span class="row-title">{title.slice(0, 300)}</span>}
           </a>
           {priority && (
             <span class={`badge badge-priority priority-${priority}`} title={m.priorityOf(priority)}>
