@@ -42,7 +42,9 @@ describeUi('dashboard job detail', () => {
   it('shows every attempt with its start, end, error and stack, the timeline, result and log', async () => {
     const queue = testQueue({ maintenance: false });
     let tries = 0;
-    queue.process('flaky', async (job) => {
+    let workerId = '';
+    queue.process('flaky', async (job, ctx) => {
+      workerId = ctx.id;
       tries++;
       job.log(`try ${tries}`);
       if (tries < 3) throw new Error(`boom ${tries}`);
@@ -67,6 +69,7 @@ describeUi('dashboard job detail', () => {
     expect(await detail.getByTestId('job-result').textContent()).toContain('tries');
     expect(await detail.getByTestId('log').locator('li').allTextContents()).toEqual(['try 1', 'try 2', 'try 3']);
     expect(await detail.getByTestId('job-state').textContent()).toBe('Complete');
+    expect(await detail.getByTestId('job-worker').textContent()).toBe(workerId);
   });
 
   it('follows the log and progress of a running job live', async () => {

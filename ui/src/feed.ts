@@ -223,6 +223,7 @@ function removedJob(id: string): Job {
     ttl: 0,
     removeOnComplete: false,
     removeOnFail: false,
+    workerId: null,
     missing: true,
   } as Job;
 }

@@ -202,6 +202,7 @@ export const m = {
     backoffDefault: 'fixed',
     backoffMax: (d: string) => `at most ${d}`,
     removeOnComplete: 'Remove on complete',
+    worker: 'Worker',
     none: '—',
     yes: 'Yes',
     no: 'No',

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type JobDetail as Detail } from '../api';
 import { configStore } from '../config';
-import { formatDuration, formatTime, formatWhen, ms, PRIORITIES, priorityName, titleOf } from '../format';
+import { formatDuration, formatTime, formatWhen, ms, titleOf } from '../format';
 import { onJobEvents } from '../live';
 import { m, num, stateNames } from '../messages';
 import { navigate, withRoute } from '../router';
@@ -11,9 +11,9 @@ import { throttle, useStore } from '../store';
 import { errorText } from '../toasts';
 import { CloseIcon } from './icons';
 import { JsonView } from './json-view';
-import { ProgressBar } from './job-row';
 import { Drawer } from './drawer';
 import { Actions } from './job-actions';
+import { Summary } from './job-facts';
 
 const LOG_POLL = 1_000;
 
@@ -163,74 +163,6 @@ function Log({ lines, following }: { lines: string[]; following: boolean }) {
         ))}
       </ol>
     </>
-  );
-}
-
-/** `{type: 'exponential', delay: 1000}` as "exponential, 1.00 s". */
-function backoffText(backoff: unknown): string {
-  if (!backoff || typeof backoff !== 'object') return String(backoff);
-  const { type, delay, maxDelay } = backoff as { type?: unknown; delay?: unknown; maxDelay?: unknown };
-  return [
-    typeof type === 'string' ? type : m.fields.backoffDefault,
-    typeof delay === 'number' ? formatDuration(delay) : undefined,
-    typeof maxDelay === 'number' ? m.fields.backoffMax(formatDuration(maxDelay)) : undefined,
-  ]
-    .filter(Boolean)
-    .join(', ');
-}
-
-function Summary({ job }: { job: Detail }) {
-  const f = m.fields;
-  return (
-    <dl class="facts" data-testid="job-facts">
-      <div>
-        <dt>{f.state}</dt>
-        <dd>
-          <span class={`badge state-${job.state}`} data-testid="job-state">
-            {stateNames[job.state]}
-          </span>
-        </dd>
-      </div>
-      <div>
-        <dt>{f.priority}</dt>
-        <dd data-testid="job-priority-value">
-          {priorityName(job.priority)}
-          {job.priority !== 0 && PRIORITIES.some(([, v]) => v === job.priority) ? ` (${job.priority})` : ''}
-        </dd>
-      </div>
-      <div>
-        <dt>{f.progress}</dt>
-        <dd class="facts-progress">
-          <ProgressBar value={job.progress} label={f.progress} /> {Math.round(job.progress)}%
-        </dd>
-      </div>
-      <div>
-        <dt>{f.attempts}</dt>
-        <dd>{m.attemptsValue(job.attempts.made, job.attempts.max, job.attempts.remaining)}</dd>
-      </div>
-      {job.delay > 0 && (
-        <div>
-          <dt>{f.delay}</dt>
-          <dd>{formatDuration(job.delay)}</dd>
-        </div>
-      )}
-      {job.ttl > 0 && (
-        <div>
-          <dt>{f.ttl}</dt>
-          <dd>{formatDuration(job.ttl)}</dd>
-        </div>
-      )}
-      {job.backoff !== undefined && (
-        <div>
-          <dt>{f.backoff}</dt>
-          <dd>{backoffText(job.backoff)}</dd>
-        </div>
-      )}
-      <div>
-        <dt>{f.removeOnComplete}</dt>
-        <dd>{job.removeOnComplete ? f.yes : f.no}</dd>
-      </div>
-    </dl>
   );
 }
 
