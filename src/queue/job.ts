@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
+import { awaitable, withCallback, type Callback, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
+import { jobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
@@ -21,6 +22,7 @@ let resolveDefaultJobs: () => JobDirectory<Job> = () => {
 export function setDefaultJobs(resolver: () => JobDirectory<Job>): void {
   resolveDefaultJobs = resolver;
 }
+const statics = jobStatics<Job>(() => resolveDefaultJobs());
 
 /**
  * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
@@ -109,16 +111,7 @@ export class Job<D = any> extends EventEmitter {
   backoff(option: BackoffOption): this;
   backoff(option?: BackoffOption): this | BackoffOption | undefined {
     if (option === undefined) return this._backoff;
-    if (typeof option === 'object' && option !== null) {
-      if (option.type !== undefined && (typeof option.type !== 'string' || option.type === '')) {
-        throw new TypeError(`backoff type must be a non-empty string, got ${typeof option.type}`);
-      }
-      if (option.delay !== undefined) check.milliseconds('backoff delay', option.delay);
-      if (option.maxDelay !== undefined) check.milliseconds('backoff maxDelay', option.maxDelay);
-    } else if (typeof option !== 'boolean' && typeof option !== 'function') {
-      throw new TypeError(`backoff must be true, an object or a function, got ${typeof option}`);
-    }
-    this._backoff = option;
+    this._backoff = check.backoff(option);
     return this;
   }
 
@@ -269,18 +262,7 @@ export class Job<D = any> extends EventEmitter {
   progress(completed: number, total: number, data?: unknown): this;
   progress(completed?: number, total?: number, data?: unknown): this | number {
     if (completed === undefined) return this._progress;
-    if (
-      typeof completed !== 'number' ||
-      !Number.isFinite(completed) ||
-      typeof total !== 'number' ||
-      !Number.isFinite(total)
-    ) {
-      throw new TypeError(
-        `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
-      );
-    }
-    if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
-    const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
+    const percent = check.progressPercent(completed, total);
     this._progress = percent;
     this.progress_data = data;
     this.whenSaved((id) => this.host.progress(id, percent, data));
@@ -342,57 +324,18 @@ export class Job<D = any> extends EventEmitter {
     );
   }
 
-  // Kue's static helpers work on the process's queue (see kue.createQueue).
+  // Kue's static helpers, on the process queue's jobs (see kue.createQueue and job-statics.ts).
 
   /** Loads a job by id; with a type, also checks the job is of that type. */
-  static get(id: number | string, type?: string | Callback<Job>, callback?: Callback<Job>): Promise<Job> {
-    const [t, cb] = optionalThenCallback<string, Job>(type, callback);
-    return withCallback(resolveDefaultJobs().getJob(id, t), cb);
-  }
-
+  static get = statics.get;
   /** Jobs of every state by id rank, `from`..`to` inclusive. */
-  static range(
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange('all', from, to, o), cb);
-  }
-
+  static range = statics.range;
   /** Jobs in one state, `from`..`to` inclusive. */
-  static rangeByState(
-    state: JobState,
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o), cb);
-  }
-
+  static rangeByState = statics.rangeByState;
   /** Jobs of one type in one state, `from`..`to` inclusive. */
-  static rangeByType(
-    type: string,
-    state: JobState,
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o, type), cb);
-  }
-
+  static rangeByType = statics.rangeByType;
   /** A job's log lines, in order (Kue's `Job.log(id, cb)`). */
-  static log(id: number | string, callback?: Callback<string[]>): Promise<string[]> {
-    return withCallback(resolveDefaultJobs().readLog(check.jobId(id)), callback);
-  }
-
+  static log = statics.log;
   /** Removes a job by id. */
-  static remove(id: number | string, callback?: Callback<void>): Promise<void> {
-    return withCallback(resolveDefaultJobs().remove(check.jobId(id)), callback);
-  }
+  static remove = statics.remove;
 }
