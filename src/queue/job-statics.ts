@@ -4,8 +4,8 @@ import type { JobDirectory } from './job-host.js';
 import * as check from './validate.js';
 
 /**
- * Kue's static helpers of `Job` (`Job.get`, `Job.range`, `Job.log`, ...), for the jobs `J` a
- * directory loads: the Job class exposes them as its statics, on the process queue's jobs.
+ * Kue's static helpers of `Job` (`Job.get`, `Job.range`, `Job.log`, ...), for the (saved)
+ * jobs `J` a directory loads: the Job class exposes them as its statics, on the process queue's jobs.
  * Generic so that this module and job.ts need not import each other.
  */
 export interface JobStatics<J> {
@@ -37,23 +37,23 @@ export interface JobStatics<J> {
 }
 
 /** The static helpers over the directory `jobs()` returns when one of them is called. */
-export function jobStatics<J>(jobs: () => JobDirectory<J>): JobStatics<J> {
+export function jobStatics<J, L extends J>(jobs: () => JobDirectory<J, L>): JobStatics<L> {
   type Order = 'asc' | 'desc';
   return {
     get(id, type, callback) {
-      const [t, cb] = optionalThenCallback<string, J>(type, callback);
+      const [t, cb] = optionalThenCallback<string, L>(type, callback);
       return withCallback(jobs().getJob(id, t), cb);
     },
     range(from, to, order, callback) {
-      const [o, cb] = optionalThenCallback<Order, J[]>(order, callback);
+      const [o, cb] = optionalThenCallback<Order, L[]>(order, callback);
       return withCallback(jobs().loadRange('all', from, to, o), cb);
     },
     rangeByState(state, from, to, order, callback) {
-      const [o, cb] = optionalThenCallback<Order, J[]>(order, callback);
+      const [o, cb] = optionalThenCallback<Order, L[]>(order, callback);
       return withCallback(jobs().loadRange(state, from, to, o), cb);
     },
     rangeByType(type, state, from, to, order, callback) {
-      const [o, cb] = optionalThenCallback<Order, J[]>(order, callback);
+      const [o, cb] = optionalThenCallback<Order, L[]>(order, callback);
       return withCallback(jobs().loadRange(state, from, to, o, type), cb);
     },
     log(id, callback) {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import { awaitable, withCallback, type Callback, type SavingJob } from './callback.js';
+import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
 import { jobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON } from './job-types.js';
@@ -12,8 +12,17 @@ import type { JobHandler } from '../worker/handler.js';
 export type { BackoffOption, JobJSON } from './job-types.js';
 export type { SavingJob } from './callback.js';
 
-/** A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. */
-export type ProcessHandler<D = any> = JobHandler<Job<D>>;
+/**
+ * A saved job: what `await job.save()` resolves to, what `Job.get`, the listings and
+ * `queue.admin` load, and what `process` handlers receive. Its `id` is set.
+ */
+export type SavedJob<D = any> = Saved<Job<D>>;
+
+/**
+ * A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a
+ * promise. The job it gets is saved.
+ */
+export type ProcessHandler<D = any> = JobHandler<SavedJob<D>>;
 
 /** Finds the jobs a free-standing Job or a `Job.*` static call works with (the process queue's). */
 let resolveDefaultJobs: () => JobDirectory<Job> = () => {
@@ -22,14 +31,14 @@ let resolveDefaultJobs: () => JobDirectory<Job> = () => {
 export function setDefaultJobs(resolver: () => JobDirectory<Job>): void {
   resolveDefaultJobs = resolver;
 }
-const statics = jobStatics<Job>(() => resolveDefaultJobs());
+const statics = jobStatics(() => resolveDefaultJobs());
 
 /**
  * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
  * EventEmitter of its own events in the process that saved it (Kue's job-level events).
  */
 export class Job<D = any> extends EventEmitter {
-  /** Integer id, set once saved. */
+  /** Integer id, set once saved (see SavedJob). */
   id?: number;
   type: string;
   data: D;
@@ -184,9 +193,10 @@ export class Job<D = any> extends EventEmitter {
 
   /**
    * Saves the job (or, when it already has an id, its changes). Returns the job itself, which
-   * may also be awaited: `const job = await queue.create(t, d).save()`.
+   * may also be awaited: `const job = await queue.create(t, d).save()` is a SavedJob (its `id`
+   * set), as is the job the callback gets.
    */
-  save(callback?: Callback<Job<D>>): SavingJob<this> {
+  save(callback?: Callback<Saved<this>>): SavingJob<this> {
     let saving: Promise<void>;
     if (this.id !== undefined || this.inserting) saving = this.afterSave(() => this.host.update(this));
     else {
@@ -199,47 +209,47 @@ export class Job<D = any> extends EventEmitter {
   }
 
   /** Writes the job's data and options back to Redis. */
-  update(callback?: Callback<Job<D>>): Promise<this> {
+  update(callback?: Callback<this>): Promise<this> {
     return withCallback(
       this.afterSave(() => this.host.update(this)).then(() => this),
-      callback as Callback<this>,
+      callback,
     );
   }
 
   /** Deletes the job, its log and its index entries. */
-  remove(callback?: Callback<Job<D>>): Promise<this> {
+  remove(callback?: Callback<this>): Promise<this> {
     return withCallback(
       this.afterSave((id) => this.host.remove(id)).then(() => this),
-      callback as Callback<this>,
+      callback,
     );
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
   state(): JobState | undefined;
-  state(state: JobState, callback?: Callback<Job<D>>): Promise<this>;
-  state(state?: JobState, callback?: Callback<Job<D>>): Promise<this> | JobState | undefined {
+  state(state: JobState, callback?: Callback<this>): Promise<this>;
+  state(state?: JobState, callback?: Callback<this>): Promise<this> | JobState | undefined {
     if (state === undefined) return this._state;
     const target = check.state(state);
     const moving = this.afterSave((id) => this.host.move(id, target)).then(() => {
       this._state = target;
       return this;
     });
-    return withCallback(moving, callback as Callback<this>);
+    return withCallback(moving, callback);
   }
 
-  inactive(callback?: Callback<Job<D>>): Promise<this> {
+  inactive(callback?: Callback<this>): Promise<this> {
     return this.state('inactive', callback);
   }
-  active(callback?: Callback<Job<D>>): Promise<this> {
+  active(callback?: Callback<this>): Promise<this> {
     return this.state('active', callback);
   }
-  complete(callback?: Callback<Job<D>>): Promise<this> {
+  complete(callback?: Callback<this>): Promise<this> {
     return this.state('complete', callback);
   }
-  failed(callback?: Callback<Job<D>>): Promise<this> {
+  failed(callback?: Callback<this>): Promise<this> {
     return this.state('failed', callback);
   }
-  delayed(callback?: Callback<Job<D>>): Promise<this> {
+  delayed(callback?: Callback<this>): Promise<this> {
     return this.state('delayed', callback);
   }
 
