@@ -108,7 +108,15 @@ export {
   ErrorCode,
 };
 export type { QueueOptions } from './queue/options.js';
-export type { BackoffOption, JobJSON, SavingJob, SavedJob, ProcessHandler } from './queue/job.js';
+export type {
+  BackoffOption,
+  JobJSON,
+  SavingJob,
+  SavedJob,
+  ProcessHandler,
+  PriorityName,
+  PriorityNames,
+} from './queue/job.js';
 export type { RetentionOption } from './store/retention.js';
 export type { Callback } from './queue/callback.js';
 export type { JobEvent } from './events/event-bus.js';

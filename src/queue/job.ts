@@ -5,11 +5,11 @@ import type { RetentionOption } from '../store/retention.js';
 import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
 import { jobStatics } from './job-statics.js';
-import type { BackoffOption, JobJSON } from './job-types.js';
+import type { BackoffOption, JobJSON, PriorityName } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
-export type { BackoffOption, JobJSON } from './job-types.js';
+export type { BackoffOption, JobJSON, PriorityName, PriorityNames } from './job-types.js';
 export type { SavingJob } from './callback.js';
 
 /**
@@ -89,8 +89,8 @@ export class Job<D = any> extends EventEmitter {
 
   /** Sets the priority by name (`low normal medium high critical`) or number; lower runs first. */
   priority(): number;
-  priority(level: string | number): this;
-  priority(level?: string | number): this | number {
+  priority(level: PriorityName | number): this;
+  priority(level?: PriorityName | number): this | number {
     if (level === undefined) return this._priority;
     this._priority = check.priority(level, this.boundHost?.priorities);
     return this;
