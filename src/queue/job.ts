@@ -4,7 +4,7 @@ import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
 import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
-import { jobStatics } from './job-statics.js';
+import { jobStatics, type JobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON, PriorityName } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
@@ -31,7 +31,7 @@ let resolveDefaultJobs: () => JobDirectory<Job> = () => {
 export function setDefaultJobs(resolver: () => JobDirectory<Job>): void {
   resolveDefaultJobs = resolver;
 }
-const statics = jobStatics(() => resolveDefaultJobs());
+const statics: JobStatics<SavedJob> = jobStatics(() => resolveDefaultJobs());
 
 /**
  * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
