@@ -1,6 +1,28 @@
 import { Queue } from './queue/queue.js';
-import { Job, setDefaultJobs } from './queue/job.js';
 import type { QueueOptions } from './queue/options.js';
+import {
+  Job,
+  setDefaultJobs,
+  type BackoffOption,
+  type JobJSON,
+  type SavingJob,
+  type SavedJob,
+  type ProcessHandler,
+  type PriorityName,
+  type PriorityNames,
+} from './queue/job.js';
+import type { RetentionOption } from './store/retention.js';
+import type { Callback } from './queue/callback.js';
+import type { JobEvent } from './events/event-bus.js';
+import type { DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
+import type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
+import type { JobState } from './store/keys.js';
+import type { Logger } from './logger.js';
+import { createApp, type AppOptions, type KueApp } from './http/app.js';
+import type { AuthOption } from './http/security.js';
+import type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
+import type { AttemptError } from './store/replies.js';
+import type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
 import {
   ConnectionError,
   ErrorCode,
@@ -15,7 +37,6 @@ import {
 } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
-import { createApp, type KueApp } from './http/app.js';
 
 let shared: Queue | undefined;
 let sharedApp: KueApp | undefined;
@@ -91,6 +112,100 @@ const kue = Object.defineProperties(kueFunction, Object.getOwnPropertyDescriptor
   (new (options?: QueueOptions) => Queue);
 export default kue;
 
+/**
+ * The public types under the module's own name, so that `import kue = require('kue')`
+ * (CommonJS, where the module is the callable `kue` alone) and `import kue from 'kue'` both
+ * give `kue.Job`, `kue.Queue`, `kue.QueueOptions`, ... as types: `jobs: kue.Job[]`,
+ * `function f(q: kue.Queue)`. Types only: the values are the properties of `kue` above.
+ * Inside the namespace `Job` names its own member, so the members read the module's
+ * declarations through the aliases `JobT`, `QueueT`, ... (local, not exported).
+ */
+type QueueT = Queue;
+type JobT<D> = Job<D>;
+type SavedJobT<D> = SavedJob<D>;
+type SavingJobT<J> = SavingJob<J>;
+type QueueOptionsT = QueueOptions;
+type JobStateT = JobState;
+type JobJSONT = JobJSON;
+type PriorityNameT = PriorityName;
+type PriorityNamesT = PriorityNames;
+type BackoffOptionT = BackoffOption;
+type RetentionOptionT = RetentionOption;
+type CallbackT<T> = Callback<T>;
+type ProcessHandlerT<D> = ProcessHandler<D>;
+type DoneCallbackT = DoneCallback;
+type DoneAndContextT = DoneAndContext;
+type WorkerContextT = WorkerContext;
+type JobEventT = JobEvent;
+type RedisConnectionOptionsT = RedisConnectionOptions;
+type RedisSettingT = RedisSetting;
+type RedisClientT = RedisClient;
+type LoggerT = Logger;
+type AppOptionsT = AppOptions;
+type KueAppT = KueApp;
+type AuthOptionT = AuthOption;
+type QueueAdminT = QueueAdmin;
+type BulkOptionsT = BulkOptions;
+type MinuteStatsT = MinuteStats;
+type AttemptErrorT = AttemptError;
+type CheckReportT = CheckReport;
+type CheckFindingT = CheckFinding;
+type CheckCodeT = CheckCode;
+type ErrorCodeT = ErrorCode;
+type KueErrorT = KueError;
+type JobNotFoundErrorT = JobNotFoundError;
+type LockLostErrorT = LockLostError;
+type ShutdownErrorT = ShutdownError;
+type TtlExceededErrorT = TtlExceededError;
+type ConnectionErrorT = ConnectionError;
+type OutOfMemoryErrorT = OutOfMemoryError;
+type NotReplicatedErrorT = NotReplicatedError;
+type StateChangedErrorT = StateChangedError;
+// eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
+declare namespace kue {
+  type Queue = QueueT;
+  type Job<D = any> = JobT<D>;
+  type SavedJob<D = any> = SavedJobT<D>;
+  type SavingJob<J> = SavingJobT<J>;
+  type QueueOptions = QueueOptionsT;
+  type JobState = JobStateT;
+  type JobJSON = JobJSONT;
+  type PriorityName = PriorityNameT;
+  type PriorityNames = PriorityNamesT;
+  type BackoffOption = BackoffOptionT;
+  type RetentionOption = RetentionOptionT;
+  type Callback<T> = CallbackT<T>;
+  type ProcessHandler<D = any> = ProcessHandlerT<D>;
+  type DoneCallback = DoneCallbackT;
+  type DoneAndContext = DoneAndContextT;
+  type WorkerContext = WorkerContextT;
+  type JobEvent = JobEventT;
+  type RedisConnectionOptions = RedisConnectionOptionsT;
+  type RedisSetting = RedisSettingT;
+  type RedisClient = RedisClientT;
+  type Logger = LoggerT;
+  type AppOptions = AppOptionsT;
+  type KueApp = KueAppT;
+  type AuthOption = AuthOptionT;
+  type QueueAdmin = QueueAdminT;
+  type BulkOptions = BulkOptionsT;
+  type MinuteStats = MinuteStatsT;
+  type AttemptError = AttemptErrorT;
+  type CheckReport = CheckReportT;
+  type CheckFinding = CheckFindingT;
+  type CheckCode = CheckCodeT;
+  type ErrorCode = ErrorCodeT;
+  type KueError = KueErrorT;
+  type JobNotFoundError = JobNotFoundErrorT;
+  type LockLostError = LockLostErrorT;
+  type ShutdownError = ShutdownErrorT;
+  type TtlExceededError = TtlExceededErrorT;
+  type ConnectionError = ConnectionErrorT;
+  type OutOfMemoryError = OutOfMemoryErrorT;
+  type NotReplicatedError = NotReplicatedErrorT;
+  type StateChangedError = StateChangedErrorT;
+}
+
 export {
   createApp,
   Queue,
@@ -107,17 +222,34 @@ export {
   StateChangedError,
   ErrorCode,
 };
-export type { QueueOptions } from './queue/options.js';
-export type { BackoffOption, JobJSON, SavingJob, ProcessHandler } from './queue/job.js';
-export type { RetentionOption } from './store/retention.js';
-export type { Callback } from './queue/callback.js';
-export type { JobEvent } from './events/event-bus.js';
-export type { DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
-export type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
-export type { JobState } from './store/keys.js';
-export type { Logger } from './logger.js';
-export type { AppOptions, KueApp } from './http/app.js';
-export type { AuthOption } from './http/security.js';
-export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
-export type { AttemptError } from './store/replies.js';
-export type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
+export type {
+  QueueOptions,
+  BackoffOption,
+  JobJSON,
+  SavingJob,
+  SavedJob,
+  ProcessHandler,
+  PriorityName,
+  PriorityNames,
+  RetentionOption,
+  Callback,
+  JobEvent,
+  DoneCallback,
+  DoneAndContext,
+  WorkerContext,
+  RedisConnectionOptions,
+  RedisSetting,
+  RedisClient,
+  JobState,
+  Logger,
+  AppOptions,
+  KueApp,
+  AuthOption,
+  QueueAdmin,
+  BulkOptions,
+  MinuteStats,
+  AttemptError,
+  CheckReport,
+  CheckFinding,
+  CheckCode,
+};

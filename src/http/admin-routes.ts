@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { defaults } from '../defaults.js';
 import { JobNotFoundError, StateChangedError } from '../errors.js';
 import { MAX_PAGE, MAX_THROUGHPUT_MINUTES, type BulkOptions } from '../queue/admin.js';
-import type { Job } from '../queue/job.js';
+import type { SavedJob } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 import * as check from '../queue/validate.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
@@ -55,13 +55,13 @@ function idList(value: unknown, name: string): number[] {
  * are skipped: a selection made a moment ago may have moved on. The move states the state the
  * job was read in, so one that moved on since is skipped too. Answers whether it acted.
  */
-async function actOn(queue: Queue, job: Job, action: IdsAction): Promise<boolean> {
+async function actOn(queue: Queue, job: SavedJob, action: IdsAction): Promise<boolean> {
   const state = job.state();
   if (!state) return false;
-  if (action === 'remove') await queue.admin.removeJob(job.id!, state);
-  else if (action === 'promote' && state === 'delayed') await queue.admin.moveJob(job.id!, 'inactive', state);
+  if (action === 'remove') await queue.admin.removeJob(job.id, state);
+  else if (action === 'promote' && state === 'delayed') await queue.admin.moveJob(job.id, 'inactive', state);
   else if (action === 'retry' && (state === 'failed' || state === 'complete'))
-    await queue.admin.moveJob(job.id!, 'inactive', state);
+    await queue.admin.moveJob(job.id, 'inactive', state);
   else return false;
   return true;
 }
@@ -166,7 +166,7 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
       scanned += batch.length;
       for (const job of await queue.loadJobs(batch)) {
         if ((state === undefined || job.state() === state) && (type === undefined || job.type === type))
-          ids.push(job.id!);
+          ids.push(job.id);
       }
     }
     res.json({ ids: ids.slice(0, MAX_SEARCH_IDS).map(String), truncated: scanned < matches.length });

@@ -1,10 +1,10 @@
-import type { Job, JobJSON } from '../queue/job.js';
+import type { JobJSON, SavedJob } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 
 /** Kue's job JSON, with the log when asked for. */
-export async function jobJson(queue: Queue, job: Job, withLog: boolean): Promise<JobJSON & { log?: string[] }> {
+export async function jobJson(queue: Queue, job: SavedJob, withLog: boolean): Promise<JobJSON & { log?: string[] }> {
   const json: JobJSON & { log?: string[] } = job.toJSON();
-  if (withLog) json.log = await queue.log(job.id!);
+  if (withLog) json.log = await queue.log(job.id);
   return json;
 }
 

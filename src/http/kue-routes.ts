@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Queue } from '../queue/queue.js';
-import type { Job } from '../queue/job.js';
+import type { Job, PriorityName } from '../queue/job.js';
 import * as check from '../queue/validate.js';
 import type { RetentionOption } from '../store/retention.js';
 import { HttpError } from './errors.js';
@@ -34,7 +34,8 @@ function buildJob(queue: Queue, body: unknown): Job {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new TypeError('options must be an object');
   const job = queue.create(jobType, data ?? {});
-  if (options.priority !== undefined) job.priority(options.priority as string | number);
+  // Names of the queue's own map type-check as PriorityName only by augmentation: the job checks them.
+  if (options.priority !== undefined) job.priority(options.priority as PriorityName | number);
   if (options.attempts !== undefined) job.attempts(options.attempts as number);
   if (options.delay !== undefined) job.delay(options.delay as number);
   if (options.ttl !== undefined) job.ttl(options.ttl as number);
@@ -112,7 +113,7 @@ export function kueRoutes(queue: Queue): Router {
   router.put('/job/:id/priority/:priority', async (req, res) => {
     const job = await queue.getJob(check.jobId(req.params.id));
     const text = req.params.priority;
-    job.priority(/^-?\d{1,10}$/.test(text) ? Number(text) : text);
+    job.priority(/^-?\d{1,10}$/.test(text) ? Number(text) : (text as PriorityName));
     await job.update();
     res.json({ message: 'updated priority' });
   });

@@ -3,7 +3,7 @@ import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
 import type { AttemptError, BulkAction, PageCursor } from '../store/replies.js';
 import type { Store } from '../store/store.js';
-import type { Job } from './job.js';
+import type { SavedJob } from './job.js';
 import type { QueueJobs } from './jobs.js';
 import { stems } from './search-words.js';
 import * as check from './validate.js';
@@ -71,7 +71,7 @@ export class QueueAdmin {
   async page(
     state: JobState | 'all',
     options: { type?: string; cursor?: string; limit?: number; order?: 'asc' | 'desc' } = {},
-  ): Promise<{ jobs: Job[]; next: string | null }> {
+  ): Promise<{ jobs: SavedJob[]; next: string | null }> {
     if (state === 'all' && options.type !== undefined) {
       throw new RangeError('a type filter needs a state: the index of all jobs is not kept per type');
     }

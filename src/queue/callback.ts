@@ -1,5 +1,14 @@
-/** Node-style callback accepted by every asynchronous call. */
-export type Callback<T> = (err: Error | null, value?: T) => void;
+/**
+ * Node-style callback accepted by every asynchronous call: `(null, value)` on success,
+ * `(err)` on failure. `value` is typed as present, so a callback may annotate it
+ * (`(err, total: number) => …`): it is `undefined` when `err` is set, so check `err` first.
+ */
+export type Callback<T> = (err: Error | null, value: T) => void;
+
+/** Calls back with an error (`value` is undefined then, see Callback). */
+function callBackError<T>(callback: Callback<T>, err: Error): void {
+  callback(err, undefined as T);
+}
 
 /**
  * Settles a callback from a promise when one is given. The promise is returned either way,
@@ -9,7 +18,7 @@ export function withCallback<T>(promise: Promise<T>, callback?: Callback<T>): Pr
   if (!callback) return promise;
   promise.then(
     (value) => callback(null, value),
-    (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+    (err: unknown) => callBackError(callback, err instanceof Error ? err : new Error(String(err))),
   );
   promise.catch(() => undefined);
   return promise;
@@ -23,8 +32,17 @@ export function optionalThenCallback<A, T>(
   return typeof a === 'function' ? [undefined, a as Callback<T>] : [a, b];
 }
 
-/** A job being saved: the Job itself, which can also be awaited once (it resolves to itself). */
-export type SavingJob<J> = J & PromiseLike<J>;
+/**
+ * A saved job: its `id`, a number, is set. (Kue's test mode without processing saves
+ * nothing: there a "saved" job has no id.)
+ */
+export type Saved<J> = J & { id: number };
+
+/**
+ * A job being saved: the Job itself, which can also be awaited once: it resolves to itself,
+ * saved (its `id` set).
+ */
+export type SavingJob<J> = J & PromiseLike<Saved<J>>;
 
 /**
  * Returns `target` with a one-shot `then`, so `await job.save()` waits for the save and
@@ -34,15 +52,15 @@ export type SavingJob<J> = J & PromiseLike<J>;
 export function awaitable<J extends object>(
   target: J,
   saving: Promise<void>,
-  callback: Callback<J> | undefined,
+  callback: Callback<Saved<J>> | undefined,
   report: (err: Error) => void,
 ): SavingJob<J> {
   let observed = Boolean(callback);
   // `saving` resolves to nothing: resolving a promise with this thenable would recurse.
   saving.then(
-    () => callback?.(null, target),
+    () => callback?.(null, target as Saved<J>),
     (err: Error) => {
-      if (callback) callback(err);
+      if (callback) callBackError(callback, err);
       // A save that failed before writing anything rejects at once, before an `await` of
       // the job has had its turn to call `then`: look again once the caller's code has run.
       else setImmediate(() => observed || report(err));
@@ -52,11 +70,12 @@ export function awaitable<J extends object>(
   Object.defineProperty(self, 'then', {
     configurable: true,
     writable: true,
-    value: (onFulfilled?: (value: J) => unknown, onRejected?: (err: unknown) => unknown) => {
+    value: (onFulfilled?: (value: Saved<J>) => unknown, onRejected?: (err: unknown) => unknown) => {
       observed = true;
       return saving.then(() => {
         delete (self as Partial<PromiseLike<unknown>>).then;
-        return onFulfilled ? onFulfilled(self) : self;
+        const saved = target as Saved<J>;
+        return onFulfilled ? onFulfilled(saved) : saved;
       }, onRejected);
     },
   });

@@ -1,4 +1,5 @@
 import type { JobState } from '../store/keys.js';
+import type { Saved } from './callback.js';
 
 /**
  * What a job needs from the queue it belongs to: the narrow side of the queue a Job talks
@@ -21,9 +22,12 @@ export interface JobHost<J> {
   reportError(err: unknown): void;
 }
 
-/** What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs. */
-export interface JobDirectory<J> extends JobHost<J> {
-  getJob(id: number | string, type?: string): Promise<J>;
+/**
+ * What Kue's static helpers (`Job.get`, `Job.rangeByState`, ...) need: the process's jobs.
+ * The jobs it loads are saved ones (`L`, with their id).
+ */
+export interface JobDirectory<J, L extends J = Saved<J>> extends JobHost<J> {
+  getJob(id: number | string, type?: string): Promise<L>;
   readLog(id: number): Promise<string[]>;
-  loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<J[]>;
+  loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<L[]>;
 }

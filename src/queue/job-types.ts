@@ -1,6 +1,22 @@
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
 
+/**
+ * The priority names `job.priority(name)` accepts, as keys: Kue's five. A queue given its own
+ * `priorities` map has other names; declare them by augmenting this interface
+ * (`declare module 'kue' { interface PriorityNames { urgent: number } }`), or pass numbers.
+ */
+export interface PriorityNames {
+  low: number;
+  normal: number;
+  medium: number;
+  high: number;
+  critical: number;
+}
+
+/** A priority name: `low` (10), `normal` (0), `medium` (-5), `high` (-10), `critical` (-15). */
+export type PriorityName = keyof PriorityNames & string;
+
 /** How long to wait before retrying a failed attempt. */
 export type BackoffOption =
   | boolean

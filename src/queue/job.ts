@@ -2,17 +2,27 @@ import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import { awaitable, optionalThenCallback, withCallback, type Callback, type SavingJob } from './callback.js';
+import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
-import type { BackoffOption, JobJSON } from './job-types.js';
+import { jobStatics, type JobStatics } from './job-statics.js';
+import type { BackoffOption, JobJSON, PriorityName } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
-export type { BackoffOption, JobJSON } from './job-types.js';
+export type { BackoffOption, JobJSON, PriorityName, PriorityNames } from './job-types.js';
 export type { SavingJob } from './callback.js';
 
-/** A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a promise. */
-export type ProcessHandler<D = any> = JobHandler<Job<D>>;
+/**
+ * A saved job: what `await job.save()` resolves to, what `Job.get`, the listings and
+ * `queue.admin` load, and what `process` handlers receive. Its `id` is set.
+ */
+export type SavedJob<D = any> = Saved<Job<D>>;
+
+/**
+ * A job handler of `queue.process`: `(job, done)`, `(job, ctx, done)`, or `(job)` returning a
+ * promise. The job it gets is saved.
+ */
+export type ProcessHandler<D = any> = JobHandler<SavedJob<D>>;
 
 /** Finds the jobs a free-standing Job or a `Job.*` static call works with (the process queue's). */
 let resolveDefaultJobs: () => JobDirectory<Job> = () => {
@@ -21,13 +31,14 @@ let resolveDefaultJobs: () => JobDirectory<Job> = () => {
 export function setDefaultJobs(resolver: () => JobDirectory<Job>): void {
   resolveDefaultJobs = resolver;
 }
+const statics: JobStatics<SavedJob> = jobStatics(() => resolveDefaultJobs());
 
 /**
  * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
  * EventEmitter of its own events in the process that saved it (Kue's job-level events).
  */
 export class Job<D = any> extends EventEmitter {
-  /** Integer id, set once saved. */
+  /** Integer id, set once saved (see SavedJob). */
   id?: number;
   type: string;
   data: D;
@@ -80,8 +91,8 @@ export class Job<D = any> extends EventEmitter {
 
   /** Sets the priority by name (`low normal medium high critical`) or number; lower runs first. */
   priority(): number;
-  priority(level: string | number): this;
-  priority(level?: string | number): this | number {
+  priority(level: PriorityName | number): this;
+  priority(level?: PriorityName | number): this | number {
     if (level === undefined) return this._priority;
     this._priority = check.priority(level, this.boundHost?.priorities);
     return this;
@@ -111,16 +122,7 @@ export class Job<D = any> extends EventEmitter {
   backoff(option: BackoffOption): this;
   backoff(option?: BackoffOption): this | BackoffOption | undefined {
     if (option === undefined) return this._backoff;
-    if (typeof option === 'object' && option !== null) {
-      if (option.type !== undefined && (typeof option.type !== 'string' || option.type === '')) {
-        throw new TypeError(`backoff type must be a non-empty string, got ${typeof option.type}`);
-      }
-      if (option.delay !== undefined) check.milliseconds('backoff delay', option.delay);
-      if (option.maxDelay !== undefined) check.milliseconds('backoff maxDelay', option.maxDelay);
-    } else if (typeof option !== 'boolean' && typeof option !== 'function') {
-      throw new TypeError(`backoff must be true, an object or a function, got ${typeof option}`);
-    }
-    this._backoff = option;
+    this._backoff = check.backoff(option);
     return this;
   }
 
@@ -193,9 +195,10 @@ export class Job<D = any> extends EventEmitter {
 
   /**
    * Saves the job (or, when it already has an id, its changes). Returns the job itself, which
-   * may also be awaited: `const job = await queue.create(t, d).save()`.
+   * may also be awaited: `const job = await queue.create(t, d).save()` is a SavedJob (its `id`
+   * set), as is the job the callback gets.
    */
-  save(callback?: Callback<Job<D>>): SavingJob<this> {
+  save(callback?: Callback<Saved<this>>): SavingJob<this> {
     let saving: Promise<void>;
     if (this.id !== undefined || this.inserting) saving = this.afterSave(() => this.host.update(this));
     else {
@@ -208,47 +211,47 @@ export class Job<D = any> extends EventEmitter {
   }
 
   /** Writes the job's data and options back to Redis. */
-  update(callback?: Callback<Job<D>>): Promise<this> {
+  update(callback?: Callback<this>): Promise<this> {
     return withCallback(
       this.afterSave(() => this.host.update(this)).then(() => this),
-      callback as Callback<this>,
+      callback,
     );
   }
 
   /** Deletes the job, its log and its index entries. */
-  remove(callback?: Callback<Job<D>>): Promise<this> {
+  remove(callback?: Callback<this>): Promise<this> {
     return withCallback(
       this.afterSave((id) => this.host.remove(id)).then(() => this),
-      callback as Callback<this>,
+      callback,
     );
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
   state(): JobState | undefined;
-  state(state: JobState, callback?: Callback<Job<D>>): Promise<this>;
-  state(state?: JobState, callback?: Callback<Job<D>>): Promise<this> | JobState | undefined {
+  state(state: JobState, callback?: Callback<this>): Promise<this>;
+  state(state?: JobState, callback?: Callback<this>): Promise<this> | JobState | undefined {
     if (state === undefined) return this._state;
     const target = check.state(state);
     const moving = this.afterSave((id) => this.host.move(id, target)).then(() => {
       this._state = target;
       return this;
     });
-    return withCallback(moving, callback as Callback<this>);
+    return withCallback(moving, callback);
   }
 
-  inactive(callback?: Callback<Job<D>>): Promise<this> {
+  inactive(callback?: Callback<this>): Promise<this> {
     return this.state('inactive', callback);
   }
-  active(callback?: Callback<Job<D>>): Promise<this> {
+  active(callback?: Callback<this>): Promise<this> {
     return this.state('active', callback);
   }
-  complete(callback?: Callback<Job<D>>): Promise<this> {
+  complete(callback?: Callback<this>): Promise<this> {
     return this.state('complete', callback);
   }
-  failed(callback?: Callback<Job<D>>): Promise<this> {
+  failed(callback?: Callback<this>): Promise<this> {
     return this.state('failed', callback);
   }
-  delayed(callback?: Callback<Job<D>>): Promise<this> {
+  delayed(callback?: Callback<this>): Promise<this> {
     return this.state('delayed', callback);
   }
 
@@ -271,18 +274,7 @@ export class Job<D = any> extends EventEmitter {
   progress(completed: number, total: number, data?: unknown): this;
   progress(completed?: number, total?: number, data?: unknown): this | number {
     if (completed === undefined) return this._progress;
-    if (
-      typeof completed !== 'number' ||
-      !Number.isFinite(completed) ||
-      typeof total !== 'number' ||
-      !Number.isFinite(total)
-    ) {
-      throw new TypeError(
-        `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
-      );
-    }
-    if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
-    const percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
+    const percent = check.progressPercent(completed, total);
     this._progress = percent;
     this.progress_data = data;
     this.whenSaved((id) => this.host.progress(id, percent, data));
@@ -345,57 +337,18 @@ export class Job<D = any> extends EventEmitter {
     );
   }
 
-  // Kue's static helpers work on the process's queue (see kue.createQueue).
+  // Kue's static helpers, on the process queue's jobs (see kue.createQueue and job-statics.ts).
 
   /** Loads a job by id; with a type, also checks the job is of that type. */
-  static get(id: number | string, type?: string | Callback<Job>, callback?: Callback<Job>): Promise<Job> {
-    const [t, cb] = optionalThenCallback<string, Job>(type, callback);
-    return withCallback(resolveDefaultJobs().getJob(id, t), cb);
-  }
-
+  static get = statics.get;
   /** Jobs of every state by id rank, `from`..`to` inclusive. */
-  static range(
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange('all', from, to, o), cb);
-  }
-
+  static range = statics.range;
   /** Jobs in one state, `from`..`to` inclusive. */
-  static rangeByState(
-    state: JobState,
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o), cb);
-  }
-
+  static rangeByState = statics.rangeByState;
   /** Jobs of one type in one state, `from`..`to` inclusive. */
-  static rangeByType(
-    type: string,
-    state: JobState,
-    from: number,
-    to: number,
-    order?: 'asc' | 'desc' | Callback<Job[]>,
-    callback?: Callback<Job[]>,
-  ): Promise<Job[]> {
-    const [o, cb] = optionalThenCallback<'asc' | 'desc', Job[]>(order, callback);
-    return withCallback(resolveDefaultJobs().loadRange(state, from, to, o, type), cb);
-  }
-
+  static rangeByType = statics.rangeByType;
   /** A job's log lines, in order (Kue's `Job.log(id, cb)`). */
-  static log(id: number | string, callback?: Callback<string[]>): Promise<string[]> {
-    return withCallback(resolveDefaultJobs().readLog(check.jobId(id)), callback);
-  }
-
+  static log = statics.log;
   /** Removes a job by id. */
-  static remove(id: number | string, callback?: Callback<void>): Promise<void> {
-    return withCallback(resolveDefaultJobs().remove(check.jobId(id)), callback);
-  }
+  static remove = statics.remove;
 }

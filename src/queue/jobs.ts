@@ -5,7 +5,7 @@ import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { MoveOutcome } from '../store/replies.js';
 import { SAVE_BATCH, type Store } from '../store/store.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
-import { Job } from './job.js';
+import { Job, type SavedJob } from './job.js';
 import type { JobDirectory, JobHost } from './job-host.js';
 import type { JobEvents } from './job-events.js';
 import { searchWords } from './search-words.js';
@@ -14,9 +14,8 @@ import type { TestMode } from './test-mode.js';
 import * as check from './validate.js';
 
 /** A Job filled from a stored record, talking through `host`. */
-function jobFromRecord(record: JobRecord, host: JobHost<Job>): Job {
-  const job = new Job(record.type, record.data, host);
-  job.id = record.id;
+function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
+  const job = Object.assign(new Job(record.type, record.data, host), { id: record.id });
   job.result = record.result;
   job.created_at = record.createdAt;
   job.updated_at = record.updatedAt;
@@ -81,7 +80,7 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** A Job of this queue from a stored record. */
-  fromRecord(record: JobRecord): Job {
+  fromRecord(record: JobRecord): SavedJob {
     return jobFromRecord(record, this);
   }
 
@@ -172,7 +171,7 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
-  async getJob(id: number | string, type?: string): Promise<Job> {
+  async getJob(id: number | string, type?: string): Promise<SavedJob> {
     const n = check.jobId(id);
     const record = await this.deps.store.getJob(n);
     if (!record) throw new JobNotFoundError(id);
@@ -188,7 +187,13 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** Jobs at ranks `from`..`to` of a state (or of every job by id), optionally of one type. */
-  async loadRange(state: JobState | 'all', from: number, to: number, order?: string, type?: string): Promise<Job[]> {
+  async loadRange(
+    state: JobState | 'all',
+    from: number,
+    to: number,
+    order?: string,
+    type?: string,
+  ): Promise<SavedJob[]> {
     if (state !== 'all') check.state(state);
     if (type !== undefined) check.jobType(type);
     check.rangeBound('from', from);
@@ -199,7 +204,7 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** Jobs by id, in that order, skipping ids that no longer exist. */
-  async load(ids: number[]): Promise<Job[]> {
+  async load(ids: number[]): Promise<SavedJob[]> {
     const records = await this.deps.store.getJobs(ids);
     return records.map((r) => this.fromRecord(r));
   }

@@ -48,7 +48,10 @@ export interface QueueOptions {
    * @default true
    */
   disableSearch?: boolean;
-  /** Priority names and numbers; replaces Kue's default map when given. */
+  /**
+   * Priority names and numbers; replaces Kue's default map when given. (TypeScript: declare
+   * new names by augmenting `PriorityNames`.)
+   */
   priorities?: Record<string, number>;
   /** How long a worker's lock on an active job lasts without renewal (ms). @default 20000 */
   lockDuration?: number;

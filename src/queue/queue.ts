@@ -7,8 +7,8 @@ import { connectionFactory, type ConnectionRole, type RedisClient } from '../sto
 import { keyBase, type JobState } from '../store/keys.js';
 import { Store } from '../store/store.js';
 import { Worker } from '../worker/worker.js';
-import { optionalThenCallback, withCallback, type Callback } from './callback.js';
-import { Job, type ProcessHandler } from './job.js';
+import { optionalThenCallback, withCallback, type Callback, type Saved } from './callback.js';
+import { Job, type ProcessHandler, type SavedJob } from './job.js';
 import { Backoffs, type BackoffFunction } from './backoffs.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FINAL_EVENTS, JobEvents } from './job-events.js';
@@ -46,7 +46,7 @@ export class Queue extends EventEmitter {
   private readonly subscriber: RedisClient;
   private readonly subscription: QueueSubscription;
   private readonly maintenance?: Maintenance;
-  private readonly workers: Array<Worker<Job>> = [];
+  private readonly workers: Array<Worker<SavedJob>> = [];
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
   private shutdownPromise?: Promise<void>;
@@ -133,7 +133,7 @@ export class Queue extends EventEmitter {
     const [concurrency, handler] = typeof a === 'function' ? [1, a] : [check.concurrency(a), b];
     if (typeof handler !== 'function') throw new TypeError('process needs a handler function');
     if (this.shutdownPromise) throw new KueError(ErrorCode.ShutdownInProgress, 'queue is shut down');
-    const worker = new Worker<Job>(type, concurrency, handler, {
+    const worker = new Worker<SavedJob>(type, concurrency, handler, {
       store: this.store,
       createBlocking: () => this.makeConnection('blocking'),
       lockDuration: this.lockDuration,
@@ -269,24 +269,24 @@ export class Queue extends EventEmitter {
   }
 
   /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
-  getJob(id: number | string, type?: string): Promise<Job> {
+  getJob(id: number | string, type?: string): Promise<SavedJob> {
     return this.jobs.getJob(id, type);
   }
 
-  range(from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+  range(from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
     return this.jobs.loadRange('all', from, to, order);
   }
 
-  rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+  rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
     return this.jobs.loadRange(state, from, to, order);
   }
 
-  rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<Job[]> {
+  rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
     return this.jobs.loadRange(state, from, to, order, type);
   }
 
   /** Jobs by id, in that order, skipping ids that no longer exist. */
-  loadJobs(ids: number[]): Promise<Job[]> {
+  loadJobs(ids: number[]): Promise<SavedJob[]> {
     return this.jobs.load(ids);
   }
 
@@ -300,9 +300,9 @@ export class Queue extends EventEmitter {
    * 1,000 jobs). Every job is validated before anything is written; resolves with the jobs,
    * which then have their ids.
    */
-  saveAll<J extends Job>(jobs: J[], callback?: Callback<J[]>): Promise<J[]> {
+  saveAll<J extends Job>(jobs: J[], callback?: Callback<Array<Saved<J>>>): Promise<Array<Saved<J>>> {
     return withCallback(
-      this.jobs.saveAll(jobs).then(() => jobs),
+      this.jobs.saveAll(jobs).then(() => jobs as Array<Saved<J>>),
       callback,
     );
   }

@@ -1,6 +1,7 @@
 import { defaults } from '../defaults.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
+import type { BackoffOption } from './job-types.js';
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
 
@@ -206,4 +207,35 @@ export function retention(name: string, value: unknown): RetentionOption {
     ...(age !== undefined && { age: retainedAge(name, age, value) }),
     ...(count !== undefined && { count: retainedCount(name, count, value) }),
   };
+}
+
+/** A job's backoff: `true`/`false`, `{type, delay, maxDelay}` or a function. */
+export function backoff(option: unknown): BackoffOption {
+  if (typeof option === 'object' && option !== null) {
+    const { type, delay, maxDelay } = option as { type?: unknown; delay?: unknown; maxDelay?: unknown };
+    if (type !== undefined && (typeof type !== 'string' || type === '')) {
+      throw new TypeError(`backoff type must be a non-empty string, got ${typeof type}`);
+    }
+    if (delay !== undefined) milliseconds('backoff delay', delay);
+    if (maxDelay !== undefined) milliseconds('backoff maxDelay', maxDelay);
+  } else if (typeof option !== 'boolean' && typeof option !== 'function') {
+    throw new TypeError(`backoff must be true, an object or a function, got ${typeof option}`);
+  }
+  return option as BackoffOption;
+}
+
+/** `job.progress(completed, total)`: two finite numbers, `total` > 0; returns the 0-100 percentage. */
+export function progressPercent(completed: unknown, total: unknown): number {
+  if (
+    typeof completed !== 'number' ||
+    !Number.isFinite(completed) ||
+    typeof total !== 'number' ||
+    !Number.isFinite(total)
+  ) {
+    throw new TypeError(
+      `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
+    );
+  }
+  if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
+  return Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
 }

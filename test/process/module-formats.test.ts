@@ -1,10 +1,11 @@
 // The published shapes of the BUILT package: `require('kue')` (dist/index.cjs) and
 // `import kue from 'kue'` (dist/index.js) in fresh Node processes, and the declarations
-// (dist/index.d.ts) as a strict TypeScript consumer sees them.
+// (dist/index.d.ts, dist/index.d.cts) as strict TypeScript consumers see them.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { typeCheckProject } from '../support/consumer-project.js';
 import { keysOf, redisClient, redisPort, uniquePrefix } from '../support/setup.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -174,4 +175,32 @@ describe('module formats', () => {
     const run = await runNode([tscBin, '--noEmit', '-p', 'test/types/tsconfig.json'], 25_000);
     expect({ code: run.code, output: (run.stdout + run.stderr).trim() }).toEqual({ code: 0, output: '' });
   });
+
+  it('a module: commonjs project (classic node10 resolution: package.json "types") gets the CommonJS declarations by name', async () => {
+    // The CommonJS consumer again, requiring 'kue' by name as an installed package, and the
+    // ES import syntax a CommonJS project compiles with esModuleInterop.
+    const cjsConsumer = readFileSync(new URL('../types/cjs-consumer.cts', import.meta.url), 'utf8');
+    const byName = cjsConsumer.replace("require('../../dist/index.cjs')", "require('kue')");
+    expect(byName).not.toBe(cjsConsumer);
+    const importSyntax = [
+      "import kue, { createQueue, Job, type JobState, type SavedJob } from 'kue';",
+      'const queue: kue.Queue = createQueue();',
+      "const state: JobState = 'failed';",
+      'export const loaded: Promise<SavedJob[]> = Job.rangeByState(state, 0, 9);',
+      "export const sameQueue: boolean = kue({ prefix: 'q' }) === queue;",
+    ].join('\n');
+    const { code, output } = await typeCheckProject(
+      { 'consumer.ts': byName, 'import-syntax.ts': importSyntax },
+      {
+        target: 'ES2022',
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        esModuleInterop: true,
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        types: ['node'],
+      },
+    );
+    expect({ code, output }).toEqual({ code: 0, output: '' });
+  }, 60_000);
 });

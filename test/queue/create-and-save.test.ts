@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import kue, { Queue, createQueue, priorities } from '../../src/index.js';
+import kue, { Queue, createQueue, priorities, type PriorityName } from '../../src/index.js';
 import { keysOf, redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
 describe('creating jobs', () => {
@@ -31,7 +31,12 @@ describe('creating jobs', () => {
     const queue = testQueue();
     expect(priorities).toEqual({ low: 10, normal: 0, medium: -5, high: -10, critical: -15 });
     for (const [name, n] of Object.entries(priorities)) {
-      expect(queue.create('t').priority(name).priority()).toBe(n);
+      expect(
+        queue
+          .create('t')
+          .priority(name as PriorityName)
+          .priority(),
+      ).toBe(n);
     }
     expect(queue.create('t').priority(3).priority()).toBe(3);
   });

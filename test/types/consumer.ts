@@ -1,6 +1,6 @@
 // What a strict TypeScript (ESM, NodeNext) consumer writes against kue's public API.
 // Checked by `tsc -p test/types/tsconfig.json` (see test/process/module-formats.test.ts)
-// against the BUILT declarations, dist/index.d.ts. Each `@ts-expect-error` line is wrong
+// against the BUILT declarations, dist/index.d.ts; cjs-consumer.cts is its CommonJS twin. Each `@ts-expect-error` line is wrong
 // usage the types must reject: if it type-checks, tsc reports the unused directive and the
 // test fails. The import is the built ESM entry by relative path (what package.json
 // "exports" maps `import 'kue'` to); importing by name would make the root tsconfig, which
@@ -15,7 +15,23 @@ import kue, {
   ErrorCode,
   version,
 } from '../../dist/index.js';
-import type { DoneCallback, JobJSON, JobState, ProcessHandler, QueueOptions, WorkerContext } from '../../dist/index.js';
+import type {
+  DoneCallback,
+  JobJSON,
+  JobState,
+  PriorityName,
+  ProcessHandler,
+  QueueOptions,
+  SavedJob,
+  WorkerContext,
+} from '../../dist/index.js';
+
+// A queue with its own priority map declares its names (the README's `declare module 'kue'`).
+declare module '../../dist/index.js' {
+  interface PriorityNames {
+    bulk: number;
+  }
+}
 
 interface Email {
   to: string;
@@ -47,17 +63,42 @@ export async function main(): Promise<void> {
     .ttl(10_000)
     .removeOnComplete(true)
     .searchKeys(['to']);
-  const saved: Job<Email> = await job.save();
-  const id: number | undefined = saved.id;
+  const saved: SavedJob<Email> = await job.save();
+  const id: number = saved.id;
   const to: string = saved.data.to;
   const p: number = saved.priority();
   const made: number = saved.attempts().made;
   const state: JobState | undefined = saved.state();
   const json: JobJSON = saved.toJSON();
-  // Kue's callback style still compiles.
+  // Kue's callback style still compiles; a callback may annotate its value (present on success).
   queue.create('email', { to: 'b@example.com' }).save((err, j) => {
-    if (!err && j) j.log('saved %s', j.id);
+    if (!err) j.log('saved %d', j.id.toFixed());
   });
+  queue.create('email', { to: 'c@example.com' }).save((err) => void err);
+  void queue.inactiveCount((err, total: number) => void (err ?? total.toFixed()));
+  void queue.failedCount('email', (err, total: number) => void [err, total]);
+  void Job.get(1, (err, found: kue.Job) => void [err, found.id]);
+  void kue.Job.get('2', 'email', (err, found: SavedJob) => void [err, found.id.toFixed()]);
+  void Job.range(0, 9, 'desc', (err, found: kue.Job[]) => void [err, found.length]);
+  void Job.log(1, (err, lines: string[]) => void [err, lines.length]);
+  void queue.types((err, types: string[]) => void [err, types]);
+
+  // Priorities: numbers, the five names, and names declared by augmenting PriorityNames.
+  const level: PriorityName = 'critical';
+  const levels: kue.PriorityName[] = ['low', 'normal', 'medium', 'high', 'critical', 'bulk'];
+  queue
+    .create('email', { to: 'd@example.com' })
+    .priority(level)
+    .priority('bulk')
+    .priority(levels[0] ?? 0);
+
+  // The default import also names the types: kue.Job, kue.Queue, kue.QueueOptions, ...
+  const typed: kue.Queue = queue;
+  const typedOptions: kue.QueueOptions = options;
+  const typedState: kue.JobState = 'delayed';
+  const typedJobs: kue.Job<Email>[] = [job, saved];
+  const typedJson: kue.JobJSON = saved.toJSON();
+  const typedDone: kue.DoneCallback = () => undefined;
   const inferred = await queue.create('sms', { phone: '+1' }).save();
   const phone: string = inferred.data.phone;
 
@@ -65,7 +106,9 @@ export async function main(): Promise<void> {
   // Kue's README form, no type argument: job and done get their types from kue.
   queue.process('email', (j, done) => {
     j.log('sending to %s', j.data.to);
-    done();
+    // A handler's job is saved: its id is a number.
+    const handled: number = j.id;
+    done(null, handled);
   });
   queue.process<Email>('email', (j, done) => {
     const address: string = j.data.to;
@@ -95,6 +138,15 @@ export async function main(): Promise<void> {
   const jobs: Job[] = await queue.rangeByType('email', 'complete', 0, 10, 'desc');
   const loaded: Job = await queue.getJob(1);
   const viaStatic: Job = await Job.get('1');
+  // Loaded jobs are saved ones: their ids are numbers.
+  const loadedIds: number[] = [
+    (await queue.getJob(1)).id,
+    (await Job.get(2)).id,
+    ...(await queue.rangeByState('failed', 0, 9)).map((j) => j.id),
+    ...(await Job.rangeByType('email', 'failed', 0, 9)).map((j) => j.id),
+    ...(await queue.admin.page('complete', { limit: 10 })).jobs.map((j) => j.id),
+    ...(await queue.saveAll([queue.create('email', { to: 'e@example.com' })])).map((j) => j.id),
+  ];
   queue.on('job complete', (jobId: number, result: unknown) => void [jobId, result]);
   try {
     await queue.getJob(404);
@@ -131,6 +183,13 @@ export async function main(): Promise<void> {
     jobs,
     loaded,
     viaStatic,
+    loadedIds,
+    typed,
+    typedOptions,
+    typedState,
+    typedJobs,
+    typedJson,
+    typedDone,
   ];
 }
 
@@ -140,6 +199,17 @@ export function wrong(queue: Queue, job: Job<Email>): void {
   queue.create(42);
   // @ts-expect-error a priority is a name or a number
   job.priority({});
+  // @ts-expect-error not a priority name (nor one declared in PriorityNames)
+  job.priority('urgent');
+  // @ts-expect-error a job built by create() may not be saved: its id may be undefined
+  const unsavedId: number = job.id;
+  // @ts-expect-error a count is a number
+  void queue.inactiveCount((err, total: string) => void [err, total]);
+  // @ts-expect-error Job.get gives a job
+  void Job.get(1, (err, found: string) => void [err, found]);
+  // @ts-expect-error not a type of kue
+  const notAType: kue.Worker = queue;
+  void [unsavedId, notAType];
   // @ts-expect-error attempts is a number
   job.attempts('3');
   // @ts-expect-error delay takes ms or a Date
