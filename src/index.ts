@@ -11,6 +11,7 @@ import {
   OutOfMemoryError,
   ShutdownError,
   StateChangedError,
+  MigrationRefusedError,
   TtlExceededError,
 } from './errors.js';
 import { defaults } from './defaults.js';
@@ -75,6 +76,7 @@ const kueModule = {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  MigrationRefusedError,
   ErrorCode,
 };
 
@@ -105,6 +107,7 @@ export {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  MigrationRefusedError,
   ErrorCode,
 };
 export type { QueueOptions } from './queue/options.js';
@@ -118,6 +121,7 @@ export type { JobState } from './store/keys.js';
 export type { Logger } from './logger.js';
 export type { AppOptions, KueApp } from './http/app.js';
 export type { AuthOption } from './http/security.js';
-export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
+export type { QueueAdmin, BulkOptions, MinuteStats, Kue011MigrationOptions } from './queue/admin.js';
+export type { Kue011MigrationReport, Kue011MigrationProgress, Kue011SkippedJob } from './store/kue011/report.js';
 export type { AttemptError } from './store/replies.js';
 export type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
