@@ -56,3 +56,18 @@ export function parseHost(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('The host must not be empty (e.g. 127.0.0.1 or 0.0.0.0).');
   return value;
 }
+
+/** What replaces a stored backoff function: a delay in whole milliseconds, or a strategy's name. */
+export function parseBackoff(value: string): string | number {
+  if (/^\d+$/.test(value)) {
+    try {
+      return check.milliseconds('the delay', Number(value));
+    } catch (err) {
+      throw new InvalidArgumentError(`${(err as Error).message}.`);
+    }
+  }
+  if (value.trim() === '' || /^\d/.test(value)) {
+    throw new InvalidArgumentError("Expected a backoff strategy's name or a delay in milliseconds, e.g. 60000.");
+  }
+  return value;
+}

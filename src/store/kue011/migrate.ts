@@ -9,6 +9,7 @@ import { isCluster } from '../connection.js';
 import { scriptError } from '../redis-errors.js';
 import { runScript } from '../scripts.js';
 import type { Store } from '../store.js';
+import { kue011Queues, otherSpelling } from './detect.js';
 import { hashTag, Kue011Keys } from './keys.js';
 import {
   emptyReport,
@@ -151,6 +152,11 @@ export async function migrateFromKue011(store: Store, options: Kue011Migration):
   assertOneSlot(store, keys);
   const check = emptyReport(keys.prefix, store.keys.base, true);
   await pass(store, keys, options, 'dry', check);
+  const found = movedCount(check) + check.skipped.length + check.conflicts.length + check.alreadyMoved + check.dangling;
+  if (found === 0) {
+    const [other] = await kue011Queues(store.client, [otherSpelling(keys.prefix)]);
+    if (other) check.elsewhere = { prefix: other.prefix, jobs: other.jobs };
+  }
   if (options.dryRun) {
     await finish(store, keys, 'dry', check);
     check.durationMs = Date.now() - started;

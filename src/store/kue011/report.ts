@@ -54,6 +54,11 @@ export interface Kue011MigrationReport {
   keysRemoved: number;
   /** How long the run took (ms). */
   durationMs: number;
+  /**
+   * When no Kue 0.11 job was found under `from`: the other spelling of the prefix (`{q}` for
+   * `q`, and back), when Kue 0.11 jobs are there: the queue was written through the other client.
+   */
+  elsewhere?: { prefix: string; jobs: number };
 }
 
 /** Where a run is, after each batch. */

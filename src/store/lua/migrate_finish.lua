@@ -30,12 +30,15 @@ if not same then
   end
 end
 
+-- A job is in three indexes (every job, its state, its type's state), or fewer when Kue 0.11
+-- lost an entry: the largest of the three counts is the number of jobs.
 local kue011_types = redis.call('SMEMBERS', kue011_key_types(prefix))
-local left = redis.call('ZCARD', kue011_key_index(prefix))
+local in_all, in_states, in_types = redis.call('ZCARD', kue011_key_index(prefix)), 0, 0
 for _, state in ipairs(states) do
-  left = left + redis.call('ZCARD', kue011_key_index(prefix, state))
-  for _, jtype in ipairs(kue011_types) do left = left + redis.call('ZCARD', kue011_key_index(prefix, state, jtype)) end
+  in_states = in_states + redis.call('ZCARD', kue011_key_index(prefix, state))
+  for _, jtype in ipairs(kue011_types) do in_types = in_types + redis.call('ZCARD', kue011_key_index(prefix, state, jtype)) end
 end
+local left = math.max(in_all, in_states, in_types)
 
 local removed = 0
 if run and left == 0 then
