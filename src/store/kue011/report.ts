@@ -63,7 +63,7 @@ export interface Kue011MigrationReport {
 
 /** Where a run is, after each batch. */
 export interface Kue011MigrationProgress {
-  /** 'check': the read-only pass that looks for conflicts first; 'move': the moves. */
+  /** 'check': the read-only pass (a dry run, or a run's look for conflicts first); 'move': the moves. */
   pass: 'check' | 'move';
   /** Jobs handled in this pass so far (moved, skipped or found moved already). */
   handled: number;
@@ -73,7 +73,8 @@ export interface Kue011MigrationProgress {
   total: number;
 }
 
-export type MigrateOutcome = 'moved' | 'skipped' | 'conflict' | 'already' | 'dangling';
+/** What the `migrate` script did with one id ('unread': a conflicts-only look found none). */
+export type MigrateOutcome = 'moved' | 'skipped' | 'conflict' | 'already' | 'dangling' | 'unread';
 
 /** Most skipped jobs and malformed entries listed one by one (the counts go on). */
 const LISTED = 1_000;

@@ -33,8 +33,11 @@ async function indexesOf(client: RedisClient, keys: Kue011Keys): Promise<Array<{
   ];
 }
 
+/** Entries asked of each ZSCAN call: fewer round trips than one per batch of ids. */
+const SCAN_COUNT = 2_000;
+
 /**
- * Batches of about `size` ids, index by index. ZSCAN returns every member present from the
+ * Batches of at most `size` ids, index by index. ZSCAN returns every member present from the
  * start to the end of a scan at least once, while members are removed under it (the moves
  * remove them): a member may come twice, which the caller tolerates. Members added during
  * the scan may be missed; a second run picks them up.
@@ -43,14 +46,18 @@ export async function* kue011IdBatches(client: RedisClient, keys: Kue011Keys, si
   for (const { key, type } of await indexesOf(client, keys)) {
     let cursor = '0';
     do {
-      const [next, flat] = await client.zscan(key, cursor, 'COUNT', size);
+      const [next, flat] = await client.zscan(key, cursor, 'COUNT', SCAN_COUNT);
       cursor = next;
-      const batch: IdBatch = { key, type, ids: [], malformed: [] };
+      let batch: IdBatch = { key, type, ids: [], malformed: [] };
       for (let i = 0; i < flat.length; i += 2) {
         const member = flat[i]!;
         const m = MEMBER.exec(member);
         if (m && Number(m[1]) === m[2]!.length) batch.ids.push(m[2]!);
         else batch.malformed.push(member);
+        if (batch.ids.length === size) {
+          yield batch;
+          batch = { key, type, ids: [], malformed: [] };
+        }
       }
       if (batch.ids.length || batch.malformed.length) yield batch;
     } while (cursor !== '0');
