@@ -1,13 +1,40 @@
 // Kue 0.11 data for the migration tests: written by the real kue@0.11.6 in a child process
 // (fixtures/kue011-queue.cjs), or, for volume, hashes written directly in the shape Kue 0.11
 // gives them (checked against a real one in every-state.test.ts).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/index.js';
 import { stopAfterTest } from '../support/children.js';
 import { redisPort } from '../support/setup.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/kue011-queue.cjs', import.meta.url));
+/** The BUILT `kue` executable: run `npx tsup` after changing src/. */
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const testRedisUrl = `redis://127.0.0.1:${redisPort}`;
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Settles when the process has exited and its output is read. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Starts `kue <args>` (dist/cli.js), SIGKILLed after the test if still running. */
+export function startCli(args: string[]): CliRun {
+  const child = stopAfterTest(spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const exited = new Promise<Awaited<CliRun['exited']>>((resolve) =>
+    child.once('exit', (code, signal) => child.once('close', () => resolve({ code, signal, stdout, stderr }))),
+  );
+  return { child, exited };
+}
+
+/** Runs `kue <args>` to its end. */
+export function runCli(args: string[]): CliRun['exited'] {
+  return startCli(args).exited;
+}
 
 export interface Kue011Queue {
   /** Job ids by the fixture's names (`email-0`, `delayedEmail`, `hangLast`, ...). */
@@ -64,7 +91,7 @@ export interface Kue011Hash {
  * Writes jobs as Kue 0.11's save leaves them (the fields and indexes of a real 0.11 job; see
  * every-state.test.ts), through a pipeline per 1,000 jobs, and lifts its id counter.
  */
-export async function writeKue011Jobs(redis: Redis, prefix: string, jobs: Kue011Hash[], now = Date.now()) {
+export async function writeKue011Jobs(redis: RedisClient, prefix: string, jobs: Kue011Hash[], now = Date.now()) {
   let highest = 0;
   for (let i = 0; i < jobs.length; i += 1_000) {
     const pipeline = redis.pipeline();
