@@ -13,6 +13,7 @@ export interface MigrateOptions {
   from: string;
   dryRun: boolean;
   functionBackoff?: string | number;
+  reserveIds?: number;
   onProgress?: (progress: Kue011MigrationProgress) => void;
 }
 
@@ -28,6 +29,7 @@ export async function runMigrate(options: MigrateOptions): Promise<Kue011Migrati
       from: options.from,
       dryRun: options.dryRun,
       functionBackoff: options.functionBackoff,
+      reserveIds: options.reserveIds,
       onProgress: options.onProgress,
     });
   } catch (err) {
@@ -116,7 +118,7 @@ export function formatMigration(r: Kue011MigrationReport, where: string): string
     `The next job saved gets id ${count(r.nextId)} or above. ` +
       (r.dryRun
         ? `Jobs in Kue 0.11's indexes: ${count(r.left)}.`
-        : `Left in Kue 0.11's indexes: ${count(r.left)}${r.left > 0 ? ' (the skipped, and any saved meanwhile: run again once they are written)' : ''}.`),
+        : `Left in Kue 0.11's indexes: ${count(r.left)}${r.left > 0 ? ' (the skipped above, and any job saved meanwhile, which the next run moves)' : ''}.`),
   );
   lines.push(`Took ${(r.durationMs / 1000).toFixed(1)} s.`);
   return lines;

@@ -71,3 +71,10 @@ export function parseBackoff(value: string): string | number {
   }
   return value;
 }
+
+/** A whole number of things, 0 or more. */
+export function parseCount(value: string): number {
+  const n = /^\d{1,13}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= 2 ** 40)) throw new InvalidArgumentError('Expected a whole number from 0 to 2^40.');
+  return n;
+}

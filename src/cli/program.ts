@@ -7,7 +7,7 @@ import { startDashboard, type Dashboard, type DashboardOptions } from './dashboa
 import { formatReport, runCheck } from './check.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
-import { parseAuth, parseBackoff, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
+import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -252,6 +252,7 @@ interface MigrateCommandOptions {
   from: string;
   dryRun?: boolean;
   functionBackoff?: string | number;
+  reserveIds?: number;
   json?: boolean;
 }
 
@@ -278,6 +279,11 @@ function defineMigrate(cmd: Command): Command {
       "what replaces a backoff function Kue 0.11 stored (never run): a strategy's name the new workers register, or a fixed delay in ms (default: fixed, the job's own delay)",
       parseBackoff,
     )
+    .option(
+      '--reserve-ids <n>',
+      "leave n ids free above Kue 0.11's id counter for Kue 0.11 producers that keep saving (q:… keys only; default 0)",
+      parseCount,
+    )
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -300,6 +306,7 @@ Examples:
         from: opts.from,
         dryRun: opts.dryRun === true,
         functionBackoff: opts.functionBackoff,
+        reserveIds: opts.reserveIds,
         onProgress: (progress) => {
           if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
           lastProgress = Date.now();

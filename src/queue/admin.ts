@@ -56,6 +56,13 @@ export interface Kue011MigrationOptions {
    * @default a fixed backoff of the job's own delay, as `backoff(true)`
    */
   functionBackoff?: string | number;
+  /**
+   * Ids to leave free above Kue 0.11's id counter: new jobs start above them. Needed only when
+   * Kue 0.11 wrote `q:…` keys (its own counter) and Kue 0.11 producers keep saving after this
+   * run: their jobs take those ids, and the next run moves them without a conflict.
+   * @default 0
+   */
+  reserveIds?: number;
   /** Called after each batch of jobs. */
   onProgress?: (progress: Kue011MigrationProgress) => void;
 }

@@ -215,7 +215,7 @@ export function kue011Migration(options: unknown): Kue011Migration {
     throw new TypeError(`migrateFromKue011 needs options {from, dryRun?, functionBackoff?}, got ${describe(options)}`);
   }
   const o = options as Record<string, unknown>;
-  const known = ['from', 'dryRun', 'functionBackoff', 'onProgress'];
+  const known = ['from', 'dryRun', 'functionBackoff', 'reserveIds', 'onProgress'];
   const unknown = Object.keys(o).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new TypeError(`migrateFromKue011 takes ${known.join(', ')}; got unknown option ${describe(unknown[0])}`);
@@ -240,6 +240,7 @@ export function kue011Migration(options: unknown): Kue011Migration {
     from: o.from,
     dryRun: o.dryRun === undefined ? false : boolean('dryRun', o.dryRun),
     functionBackoff: typeof replacement === 'number' ? milliseconds('functionBackoff', replacement) : replacement,
+    reserveIds: o.reserveIds === undefined ? 0 : integer('reserveIds', o.reserveIds, 0, 2 ** 40),
     onProgress: o.onProgress as Kue011Migration['onProgress'],
   };
 }

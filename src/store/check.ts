@@ -167,7 +167,7 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
     findings.push({
       code: 'kue011-queue',
       key: old.key,
-      message: `${old.key} holds ${old.jobs} job${old.jobs === 1 ? '' : 's'} of a queue Kue 0.11 wrote, which this queue does not read: move them with \`kue migrate --from '${old.prefix}'\` (docs/migrating.md)`,
+      message: `${old.key} holds ${old.jobs} job${old.jobs === 1 ? '' : 's'} of a queue Kue 0.11 wrote, which this queue does not read: run \`kue migrate --from '${old.prefix}'\` (docs/migrating.md)`,
     });
   }
   const kue011Here = kue011.some((old) => old.prefix === base);

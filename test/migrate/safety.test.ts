@@ -156,6 +156,21 @@ describe('a migration from Kue 0.11', () => {
     expect((await queue.create('email', {}).save()).id).toBe(41);
   });
 
+  it('leaves reserved ids to Kue 0.11 producers still saving: the next run moves their jobs without a conflict', async () => {
+    const prefix = uniquePrefix('mres');
+    const redis = redisClient();
+    await writeKue011Jobs(redis, prefix, someJobs(Date.now()));
+    const queue = testQueue({ prefix, maintenance: false });
+    const first = await queue.admin.migrateFromKue011({ from: prefix, reserveIds: 1_000 });
+    expect(first.nextId).toBe(1_006);
+    // Both kinds of producers save at once: Kue 0.11 from its counter, this package above it.
+    expect((await queue.create('email', { mine: true }).save()).id).toBe(1_006);
+    await writeKue011Jobs(redis, prefix, [{ id: 6, type: 'email', state: 'inactive' }]);
+    const second = await queue.admin.migrateFromKue011({ from: prefix });
+    expect(second).toMatchObject({ moved: { ...noneMoved, inactive: 1 }, conflicts: [], nextId: 1_007 });
+    await expectConsistent(queue, { inactive: 4, delayed: 1, complete: 1, failed: 1 });
+  });
+
   it('answers a callback as well as a promise, and checks its options', async () => {
     const prefix = uniquePrefix('mcb');
     await writeKue011Jobs(redisClient(), prefix, someJobs(Date.now()));

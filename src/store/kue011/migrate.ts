@@ -34,6 +34,8 @@ export interface Kue011Migration {
   dryRun: boolean;
   /** What replaces a stored backoff function: a strategy's name, or a fixed delay (ms); none: fixed, the job's delay. */
   functionBackoff?: string | number;
+  /** Ids left free above Kue 0.11's counter for its producers still saving. */
+  reserveIds: number;
   onProgress?: (progress: Kue011MigrationProgress) => void;
 }
 
@@ -127,11 +129,13 @@ async function pass(
   }
 }
 
-async function finish(store: Store, keys: Kue011Keys, mode: Mode, report: Kue011MigrationReport) {
+async function finish(store: Store, keys: Kue011Keys, options: Kue011Migration, report: Kue011MigrationReport) {
+  const mode = options.dryRun ? 'dry' : 'run';
   const [nextId, left, carried, removed] = (await runScript(store.client, 'migrate_finish', store.keys.ids, [
     store.keys.base,
     keys.prefix,
     mode,
+    options.reserveIds,
   ])) as number[];
   report.nextId = nextId!;
   report.left = left!;
@@ -177,7 +181,7 @@ export async function migrateFromKue011(store: Store, options: Kue011Migration):
   const report = emptyReport(keys.prefix, store.keys.base, mode === 'dry');
   await pass(store, keys, options, mode, report);
   await lookElsewhere(store, keys, report);
-  await finish(store, keys, mode, report);
+  await finish(store, keys, options, report);
   report.durationMs = Date.now() - started;
   return report;
 }

@@ -1,6 +1,8 @@
 --[[ migrate_finish: what a migration from Kue 0.11 does once the jobs have moved. Every step
 is idempotent, so it runs at the end of every run.
-- The id counter B:ids goes up to Kue 0.11's P:ids at least: new ids never reuse an old one.
+- The id counter B:ids goes up to Kue 0.11's P:ids at least, plus the ids reserved: new ids
+  never reuse an old one, nor one a Kue 0.11 producer still running takes from P:ids (when P
+  is not B, the two counters count apart).
 - P's work-time total is added to B's and removed (when P is not B: then it is one key).
 - When no job is left in any 0.11 index, the 0.11 keys that only served those jobs go: the
   type set P:job:types and the workers' wake-up lists P:<type>:jobs. P:ids stays: a Kue 0.11
@@ -10,15 +12,16 @@ KEYS[1]  B:ids (routing)
 ARGV[1]  B
 ARGV[2]  P, the Kue 0.11 prefix as in its key names
 ARGV[3]  'run', or 'dry' to write nothing
+ARGV[4]  ids reserved above P:ids for Kue 0.11 producers still saving (0 = none)
 Returns {next id, jobs left in 0.11's indexes, work-time ms carried over, keys removed}.
 ]]
 --@include util, keys, kue011_keys
-local base, prefix, run = ARGV[1], ARGV[2], ARGV[3] == 'run'
+local base, prefix, run, reserve = ARGV[1], ARGV[2], ARGV[3] == 'run', tonumber(ARGV[4])
 local same = base == prefix
 local states = { 'inactive', 'delayed', 'active', 'complete', 'failed' }
 
 local counter = tonumber(redis.call('GET', key_ids(base))) or 0
-local last = math.max(counter, tonumber(redis.call('GET', kue011_key_ids(prefix))) or 0)
+local last = math.max(counter, (tonumber(redis.call('GET', kue011_key_ids(prefix))) or 0) + reserve)
 if run and last > counter then redis.call('SET', key_ids(base), int(last)) end
 
 local carried = 0
