@@ -262,9 +262,9 @@ const PROGRESS_EVERY_MS = 2_000;
 function defineMigrate(cmd: Command): Command {
   return cmd
     .description(
-      'Move every job of a queue Kue 0.11 wrote (its q:job:<id> hashes, logs and indexes) into this\n' +
-        "package's layout, ids kept. Stop the Kue 0.11 workers first. Safe to run again: a run stopped\n" +
-        'at any point is finished by the next, and a run after a complete one changes nothing.',
+      "Move every job of a queue Kue 0.11 wrote into this package's layout, ids kept.\n" +
+        'Stop the Kue 0.11 workers first. Safe to run again: a run stopped at any point\n' +
+        'is finished by the next, and a run after a complete one changes nothing.',
     )
     .requiredOption(
       '--from <prefix>',
@@ -288,8 +288,8 @@ function defineMigrate(cmd: Command): Command {
     .addHelpText(
       'after',
       `
-Exit code 0: done (skipped jobs, if any, are listed); 1: refused or stopped (nothing was lost:
-run it again); 2: bad usage. See docs/migrating.md.
+Exit code 0: done (skipped jobs, if any, are listed); 1: refused or stopped
+(nothing was lost: run it again); 2: bad usage. See docs/migrating.md.
 
 Examples:
   $ kue migrate --from q --dry-run
