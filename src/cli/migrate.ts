@@ -100,12 +100,12 @@ export function formatMigration(r: Kue011MigrationReport, where: string): string
         `${r.conflicts.slice(0, 20).join(', ')}${r.conflicts.length > 20 ? ', …' : ''}.`,
     );
   }
-  if (r.skipped.length > 0) {
-    lines.push(`Skipped, left as they are in Kue 0.11's keys: ${count(r.skipped.length)}.`);
+  if (r.skippedCount > 0) {
+    lines.push(`Skipped, left as they are in Kue 0.11's keys: ${count(r.skippedCount)}.`);
     for (const s of r.skipped.slice(0, 20)) {
       lines.push(`  job ${s.id}${s.type ? ` (${s.type}${s.state ? `, ${s.state}` : ''})` : ''}: ${s.reason}`);
     }
-    if (r.skipped.length > 20) lines.push(`  … and ${count(r.skipped.length - 20)} more (--json lists them).`);
+    if (r.skippedCount > 20) lines.push(`  … and ${count(r.skippedCount - 20)} more (--json lists up to 1,000).`);
   }
   if (r.malformed.length > 0)
     lines.push(`Index entries that name no job id, left as they are: ${count(r.malformed.length)}.`);

@@ -157,7 +157,7 @@ function refusal(store: Store, conflicts: number[]): MigrationRefusedError {
 /** When nothing was found under `from`: whether the other spelling of the prefix has jobs. */
 async function lookElsewhere(store: Store, keys: Kue011Keys, report: Kue011MigrationReport): Promise<void> {
   const found =
-    movedCount(report) + report.skipped.length + report.conflicts.length + report.alreadyMoved + report.dangling;
+    movedCount(report) + report.skippedCount + report.conflicts.length + report.alreadyMoved + report.dangling;
   if (found > 0) return;
   const [other] = await kue011Queues(store.client, [otherSpelling(keys.prefix)]);
   if (other) report.elsewhere = { prefix: other.prefix, jobs: other.jobs };

@@ -31,8 +31,10 @@ export interface Kue011MigrationReport {
   failedStranded: number;
   /** Jobs whose stored backoff function (or a setting not understood) was replaced. */
   backoffsReplaced: number;
-  /** Jobs kept in Kue 0.11's layout, each with its reason. */
+  /** Jobs kept in Kue 0.11's layout, each with its reason (the first 1,000). */
   skipped: Kue011SkippedJob[];
+  /** How many were skipped in all. */
+  skippedCount: number;
   /**
    * Ids the queue already holds another job under. A run refuses to start when there is
    * any (`MigrationRefusedError`); one that appears during a run leaves that job in place.
@@ -90,6 +92,7 @@ export function emptyReport(from: string, to: string, dryRun: boolean): Kue011Mi
     failedStranded: 0,
     backoffsReplaced: 0,
     skipped: [],
+    skippedCount: 0,
     conflicts: [],
     malformed: [],
     alreadyMoved: 0,
@@ -126,6 +129,7 @@ export function tally(report: Kue011MigrationReport, reply: readonly string[]): 
       break;
     }
     case 'skipped':
+      report.skippedCount += 1;
       if (report.skipped.length < LISTED)
         report.skipped.push({ id: Number(id), state: kue011State, type, reason: note });
       break;
