@@ -9,6 +9,7 @@ export const ErrorCode = {
   OutOfMemory: 'OUT_OF_MEMORY',
   NotReplicated: 'NOT_REPLICATED',
   StateChanged: 'STATE_CHANGED',
+  MigrationRefused: 'MIGRATION_REFUSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -101,5 +102,20 @@ export class StateChangedError extends KueError {
       ErrorCode.StateChanged,
       `job ${jobId} is ${actual || 'in no state'}, not ${expected.join(' or ')}: it was left as it is`,
     );
+  }
+}
+
+/**
+ * A migration from Kue 0.11 (`queue.admin.migrateFromKue011`, `kue migrate`) that refused to
+ * start and wrote nothing: the queue already holds other jobs under ids the Kue 0.11 jobs
+ * keep (`ids` lists them), or the Kue 0.11 keys lie in other Redis Cluster slots than the
+ * queue's.
+ */
+export class MigrationRefusedError extends KueError {
+  constructor(
+    message: string,
+    readonly ids: readonly number[] = [],
+  ) {
+    super(ErrorCode.MigrationRefused, message);
   }
 }

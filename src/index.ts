@@ -20,7 +20,8 @@ import type { JobState } from './store/keys.js';
 import type { Logger } from './logger.js';
 import { createApp, type AppOptions, type KueApp } from './http/app.js';
 import type { AuthOption } from './http/security.js';
-import type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
+import type { QueueAdmin, BulkOptions, MinuteStats, Kue011MigrationOptions } from './queue/admin.js';
+import type { Kue011MigrationReport, Kue011MigrationProgress, Kue011SkippedJob } from './store/kue011/report.js';
 import type { AttemptError } from './store/replies.js';
 import type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
 import {
@@ -33,6 +34,7 @@ import {
   OutOfMemoryError,
   ShutdownError,
   StateChangedError,
+  MigrationRefusedError,
   TtlExceededError,
 } from './errors.js';
 import { defaults } from './defaults.js';
@@ -96,6 +98,7 @@ const kueModule = {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  MigrationRefusedError,
   ErrorCode,
 };
 
@@ -145,6 +148,8 @@ type AppOptionsT = AppOptions;
 type KueAppT = KueApp;
 type AuthOptionT = AuthOption;
 type QueueAdminT = QueueAdmin;
+type Kue011MigrationOptionsT = Kue011MigrationOptions;
+type Kue011MigrationReportT = Kue011MigrationReport;
 type BulkOptionsT = BulkOptions;
 type MinuteStatsT = MinuteStats;
 type AttemptErrorT = AttemptError;
@@ -161,6 +166,7 @@ type ConnectionErrorT = ConnectionError;
 type OutOfMemoryErrorT = OutOfMemoryError;
 type NotReplicatedErrorT = NotReplicatedError;
 type StateChangedErrorT = StateChangedError;
+type MigrationRefusedErrorT = MigrationRefusedError;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -188,6 +194,8 @@ declare namespace kue {
   type KueApp = KueAppT;
   type AuthOption = AuthOptionT;
   type QueueAdmin = QueueAdminT;
+  type Kue011MigrationOptions = Kue011MigrationOptionsT;
+  type Kue011MigrationReport = Kue011MigrationReportT;
   type BulkOptions = BulkOptionsT;
   type MinuteStats = MinuteStatsT;
   type AttemptError = AttemptErrorT;
@@ -204,6 +212,7 @@ declare namespace kue {
   type OutOfMemoryError = OutOfMemoryErrorT;
   type NotReplicatedError = NotReplicatedErrorT;
   type StateChangedError = StateChangedErrorT;
+  type MigrationRefusedError = MigrationRefusedErrorT;
 }
 
 export {
@@ -220,6 +229,7 @@ export {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  MigrationRefusedError,
   ErrorCode,
 };
 export type {
@@ -252,4 +262,8 @@ export type {
   CheckReport,
   CheckFinding,
   CheckCode,
+  Kue011MigrationOptions,
+  Kue011MigrationReport,
+  Kue011MigrationProgress,
+  Kue011SkippedJob,
 };

@@ -56,3 +56,25 @@ export function parseHost(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('The host must not be empty (e.g. 127.0.0.1 or 0.0.0.0).');
   return value;
 }
+
+/** What replaces a stored backoff function: a delay in whole milliseconds, or a strategy's name. */
+export function parseBackoff(value: string): string | number {
+  if (/^\d+$/.test(value)) {
+    try {
+      return check.milliseconds('the delay', Number(value));
+    } catch (err) {
+      throw new InvalidArgumentError(`${(err as Error).message}.`);
+    }
+  }
+  if (value.trim() === '' || /^\d/.test(value)) {
+    throw new InvalidArgumentError("Expected a backoff strategy's name or a delay in milliseconds, e.g. 60000.");
+  }
+  return value;
+}
+
+/** A whole number of things, 0 or more. */
+export function parseCount(value: string): number {
+  const n = /^\d{1,13}$/.test(value) ? Number(value) : NaN;
+  if (!(n <= 2 ** 40)) throw new InvalidArgumentError('Expected a whole number from 0 to 2^40.');
+  return n;
+}

@@ -6,7 +6,8 @@ import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
-import { parseAuth, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
+import { formatMigration, formatProgress, runMigrate } from './migrate.js';
+import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -245,6 +246,81 @@ function defineCheck(cmd: Command): Command {
     });
 }
 
+interface MigrateCommandOptions {
+  redis?: string;
+  prefix?: string;
+  from: string;
+  dryRun?: boolean;
+  functionBackoff?: string | number;
+  reserveIds?: number;
+  json?: boolean;
+}
+
+/** Progress at most every this many ms: a long run shows it is alive, a short one prints none. */
+const PROGRESS_EVERY_MS = 2_000;
+
+function defineMigrate(cmd: Command): Command {
+  return cmd
+    .description(
+      "Move every job of a queue Kue 0.11 wrote into this package's layout, ids kept.\n" +
+        'Stop the Kue 0.11 workers first. Safe to run again: a run stopped at any point\n' +
+        'is finished by the next, and a run after a complete one changes nothing.',
+    )
+    .requiredOption(
+      '--from <prefix>',
+      "Kue 0.11's prefix as its key names show it: q for keys q:job:1 (Kue 0.11's default client), {q} for {q}:job:1 (Kue 0.11 on ioredis)",
+      parsePrefix,
+    )
+    .option('-r, --redis <url>', `Redis URL, redis:// or rediss:// (default: ${defaults.redisUrl})`, parseRedisUrl)
+    .option('-q, --prefix <prefix>', 'the prefix of the queue the jobs go to (default: the --from prefix)', parsePrefix)
+    .option('--dry-run', 'print what would move, per state and type, and write nothing')
+    .option(
+      '--function-backoff <name|ms>',
+      "what replaces a backoff function Kue 0.11 stored (never run): a strategy's name the new workers register, or a fixed delay in ms (default: fixed, the job's own delay)",
+      parseBackoff,
+    )
+    .option(
+      '--reserve-ids <n>',
+      "leave n ids free above Kue 0.11's id counter for Kue 0.11 producers that keep saving (q:… keys only; default 0)",
+      parseCount,
+    )
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit code 0: done (skipped jobs, if any, are listed); 1: refused or stopped
+(nothing was lost: run it again); 2: bad usage. See docs/migrating.md.
+
+Examples:
+  $ kue migrate --from q --dry-run
+  $ kue migrate --from q -r redis://redis.internal:6379
+  $ kue migrate --from '{q}' -q q --function-backoff 60000`,
+    )
+    .action(async (opts: MigrateCommandOptions) => {
+      const redis = opts.redis ?? defaults.redisUrl;
+      const prefix = opts.prefix ?? opts.from.replace(/^\{([^{}]+)\}$/, '$1');
+      let lastProgress = Date.now();
+      const report = await runMigrate({
+        redis,
+        prefix,
+        from: opts.from,
+        dryRun: opts.dryRun === true,
+        functionBackoff: opts.functionBackoff,
+        reserveIds: opts.reserveIds,
+        onProgress: (progress) => {
+          if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = Date.now();
+          err(formatProgress(progress));
+        },
+      });
+      if (opts.json) out(JSON.stringify(report, null, 2));
+      else {
+        const where = `Kue 0.11 queue "${opts.from}" to queue "${prefix}" on ${redactRedisUrl(redis)}`;
+        formatMigration(report, where).forEach((line) => out(line));
+      }
+    });
+}
+
 /** `kue`, with its commands. */
 export function createProgram(): Command {
   const program = configureErrors(new Command('kue'))
@@ -255,6 +331,7 @@ export function createProgram(): Command {
   defineDashboard(configureErrors(program.command('dashboard')));
   defineDev(configureErrors(program.command('dev')));
   defineCheck(configureErrors(program.command('check')));
+  defineMigrate(configureErrors(program.command('migrate')));
   return program;
 }
 

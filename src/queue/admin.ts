@@ -1,10 +1,13 @@
 import { defaults } from '../defaults.js';
 import { checkQueue, type CheckReport } from '../store/check.js';
 import type { JobState } from '../store/keys.js';
+import { migrateFromKue011 } from '../store/kue011/migrate.js';
+import type { Kue011MigrationProgress, Kue011MigrationReport } from '../store/kue011/report.js';
 import type { AttemptError, BulkAction, PageCursor } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import type { SavedJob } from './job.js';
 import type { QueueJobs } from './jobs.js';
+import { withCallback, type Callback } from './callback.js';
 import { stems } from './search-words.js';
 import * as check from './validate.js';
 
@@ -34,6 +37,34 @@ export interface MinuteStats {
   runMs: number;
   /** Total time those jobs waited in inactive before they started (ms). */
   waitMs: number;
+}
+
+/** What `migrateFromKue011` moves, and how. */
+export interface Kue011MigrationOptions {
+  /**
+   * The prefix Kue 0.11 wrote its keys under, as the key names show it: `'q'` for keys
+   * `q:job:1` (Kue 0.11's default client, node_redis), `'{q}'` for keys `{q}:job:1` (Kue
+   * 0.11 given an ioredis client through `createClientFactory`).
+   */
+  from: string;
+  /** Only report what would move; write nothing. @default false */
+  dryRun?: boolean;
+  /**
+   * What replaces a backoff function Kue 0.11 stored as source text (never run): the name of
+   * a strategy the new workers register with `queue.backoffStrategy(name, fn)`, or a fixed
+   * delay in milliseconds.
+   * @default a fixed backoff of the job's own delay, as `backoff(true)`
+   */
+  functionBackoff?: string | number;
+  /**
+   * Ids to leave free above Kue 0.11's id counter: new jobs start above them. Needed only when
+   * Kue 0.11 wrote `q:…` keys (its own counter) and Kue 0.11 producers keep saving after this
+   * run: their jobs take those ids, and the next run moves them without a conflict.
+   * @default 0
+   */
+  reserveIds?: number;
+  /** Called after each batch of jobs. */
+  onProgress?: (progress: Kue011MigrationProgress) => void;
 }
 
 function encodeCursor(cursor: PageCursor): string {
@@ -174,6 +205,25 @@ export class QueueAdmin {
       }
       return row;
     });
+  }
+
+  /**
+   * Moves every job Kue 0.11 wrote under the prefix `options.from` into this queue, keeping
+   * its id, state, priority and FIFO order, due time, attempts, error, result, log and
+   * progress; active jobs (stranded by Kue 0.11) go back to inactive with their attempt
+   * counted. Each job moves whole in one script, so a run stopped at any point is finished by
+   * running it again, and a run after a complete one changes nothing. Rejects with
+   * `MigrationRefusedError`, writing nothing, when this queue holds another job under an id
+   * the Kue 0.11 jobs keep. See docs/migrating.md.
+   * @example
+   *   const report = await queue.admin.migrateFromKue011({ from: 'q' });
+   */
+  migrateFromKue011(
+    options: Kue011MigrationOptions,
+    callback?: Callback<Kue011MigrationReport>,
+  ): Promise<Kue011MigrationReport> {
+    const run = Promise.resolve().then(() => migrateFromKue011(this.store, check.kue011Migration(options)));
+    return withCallback(run, callback);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
+import type { Kue011Migration } from '../store/kue011/migrate.js';
 import type { RetentionOption } from '../store/retention.js';
 import type { BackoffOption } from './job-types.js';
 
@@ -238,4 +239,40 @@ export function progressPercent(completed: unknown, total: unknown): number {
   }
   if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
   return Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
+}
+
+/** The options of `queue.admin.migrateFromKue011`. */
+export function kue011Migration(options: unknown): Kue011Migration {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`migrateFromKue011 needs options {from, dryRun?, functionBackoff?}, got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  const known = ['from', 'dryRun', 'functionBackoff', 'reserveIds', 'onProgress'];
+  const unknown = Object.keys(o).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new TypeError(`migrateFromKue011 takes ${known.join(', ')}; got unknown option ${describe(unknown[0])}`);
+  }
+  if (typeof o.from !== 'string' || o.from === '') {
+    throw new TypeError(`from must be the Kue 0.11 prefix (e.g. "q"), got ${describe(o.from)}`);
+  }
+  const replacement = o.functionBackoff;
+  if (
+    replacement !== undefined &&
+    typeof replacement !== 'number' &&
+    (typeof replacement !== 'string' || replacement === '')
+  ) {
+    throw new TypeError(
+      `functionBackoff must be a backoff strategy's name or a delay in milliseconds, got ${describe(replacement)}`,
+    );
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new TypeError(`onProgress must be a function, got ${describe(o.onProgress)}`);
+  }
+  return {
+    from: o.from,
+    dryRun: o.dryRun === undefined ? false : boolean('dryRun', o.dryRun),
+    functionBackoff: typeof replacement === 'number' ? milliseconds('functionBackoff', replacement) : replacement,
+    reserveIds: o.reserveIds === undefined ? 0 : integer('reserveIds', o.reserveIds, 0, 2 ** 40),
+    onProgress: o.onProgress as Kue011Migration['onProgress'],
+  };
 }

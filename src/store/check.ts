@@ -6,6 +6,7 @@
  */
 import { isCluster } from './connection.js';
 import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
+import { isKue011Key, kue011Candidates, kue011Queues, listedByKue011 } from './kue011/detect.js';
 import { runScript, type ScriptName } from './scripts.js';
 import { scriptError } from './redis-errors.js';
 import type { Store } from './store.js';
@@ -23,7 +24,8 @@ export type CheckCode =
   | 'type-not-registered'
   | 'bad-data'
   | 'id-above-counter'
-  | 'wake-overfull';
+  | 'wake-overfull'
+  | 'kue011-queue';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -120,6 +122,8 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `job ${id} is above the id counter ${key}`;
     case 'wake-overfull':
       return `${key} holds more than one wake marker`;
+    case 'kue011-queue':
+      return `${key} is the index of a queue Kue 0.11 wrote`;
   }
 }
 
@@ -167,6 +171,18 @@ async function inspect(store: Store): Promise<CheckReport> {
     for (let i = 0; i < flat.length; i += 3) findings.push(finding(flat[i + 1] as CheckCode, flat[i + 2]!, flat[i]!));
   };
 
+  // A queue Kue 0.11 wrote under this prefix: its jobs are not read until they are migrated.
+  // When it shares this queue's base (Kue 0.11 on ioredis), its keys are left to that finding.
+  const kue011 = await kue011Queues(client, kue011Candidates(base));
+  for (const old of kue011) {
+    findings.push({
+      code: 'kue011-queue',
+      key: old.key,
+      message: `${old.key} holds ${old.jobs} job${old.jobs === 1 ? '' : 's'} of a queue Kue 0.11 wrote, which this queue does not read: run \`kue migrate --from '${old.prefix}'\` (docs/migrating.md)`,
+    });
+  }
+  const kue011Here = kue011.some((old) => old.prefix === base);
+
   // Every key of the queue. A diagnostic may afford SCAN; nothing on a hot path does. On a
   // cluster the keys are on the master serving the queue's slot: each master is asked.
   const names = new Map<string, KeyKind>();
@@ -175,7 +191,10 @@ async function inspect(store: Store): Promise<CheckReport> {
     do {
       const [next, batch] = await server.scan(cursor, 'MATCH', `${globEscape(base)}:*`, 'COUNT', 1000);
       cursor = next;
-      for (const key of batch) names.set(key, classify(key.slice(base.length + 1)));
+      for (const key of batch) {
+        const name = key.slice(base.length + 1);
+        if (!(kue011Here && isKue011Key(name))) names.set(key, classify(name));
+      }
     } while (cursor !== '0');
   }
 
@@ -206,6 +225,7 @@ async function inspect(store: Store): Promise<CheckReport> {
   }
 
   const states = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+  if (kue011Here) for (const id of await listedByKue011(client, base, [...jobIds])) jobIds.delete(id);
   const ids = [...jobIds].sort((a, b) => Number(a) - Number(b));
   for (const batch of chunks(ids, BATCH)) {
     const [flat, counts] = (await script('check_jobs', batch)) as [string[], Array<string | number>];

@@ -21,6 +21,8 @@ import retainInclude from './lua/includes/retain.lua';
 import backoffInclude from './lua/includes/backoff.lua';
 import fail_attemptInclude from './lua/includes/fail_attempt.lua';
 import expectedInclude from './lua/includes/expected.lua';
+import kue011_keysInclude from './lua/includes/kue011_keys.lua';
+import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -41,6 +43,8 @@ import count from './lua/count.lua';
 import check_jobs from './lua/check_jobs.lua';
 import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
+import migrate from './lua/migrate.lua';
+import migrate_finish from './lua/migrate_finish.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -64,6 +68,8 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   retain: retainInclude,
   backoff: backoffInclude,
   fail_attempt: fail_attemptInclude,
+  kue011_keys: kue011_keysInclude,
+  kue011_record: kue011_recordInclude,
 };
 
 /**
@@ -91,6 +97,8 @@ export const luaScripts = {
   check_jobs,
   check_members,
   check_search,
+  migrate,
+  migrate_finish,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

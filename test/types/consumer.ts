@@ -12,6 +12,7 @@ import kue, {
   KueError,
   JobNotFoundError,
   TtlExceededError,
+  MigrationRefusedError,
   ErrorCode,
   version,
 } from '../../dist/index.js';
@@ -19,6 +20,7 @@ import type {
   DoneCallback,
   JobJSON,
   JobState,
+  Kue011MigrationReport,
   PriorityName,
   ProcessHandler,
   QueueOptions,
@@ -155,6 +157,18 @@ export async function main(): Promise<void> {
     if (err instanceof TtlExceededError && err.code === ErrorCode.TtlExceeded) void err.message;
   }
   const ttlError: KueError = new kue.TtlExceededError();
+  // Moving a Kue 0.11 queue: a promise, or a callback.
+  try {
+    const report: Kue011MigrationReport = await queue.admin.migrateFromKue011({ from: 'q', dryRun: true });
+    const moved: number = report.moved.inactive + report.skippedCount;
+    void moved;
+  } catch (err) {
+    if (err instanceof MigrationRefusedError && err.code === ErrorCode.MigrationRefused) void err.ids[0];
+  }
+  void queue.admin.migrateFromKue011({ from: '{q}', functionBackoff: 'linear' }, (err, report) => {
+    void err;
+    void report?.nextId;
+  });
   await queue.shutdown(5_000);
   await independent.shutdown();
   await alsoIndependent.shutdown();
@@ -232,4 +246,6 @@ export function wrong(queue: Queue, job: Job<Email>): void {
   void createQueue({ lockDuration: '1s' });
   // @ts-expect-error prefix is a string
   void new Queue({ prefix: 1 });
+  // @ts-expect-error the migration needs the Kue 0.11 prefix
+  void queue.admin.migrateFromKue011({ dryRun: true });
 }
