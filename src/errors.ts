@@ -9,6 +9,7 @@ export const ErrorCode = {
   OutOfMemory: 'OUT_OF_MEMORY',
   NotReplicated: 'NOT_REPLICATED',
   StateChanged: 'STATE_CHANGED',
+  ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -101,5 +102,12 @@ export class StateChangedError extends KueError {
       ErrorCode.StateChanged,
       `job ${jobId} is ${actual || 'in no state'}, not ${expected.join(' or ')}: it was left as it is`,
     );
+  }
+}
+
+/** A call named a schedule that does not exist (never made, or removed). */
+export class ScheduleNotFoundError extends KueError {
+  constructor(readonly scheduleId: string) {
+    super(ErrorCode.ScheduleNotFound, `schedule "${scheduleId}" does not exist`);
   }
 }

@@ -11,6 +11,7 @@ import {
   OutOfMemoryError,
   ShutdownError,
   StateChangedError,
+  ScheduleNotFoundError,
   TtlExceededError,
 } from './errors.js';
 import { defaults } from './defaults.js';
@@ -75,6 +76,7 @@ const kueModule = {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  ScheduleNotFoundError,
   ErrorCode,
 };
 
@@ -105,6 +107,7 @@ export {
   OutOfMemoryError,
   NotReplicatedError,
   StateChangedError,
+  ScheduleNotFoundError,
   ErrorCode,
 };
 export type { QueueOptions } from './queue/options.js';
@@ -121,3 +124,6 @@ export type { AuthOption } from './http/security.js';
 export type { QueueAdmin, BulkOptions, MinuteStats } from './queue/admin.js';
 export type { AttemptError } from './store/replies.js';
 export type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
+export type { ScheduleInfo, ScheduleTemplate } from './queue/schedules.js';
+export type { ScheduleRuleInput } from './queue/schedule-rule.js';
+export type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.js';

@@ -44,6 +44,8 @@ export class Job<D = any> extends EventEmitter {
   progress_data?: unknown;
   /** The worker that last took the job, once one has. */
   workerId?: string;
+  /** A run of a schedule: the schedule's id and the due time (epoch ms) it was made for. */
+  schedule?: { id: string; due: number };
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -92,11 +94,8 @@ export class Job<D = any> extends EventEmitter {
   attempts(n: number): this;
   attempts(n?: number): this | { made: number; remaining: number; max: number } {
     if (n === undefined) {
-      return {
-        made: this._attempts,
-        remaining: Math.max(0, this._max_attempts - this._attempts),
-        max: this._max_attempts,
-      };
+      const [made, max] = [this._attempts, this._max_attempts];
+      return { made, remaining: Math.max(0, max - made), max };
     }
     this._max_attempts = check.attempts(n);
     return this;
@@ -271,12 +270,8 @@ export class Job<D = any> extends EventEmitter {
   progress(completed: number, total: number, data?: unknown): this;
   progress(completed?: number, total?: number, data?: unknown): this | number {
     if (completed === undefined) return this._progress;
-    if (
-      typeof completed !== 'number' ||
-      !Number.isFinite(completed) ||
-      typeof total !== 'number' ||
-      !Number.isFinite(total)
-    ) {
+    const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+    if (!finite(completed) || !finite(total)) {
       throw new TypeError(
         `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
       );
@@ -316,6 +311,7 @@ export class Job<D = any> extends EventEmitter {
       removeOnComplete: this.removeOnComplete(),
       removeOnFail: this.removeOnFail(),
       workerId: this.workerId ?? null,
+      schedule: this.schedule ?? null,
     };
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;

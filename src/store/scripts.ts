@@ -21,6 +21,8 @@ import retainInclude from './lua/includes/retain.lua';
 import backoffInclude from './lua/includes/backoff.lua';
 import fail_attemptInclude from './lua/includes/fail_attempt.lua';
 import expectedInclude from './lua/includes/expected.lua';
+import createInclude from './lua/includes/create.lua';
+import schedulesInclude from './lua/includes/schedules.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -41,6 +43,13 @@ import count from './lua/count.lua';
 import check_jobs from './lua/check_jobs.lua';
 import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
+import schedule_upsert from './lua/schedule_upsert.lua';
+import schedule_fire from './lua/schedule_fire.lua';
+import schedule_due from './lua/schedule_due.lua';
+import schedule_list from './lua/schedule_list.lua';
+import schedule_remove from './lua/schedule_remove.lua';
+import schedule_pause from './lua/schedule_pause.lua';
+import schedule_run from './lua/schedule_run.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -64,6 +73,8 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   retain: retainInclude,
   backoff: backoffInclude,
   fail_attempt: fail_attemptInclude,
+  create: createInclude,
+  schedules: schedulesInclude,
 };
 
 /**
@@ -91,6 +102,13 @@ export const luaScripts = {
   check_jobs,
   check_members,
   check_search,
+  schedule_upsert,
+  schedule_fire,
+  schedule_due,
+  schedule_list,
+  schedule_remove,
+  schedule_pause,
+  schedule_run,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];
