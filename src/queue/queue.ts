@@ -95,7 +95,7 @@ export class Queue extends EventEmitter {
       reportError: (err) => this.reportError(err),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
-    this.scheduling = new QueueSchedules(this.store, this.jobs);
+    this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
     this.on('newListener', (name: string | symbol) => {

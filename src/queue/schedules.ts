@@ -127,6 +127,8 @@ export class QueueSchedules {
   constructor(
     private readonly store: Store,
     private readonly jobs: QueueJobs,
+    /** Tells this process's schedule timer of a due time (Redis clock) it set. */
+    private readonly hintDue: (due: number) => void,
   ) {}
 
   /** Creates or replaces a schedule; the same rule and job again change nothing. */
@@ -158,7 +160,11 @@ export class QueueSchedules {
         next,
         createdAt,
       );
-      if (status !== ScriptStatus.CONFLICT) return this.get(name);
+      if (status === ScriptStatus.CONFLICT) continue;
+      // The script told every process; this one hears it here too, before it has subscribed.
+      const info = await this.get(name);
+      if (info.next) this.hintDue(info.next.getTime());
+      return info;
     }
     throw new Error(`schedule "${name}" kept changing under this upsert (${TRIES} tries)`);
   }
@@ -187,7 +193,9 @@ export class QueueSchedules {
       const next = firstDue(parseStoredRule(stored.rule), stored.createdAt, stored.runs, now);
       const status = await this.store.schedules.resume(name, stored.rev, next);
       if (status === ScriptStatus.NO_SCHEDULE) throw new ScheduleNotFoundError(name);
-      if (status !== ScriptStatus.CONFLICT) return status === ScriptStatus.CHANGED;
+      if (status === ScriptStatus.CONFLICT) continue;
+      if (next !== null) this.hintDue(next);
+      return status === ScriptStatus.CHANGED;
     }
     throw new Error(`schedule "${name}" kept changing under this resume (${TRIES} tries)`);
   }

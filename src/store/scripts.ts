@@ -43,6 +43,7 @@ import count from './lua/count.lua';
 import check_jobs from './lua/check_jobs.lua';
 import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
+import check_schedules from './lua/check_schedules.lua';
 import schedule_upsert from './lua/schedule_upsert.lua';
 import schedule_fire from './lua/schedule_fire.lua';
 import schedule_due from './lua/schedule_due.lua';
@@ -102,6 +103,7 @@ export const luaScripts = {
   check_jobs,
   check_members,
   check_search,
+  check_schedules,
   schedule_upsert,
   schedule_fire,
   schedule_due,
