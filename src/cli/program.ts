@@ -5,6 +5,7 @@ import { defaults } from '../defaults.js';
 import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
+import { formatSchedules, listSchedules } from './schedules.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { parseAuth, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
@@ -245,6 +246,22 @@ function defineCheck(cmd: Command): Command {
     });
 }
 
+function defineSchedules(cmd: Command): Command {
+  return addQueueOptions(cmd)
+    .description(
+      "List a queue's schedules: rule in words, next due time, last run and its state, runs, status.\n" +
+        'Read-only: it fires nothing.',
+    )
+    .option('--json', 'print the schedules as JSON')
+    .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
+      const redis = opts.redis ?? defaults.redisUrl;
+      const schedules = await listSchedules({ redis, prefix: opts.prefix });
+      if (opts.json) out(JSON.stringify(schedules, null, 2));
+      else
+        formatSchedules(schedules, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
+    });
+}
+
 /** `kue`, with its commands. */
 export function createProgram(): Command {
   const program = configureErrors(new Command('kue'))
@@ -255,6 +272,7 @@ export function createProgram(): Command {
   defineDashboard(configureErrors(program.command('dashboard')));
   defineDev(configureErrors(program.command('dev')));
   defineCheck(configureErrors(program.command('check')));
+  defineSchedules(configureErrors(program.command('schedules')));
   return program;
 }
 

@@ -223,6 +223,8 @@ function removedJob(id: string): Job {
     ttl: 0,
     removeOnComplete: false,
     removeOnFail: false,
+    workerId: null,
+    schedule: null,
     missing: true,
   } as Job;
 }
