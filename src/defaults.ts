@@ -23,6 +23,12 @@ export const defaults = {
    * decides. Twice the maintenance interval: a live process sees every due time well within it.
    */
   scheduleMissedAfter: 10_000,
+  /**
+   * How long a schedule sweep holds the due schedules it read (ms): other processes skip them
+   * meanwhile. A process that dies mid-sweep delays their runs by this much, within
+   * scheduleMissedAfter, so they still run.
+   */
+  scheduleLease: 2_000,
   /** How long an idle worker blocks waiting for a wake marker before checking anyway (s). */
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */

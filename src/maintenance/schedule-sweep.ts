@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { DueSchedule, FireRequest, ScheduleStore } from '../store/schedule-store.js';
 import { parseStoredRule, Timetable } from './schedule-times.js';
 
@@ -41,9 +42,10 @@ export interface ScheduleSweepReply {
 }
 
 /**
- * One pass over the due schedules: read them (at most `batch`), compute their runs, fire them
- * in one script. Any number of processes may run it at once: the fire script makes each due
- * time's run once, and a process that lost the race changes nothing.
+ * One pass over the due schedules: lease them (at most `batch`), compute their runs, fire them
+ * in one script. Any number of processes may run it at once: the lease keeps them from doing
+ * the same work, and the fire script, which compares and sets, makes each due time's run once
+ * even when a lease lapsed (a process that lost the race changes nothing).
  */
 export async function sweepSchedules(
   store: ScheduleStore,
@@ -51,7 +53,7 @@ export async function sweepSchedules(
   missedAfter: number,
   onError: (err: unknown) => void,
 ): Promise<ScheduleSweepReply & { full: boolean }> {
-  const due = await store.due(batch);
+  const due = await store.due(batch, defaults.scheduleLease);
   if (due.schedules.length === 0) return { now: due.now, nextDue: due.nextDue, full: false };
   const requests = due.schedules.map((s) => {
     try {

@@ -4,6 +4,7 @@
  * the other keys. Each job and each index entry is judged inside one read-only script, so a
  * queue that keeps working while it is checked yields no false findings.
  */
+import { defaults } from '../defaults.js';
 import { isCluster } from './connection.js';
 import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
 import { runScript, type ScriptName } from './scripts.js';
@@ -278,7 +279,7 @@ async function inspect(store: Store): Promise<CheckReport> {
     } while (at !== '0');
   }
   for (const batch of chunks([...schedules], BATCH)) {
-    addTriples((await script('check_schedules', batch)) as string[]);
+    addTriples((await script('check_schedules', [defaults.scheduleLease, ...batch])) as string[]);
   }
 
   for (const key of wakes) {

@@ -133,9 +133,12 @@ export class ScheduleStore {
     return { status, rev: String(rev) };
   }
 
-  /** The schedules due now (at most `limit`), the server's clock and the next due time after now. */
-  async due(limit: number): Promise<{ now: number; nextDue: number; schedules: DueSchedule[] }> {
-    const [now, nextDue, rows] = (await this.run('schedule_due', [limit])) as [number, number, string[][]];
+  /**
+   * The schedules due now (at most `limit`), leased to this caller for `lease` ms (other
+   * sweeps skip them meanwhile), the server's clock and the next due time after now.
+   */
+  async due(limit: number, lease: number): Promise<{ now: number; nextDue: number; schedules: DueSchedule[] }> {
+    const [now, nextDue, rows] = (await this.run('schedule_due', [limit, lease])) as [number, number, string[][]];
     const schedules = rows.map(([id, rev, next, last, runs, createdAt, rule]) => ({
       id: id!,
       rev: rev!,

@@ -221,6 +221,26 @@ describe('queue.schedule', () => {
   });
 });
 
+describe('a process that dies while it fires', () => {
+  it('leaves its lease to lapse: the run is made once, at most the lease later', async () => {
+    const crashed = testQueue({ maintenance: false });
+    const info = await crashed.schedule('leased', { every: 60_000, startAt: Date.now() + 200 }, crashed.create('l'));
+    await sleep(250);
+    // Reads and leases the due schedule, then "dies" before firing it.
+    const { schedules } = await crashed.store.schedules.due(10, 1_000);
+    expect(schedules.map((s) => s.id)).toEqual(['leased']);
+    const other = testQueue({ prefix: crashed.prefix });
+    await sleep(600);
+    expect(await other.inactiveCount('l')).toBe(0);
+    await waitFor(async () => (await other.inactiveCount('l')) === 1, 3_000);
+    const [job] = await other.rangeByState('inactive', 0, -1);
+    expect(job!.schedule).toEqual({ id: 'leased', due: info.next!.getTime() });
+    await sleep(300);
+    expect(await other.inactiveCount('l')).toBe(1);
+    await expectConsistent(other);
+  });
+});
+
 describe('missed due times (no process of the queue was up)', () => {
   /** A schedule every 1 s whose processes were all down for a minute. */
   async function downForAMinute(missed: 'last' | 'skip' | 'all'): Promise<number[]> {

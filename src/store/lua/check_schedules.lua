@@ -5,11 +5,14 @@ must list no schedule that does not exist.
 
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
-ARGV[2]  first schedule id, ARGV[3] ... the others (from B:schedules and from schedule keys)
+ARGV[2]  the longest lease a sweep takes (ms): a due schedule's score may be up to this far
+         ahead of now while a sweep holds it (see schedule_due)
+ARGV[3]  first schedule id, ARGV[4] ... the others (from B:schedules and from schedule keys)
 Returns a flat list of schedule id, code, key triples.
 ]]
---@include keys
-local base = ARGV[1]
+--@include util, keys
+local base, lease = ARGV[1], tonumber(ARGV[2])
+local now = now_ms()
 local index = key_schedules(base)
 local findings = {}
 
@@ -19,7 +22,14 @@ local function found(id, code, key)
   findings[#findings + 1] = key
 end
 
-for i = 2, #ARGV do
+-- Scored by its next due time, or leased: due, and scored up to `lease` ahead of now.
+local function scored_right(score, next_due)
+  if next_due == '' then return score == 'inf' end
+  local s, n = tonumber(score), tonumber(next_due)
+  return s == n or (n <= now and s > n and s <= now + lease)
+end
+
+for i = 3, #ARGV do
   local id = ARGV[i]
   local key = key_schedule(base, id)
   local score = redis.call('ZSCORE', index, id)
@@ -30,7 +40,7 @@ for i = 2, #ARGV do
     local rev, next_due, rule, job = unpack(redis.call('HMGET', key, 'rev', 'next', 'rule', 'job'))
     if not score then
       found(id, 'schedule-unindexed', index)
-    elseif (next_due or '') == '' and score ~= 'inf' or (next_due or '') ~= '' and tonumber(score) ~= tonumber(next_due) then
+    elseif not scored_right(score, next_due or '') then
       found(id, 'schedule-bad-next', key)
     end
     if not (rev and rule and job) then found(id, 'schedule-incomplete', key) end
