@@ -36,6 +36,35 @@ describe('daylight saving (Europe/Berlin, 02:30 every day)', () => {
   });
 });
 
+describe('daylight saving, as a sweep fires it (Europe/Berlin, 02:30 every day)', () => {
+  const due = (next: number) => ({
+    id: 'daily',
+    rev: '1',
+    next,
+    last: null,
+    runs: 0,
+    createdAt: 0,
+    rule: JSON.stringify(rule({ cron: '30 2 * * *', tz: 'Europe/Berlin' })),
+  });
+
+  it('spring forward: one run due at 03:00 CEST, the next one the following day at 02:30', () => {
+    const next = at('2026-03-29T01:00:00Z');
+    const plan = planRuns(due(next), next + 5, 10_000);
+    expect(plan.dues.map(iso)).toEqual(['2026-03-29T01:00:00.000Z']);
+    expect(iso(plan.newNext)).toBe('2026-03-30T00:30:00.000Z');
+  });
+
+  it('fall back: one run at the first 02:30, none at the second an hour later', () => {
+    const next = at('2026-10-25T00:30:00Z');
+    const plan = planRuns(due(next), next + 5, 10_000);
+    expect(plan.dues.map(iso)).toEqual(['2026-10-25T00:30:00.000Z']);
+    expect(iso(plan.newNext)).toBe('2026-10-26T01:30:00.000Z');
+    // A sweep that runs late, after the second 02:30 has passed too, still makes one run.
+    const late = planRuns(due(next), at('2026-10-25T01:30:05Z'), 10_000);
+    expect(late.dues.map(iso)).toEqual(['2026-10-25T00:30:00.000Z']);
+  });
+});
+
 describe('every: a fixed grid', () => {
   it('starts one period after creation, and keeps its grid whenever it is asked', () => {
     const t = new Timetable(rule({ every: 500 }), 10_000);
