@@ -28,8 +28,23 @@ function describeCron(cron: string): string {
   }
 }
 
+/** Descriptions by rule text: a listing describes the same few rules again and again. */
+const described = new Map<string, string>();
+const MAX_DESCRIBED = 10_000;
+
 /** A rule in words, for people: "At 03:00, Europe/Berlin", "every 30 seconds, at most 10 runs". */
 export function describeRule(rule: ScheduleRule): string {
+  const key = JSON.stringify(rule);
+  let text = described.get(key);
+  if (text === undefined) {
+    text = wordsOf(rule);
+    if (described.size >= MAX_DESCRIBED) described.clear();
+    described.set(key, text);
+  }
+  return text;
+}
+
+function wordsOf(rule: ScheduleRule): string {
   const parts = [rule.every !== undefined ? describeEvery(rule.every) : `${describeCron(rule.cron!)}, ${rule.tz}`];
   if (rule.startAt !== undefined) parts.push(`from ${new Date(rule.startAt).toISOString()}`);
   if (rule.endAt !== undefined) parts.push(`until ${new Date(rule.endAt).toISOString()}`);
