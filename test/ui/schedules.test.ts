@@ -67,4 +67,17 @@ describeUi('dashboard schedules', () => {
     expect(await page.getByTestId('schedule-pause-heartbeat').count()).toBe(0);
     expect(await page.getByTestId('schedule-remove-heartbeat').count()).toBe(0);
   });
+
+  it('shows a hostile schedule id and job type as text, never as markup', async () => {
+    const queue = testQueue({ maintenance: false });
+    const id = '<img src=x onerror="window.pwned=1">';
+    await queue.schedule(id, { every: 60_000 }, queue.create('<script>window.pwned=2</script>', {}));
+    await queue.runNow(id);
+    const { url } = await serve(queue);
+    const page = await open(`${url}schedules`);
+    await expect.poll(() => page.getByTestId(`schedule-${id}`).count()).toBe(1);
+    expect(await page.getByTestId(`schedule-${id}`).textContent()).toContain(id);
+    expect(await page.locator('.schedules-table img, .schedules-table script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  });
 });
