@@ -36,7 +36,10 @@ export function cronPattern(cron: string, tz: string): Cron {
   const key = `${tz} ${cron}`;
   let pattern = patterns.get(key);
   if (!pattern) {
-    pattern = new Cron(cron, { timezone: tz, mode: '5-or-6-parts' });
+    // 'no-wildcard': as in Vixie cron, a rule whose second, minute and hour fields hold no `*`
+    // and no step is fixed-time (lists and ranges too), so a wall-clock time that happens twice
+    // runs once; the others are interval rules and follow elapsed time across a DST change.
+    pattern = new Cron(cron, { timezone: tz, mode: '5-or-6-parts', fixedTimeRule: 'no-wildcard' });
     if (patterns.size >= MAX_PATTERNS) patterns.clear();
     patterns.set(key, pattern);
   }

@@ -27,6 +27,21 @@ describe('daylight saving (Europe/Berlin, 02:30 every day)', () => {
     expect(iso(daily.firstFrom(runs[0]! + 1))).toBe('2026-10-26T01:30:00.000Z'); // 02:30 CET
   });
 
+  it('a list of hours is fixed-time too: 02:30 and 14:30 run once each on the fall-back day', () => {
+    const twice = new Timetable(rule({ cron: '30 2,14 * * *', tz: 'Europe/Berlin' }), 0);
+    expect(twice.latest(at('2026-10-24T22:00:00Z'), at('2026-10-25T22:59:59Z'), 10).map(iso)).toEqual([
+      '2026-10-25T00:30:00.000Z',
+      '2026-10-25T13:30:00.000Z',
+    ]);
+  });
+
+  it('a rule stepping through the hours follows elapsed time: every 15 minutes, both 02:xx hours of the fall-back day', () => {
+    const quarter = new Timetable(rule({ cron: '*/15 * * * *', tz: 'Europe/Berlin' }), 0);
+    const runs = quarter.latest(at('2026-10-25T00:00:00Z'), at('2026-10-25T01:59:59Z'), 20);
+    expect(runs).toHaveLength(8);
+    expect(runs.slice(1).every((t, i) => t - runs[i]! === 15 * 60_000)).toBe(true);
+  });
+
   it('a rule in UTC is not moved by the change', () => {
     const utc = new Timetable(rule({ cron: '30 2 * * *' }), 0);
     expect(utc.upcoming(at('2026-03-28T12:00:00Z'), 2).map(iso)).toEqual([
