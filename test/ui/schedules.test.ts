@@ -29,9 +29,10 @@ describeUi('dashboard schedules', () => {
     expect(first).toBe((await queue.getSchedule('nightly-report')).next!.toISOString());
     expect(await page.getByTestId('last-state-heartbeat').textContent()).toBe('Inactive');
     expect(await page.getByTestId('schedule-heartbeat').textContent()).toContain(`#${run.jobId}`);
-    // The last run opens in the job panel.
+    // The last run opens in the job panel, which names its schedule.
     await page.getByRole('link', { name: `Open job #${run.jobId}` }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('job')).toBe(String(run.jobId));
+    await expect.poll(() => page.getByTestId('job-schedule').textContent()).toMatch(/^“heartbeat”, due /);
     // The page is a client route of its own: opened directly, it shows the same.
     await page.goto(`${url}schedules`);
     await expect.poll(() => page.getByTestId('schedule-status-heartbeat').textContent()).toBe('Active');

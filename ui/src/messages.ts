@@ -217,6 +217,8 @@ export const m = {
   jobTitle: (id: string) => `Job #${id}`,
   jobNotFound: (id: string) => `Job #${id} does not exist (any more).`,
   fields: {
+    schedule: 'Schedule',
+    scheduleValue: (id: string, due: string) => `“${id}”, due ${due}`,
     state: 'State',
     type: 'Type',
     priority: 'Priority',

@@ -230,6 +230,12 @@ function Summary({ job }: { job: Detail }) {
         <dt>{f.removeOnComplete}</dt>
         <dd>{job.removeOnComplete ? f.yes : f.no}</dd>
       </div>
+      {job.schedule && (
+        <div>
+          <dt>{f.schedule}</dt>
+          <dd data-testid="job-schedule">{f.scheduleValue(job.schedule.id, formatTime(job.schedule.due))}</dd>
+        </div>
+      )}
     </dl>
   );
 }
