@@ -42,6 +42,7 @@ const prefix = 'bench-schedules';
 try {
   // Declared by a queue without maintenance: only the child processes fire.
   const producer = new kue.Queue({ prefix, redis: { port: redis.port, host: '127.0.0.1' }, maintenance: false });
+  const memoryBefore = Number((await stats.info()).fields.used_memory);
   const declaredAt = Date.now();
   // All due at the same instants (a multiple of the period, after the declarations), or spread.
   const first = Math.ceil((declaredAt + 20_000) / EVERY) * EVERY;
@@ -54,6 +55,8 @@ try {
       }),
     );
   }
+  // The schedules' own keys (used_memory also counts the client buffers, a few KB).
+  const bytesPerSchedule = Math.round((Number((await stats.info()).fields.used_memory) - memoryBefore) / N);
   console.log(
     `${N} schedules declared in ${((Date.now() - declaredAt) / 1000).toFixed(1)} s; first due ${new Date(first).toISOString()}`,
   );
@@ -101,6 +104,7 @@ try {
         everyMs: EVERY,
         dueTimes: SPREAD ? 'spread over the period' : 'all at the same instant',
         processes: PROCESSES,
+        redisBytesPerSchedule: bytesPerSchedule,
         measuredSeconds: Number(wall.toFixed(1)),
         runs: lags.length,
         expectedRuns: N * periods,
