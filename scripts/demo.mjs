@@ -8,7 +8,8 @@
  *    - main.mjs: start-up and teardown (Ctrl-C, SIGTERM: a graceful stop, exit 0);
  *    - redis.mjs: a redis-server of its own on a free 127.0.0.1 port, data under `.kue/redis`
  *      (RDB snapshots + AOF), so the demo's jobs survive a restart of the demo;
- *    - producer.mjs: a few jobs a second (emails, video conversions, reports, webhooks) with
+ *    - producer.mjs: two schedules (a heartbeat every 30 s, a nightly report) and a few jobs
+ *      a second (emails, video conversions, reports, webhooks) with
  *      mixed priorities, delays, attempts + backoff, ttl, and the retention of finished jobs;
  *    - workers.mjs: workers (concurrency > 1, in this same process) that write job logs,
  *      report progress and fail at random so that retries show;

@@ -15,6 +15,20 @@ export const defaults = {
   maintenance: true,
   /** Most jobs one promotion or expiry script moves per call. */
   maintenanceBatch: 1_000,
+  /** Most due schedules one schedule sweep fires per script call. */
+  scheduleBatch: 500,
+  /**
+   * A schedule's due time fired this late (ms) still gets its run, as every due time does while
+   * processes run; one older was missed (no process could run it) and the rule's `missed`
+   * decides. Twice the maintenance interval: a live process sees every due time well within it.
+   */
+  scheduleMissedAfter: 10_000,
+  /**
+   * How long a schedule sweep holds the due schedules it read (ms): other processes skip them
+   * meanwhile. A process that dies mid-sweep delays their runs by this much, within
+   * scheduleMissedAfter, so they still run.
+   */
+  scheduleLease: 2_000,
   /** How long an idle worker blocks waiting for a wake marker before checking anyway (s). */
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */

@@ -10,6 +10,7 @@ export const ErrorCode = {
   NotReplicated: 'NOT_REPLICATED',
   StateChanged: 'STATE_CHANGED',
   MigrationRefused: 'MIGRATION_REFUSED',
+  ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -117,5 +118,12 @@ export class MigrationRefusedError extends KueError {
     readonly ids: readonly number[] = [],
   ) {
     super(ErrorCode.MigrationRefused, message);
+  }
+}
+
+/** A call named a schedule that does not exist (never made, or removed). */
+export class ScheduleNotFoundError extends KueError {
+  constructor(readonly scheduleId: string) {
+    super(ErrorCode.ScheduleNotFound, `schedule "${scheduleId}" does not exist`);
   }
 }

@@ -24,6 +24,9 @@ import type { QueueAdmin, BulkOptions, MinuteStats, Kue011MigrationOptions } fro
 import type { Kue011MigrationReport, Kue011MigrationProgress, Kue011SkippedJob } from './store/kue011/report.js';
 import type { AttemptError } from './store/replies.js';
 import type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
+import type { ScheduleInfo, ScheduleTemplate } from './queue/schedules.js';
+import type { ScheduleRuleInput } from './queue/schedule-rule.js';
+import type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.js';
 import {
   ConnectionError,
   ErrorCode,
@@ -35,6 +38,7 @@ import {
   ShutdownError,
   StateChangedError,
   MigrationRefusedError,
+  ScheduleNotFoundError,
   TtlExceededError,
 } from './errors.js';
 import { defaults } from './defaults.js';
@@ -99,6 +103,7 @@ const kueModule = {
   NotReplicatedError,
   StateChangedError,
   MigrationRefusedError,
+  ScheduleNotFoundError,
   ErrorCode,
 };
 
@@ -167,6 +172,12 @@ type OutOfMemoryErrorT = OutOfMemoryError;
 type NotReplicatedErrorT = NotReplicatedError;
 type StateChangedErrorT = StateChangedError;
 type MigrationRefusedErrorT = MigrationRefusedError;
+type ScheduleNotFoundErrorT = ScheduleNotFoundError;
+type ScheduleInfoT = ScheduleInfo;
+type ScheduleTemplateT = ScheduleTemplate;
+type ScheduleRuleInputT = ScheduleRuleInput;
+type MissedPolicyT = MissedPolicy;
+type OverlapPolicyT = OverlapPolicy;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -213,6 +224,12 @@ declare namespace kue {
   type NotReplicatedError = NotReplicatedErrorT;
   type StateChangedError = StateChangedErrorT;
   type MigrationRefusedError = MigrationRefusedErrorT;
+  type ScheduleNotFoundError = ScheduleNotFoundErrorT;
+  type ScheduleInfo = ScheduleInfoT;
+  type ScheduleTemplate = ScheduleTemplateT;
+  type ScheduleRuleInput = ScheduleRuleInputT;
+  type MissedPolicy = MissedPolicyT;
+  type OverlapPolicy = OverlapPolicyT;
 }
 
 export {
@@ -230,6 +247,7 @@ export {
   NotReplicatedError,
   StateChangedError,
   MigrationRefusedError,
+  ScheduleNotFoundError,
   ErrorCode,
 };
 export type {
@@ -266,4 +284,9 @@ export type {
   Kue011MigrationReport,
   Kue011MigrationProgress,
   Kue011SkippedJob,
+  ScheduleInfo,
+  ScheduleTemplate,
+  ScheduleRuleInput,
+  MissedPolicy,
+  OverlapPolicy,
 };

@@ -96,6 +96,23 @@ function makeJobs(queue) {
 const pendingSaves = new Set();
 let producer;
 
+/**
+ * The demo's schedules: a heartbeat every 30 s and a nightly report. Declared at every start
+ * (an upsert: a restarted demo keeps each schedule's next run, and makes no second one).
+ */
+export async function declareSchedules(queue) {
+  await queue.schedule(
+    'heartbeat',
+    { every: 30_000 },
+    queue.create('heartbeat', { from: 'demo' }).removeOnComplete(20),
+  );
+  await queue.schedule(
+    'nightly-report',
+    { cron: '0 3 * * *', tz: 'Europe/Berlin' },
+    queue.create('report', { title: 'nightly summary', pages: 6 }).priority('high').attempts(3),
+  );
+}
+
 export function startProducer(queue) {
   producer = setInterval(() => {
     for (const job of makeJobs(queue)) {

@@ -69,6 +69,11 @@ export function startWorkers(queue) {
     return { file: `${report.replaceAll(' ', '-')}-${job.id}.pdf`, pages };
   });
 
+  queue.process('heartbeat', async (job) => {
+    job.log('alive, due at %s', new Date(job.schedule.due).toISOString());
+    return { ok: true };
+  });
+
   queue.process('webhook', 3, async (job) => {
     job.log('POST %s (%s), simulated', job.data.url, job.data.event);
     await sleep(rand(150, 400));

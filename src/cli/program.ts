@@ -5,6 +5,7 @@ import { defaults } from '../defaults.js';
 import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
+import { formatSchedules, listSchedules } from './schedules.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
 import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -321,6 +322,22 @@ Examples:
     });
 }
 
+function defineSchedules(cmd: Command): Command {
+  return addQueueOptions(cmd)
+    .description(
+      "List a queue's schedules: rule in words, next due time, last run and its state, runs, status.\n" +
+        'Read-only: it fires nothing.',
+    )
+    .option('--json', 'print the schedules as JSON')
+    .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
+      const redis = opts.redis ?? defaults.redisUrl;
+      const schedules = await listSchedules({ redis, prefix: opts.prefix });
+      if (opts.json) out(JSON.stringify(schedules, null, 2));
+      else
+        formatSchedules(schedules, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
+    });
+}
+
 /** `kue`, with its commands. */
 export function createProgram(): Command {
   const program = configureErrors(new Command('kue'))
@@ -332,6 +349,7 @@ export function createProgram(): Command {
   defineDev(configureErrors(program.command('dev')));
   defineCheck(configureErrors(program.command('check')));
   defineMigrate(configureErrors(program.command('migrate')));
+  defineSchedules(configureErrors(program.command('schedules')));
   return program;
 }
 

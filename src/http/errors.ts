@@ -16,7 +16,8 @@ export class HttpError extends Error {
 export function describeHttpError(err: unknown): { status: number; error: string; code?: string } {
   if (err instanceof HttpError) return { status: err.status, error: err.message };
   if (err instanceof KueError) {
-    if (err.code === ErrorCode.JobNotFound) return { status: 404, error: err.message, code: err.code };
+    if (err.code === ErrorCode.JobNotFound || err.code === ErrorCode.ScheduleNotFound)
+      return { status: 404, error: err.message, code: err.code };
     if (err.code === ErrorCode.Connection) return { status: 503, error: 'Redis is unavailable', code: err.code };
     // Transient: the same request succeeds once Redis has memory again.
     if (err.code === ErrorCode.OutOfMemory) return { status: 503, error: err.message, code: err.code };

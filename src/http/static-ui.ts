@@ -8,7 +8,16 @@ import express, { Router, type Request, type Response } from 'express';
  * relative asset and API URLs resolve under the mount path whichever of them it is opened
  * at. Kue's `/active`, `/inactive`, ... open the matching list.
  */
-export const CLIENT_ROUTES = ['/', '/all', '/inactive', '/active', '/delayed', '/complete', '/failed'] as const;
+export const CLIENT_ROUTES = [
+  '/',
+  '/all',
+  '/inactive',
+  '/active',
+  '/delayed',
+  '/complete',
+  '/failed',
+  '/schedules',
+] as const;
 
 /** Replaced in the built index.html by the HTML-escaped title on every request. */
 const TITLE_MARK = /%KUE_TITLE%/g;

@@ -1,6 +1,11 @@
 import type { SweepReply } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
+import { sweepSchedules } from './schedule-sweep.js';
+
+type Sweep = 'promote' | 'expire' | 'schedules';
+/** The longest wait Node's timers honour (ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface MaintenanceOptions {
   /** Stall budget passed to the expiry script. */
@@ -9,15 +14,22 @@ export interface MaintenanceOptions {
   batch: number;
   /** Longest sleep when nothing is due (ms): heals missed wake-up hints. */
   interval: number;
+  /** Most due schedules fired per script call. */
+  scheduleBatch: number;
+  /** A schedule's due time older than this (ms) when fired was missed (see planRuns). */
+  missedAfter: number;
 }
 
 /**
  * Timers that run the idempotent sweeps (promotion of delayed jobs, expiry of stalled and
- * over-ttl active jobs) exactly when the next entry falls due, never by polling faster than
- * `interval`. Every process runs them; the scripts make concurrent runs harmless.
+ * over-ttl active jobs, runs of due schedules) exactly when the next entry falls due, never by
+ * polling faster than `interval`. Every process runs them; the scripts make concurrent runs
+ * harmless. The schedule timer polls nothing of its own: it is set by the promotion sweep's
+ * reply (which carries the first schedule's due time), by hints on upserts and by its own
+ * replies, so a queue without schedules pays nothing for them.
  */
 export class Maintenance {
-  private readonly timers = new Map<'promote' | 'expire', { handle: NodeJS.Timeout; at: number }>();
+  private readonly timers = new Map<Sweep, { handle: NodeJS.Timeout; at: number }>();
   /** Redis clock minus local clock (ms), learnt from each sweep. */
   private clockOffset = 0;
   private stopped = false;
@@ -50,10 +62,19 @@ export class Maintenance {
     this.schedule('expire', due - this.clockOffset - Date.now());
   }
 
-  /** Sets the sweep's timer to fire in `inMs`, unless it already fires sooner. */
-  private schedule(sweep: 'promote' | 'expire', inMs: number): void {
+  /** A schedule falls due at `due` (Redis clock): fire it then. */
+  hintSchedule(due: number): void {
+    this.schedule('schedules', due - this.clockOffset - Date.now());
+  }
+
+  /**
+   * Sets the sweep's timer to fire in `inMs`, unless it already fires sooner. The promotion and
+   * expiry timers wait at most `interval`; the schedule timer is refreshed by every promotion.
+   */
+  private schedule(sweep: Sweep, inMs: number): void {
     if (this.stopped) return;
-    const wait = Math.max(0, Math.min(inMs, this.options.interval));
+    const cap = sweep === 'schedules' ? MAX_TIMER_MS : this.options.interval;
+    const wait = Math.max(0, Math.min(inMs, cap));
     const at = Date.now() + wait;
     const current = this.timers.get(sweep);
     if (current && current.at <= at) return;
@@ -63,9 +84,10 @@ export class Maintenance {
     this.timers.set(sweep, { handle, at });
   }
 
-  private async run(sweep: 'promote' | 'expire'): Promise<void> {
+  private async run(sweep: Sweep): Promise<void> {
     this.timers.delete(sweep);
     if (this.stopped) return;
+    if (sweep === 'schedules') return this.runSchedules();
     let reply: SweepReply;
     try {
       reply =
@@ -81,5 +103,23 @@ export class Maintenance {
     if (reply.moved >= this.options.batch) this.schedule(sweep, 0);
     else if (reply.nextDue !== ScriptStatus.NOTHING_DUE) this.schedule(sweep, reply.nextDue - reply.now);
     else this.schedule(sweep, this.options.interval);
+    if (sweep === 'promote' && reply.nextSchedule !== ScriptStatus.NOTHING_DUE) {
+      this.schedule('schedules', reply.nextSchedule - reply.now);
+    }
+  }
+
+  private async runSchedules(): Promise<void> {
+    const { scheduleBatch, missedAfter, interval } = this.options;
+    let reply;
+    try {
+      reply = await sweepSchedules(this.store.schedules, scheduleBatch, missedAfter, (err) => this.onError(err));
+    } catch (err) {
+      if (!this.stopped) this.onError(err);
+      this.schedule('schedules', interval);
+      return;
+    }
+    this.clockOffset = reply.now - Date.now();
+    if (reply.full) this.schedule('schedules', 0);
+    else if (reply.nextDue !== ScriptStatus.NOTHING_DUE) this.schedule('schedules', reply.nextDue - reply.now);
   }
 }

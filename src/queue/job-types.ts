@@ -49,4 +49,6 @@ export interface JobJSON {
   backoff?: { type: string; delay?: number; maxDelay?: number };
   /** The worker that last took the job (`host:pid:random`); null until one does. */
   workerId: string | null;
+  /** A run of a schedule: its id and the due time (epoch ms) it ran for; null for other jobs. */
+  schedule: { id: string; due: number } | null;
 }

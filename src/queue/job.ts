@@ -55,6 +55,8 @@ export class Job<D = any> extends EventEmitter {
   progress_data?: unknown;
   /** The worker that last took the job, once one has. */
   workerId?: string;
+  /** A run of a schedule: the schedule's id and the due time (epoch ms) it was made for. */
+  schedule?: { id: string; due: number };
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -103,11 +105,8 @@ export class Job<D = any> extends EventEmitter {
   attempts(n: number): this;
   attempts(n?: number): this | { made: number; remaining: number; max: number } {
     if (n === undefined) {
-      return {
-        made: this._attempts,
-        remaining: Math.max(0, this._max_attempts - this._attempts),
-        max: this._max_attempts,
-      };
+      const [made, max] = [this._attempts, this._max_attempts];
+      return { made, remaining: Math.max(0, max - made), max };
     }
     this._max_attempts = check.attempts(n);
     return this;
@@ -308,6 +307,7 @@ export class Job<D = any> extends EventEmitter {
       removeOnComplete: this.removeOnComplete(),
       removeOnFail: this.removeOnFail(),
       workerId: this.workerId ?? null,
+      schedule: this.schedule ?? null,
     };
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;

@@ -38,6 +38,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job._removeOnFail = record.removeOnFail;
   job._lock = record.lock;
   job.workerId = record.workerId;
+  job.schedule = record.schedule;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
@@ -93,7 +94,7 @@ export class QueueJobs implements JobDirectory<Job> {
     const { testMode, subscription, watchers, store } = this.deps;
     if (testMode.isEntered) testMode.jobs.push(...jobs);
     if (testMode.intercepts) return;
-    const fields = jobs.map((job) => this.newJobFields(job));
+    const fields = jobs.map((job) => this.fieldsOf(job));
     // Saved Job objects get their events, and listeners get the events of this save.
     if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
     watchers.saveStarted();
@@ -123,7 +124,7 @@ export class QueueJobs implements JobDirectory<Job> {
 
   async update(job: Job): Promise<void> {
     if (job.id === undefined) throw new Error('job has not been saved yet');
-    const f = this.newJobFields(job);
+    const f = this.fieldsOf(job);
     const b = f.backoff;
     const written = await this.deps.store.update(job.id, {
       data: f.data,
@@ -209,7 +210,8 @@ export class QueueJobs implements JobDirectory<Job> {
     return records.map((r) => this.fromRecord(r));
   }
 
-  private newJobFields(job: Job): NewJob {
+  /** What save.lua stores of a job, checked; also a schedule's template. */
+  fieldsOf(job: Job): NewJob {
     const { retention, searchEnabled } = this.deps;
     return {
       type: job.type,

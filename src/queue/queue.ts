@@ -16,6 +16,8 @@ import { QueueJobs } from './jobs.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
+import { QueueSchedules, type ScheduleInfo } from './schedules.js';
+import type { ScheduleRuleInput } from './schedule-rule.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
 import { resolveQueueOptions } from './resolve-options.js';
@@ -38,6 +40,8 @@ export class Queue extends EventEmitter {
   readonly store: Store;
   /** @internal The queue's jobs as Job objects: what every Job of this queue talks through. */
   readonly jobs: QueueJobs;
+  /** @internal Schedules: use `schedule`, `unschedule`, `schedules` and friends. */
+  readonly scheduling: QueueSchedules;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
@@ -91,6 +95,7 @@ export class Queue extends EventEmitter {
       reportError: (err) => this.reportError(err),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
+    this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
     this.on('newListener', (name: string | symbol) => {
@@ -104,6 +109,8 @@ export class Queue extends EventEmitter {
           maxStalls: o.maxStalls,
           batch: defaults.maintenanceBatch,
           interval: o.maintenanceInterval,
+          scheduleBatch: defaults.scheduleBatch,
+          missedAfter: defaults.scheduleMissedAfter,
         },
         (err) => this.reportError(err),
       );
@@ -305,6 +312,47 @@ export class Queue extends EventEmitter {
       this.jobs.saveAll(jobs).then(() => jobs as Array<Saved<J>>),
       callback,
     );
+  }
+
+  // Schedules: recurring runs, one job per due time however many processes declare them.
+
+  /**
+   * Creates or replaces the schedule `id`: runs of `job` (an unsaved `queue.create(...)`)
+   * by `rule` (`{cron, tz}` or `{every}`, see ScheduleRuleInput). Any number of processes may
+   * declare the same schedule at once: there is one schedule, with one next run.
+   */
+  schedule(id: string, rule: ScheduleRuleInput, job: Job, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
+    return withCallback(this.scheduling.upsert(id, rule, job), callback);
+  }
+
+  /** Removes a schedule (runs already made stay); resolves false when there was none. */
+  unschedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
+    return withCallback(this.scheduling.remove(id), callback);
+  }
+
+  /** Every schedule, by next due time (paused and finished ones last). */
+  schedules(callback?: Callback<ScheduleInfo[]>): Promise<ScheduleInfo[]> {
+    return withCallback(this.scheduling.list(), callback);
+  }
+
+  /** One schedule; rejects with ScheduleNotFoundError when there is none. */
+  getSchedule(id: string, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
+    return withCallback(this.scheduling.get(id), callback);
+  }
+
+  /** Stops a schedule's runs, in every process, until resumed; false when already paused. */
+  pauseSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
+    return withCallback(this.scheduling.pause(id), callback);
+  }
+
+  /** Resumes a schedule at its next due time from now; false when it was not paused. */
+  resumeSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
+    return withCallback(this.scheduling.resume(id), callback);
+  }
+
+  /** Makes one run of a schedule now (due now), paused or not; its next due time stays. */
+  runNow(id: string, callback?: Callback<{ jobId: number; due: Date }>): Promise<{ jobId: number; due: Date }> {
+    return withCallback(this.scheduling.runNow(id), callback);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

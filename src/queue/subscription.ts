@@ -81,11 +81,16 @@ export class QueueSubscription {
     subscriber.off('error', failed!);
   }
 
-  /** The promotion timer hears of every job delayed by any process. */
+  /**
+   * The promotion timer hears of every job delayed by any process, the schedule timer of every
+   * schedule made or resumed (a due time after an 's').
+   */
   listenForDueTimes(maintenance: Maintenance): void {
     const channel = this.deps.store.keys.timers;
     this.deps.subscriber.on('message', (ch: string, text: string) => {
-      if (ch === channel) maintenance.hintDelayed(Number(text));
+      if (ch !== channel) return;
+      if (text.startsWith('s')) maintenance.hintSchedule(Number(text.slice(1)));
+      else maintenance.hintDelayed(Number(text));
     });
     subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
       if (!this.deps.shuttingDown()) this.deps.reportError(err);

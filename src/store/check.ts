@@ -4,6 +4,7 @@
  * the other keys. Each job and each index entry is judged inside one read-only script, so a
  * queue that keeps working while it is checked yields no false findings.
  */
+import { defaults } from '../defaults.js';
 import { isCluster } from './connection.js';
 import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
 import { isKue011Key, kue011Candidates, kue011Queues, listedByKue011 } from './kue011/detect.js';
@@ -25,7 +26,11 @@ export type CheckCode =
   | 'bad-data'
   | 'id-above-counter'
   | 'wake-overfull'
-  | 'kue011-queue';
+  | 'kue011-queue'
+  | 'schedule-orphan'
+  | 'schedule-unindexed'
+  | 'schedule-bad-next'
+  | 'schedule-incomplete';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -33,6 +38,8 @@ export interface CheckFinding {
   key: string;
   /** The job concerned, when there is one. */
   id?: number;
+  /** The schedule concerned, when there is one. */
+  schedule?: string;
   message: string;
 }
 
@@ -56,11 +63,18 @@ type KeyKind =
   | { kind: 'present'; span: number }
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
+  | { kind: 'schedule'; id: string }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
 
 const STATE = `(${JOB_STATES.join('|')})`;
-const SINGLETONS: Record<string, string> = { ids: 'string', types: 'set', paused: 'set', 'stats:work-time': 'string' };
+const SINGLETONS: Record<string, string> = {
+  ids: 'string',
+  types: 'set',
+  paused: 'set',
+  'stats:work-time': 'string',
+  schedules: 'zset',
+};
 
 function classify(name: string): KeyKind {
   let m: RegExpExecArray | null;
@@ -72,6 +86,7 @@ function classify(name: string): KeyKind {
     return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
+  if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
   if (Object.hasOwn(SINGLETONS, name)) return { kind: 'other', redisType: SINGLETONS[name]! };
   return { kind: 'unknown' };
@@ -85,6 +100,8 @@ function expectedType(key: KeyKind): string | undefined {
       return 'set';
     case 'wake':
       return 'list';
+    case 'schedule':
+      return 'hash';
     case 'present':
       return 'string';
     case 'other':
@@ -124,10 +141,19 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `${key} holds more than one wake marker`;
     case 'kue011-queue':
       return `${key} is the index of a queue Kue 0.11 wrote`;
+    case 'schedule-orphan':
+      return `${key} lists schedule "${id}", which does not exist`;
+    case 'schedule-unindexed':
+      return `schedule "${id}" is missing from ${key}`;
+    case 'schedule-bad-next':
+      return `schedule "${id}" is scored in the schedule index by another time than its next due time`;
+    case 'schedule-incomplete':
+      return `schedule "${id}" lacks its revision, rule or job template`;
   }
 }
 
 function finding(code: CheckCode, key: string, id = ''): CheckFinding {
+  if (code.startsWith('schedule-')) return { code, key, schedule: id, message: describe(code, key, id) };
   return { code, key, ...(/^\d+$/.test(id) && { id: Number(id) }), message: describe(code, key, id) };
 }
 
@@ -214,6 +240,7 @@ async function inspect(store: Store): Promise<CheckReport> {
   const indexes: Array<[string, { state: string; type: string }]> = [];
   const words: Array<[string, string]> = [];
   const wakes: string[] = [];
+  const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
@@ -221,6 +248,7 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'index') indexes.push([key, kind]);
     else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
+    else if (kind.kind === 'schedule') schedules.add(kind.id);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -262,11 +290,23 @@ async function inspect(store: Store): Promise<CheckReport> {
     } while (at !== '0');
   }
 
+  if (names.has(keys.schedules)) {
+    let at = '0';
+    do {
+      const [next, pairs] = await client.zscan(keys.schedules, at, 'COUNT', BATCH);
+      at = next;
+      pairs.forEach((member, i) => i % 2 === 0 && schedules.add(member));
+    } while (at !== '0');
+  }
+  for (const batch of chunks([...schedules], BATCH)) {
+    addTriples((await script('check_schedules', [defaults.scheduleLease, ...batch])) as string[]);
+  }
+
   for (const key of wakes) {
     if ((await client.llen(key)) > 1) findings.push(finding('wake-overfull', key));
   }
 
-  const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? ''}`, f]));
+  const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? ''}`, f]));
   const jobs = Object.values(states).reduce((a, b) => a + b, 0);
   return { jobs, states, keys: names.size, findings: [...unique.values()] };
 }

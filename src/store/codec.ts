@@ -32,6 +32,8 @@ export interface JobRecord {
   /** The worker that last took the job (kept after the attempt ends). */
   workerId?: string;
   stalls: number;
+  /** The schedule that made this job, and the due time (epoch ms) it was made for. */
+  schedule?: { id: string; due: number };
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -136,6 +138,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.stack) record.stack = h.stack;
   if (h.lock) record.lock = h.lock;
   if (h.worker_id) record.workerId = h.worker_id;
+  if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.backoff) {
     record.backoff = { type: h.backoff };
     const delay = num(h.backoff_delay);

@@ -23,6 +23,8 @@ export class Keys {
   readonly events: string;
   /** Due times of jobs just delayed, for every process's promotion timer. */
   readonly timers: string;
+  /** Every schedule id, scored by its next due time (+inf while paused or finished). */
+  readonly schedules: string;
 
   constructor(readonly base: string) {
     this.ids = `${base}:ids`;
@@ -32,6 +34,7 @@ export class Keys {
     this.workTime = `${base}:stats:work-time`;
     this.events = `${base}:events`;
     this.timers = `${base}:timers`;
+    this.schedules = `${base}:schedules`;
   }
 
   job(id: number | string): string {
@@ -63,6 +66,11 @@ export class Keys {
   /** Counters of one minute (minutes since the epoch). */
   minute(minute: number): string {
     return `${this.base}:stats:${minute}`;
+  }
+
+  /** One schedule's hash: rule, job template, next due time, last run, revision. */
+  schedule(id: string): string {
+    return `${this.base}:schedule:${id}`;
   }
 
   wake(type: string): string {

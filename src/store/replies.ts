@@ -58,6 +58,8 @@ export interface SweepReply {
   nextDue: number;
   /** The Redis server's clock when the pass ran. */
   now: number;
+  /** promote only: epoch ms of the first schedule's next due time, or NOTHING_DUE. */
+  nextSchedule: number;
 }
 
 /**
@@ -83,8 +85,8 @@ export function decodeTaken(pairs: TakenPair[]): JobRecord[] {
 }
 
 export function sweep(reply: unknown): SweepReply {
-  const [moved, nextDue, now] = reply as [number, number, number];
-  return { moved, nextDue, now };
+  const [moved, nextDue, now, nextSchedule = ScriptStatus.NOTHING_DUE] = reply as number[];
+  return { moved: moved!, nextDue: nextDue!, now: now!, nextSchedule };
 }
 
 /** A page script's reply (member, score, member, score, ...) as ids and the next cursor. */

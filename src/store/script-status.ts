@@ -20,6 +20,14 @@ export const ScriptStatus = {
   UNCHANGED: 0,
   /** promote, expire: no entry falls due later (in place of a due time). */
   NOTHING_DUE: -1,
+  /** schedule_*: no schedule has this id. */
+  NO_SCHEDULE: 'no-schedule',
+  /** schedule_upsert, schedule_pause: the schedule changed since the caller read it; read again. */
+  CONFLICT: 'conflict',
+  /** schedule_upsert: a new schedule was made. */
+  CREATED: 'created',
+  /** schedule_fire: the schedule's revision or next due time is not what the caller read. */
+  STALE: 'stale',
 } as const;
 
 /** What `complete` and `fail` reply for one job. */

@@ -23,6 +23,8 @@ import fail_attemptInclude from './lua/includes/fail_attempt.lua';
 import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
+import createInclude from './lua/includes/create.lua';
+import schedulesInclude from './lua/includes/schedules.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -45,6 +47,14 @@ import check_members from './lua/check_members.lua';
 import check_search from './lua/check_search.lua';
 import migrate from './lua/migrate.lua';
 import migrate_finish from './lua/migrate_finish.lua';
+import check_schedules from './lua/check_schedules.lua';
+import schedule_upsert from './lua/schedule_upsert.lua';
+import schedule_fire from './lua/schedule_fire.lua';
+import schedule_due from './lua/schedule_due.lua';
+import schedule_list from './lua/schedule_list.lua';
+import schedule_remove from './lua/schedule_remove.lua';
+import schedule_pause from './lua/schedule_pause.lua';
+import schedule_run from './lua/schedule_run.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -70,6 +80,8 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   fail_attempt: fail_attemptInclude,
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
+  create: createInclude,
+  schedules: schedulesInclude,
 };
 
 /**
@@ -99,6 +111,14 @@ export const luaScripts = {
   check_search,
   migrate,
   migrate_finish,
+  check_schedules,
+  schedule_upsert,
+  schedule_fire,
+  schedule_due,
+  schedule_list,
+  schedule_remove,
+  schedule_pause,
+  schedule_run,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -6,6 +6,7 @@ import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
+import { ScheduleStore } from './schedule-store.js';
 import {
   decodePage,
   decodeTaken,
@@ -35,6 +36,9 @@ export class Store extends StoreReads {
     resolve: (written: boolean) => void;
     reject: (err: unknown) => void;
   }> = [];
+
+  /** The schedule scripts. */
+  readonly schedules = new ScheduleStore((name, args, outcome) => this.run(name, args, outcome));
 
   constructor(
     client: RedisClient,

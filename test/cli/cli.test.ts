@@ -420,3 +420,28 @@ describe('kue check', () => {
     );
   });
 });
+
+describe('kue schedules', () => {
+  it('lists each schedule with its rule in words, next due time, last run and status', async () => {
+    const queue = testQueue({ maintenance: false });
+    const args = ['schedules', '-r', testRedisUrl, '-q', queue.prefix];
+    expect((await run(args)).stdout).toBe(`Queue "${queue.prefix}" on ${testRedisUrl}: no schedules.\n`);
+    await queue.schedule('nightly-report', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report'));
+    await queue.schedule('heartbeat', { every: 30_000 }, queue.create('ping'));
+    await queue.pauseSchedule('heartbeat');
+    const made = await queue.runNow('nightly-report');
+    const { next } = await queue.getSchedule('nightly-report');
+    const listed = await run(args);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`Queue "${queue.prefix}" on ${testRedisUrl}: 2 schedules.`);
+    expect(lines[1]).toMatch(/^ID +RULE +NEXT +LAST RUN +RUNS +STATUS$/);
+    expect(lines[2]).toContain('nightly-report  At 03:00, Europe/Berlin');
+    expect(lines[2]).toContain(`${next!.toISOString().slice(0, 19).replace('T', ' ')}Z`);
+    expect(lines[2]).toContain(`job ${made.jobId} inactive`);
+    expect(lines[2]).toMatch(/active$/);
+    expect(lines[3]).toMatch(/^heartbeat +every 30 seconds +- +- +0 +paused$/);
+    const json = JSON.parse((await run([...args, '--json'])).stdout) as Array<{ id: string }>;
+    expect(json.map((s) => s.id)).toEqual(['nightly-report', 'heartbeat']);
+  });
+});

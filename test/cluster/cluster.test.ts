@@ -189,4 +189,26 @@ describe('Kue on Redis Cluster', () => {
     for (const queue of queues) await expectConsistent(queue, { complete: JOBS });
     expect(new Set(await Promise.all(queues.map((q) => masterOf(`{${q.prefix}}`)))).size).toBe(3);
   });
+
+  it('runs schedules: their keys in the queue slot, one job per due time from two processes', async () => {
+    const first = clusterQueue();
+    const second = clusterQueue({ prefix: first.prefix });
+    const dues: number[] = [];
+    first.process('tick', 5, async (job) => {
+      dues.push(job.schedule!.due);
+    });
+    await Promise.all([first, second].map((q) => q.schedule('tick', { every: 150 }, q.create('tick', {}))));
+    await waitFor(() => dues.length >= 5, 5_000, 'five runs');
+    await first.pauseSchedule('tick');
+    await new Promise((r) => setTimeout(r, 200));
+    const sorted = [...dues].sort((a, b) => a - b);
+    await first.runNow('tick');
+    const keys = await keysByMaster(first.prefix);
+    expect([...keys.keys()]).toContain(`{${first.prefix}}:schedule:tick`);
+    expect(new Set(keys.values()).size).toBe(1);
+    expect(new Set(sorted).size).toBe(sorted.length);
+    sorted.forEach((d, i) => expect(d - sorted[0]!).toBe(i * 150));
+    expect((await first.schedules()).map((s) => s.id)).toEqual(['tick']);
+    await expectConsistent(first);
+  });
 });

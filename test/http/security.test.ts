@@ -61,6 +61,13 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/api/search?q=mail&state=inactive' },
   // Every test's queue is new, so its failed "report" job is job 4.
   { method: 'POST', path: '/api/jobs/bulk', json: { action: 'retry', ids: [4] } },
+  { method: 'GET', path: '/api/schedules' },
+  { method: 'GET', path: '/api/schedules/nightly' },
+  { method: 'PUT', path: '/api/schedules/heartbeat', json: { rule: { every: 30_000 }, job: { type: 'ping' } } },
+  { method: 'DELETE', path: '/api/schedules/nightly' },
+  { method: 'PUT', path: '/api/schedules/nightly/pause' },
+  { method: 'DELETE', path: '/api/schedules/weekly/pause' },
+  { method: 'POST', path: '/api/schedules/nightly/run' },
 ];
 const MUTATING = ROUTES.filter((r) => r.method !== 'GET');
 const READS = ROUTES.filter((r) => r.method === 'GET');
@@ -92,6 +99,9 @@ async function serve(options: Partial<AppOptions> = {}) {
   const failed = await queue.create('report', { month: 5 }).save();
   await failed.failed();
   await queue.admin.pauseType('report');
+  await queue.schedule('nightly', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report', { month: 6 }));
+  await queue.schedule('weekly', { cron: '0 4 * * 1' }, queue.create('report', { week: true }));
+  await queue.pauseSchedule('weekly');
   const app = createApp({ queue, ...options });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, () => resolve(s));

@@ -280,6 +280,32 @@ const anyBody = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   malformed,
 );
+/** Bodies for PUT /api/schedules/:id: a rule and a job, each maybe wrong. */
+const scheduleBody = fc
+  .record(
+    {
+      rule: fc.oneof(
+        fc.record(
+          {
+            cron: fc.oneof(
+              fc.constantFrom('0 3 * * *', '61 * * * *', '* * * *', '@daily'),
+              fc.string({ maxLength: 20 }),
+            ),
+            every: fc.oneof(numberish, fc.integer()),
+            tz: fc.oneof(fc.constantFrom('Europe/Berlin', 'Mars/Olympus', ''), fc.string({ maxLength: 10 })),
+            startAt: fc.oneof(numberish, fc.string({ maxLength: 25 })),
+            limit: numberish,
+            missed: fc.string({ maxLength: 5 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      job: fc.oneof(newJob, fc.jsonValue({ maxDepth: 2 })),
+    },
+    { requiredKeys: [] },
+  )
+  .map((v) => JSON.stringify(v));
 /** Bodies for "retry/promote all": an object always names its own type; anything else is a wrong type. */
 const filterBody = fc.oneof(
   fc
@@ -443,6 +469,16 @@ const request: fc.Arbitrary<Req> = fc
     fc
       .tuple(fc.constantFrom('PUT', 'DELETE'), ownType)
       .map(([method, t]) => ({ method, path: `/api/types/${enc(t)}/pause` })),
+    fc
+      .tuple(fc.constantFrom('GET', 'DELETE'), oddText)
+      .map(([method, id]) => ({ method, path: `/api/schedules/${enc(id)}` })),
+    fc.tuple(fc.constantFrom('PUT /pause', 'DELETE /pause', 'POST /run'), oddText).map(([action, id]) => {
+      const [method, tail] = action.split(' ') as [string, string];
+      return { method, path: `/api/schedules/${enc(id)}${tail}` };
+    }),
+    fc
+      .tuple(fc.oneof(anyBody, scheduleBody), jsonTypes)
+      .map(([body, contentType]) => ({ method: 'PUT', path: '/api/schedules/fuzzed', body, contentType })),
     query([
       ['minutes', fc.oneof(bigNumber, fc.integer().map(String))],
       ['type', readType],

@@ -95,6 +95,19 @@ const ROUTES: Route[] = [
   { method: 'DELETE', template: '/api/types/:type/pause', path: '/api/types/report/pause', serves: 'json' },
   { method: 'GET', template: '/api/throughput', path: '/api/throughput?minutes=5', serves: 'json' },
   { method: 'GET', template: '/api/events', path: '/api/events', serves: 'sse' },
+  { method: 'GET', template: '/api/schedules', path: '/api/schedules', serves: 'json' },
+  { method: 'GET', template: '/api/schedules/:id', path: '/api/schedules/nightly', serves: 'json' },
+  {
+    method: 'PUT',
+    template: '/api/schedules/:id',
+    path: '/api/schedules/heartbeat',
+    json: { rule: { every: 30_000 }, job: { type: 'ping' } },
+    serves: 'json',
+  },
+  { method: 'DELETE', template: '/api/schedules/:id', path: '/api/schedules/nightly', serves: 'json' },
+  { method: 'PUT', template: '/api/schedules/:id/pause', path: '/api/schedules/nightly/pause', serves: 'json' },
+  { method: 'DELETE', template: '/api/schedules/:id/pause', path: '/api/schedules/weekly/pause', serves: 'json' },
+  { method: 'POST', template: '/api/schedules/:id/run', path: '/api/schedules/nightly/run', serves: 'json' },
 ];
 const MUTATING = ROUTES.filter((r) => r.method !== 'GET');
 const label = (r: Route) => `${r.method} ${r.path}`;
@@ -158,6 +171,9 @@ async function serve(options: Partial<AppOptions> = {}, prefix = '') {
   const failed = await queue.create('report', { month: 5 }).save();
   await failed.failed();
   await queue.admin.pauseType('report');
+  await queue.schedule('nightly', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report', { month: 6 }));
+  await queue.schedule('weekly', { cron: '0 4 * * 1' }, queue.create('report', { week: true }));
+  await queue.pauseSchedule('weekly');
   const app = createApp({ queue, ...options });
   let base: string;
   if (prefix) {

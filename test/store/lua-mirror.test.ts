@@ -14,6 +14,7 @@ const samples = {
   spans: [0, 1, 1_507, 1_220_703_124],
   minutes: [0, 29_412_345],
   words: ['hello', 'x:y', 'wörd'],
+  schedules: ['nightly-report', 'a b:c', 'ünï {x} ✓'],
 };
 
 // Every member of Keys, each applied to every sample it takes, in the order the Lua below
@@ -28,6 +29,8 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     workTime: k.workTime,
     events: k.events,
     timers: k.timers,
+    schedules: k.schedules,
+    schedule: samples.schedules.map((id) => k.schedule(id)),
     job: samples.ids.map((id) => k.job(id)),
     log: samples.ids.map((id) => k.log(id)),
     errors: samples.ids.map((id) => k.errors(id)),
@@ -59,6 +62,8 @@ return cjson.encode({
   workTime = key_work_time(base),
   events = key_events(base),
   timers = key_timers(base),
+  schedules = key_schedules(base),
+  schedule = each(s.schedules, function(id) return key_schedule(base, id) end),
   job = each(s.ids, function(id) return key_job(base, id) end),
   log = each(s.ids, function(id) return key_log(base, id) end),
   errors = each(s.ids, function(id) return key_errors(base, id) end),

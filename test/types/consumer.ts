@@ -25,6 +25,8 @@ import type {
   ProcessHandler,
   QueueOptions,
   SavedJob,
+  ScheduleInfo,
+  ScheduleRuleInput,
   WorkerContext,
 } from '../../dist/index.js';
 
@@ -248,4 +250,32 @@ export function wrong(queue: Queue, job: Job<Email>): void {
   void new Queue({ prefix: 1 });
   // @ts-expect-error the migration needs the Kue 0.11 prefix
   void queue.admin.migrateFromKue011({ dryRun: true });
+  // @ts-expect-error a rule's every is a number of ms
+  void queue.schedule('s', { every: '30s' }, queue.create('ping'));
+  // @ts-expect-error missed is 'last', 'skip' or 'all'
+  void queue.schedule('s', { every: 1_000, missed: 'some' }, queue.create('ping'));
+  // @ts-expect-error a schedule's job is a Job
+  void queue.schedule('s', { every: 1_000 }, { type: 'ping' });
+}
+
+// Schedules, typed: the rule, the listing, the run's schedule field.
+export async function schedules(queue: Queue, job: Job): Promise<void> {
+  const info: ScheduleInfo = await queue.schedule(
+    'nightly',
+    { cron: '0 3 * * *', tz: 'Europe/Berlin', missed: 'all', overlap: 'skip' },
+    queue.create('report', {}),
+  );
+  const next: Date | null = info.next;
+  const upcoming: Date[] = info.upcoming;
+  const list: ScheduleInfo[] = await queue.schedules();
+  const removed: boolean = await queue.unschedule('nightly');
+  const paused: boolean = await queue.pauseSchedule('nightly');
+  const resumed: boolean = await queue.resumeSchedule('nightly');
+  const run: { jobId: number; due: Date } = await queue.runNow('nightly');
+  const due: number | undefined = job.schedule?.due;
+  const rule: ScheduleRuleInput = { every: 30_000, limit: 3 };
+  void queue.schedule('heartbeat', rule, queue.create('ping'), (err: Error | null, value?: ScheduleInfo) => {
+    void [err, value];
+  });
+  void [next, upcoming, list, removed, paused, resumed, run, due];
 }

@@ -57,6 +57,8 @@ async function populated(queue: Queue) {
   await queue.create('report', { month: 5 }).priority('high').save();
   await queue.create('webhook', { url: 'https://example.com' }).delay(3_600_000).save();
   await queue.admin.pauseType('report');
+  await queue.schedule('nightly', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report', {}));
+  await queue.runNow('nightly');
   const failed = await queue.failed();
   return { failedId: failed[0]! };
 }
@@ -75,6 +77,10 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
       await page.locator('.plot canvas').first().waitFor();
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
       expect(await axeViolations(page), 'overview').toEqual([]);
+
+      await page.getByTestId('nav-schedules').click();
+      await page.getByTestId('schedule-nightly').waitFor();
+      expect(await axeViolations(page), 'schedules').toEqual([]);
 
       await page.getByTestId('nav-failed').click();
       await page.locator(`[data-id="${failedId}"]`).waitFor();

@@ -2,7 +2,7 @@
 // always one segment below the mount path, so the app works wherever it is mounted.
 
 // The server's JSON shapes come from the package's own public types (erased at build time).
-import type { AttemptError, JobJSON, MinuteStats } from '../../src/index.js';
+import type { AttemptError, JobJSON, MinuteStats, ScheduleInfo } from '../../src/index.js';
 
 export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
 export type JobState = (typeof STATES)[number];
@@ -29,6 +29,13 @@ export interface TypeSummary {
 export type { MinuteStats };
 
 export type BulkAction = 'retry' | 'promote' | 'remove';
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+/** A schedule as the JSON API sends it: times as ISO text. */
+export type Schedule = Omit<Json<ScheduleInfo>, 'upcoming' | 'last'> & {
+  upcoming: string[];
+  last: { jobId: number; due: string; state: JobState | null } | null;
+};
 
 /** An error the server answered (its own message), or a network failure. */
 export class ApiError extends Error {
@@ -133,6 +140,11 @@ export const api = {
     request<{ count: number }>('POST', `api/jobs/${action}`, action === 'remove' ? { state, type } : { type }),
   pause: (type: string) => request<unknown>('PUT', `api/types/${enc(type)}/pause`),
   resume: (type: string) => request<unknown>('DELETE', `api/types/${enc(type)}/pause`),
+  schedules: () => request<{ schedules: Schedule[] }>('GET', 'api/schedules').then((r) => r.schedules),
+  pauseSchedule: (id: string) => request<unknown>('PUT', `api/schedules/${enc(id)}/pause`),
+  resumeSchedule: (id: string) => request<unknown>('DELETE', `api/schedules/${enc(id)}/pause`),
+  runSchedule: (id: string) => request<{ jobId: number; due: string }>('POST', `api/schedules/${enc(id)}/run`),
+  removeSchedule: (id: string) => request<unknown>('DELETE', `api/schedules/${enc(id)}`),
   throughput: (minutes: number, type?: string) =>
     request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
 };

@@ -224,6 +224,7 @@ function removedJob(id: string): Job {
     removeOnComplete: false,
     removeOnFail: false,
     workerId: null,
+    schedule: null,
     missing: true,
   } as Job;
 }

@@ -7,7 +7,7 @@ export type Density = 'compact' | 'detailed';
 export type ListState = JobState | 'all';
 
 export interface Route {
-  view: 'overview' | 'list';
+  view: 'overview' | 'list' | 'schedules';
   /** The list shown ('all' for search results across states). */
   state: ListState;
   type?: string;
@@ -35,7 +35,7 @@ export function parseRoute(url: URL = new URL(location.href)): Route {
   const p = url.searchParams;
   const state: ListState =
     (STATES as readonly string[]).includes(segment) || segment === 'all' ? (segment as ListState) : 'inactive';
-  const view = segment === '' || state !== segment ? 'overview' : 'list';
+  const view = segment === 'schedules' ? 'schedules' : segment === '' || state !== segment ? 'overview' : 'list';
   const order = p.get('order');
   const range = Number(p.get('range'));
   return {
@@ -63,7 +63,8 @@ export function href(route: Route): string {
   }
   if (route.job) p.set('job', route.job);
   const query = p.toString();
-  return basePath + (route.view === 'list' ? route.state : '') + (query ? `?${query}` : '');
+  const page = route.view === 'list' ? route.state : route.view === 'schedules' ? 'schedules' : '';
+  return basePath + page + (query ? `?${query}` : '');
 }
 
 export const routeStore = createStore<Route>(parseRoute());
@@ -92,6 +93,11 @@ export function listRoute(state: ListState, change: Partial<Route> = {}): Route 
     job: undefined,
     ...change,
   };
+}
+
+/** The schedules page: keeps the open job, so a run's details show over it. */
+export function schedulesRoute(change: Partial<Route> = {}): Route {
+  return { ...routeStore.get(), view: 'schedules', q: undefined, type: undefined, job: undefined, ...change };
 }
 
 export function overviewRoute(change: Partial<Route> = {}): Route {

@@ -5,10 +5,12 @@ because the ZREM of its delayed entry and its enqueue happen in this one script.
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  the most jobs to move in one call
-Returns {moved, next due time in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
+Returns {moved, next due time in ms or -1 (STATUS.NOTHING_DUE), server now in ms, the first
+next due time of any schedule in ms or -1}: the promotion timer, which runs at least every
+maintenance interval, is how each process learns of schedules without polling for them.
 Events: 'promotion' [] and 'enqueue' [type] per job.
 ]]
---@include util, keys, index, status, events, waiting
+--@include util, keys, index, status, events, waiting, schedules
 local base, limit = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'delayed'), '-inf', now, 'LIMIT', 0, limit)
@@ -25,4 +27,4 @@ for _, m in ipairs(due) do
   end
 end
 local first = redis.call('ZRANGE', key_state(base, 'delayed'), 0, 0, 'WITHSCORES')
-return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now }
+return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now, first_schedule_due(base) }

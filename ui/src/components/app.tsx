@@ -10,6 +10,7 @@ import { JobList } from './job-list';
 import { LiveBanner } from './live-status';
 import { Nav } from './nav';
 import { Overview } from './overview';
+import { Schedules } from './schedules';
 import { ShortcutsHelp } from './shortcuts-help';
 import { Toasts } from './toasts';
 
@@ -18,7 +19,14 @@ export function App() {
   const { title } = useStore(configStore);
 
   useEffect(() => {
-    const view = route.view === 'overview' ? m.overview : route.state === 'all' ? m.allStates : stateNames[route.state];
+    const view =
+      route.view === 'overview'
+        ? m.overview
+        : route.view === 'schedules'
+          ? m.schedules
+          : route.state === 'all'
+            ? m.allStates
+            : stateNames[route.state];
     document.title = route.job ? `${m.jobTitle(route.job)} · ${title}` : `${view} · ${title}`;
   }, [route.view, route.state, route.job, title]);
 
@@ -32,7 +40,9 @@ export function App() {
         <Nav route={route} />
         <main id="main" class="main" tabIndex={-1}>
           <LiveBanner />
-          {route.view === 'overview' ? <Overview route={route} /> : <JobList route={route} />}
+          {route.view === 'overview' && <Overview route={route} />}
+          {route.view === 'list' && <JobList route={route} />}
+          {route.view === 'schedules' && <Schedules />}
         </main>
       </div>
       {route.job && <JobDetail id={route.job} />}

@@ -1,6 +1,6 @@
 // The facts of one job at a glance: state, priority, progress, attempts, options, its worker.
 import type { JobDetail as Detail } from '../api';
-import { formatDuration, PRIORITIES, priorityName } from '../format';
+import { formatDuration, formatTime, PRIORITIES, priorityName } from '../format';
 import { m, stateNames } from '../messages';
 import { ProgressBar } from './job-row';
 
@@ -74,6 +74,12 @@ export function Summary({ job }: { job: Detail }) {
         <dt>{f.removeOnComplete}</dt>
         <dd>{job.removeOnComplete ? f.yes : f.no}</dd>
       </div>
+      {job.schedule && (
+        <div>
+          <dt>{f.schedule}</dt>
+          <dd data-testid="job-schedule">{f.scheduleValue(job.schedule.id, formatTime(job.schedule.due))}</dd>
+        </div>
+      )}
     </dl>
   );
 }

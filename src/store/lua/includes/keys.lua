@@ -19,7 +19,11 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:search:<word>        set     ids of jobs whose search words include <word>
   B:paused               set     types no worker may take
   B:events               channel one JSON message per transition (or a JSON array of them)
-  B:timers               channel the due time (ms) of a job just delayed, for promotion timers
+  B:timers               channel the due time (ms) of a job just delayed, for promotion timers;
+                                 's' and a due time for a schedule, for the schedule timers
+  B:schedules            zset    every schedule id, scored by its next due time (ms; +inf
+                                 while paused or finished)
+  B:schedule:<id>        hash    one schedule: rule, job template, next, last run, revision
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
 Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
@@ -35,6 +39,8 @@ local function key_paused(base) return base .. ':paused' end
 local function key_work_time(base) return base .. ':stats:work-time' end
 local function key_events(base) return base .. ':events' end
 local function key_timers(base) return base .. ':timers' end
+local function key_schedules(base) return base .. ':schedules' end
+local function key_schedule(base, id) return base .. ':schedule:' .. id end
 
 local function key_job(base, id) return base .. ':job:' .. id end
 local function key_log(base, id) return base .. ':job:' .. id .. ':log' end
