@@ -165,7 +165,8 @@ describe('schedules under process and Redis crashes', () => {
         // schedule was made), and the processes kept firing until they were stopped.
         const schedule = listed.find((s) => s.id === id)!;
         expect(sorted[0]! - schedule.createdAt.getTime(), id).toBeLessThanOrEqual(period);
-        expect(sorted.at(-1)!, id).toBeGreaterThan(started + 21_500 - period - 1_000);
+        // (3 s of slack: a process of a loaded CI machine may sweep late, never twice.)
+        expect(sorted.at(-1)!, id).toBeGreaterThan(started + 21_500 - period - 3_000);
         expect(schedule.runs, id).toBe(dues.length);
         report.push(`${id}: ${dues.length} runs`);
       }
