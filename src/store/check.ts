@@ -9,7 +9,7 @@ import { isCluster } from './connection.js';
 import { JOB_STATES, PRESENT_SPAN, type JobState } from './keys.js';
 import { isKue011Key, kue011Candidates, kue011Queues, listedByKue011 } from './kue011/detect.js';
 import { runScript, type ScriptName } from './scripts.js';
-import { scriptError } from './redis-errors.js';
+import { readError } from './redis-errors.js';
 import type { Store } from './store.js';
 
 export type CheckCode =
@@ -182,8 +182,7 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
   try {
     return await inspect(store);
   } catch (err) {
-    const failed = 'the check could not read the queue';
-    throw scriptError(err, { refused: failed, uncertain: failed });
+    throw readError(err, 'the queue for the check');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { RedisClient } from './connection.js';
 import { decodeJob, type JobRecord } from './codec.js';
 import type { Keys } from './keys.js';
-import { scriptError } from './redis-errors.js';
+import { readError } from './redis-errors.js';
 import { decodeMinute, type AttemptError, type MinuteCounters } from './replies.js';
 
 /**
@@ -22,8 +22,7 @@ export abstract class StoreReads {
     try {
       return await op();
     } catch (err) {
-      const failed = `could not read ${what}`;
-      throw scriptError(err, { refused: failed, uncertain: failed });
+      throw readError(err, what);
     }
   }
 

@@ -71,3 +71,9 @@ export function scriptError(err: unknown, outcome: Outcome): unknown {
   }
   return err;
 }
+
+/** A failed read as a typed error: a read changes nothing, so its outcome is never uncertain. */
+export function readError(err: unknown, what: string): unknown {
+  const failed = `could not read ${what}`;
+  return scriptError(err, { refused: failed, uncertain: failed });
+}
