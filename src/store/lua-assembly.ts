@@ -10,10 +10,18 @@
  * its value instead, because Redis runs the whole text on every call and building a table costs
  * as much as several function definitions; a literal costs nothing. A `NAME.KEY` the
  * table does not hold throws here, where a missing table entry would have been a silent nil.
+ *
+ * A block (lua/blocks/) is code that several scripts run, pasted into each, in `do ... end`,
+ * where a line `--@block name` stands: its locals are the script's own registers. A shared
+ * local function would do the same work, but Redis runs the whole text on every call, and
+ * making a closure that captures many locals of the chunk costs more (each capture walks the
+ * list of the chunk's captured locals) than the rest of a one-job save. A block names its own
+ * includes; its header says which locals it reads and which it sets.
  */
 
 const INCLUDE_LINE = /^--@include[ \t]+(.*)$/gm;
 const INLINE_MARK = /^--@inline[ \t]*$/m;
+const BLOCK_LINE = /^[ \t]*--@block[ \t]+(\w+)[ \t]*$/gm;
 // Comments, long strings and quoted strings, which substitution leaves alone, or a name with
 // the field after it, if any.
 const LEXEMES =
@@ -52,12 +60,29 @@ export interface AssembledScript {
   text: string;
 }
 
+/** A body with each `--@block name` line replaced by that block, in `do ... end`. */
+export function pasteBlocks(name: string, body: string, blocks: Readonly<Record<string, string>>): string {
+  return body.replace(BLOCK_LINE, (_line, block: string) => {
+    if (!Object.hasOwn(blocks, block))
+      throw new Error(
+        `Lua ${name}: it names an unknown block "${block}" (known: ${Object.keys(blocks).sort().join(', ')})`,
+      );
+    return `do -- block ${block}\n${blocks[block]!.trimEnd()}\nend`;
+  });
+}
+
 /**
  * Assembles one script (`name` says which in errors, e.g. 'script "take"'). Throws when an
- * include name is unknown, the includes form a cycle or a constant is not in its table, so a
- * mistake shows when the scripts are defined, not when a script first runs.
+ * include or block name is unknown, the includes form a cycle or a constant is not in its
+ * table, so a mistake shows when the scripts are defined, not when a script first runs.
  */
-export function assemble(name: string, body: string, includes: Readonly<Record<string, string>>): AssembledScript {
+export function assemble(
+  name: string,
+  script: string,
+  includes: Readonly<Record<string, string>>,
+  blocks: Readonly<Record<string, string>> = {},
+): AssembledScript {
+  const body = pasteBlocks(name, script, blocks);
   const order: string[] = [];
   const path: string[] = [];
   const visit = (include: string, namedBy: string) => {
@@ -105,16 +130,18 @@ export function assemble(name: string, body: string, includes: Readonly<Record<s
 }
 
 /**
- * Assembles every script, and checks every include on its own too: an include no script uses
- * yet must not hide an unknown name or a cycle either.
+ * Assembles every script, and checks every include and block on its own too: one no script
+ * uses yet must not hide an unknown name or a cycle either.
  */
 export function assembleAll<Name extends string>(
   scripts: Readonly<Record<Name, string>>,
   includes: Readonly<Record<string, string>>,
+  blocks: Readonly<Record<string, string>> = {},
 ): Record<Name, AssembledScript> {
   for (const include of Object.keys(includes)) assemble(`include "${include}"`, `--@include ${include}\n`, includes);
+  for (const block of Object.keys(blocks)) assemble(`block "${block}"`, `--@block ${block}\n`, includes, blocks);
   const assembled = {} as Record<Name, AssembledScript>;
   for (const name of Object.keys(scripts) as Name[])
-    assembled[name] = assemble(`script "${name}"`, scripts[name], includes);
+    assembled[name] = assemble(`script "${name}"`, scripts[name], includes, blocks);
   return assembled;
 }

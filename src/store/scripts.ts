@@ -23,8 +23,8 @@ import fail_attemptInclude from './lua/includes/fail_attempt.lua';
 import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
-import createInclude from './lua/includes/create.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
+import createBlock from './lua/blocks/create.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -80,8 +80,12 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   fail_attempt: fail_attemptInclude,
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
-  create: createInclude,
   schedules: schedulesInclude,
+};
+
+/** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
+export const luaBlocks: Readonly<Record<string, string>> = {
+  create: createBlock,
 };
 
 /**
@@ -125,7 +129,7 @@ export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];
 
 // Assembled once, when this module loads: an unknown include, a cycle or an unknown constant
 // throws right here.
-const assembled = assembleAll(luaScripts, luaIncludes);
+const assembled = assembleAll(luaScripts, luaIncludes, luaBlocks);
 
 /** A script's full text and the includes in it. */
 export function assembledScript(name: ScriptName): Readonly<AssembledScript> {

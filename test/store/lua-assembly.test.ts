@@ -2,8 +2,8 @@
 // uses, every include-defined name it uses comes with it, and only the keys include builds
 // key names.
 import { describe, expect, it } from 'vitest';
-import { assemble, assembleAll, includeNames, inlineTable } from '../../src/store/lua-assembly.js';
-import { assembledScript, luaIncludes, luaScripts, SCRIPT_NAMES } from '../../src/store/scripts.js';
+import { assemble, assembleAll, includeNames, inlineTable, pasteBlocks } from '../../src/store/lua-assembly.js';
+import { assembledScript, luaBlocks, luaIncludes, luaScripts, SCRIPT_NAMES } from '../../src/store/scripts.js';
 import { redisClient } from '../support/setup.js';
 
 const LEXEMES = /--\[(=*)\[[\s\S]*?\]\1\]|--[^\n]*|\[(=*)\[[\s\S]*?\]\2\]|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"/g;
@@ -83,8 +83,9 @@ describe('the includes', () => {
     expect(all.length).toBe(new Set(all).size);
   });
 
-  it('each name exactly the includes whose names they use', () => {
+  it('each name exactly the includes whose names they use, and so does each block', () => {
     for (const [include, text] of Object.entries(luaIncludes)) expectNamesWhatItUses(`include ${include}`, text);
+    for (const [block, text] of Object.entries(luaBlocks)) expectNamesWhatItUses(`block ${block}`, text);
   });
 
   it('leave key names to the keys includes (ours and kue011_keys): no other Lua puts one together', () => {
@@ -92,6 +93,7 @@ describe('the includes', () => {
     const sources = [
       ...Object.entries(luaIncludes).filter(([include]) => include !== 'keys' && include !== 'kue011_keys'),
       ...Object.entries(luaScripts),
+      ...Object.entries(luaBlocks),
     ];
     for (const [name, text] of sources) expect(uncommented(text), name).not.toMatch(keyish);
   });
@@ -99,7 +101,7 @@ describe('the includes', () => {
 
 describe('each script', () => {
   it.each(SCRIPT_NAMES)('%s: holds only includes it uses, and every include it uses', (name) => {
-    const body = luaScripts[name];
+    const body = pasteBlocks(name, luaScripts[name], luaBlocks);
     const includes = resolved(body);
     const parts = [
       ...includes.map((include) => ({ include, text: luaIncludes[include]! })),
@@ -113,7 +115,7 @@ describe('each script', () => {
         `${name} includes ${include} but uses none of ${own.join(', ')}`,
       ).toBe(true);
     }
-    expectNamesWhatItUses(name, body);
+    expectNamesWhatItUses(name, luaScripts[name]);
   });
 
   it('builds no table of constants when it runs', () => {
@@ -173,6 +175,22 @@ describe('assembly', () => {
     expect(inlined).toEqual(['k']);
     expect(text).toBe(
       `${fake.c}\n--@include k, c\n-- K.ONE stays\nlocal x = 2-(-1)\nreturn { (1), ('w'), 'K.ONE', x }\n`,
+    );
+  });
+
+  it('pastes a block in do ... end where a --@block line names it, with the includes the block names', () => {
+    const blocks = { twice: '--@include c\nlocal n = 2\nout = c(n)\n' };
+    const body = 'local out\nif x then\n  --@block twice\nend\nreturn out\n';
+    const { includes, text } = assemble('script "s"', body, fake, blocks);
+    expect(includes).toEqual(['c']);
+    expect(text).toBe(
+      `${fake.c}\nlocal out\nif x then\ndo -- block twice\n${blocks.twice.trimEnd()}\nend\nend\nreturn out\n`,
+    );
+    expect(() => assemble('script "s"', '--@block nope\n', fake, blocks)).toThrow(
+      /script "s": it names an unknown block "nope"/,
+    );
+    expect(() => assembleAll({ s: 'return 1' }, fake, { b: '--@include zz\n' })).toThrow(
+      /block "b": it names an unknown include "zz"/,
     );
   });
 

@@ -15,7 +15,7 @@ Returns {server now (ms), first next due of any schedule (ms) or STATUS.NOTHING_
          per schedule: runs made, or STATUS.STALE when nothing was changed}.
 Events: 'enqueue' for the runs, as save sends them.
 ]]
---@include util, keys, status, schedules, create
+--@include util, keys, status, schedules
 local base = ARGV[1]
 local values, extra, made_for, replies = {}, {}, {}, {}
 
@@ -66,7 +66,8 @@ while i <= #ARGV do
 end
 
 if #made_for > 0 then
-  local ids = create_jobs(base, values, 1, #made_for, extra)
+  local from, count, ids = 1, #made_for
+  --@block create
   for n, run in ipairs(made_for) do
     redis.call('HSET', run[1], 'last_job', ids[n], 'last_due', run[2])
   end

@@ -7,12 +7,13 @@ ARGV[2]  schedule id
 Returns {the new job's id, its due time (ms)}, or STATUS.NO_SCHEDULE.
 Events: 'enqueue', as save sends it.
 ]]
---@include util, keys, status, create
+--@include util, keys, status
 local base, id = ARGV[1], ARGV[2]
 local key = key_schedule(base, id)
 local job = redis.call('HGET', key, 'job')
 if not job then return STATUS.NO_SCHEDULE end
 local due = int(now_ms())
-local ids = create_jobs(base, cjson.decode(job), 1, 1, { { 'schedule_id', id, 'schedule_due', due } })
+local values, from, count, extra, ids = cjson.decode(job), 1, 1, { { 'schedule_id', id, 'schedule_due', due } }
+--@block create
 redis.call('HSET', key, 'last_job', ids[1], 'last_due', due)
 return { ids[1], due }
