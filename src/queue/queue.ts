@@ -17,6 +17,7 @@ import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { QueueSchedules, type ScheduleInfo } from './schedules.js';
+import { QueueLimits, type LimitOptions, type TypeLimits } from './limits.js';
 import type { ScheduleRuleInput } from './schedule-rule.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
@@ -42,6 +43,8 @@ export class Queue extends EventEmitter {
   readonly jobs: QueueJobs;
   /** @internal Schedules: use `schedule`, `unschedule`, `schedules` and friends. */
   readonly scheduling: QueueSchedules;
+  /** @internal Job type limits: use `limit` and `limits`. */
+  readonly limiting: QueueLimits;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
@@ -95,6 +98,7 @@ export class Queue extends EventEmitter {
       reportError: (err) => this.reportError(err),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
+    this.limiting = new QueueLimits(this.store);
     this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
@@ -353,6 +357,22 @@ export class Queue extends EventEmitter {
   /** Makes one run of a schedule now (due now), paused or not; its next due time stays. */
   runNow(id: string, callback?: Callback<{ jobId: number; due: Date }>): Promise<{ jobId: number; due: Date }> {
     return withCallback(this.scheduling.runNow(id), callback);
+  }
+
+  // Limits: rate and concurrency of a job type over every worker process, enforced in Redis.
+
+  /**
+   * Sets or changes the limits of a job type (`{rate: {max, duration}, concurrency}`; an
+   * option left out stays, null removes it), or removes them all (`null`). Running workers
+   * obey from their next take. Resolves with the type's limits after the change.
+   */
+  limit(type: string, options: LimitOptions | null, callback?: Callback<TypeLimits>): Promise<TypeLimits> {
+    return withCallback(this.limiting.set(type, options), callback);
+  }
+
+  /** Every job type with limits, and how much of them is in use. */
+  limits(callback?: Callback<TypeLimits[]>): Promise<TypeLimits[]> {
+    return withCallback(this.limiting.list(), callback);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

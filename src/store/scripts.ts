@@ -24,6 +24,7 @@ import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
+import flowInclude from './lua/includes/flow.lua';
 import createBlock from './lua/blocks/create.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
@@ -55,6 +56,9 @@ import schedule_list from './lua/schedule_list.lua';
 import schedule_remove from './lua/schedule_remove.lua';
 import schedule_pause from './lua/schedule_pause.lua';
 import schedule_run from './lua/schedule_run.lua';
+import limit from './lua/limit.lua';
+import rate_limit from './lua/rate_limit.lua';
+import limits from './lua/limits.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -81,6 +85,7 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
+  flow: flowInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
@@ -123,6 +128,9 @@ export const luaScripts = {
   schedule_remove,
   schedule_pause,
   schedule_run,
+  limit,
+  rate_limit,
+  limits,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

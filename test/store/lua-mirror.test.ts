@@ -26,6 +26,7 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     presentSpans: k.presentSpans,
     types: k.types,
     paused: k.paused,
+    limited: k.limited,
     workTime: k.workTime,
     events: k.events,
     timers: k.timers,
@@ -39,6 +40,8 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     search: samples.words.map((word) => k.search(word)),
     minute: samples.minutes.map((minute) => k.minute(minute)),
     wake: samples.types.map((type) => k.wake(type)),
+    flow: samples.types.map((type) => k.flow(type)),
+    starts: samples.types.map((type) => k.starts(type)),
   };
 }
 
@@ -59,6 +62,7 @@ return cjson.encode({
   presentSpans = key_present_spans(base),
   types = key_types(base),
   paused = key_paused(base),
+  limited = key_limited(base),
   workTime = key_work_time(base),
   events = key_events(base),
   timers = key_timers(base),
@@ -72,6 +76,8 @@ return cjson.encode({
   search = each(s.words, function(word) return key_search(base, word) end),
   minute = each(s.minutes, function(minute) return key_minute(base, minute) end),
   wake = each(s.types, function(jtype) return key_wake(base, jtype) end),
+  flow = each(s.types, function(jtype) return key_flow(base, jtype) end),
+  starts = each(s.types, function(jtype) return key_starts(base, jtype) end),
 })
 `;
 

@@ -9,7 +9,7 @@ ARGV[3]  worker id
 ARGV[4]  lock duration in ms
 ARGV[5..] one group of 3 values per job: id, the lock the worker holds, the result as JSON
           text ('' for none)
-Returns {statuses, taken}, a status per job in argument order: STATUS.DONE (1) = completed,
+Returns {statuses, taken, wait} (taken and wait as the take script's), a status per job in argument order: STATUS.DONE (1) = completed,
 STATUS.NO_JOB (0) = the job no longer exists, STATUS.LOCK_LOST (-1) = the lock is not ours
 (the job stalled, expired or was moved): nothing changed, STATUS.REPEATED (2) = this very
 report was applied before: nothing changed. The job's 'ended' field keeps the lock whose
@@ -117,8 +117,8 @@ for jtype, counts in pairs(done) do
   record_minute(minute, jtype, 'run_ms', counts.run)
   record_minute(minute, jtype, 'wait_ms', counts.wait)
 end
-local taken = {}
+local taken, wait = {}, nil
 if jtype_taken then
-  taken = take(base, jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), now)
+  taken, wait = take(base, jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), now)
 end
-return { statuses, taken }
+return { statuses, taken, wait }

@@ -1,15 +1,29 @@
 --[[ take: moves inactive jobs to active under fresh locks, for the take script and for the
-next jobs complete and fail take in the same call. Needs util, keys, index and wake. ]]
---@include util, keys, index, wake
+next jobs complete and fail take in the same call. Needs util, keys, index, wake and flow. ]]
+--@include util, keys, index, wake, flow
 
--- Moves up to count inactive jobs of jtype to active under fresh locks.
--- Returns {id, HGETALL} pairs in priority-then-FIFO order. The index updates and the 'start'
--- events of all the jobs are one command each.
+-- Moves up to count inactive jobs of jtype to active under fresh locks, as far as the type's
+-- limits allow. Returns {id, HGETALL} pairs in priority-then-FIFO order, and when the limits
+-- held jobs back, the ms to wait before asking again (0: until an active job of the type
+-- ends). The index updates and the 'start' events of all the jobs are one command each.
 local function take(base, jtype, count, worker, lock_ms, now)
   local key = key_state(base, 'inactive', jtype)
   if count <= 0 or redis.call('SISMEMBER', key_paused(base), jtype) == 1 then return {} end
   -- Lua spreads at most a few thousand values into one command (unpack below).
   if count > 1000 then count = 1000 end
+  local limits, spent
+  local flow = redis.call('HGETALL', key_flow(base, jtype))
+  if #flow > 0 then
+    local asked, wait = count
+    count, limits, wait = flow_admits(base, jtype, count, flow, now)
+    if count == 0 then
+      -- Idle workers of the type would only be held back too: they wait for their own turn.
+      redis.call('DEL', key_wake(base, jtype))
+      return {}, wait
+    end
+    -- A limit that cut this request leaves nothing for another worker either.
+    spent = count < asked
+  end
   local popped = redis.call('ZPOPMIN', key, count)
   if #popped == 0 then
     redis.call('DEL', key_wake(base, jtype))
@@ -47,6 +61,11 @@ local function take(base, jtype, count, worker, lock_ms, now)
       started[#started + 1] = id
     end
   end
+  local wait
+  if limits then
+    flow_started(base, jtype, limits, #started, now)
+    if spent then wait = flow_next_start(base, jtype, limits, now) end
+  end
   if #active > 0 then
     redis.call('ZADD', key_state(base, 'active'), unpack(active))
     redis.call('ZADD', key_state(base, 'active', jtype), unpack(active))
@@ -55,10 +74,10 @@ local function take(base, jtype, count, worker, lock_ms, now)
       '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
   end
   -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
-  if redis.call('ZCARD', key) == 0 then
+  if spent or redis.call('ZCARD', key) == 0 then
     redis.call('DEL', key_wake(base, jtype))
   else
     wake(base, jtype)
   end
-  return jobs
+  return jobs, wait
 end
