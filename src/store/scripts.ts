@@ -24,8 +24,9 @@ import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
-import flowInclude from './lua/includes/flow.lua';
 import createBlock from './lua/blocks/create.lua';
+import flowAdmitBlock from './lua/blocks/flow_admit.lua';
+import flowRecordBlock from './lua/blocks/flow_record.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -85,12 +86,13 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
-  flow: flowInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
 export const luaBlocks: Readonly<Record<string, string>> = {
   create: createBlock,
+  flow_admit: flowAdmitBlock,
+  flow_record: flowRecordBlock,
 };
 
 /**

@@ -1,6 +1,7 @@
 --[[ take: moves inactive jobs to active under fresh locks, for the take script and for the
-next jobs complete and fail take in the same call. Needs util, keys, index, wake and flow. ]]
---@include util, keys, index, wake, flow
+next jobs complete and fail take in the same call. Needs util, keys, index and wake (and the
+flow blocks). ]]
+--@include util, keys, index, wake
 
 -- Moves up to count inactive jobs of jtype to active under fresh locks, as far as the type's
 -- limits allow. Returns {id, HGETALL} pairs in priority-then-FIFO order, and when the limits
@@ -11,11 +12,11 @@ local function take(base, jtype, count, worker, lock_ms, now)
   if count <= 0 or redis.call('SISMEMBER', key_paused(base), jtype) == 1 then return {} end
   -- Lua spreads at most a few thousand values into one command (unpack below).
   if count > 1000 then count = 1000 end
-  local limits, spent
+  local limits, spent, wait
   local flow = redis.call('HGETALL', key_flow(base, jtype))
   if #flow > 0 then
-    local asked, wait = count
-    count, limits, wait = flow_admits(base, jtype, count, flow, now)
+    local asked = count
+    --@block flow_admit
     if count == 0 then
       -- Idle workers of the type would only be held back too: they wait for their own turn.
       redis.call('DEL', key_wake(base, jtype))
@@ -61,10 +62,8 @@ local function take(base, jtype, count, worker, lock_ms, now)
       started[#started + 1] = id
     end
   end
-  local wait
   if limits then
-    flow_started(base, jtype, limits, #started, now)
-    if spent then wait = flow_next_start(base, jtype, limits, now) end
+    --@block flow_record
   end
   if #active > 0 then
     redis.call('ZADD', key_state(base, 'active'), unpack(active))

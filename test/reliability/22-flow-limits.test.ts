@@ -1,0 +1,81 @@
+// Scenario 22: limits of a job type hold over several worker processes. Start and end times
+// are the Redis server's (the jobs' started_at and completed_at), so the clocks of the
+// processes cannot blur the count.
+import { describe, expect, it } from 'vitest';
+import { startWorker } from '../process/worker-process.js';
+import { testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+import type { Queue } from '../../src/index.js';
+
+async function startTimes(queue: Queue, ids: number[]): Promise<Array<{ start: number; end: number }>> {
+  const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+  return jobs.map((job) => {
+    const json = job.toJSON();
+    return { start: Number(json.started_at), end: Number(json.completed_at) };
+  });
+}
+
+/** The most runs that overlapped at any instant (an end at the same ms as a start comes first). */
+function mostAtOnce(runs: Array<{ start: number; end: number }>): number {
+  const moments = runs.flatMap((r) => [
+    [r.start, 1],
+    [r.end, -1],
+  ]);
+  moments.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  let now = 0;
+  let most = 0;
+  for (const [, step] of moments) most = Math.max(most, (now += step!));
+  return most;
+}
+
+describe('scenario 22: limits over several worker processes', () => {
+  it(
+    '4 processes at concurrency 10 under a concurrency limit of 5 never run more than 5 at once',
+    { timeout: 60_000 },
+    async () => {
+      const prefix = uniquePrefix('conc');
+      const queue = testQueue({ prefix });
+      await queue.limit('work', { concurrency: 5 });
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          startWorker({ KUE_PREFIX: prefix, KUE_TYPE: 'work', KUE_CONCURRENCY: 10, KUE_WORK_MS: 100 }),
+        ),
+      );
+      const jobs = await queue.saveAll(Array.from({ length: 60 }, (_, n) => queue.create('work', { n })));
+      await waitFor(async () => (await queue.completeCount('work')) === 60, 30_000, 'all 60 jobs');
+      const runs = await startTimes(
+        queue,
+        jobs.map((j) => j.id),
+      );
+      // Never more than 5, and the limit was reached: it holds back, it does not starve.
+      expect(mostAtOnce(runs)).toBe(5);
+    },
+  );
+
+  it(
+    'a rate of 20 per second over 10 s never allows 21 starts in any one-second window',
+    { timeout: 60_000 },
+    async () => {
+      const prefix = uniquePrefix('rate');
+      const queue = testQueue({ prefix });
+      await queue.limit('work', { rate: { max: 20, duration: 1_000 } });
+      const jobs = await queue.saveAll(Array.from({ length: 210 }, (_, n) => queue.create('work', { n })));
+      await Promise.all(
+        Array.from({ length: 4 }, () => startWorker({ KUE_PREFIX: prefix, KUE_TYPE: 'work', KUE_CONCURRENCY: 10 })),
+      );
+      await waitFor(async () => (await queue.completeCount('work')) === 210, 20_000, 'all 210 jobs');
+      const starts = (
+        await startTimes(
+          queue,
+          jobs.map((j) => j.id),
+        )
+      )
+        .map((r) => r.start)
+        .sort((a, b) => a - b);
+      // Any 21 consecutive starts span at least a second: no window of 1,000 ms holds 21.
+      const tightest = Math.min(...starts.slice(20).map((s, i) => s - starts[i]!));
+      expect(tightest).toBeGreaterThanOrEqual(1_000);
+      // And the rate is used: 210 starts take a little over 10 windows, not much more.
+      expect(starts.at(-1)! - starts[0]!).toBeLessThan(11_500);
+    },
+  );
+});
