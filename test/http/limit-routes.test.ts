@@ -1,0 +1,62 @@
+// The JSON API of job type limits: list, change (merging), remove; 400 for bad input, 403 in
+// read-only mode, and nothing written by a refused request.
+import { describe, expect, it } from 'vitest';
+import { serve } from '../support/serve.js';
+import { testQueue } from '../support/setup.js';
+
+describe('/api/limits', () => {
+  it('sets, merges, lists and removes the limits of a type', async () => {
+    const queue = testQueue({ maintenance: false });
+    const http = await serve(queue);
+    expect((await http('/api/limits')).body).toEqual({ limits: [] });
+    const set = await http('/api/limits/webhook', 'PUT', { rate: { max: 100, duration: 1000 }, concurrency: 20 });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({
+      type: 'webhook',
+      rate: { max: 100, duration: 1000 },
+      concurrency: 20,
+      heldUntil: null,
+      active: 0,
+      recentStarts: 0,
+    });
+    expect((await http('/api/limits/webhook', 'PUT', { concurrency: null })).body).toMatchObject({
+      rate: { max: 100, duration: 1000 },
+      concurrency: null,
+    });
+    expect((await http('/api/limits')).body.limits.map((l: { type: string }) => l.type)).toEqual(['webhook']);
+    // A type name with spaces and slashes travels encoded.
+    await http(`/api/limits/${encodeURIComponent('mail / eu')}`, 'PUT', { concurrency: 2 });
+    expect((await queue.limits()).map((l) => l.type)).toEqual(['mail / eu', 'webhook']);
+    const removed = await http('/api/limits/webhook', 'DELETE');
+    expect(removed.body).toMatchObject({ type: 'webhook', rate: null, concurrency: null });
+    expect((await queue.limits()).map((l) => l.type)).toEqual(['mail / eu']);
+  });
+
+  it('answers bad input with 400 and the reason, and changes nothing', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.limit('webhook', { concurrency: 3 });
+    const http = await serve(queue);
+    const cases: Array<[unknown, RegExp]> = [
+      [{ concurrency: 0 }, /limit concurrency must be a whole number/],
+      [{ rate: { max: 10, duration: '1s' } }, /limit rate.duration must be a number, got "1s"/],
+      [{ burst: 1 }, /unknown option "burst"/],
+      [[1, 2], /limit options must be an object or null/],
+      ['fast', /limit options must be an object or null, got "fast"/],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await http('/api/limits/webhook', 'PUT', body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error).toMatch(message);
+    }
+    expect((await queue.limits())[0]).toMatchObject({ type: 'webhook', concurrency: 3, rate: null });
+  });
+
+  it('refuses changes in read-only mode (403), and still lists', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.limit('webhook', { concurrency: 3 });
+    const http = await serve(queue, { readOnly: true });
+    expect((await http('/api/limits/webhook', 'PUT', { concurrency: 9 })).status).toBe(403);
+    expect((await http('/api/limits/webhook', 'DELETE')).status).toBe(403);
+    expect((await http('/api/limits')).body.limits[0]).toMatchObject({ concurrency: 3 });
+  });
+});
