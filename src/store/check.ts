@@ -30,7 +30,10 @@ export type CheckCode =
   | 'schedule-orphan'
   | 'schedule-unindexed'
   | 'schedule-bad-next'
-  | 'schedule-incomplete';
+  | 'schedule-incomplete'
+  | 'flow-invalid'
+  | 'flow-unlisted'
+  | 'flow-stray-log';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -64,6 +67,8 @@ type KeyKind =
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
   | { kind: 'schedule'; id: string }
+  | { kind: 'flow'; type: string }
+  | { kind: 'starts'; type: string }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
 
@@ -74,6 +79,7 @@ const SINGLETONS: Record<string, string> = {
   paused: 'set',
   'stats:work-time': 'string',
   schedules: 'zset',
+  limited: 'set',
 };
 
 function classify(name: string): KeyKind {
@@ -85,6 +91,7 @@ function classify(name: string): KeyKind {
   if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name)))
     return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
+  if ((m = /^type:(.+):(flow|starts)$/.exec(name))) return { kind: m[2] as 'flow' | 'starts', type: m[1]! };
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
@@ -101,7 +108,10 @@ function expectedType(key: KeyKind): string | undefined {
     case 'wake':
       return 'list';
     case 'schedule':
+    case 'flow':
       return 'hash';
+    case 'starts':
+      return 'list';
     case 'present':
       return 'string';
     case 'other':
@@ -149,6 +159,12 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `schedule "${id}" is scored in the schedule index by another time than its next due time`;
     case 'schedule-incomplete':
       return `schedule "${id}" lacks its revision, rule or job template`;
+    case 'flow-invalid':
+      return `${key} has a limit field take cannot obey: "${id}"`;
+    case 'flow-unlisted':
+      return `the limits in ${key} are missing from the set of limited types: queue.limits() does not show them`;
+    case 'flow-stray-log':
+      return `${key} logs the starts of a type without a rate limit`;
   }
 }
 
@@ -184,6 +200,36 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
   } catch (err) {
     throw readError(err, 'the queue for the check');
   }
+}
+
+/** Whole numbers of at least 1, in pairs where the rate needs both: what take can obey. */
+function badLimitField(fields: Record<string, string>): string | undefined {
+  for (const [name, value] of Object.entries(fields)) {
+    if (!['rate_max', 'rate_ms', 'concurrency', 'until'].includes(name)) return name;
+    if (!/^[1-9]\d*$/.test(value)) return `${name}=${value}`;
+  }
+  if ((fields.rate_max === undefined) !== (fields.rate_ms === undefined))
+    return fields.rate_max ? 'rate_ms' : 'rate_max';
+  return undefined;
+}
+
+/** The limit keys: each flow hash readable by take and listed; no start log without a rate. */
+async function flowFindings(
+  client: Store['client'],
+  keys: Store['keys'],
+  flows: Array<[string, string]>,
+  logs: Array<[string, string]>,
+): Promise<CheckFinding[]> {
+  const found: CheckFinding[] = [];
+  for (const [key, type] of flows) {
+    const bad = badLimitField(await client.hgetall(key));
+    if (bad !== undefined) found.push(finding('flow-invalid', key, bad));
+    if (!(await client.sismember(keys.limited, type))) found.push(finding('flow-unlisted', key));
+  }
+  for (const [key, type] of logs) {
+    if (!(await client.hexists(keys.flow(type), 'rate_max'))) found.push(finding('flow-stray-log', key));
+  }
+  return found;
 }
 
 async function inspect(store: Store): Promise<CheckReport> {
@@ -239,6 +285,8 @@ async function inspect(store: Store): Promise<CheckReport> {
   const indexes: Array<[string, { state: string; type: string }]> = [];
   const words: Array<[string, string]> = [];
   const wakes: string[] = [];
+  const flows: Array<[string, string]> = [];
+  const logs: Array<[string, string]> = [];
   const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
   for (const [key, kind] of names) {
@@ -248,6 +296,8 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
     else if (kind.kind === 'schedule') schedules.add(kind.id);
+    else if (kind.kind === 'flow') flows.push([key, kind.type]);
+    else if (kind.kind === 'starts') logs.push([key, kind.type]);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -304,6 +354,8 @@ async function inspect(store: Store): Promise<CheckReport> {
   for (const key of wakes) {
     if ((await client.llen(key)) > 1) findings.push(finding('wake-overfull', key));
   }
+
+  findings.push(...(await flowFindings(client, keys, flows, logs)));
 
   const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? ''}`, f]));
   const jobs = Object.values(states).reduce((a, b) => a + b, 0);

@@ -25,7 +25,8 @@ elseif limits.concurrency then
   if free < count then count = math.max(free, 0) end
   if count == 0 then wait = 0 end
 end
-local max = limits.rate_max
+-- A rate needs both fields: half of one (kue check reports it) limits nothing.
+local max = limits.rate_ms and limits.rate_max
 if max and count > 0 then
   if count > max then count = max end
   -- Starting k more keeps every window within the limit when the start k places from the end

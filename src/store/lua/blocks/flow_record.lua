@@ -6,7 +6,7 @@ Reads  base, jtype, now, limits (as flow_admit set them)
 Sets   wait     when spent: the ms until the rate lets another job start (0: no rate, or it
                 does now; the worker then waits for an active job of the type to end) ]]
 --@include util, keys
-local max = limits.rate_max
+local max = limits.rate_ms and limits.rate_max
 if max then
   local log = key_starts(base, jtype)
   if #started > 0 then
