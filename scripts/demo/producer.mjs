@@ -113,6 +113,11 @@ export async function declareSchedules(queue) {
   );
 }
 
+/** The demo's limits, kept in Redis and obeyed by every worker: the Limits page shows them. */
+export async function declareLimits(queue) {
+  await queue.limit('webhook', { rate: { max: 5, duration: 1_000 }, concurrency: 2 });
+}
+
 export function startProducer(queue) {
   producer = setInterval(() => {
     for (const job of makeJobs(queue)) {
