@@ -51,4 +51,6 @@ export interface JobJSON {
   workerId: string | null;
   /** A run of a schedule: its id and the due time (epoch ms) it ran for; null for other jobs. */
   schedule: { id: string; due: number } | null;
+  /** The job's group (jobs of a type are taken in turn across groups); null for none. */
+  group: string | null;
 }

@@ -82,6 +82,22 @@ const SINGLETONS: Record<string, string> = {
   limited: 'set',
 };
 
+const GROUP_KEYS: Record<string, string> = {
+  groups: 'zset',
+  'group-held': 'zset',
+  'group-active': 'hash',
+  'group-paused': 'set',
+};
+
+/** `group:<n>:<type>:jobs:<group>` (a group's waiting jobs) or `...:starts:<group>` (a list). */
+function groupKey(length: number, rest: string): KeyKind {
+  const type = Buffer.from(rest).subarray(0, length).toString();
+  const part = /^:(jobs|starts):/.exec(rest.slice(type.length))?.[1];
+  if (part === 'jobs') return { kind: 'index', state: 'inactive', type };
+  if (part === 'starts') return { kind: 'other', redisType: 'list' };
+  return { kind: 'unknown' };
+}
+
 function classify(name: string): KeyKind {
   let m: RegExpExecArray | null;
   if ((m = /^job:([1-9]\d*)(?::log|:errors)?$/.exec(name))) return { kind: 'job', id: m[1]! };
@@ -92,6 +108,10 @@ function classify(name: string): KeyKind {
     return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^type:(.+):(flow|starts)$/.exec(name))) return { kind: m[2] as 'flow' | 'starts', type: m[1]! };
+  if ((m = /^type:(.+):grouped$/.exec(name))) return { kind: 'index', state: 'inactive', type: m[1]! };
+  if ((m = /^type:.+:(groups|group-held|group-active|group-paused)$/.exec(name)))
+    return { kind: 'other', redisType: GROUP_KEYS[m[1]!]! };
+  if ((m = /^group:(\d+):(.*)$/.exec(name))) return groupKey(Number(m[1]), m[2]!);
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
@@ -202,14 +222,22 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
   }
 }
 
+const LIMIT_FIELDS = ['rate_max', 'rate_ms', 'concurrency', 'g_rate_max', 'g_rate_ms', 'g_concurrency'];
+/** The flow hash's fields: limits, a handler's hold, and the bookkeeping of groups. */
+const FLOW_FIELDS = [...LIMIT_FIELDS, 'until', 'grouped', 'turn'];
+
 /** Whole numbers of at least 1, in pairs where the rate needs both: what take can obey. */
 function badLimitField(fields: Record<string, string>): string | undefined {
   for (const [name, value] of Object.entries(fields)) {
-    if (!['rate_max', 'rate_ms', 'concurrency', 'until'].includes(name)) return name;
+    if (!FLOW_FIELDS.includes(name)) return name;
     if (!/^[1-9]\d*$/.test(value)) return `${name}=${value}`;
   }
-  if ((fields.rate_max === undefined) !== (fields.rate_ms === undefined))
-    return fields.rate_max ? 'rate_ms' : 'rate_max';
+  for (const [max, ms] of [
+    ['rate_max', 'rate_ms'],
+    ['g_rate_max', 'g_rate_ms'],
+  ] as const) {
+    if ((fields[max] === undefined) !== (fields[ms] === undefined)) return fields[max] ? ms : max;
+  }
   return undefined;
 }
 
@@ -222,9 +250,11 @@ async function flowFindings(
 ): Promise<CheckFinding[]> {
   const found: CheckFinding[] = [];
   for (const [key, type] of flows) {
-    const bad = badLimitField(await client.hgetall(key));
+    const fields = await client.hgetall(key);
+    const bad = badLimitField(fields);
     if (bad !== undefined) found.push(finding('flow-invalid', key, bad));
-    if (!(await client.sismember(keys.limited, type))) found.push(finding('flow-unlisted', key));
+    const limits = Object.keys(fields).some((f) => LIMIT_FIELDS.includes(f) || f === 'until');
+    if (limits && !(await client.sismember(keys.limited, type))) found.push(finding('flow-unlisted', key));
   }
   for (const [key, type] of logs) {
     if (!(await client.hexists(keys.flow(type), 'rate_max'))) found.push(finding('flow-stray-log', key));

@@ -34,6 +34,8 @@ export interface JobRecord {
   stalls: number;
   /** The schedule that made this job, and the due time (epoch ms) it was made for. */
   schedule?: { id: string; due: number };
+  /** The job's group: jobs of a type are taken round-robin across groups. */
+  group?: string;
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -50,6 +52,8 @@ export interface NewJob {
   removeOnFail: RetentionOption;
   /** Stemmed search words ([] when search is off). */
   words: string[];
+  /** The job's group, if any. */
+  group?: string;
 }
 
 export function encodeNewJob(job: NewJob): string[] {
@@ -67,6 +71,7 @@ export function encodeNewJob(job: NewJob): string[] {
     encodeRetention(job.removeOnComplete),
     encodeRetention(job.removeOnFail),
     job.words.join(' '),
+    job.group ?? '',
   ];
 }
 
@@ -138,6 +143,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.stack) record.stack = h.stack;
   if (h.lock) record.lock = h.lock;
   if (h.worker_id) record.workerId = h.worker_id;
+  if (h.group) record.group = h.group;
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.backoff) {
     record.backoff = { type: h.backoff };

@@ -89,6 +89,16 @@ export class Keys {
   starts(type: string): string {
     return `${this.base}:type:${type}:starts`;
   }
+
+  /** A type's keys for its groups (see lua/includes/keys.lua). */
+  typeGroups(type: string, part: 'grouped' | 'groups' | 'group-active' | 'group-paused' | 'group-held'): string {
+    return `${this.base}:type:${type}:${part}`;
+  }
+
+  /** One group's waiting jobs ('jobs') or start times ('starts'). */
+  group(type: string, part: 'jobs' | 'starts', group: string): string {
+    return `${this.base}:group:${Buffer.byteLength(type)}:${type}:${part}:${group}`;
+  }
 }
 
 /** Index members are `len|id` so that equal scores sort by numeric id (FIFO). */

@@ -27,6 +27,7 @@ import schedulesInclude from './lua/includes/schedules.lua';
 import createBlock from './lua/blocks/create.lua';
 import flowAdmitBlock from './lua/blocks/flow_admit.lua';
 import flowRecordBlock from './lua/blocks/flow_record.lua';
+import groupPopBlock from './lua/blocks/group_pop.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -93,6 +94,7 @@ export const luaBlocks: Readonly<Record<string, string>> = {
   create: createBlock,
   flow_admit: flowAdmitBlock,
   flow_record: flowRecordBlock,
+  group_pop: groupPopBlock,
 };
 
 /**

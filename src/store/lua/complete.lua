@@ -32,13 +32,13 @@ local jtype_taken
 -- First every report is judged, without writing.
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
-  local state, held, jtype, started, roc, waited, ended =
-    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended'))
+  local state, held, jtype, started, roc, waited, ended, group =
+    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group'))
   local status = report_refusal(state, held, ended, lock)
   if not status then
     status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
-      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0 }
+      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, group = group }
   end
   statuses[#statuses + 1] = status
   jtype_taken = jtype_taken or jtype
@@ -55,6 +55,9 @@ end
 for jtype, members in pairs(by_type) do
   redis.call('ZREM', key_state(base, 'active'), unpack(members))
   redis.call('ZREM', key_state(base, 'active', jtype), unpack(members))
+end
+for _, job in ipairs(finishing) do
+  if job.group then group_left_active(base, job.jtype, job.group) end
 end
 
 -- Complete entries are added in one ZADD per index, except before retention, which counts them.

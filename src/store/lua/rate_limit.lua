@@ -23,11 +23,11 @@ end
 redis.call('DEL', key_wake(base, jtype))
 
 local jk = key_job(base, id)
-local state, held, priority = unpack(redis.call('HMGET', jk, 'state', 'lock', 'priority'))
+local state, held, priority, group = unpack(redis.call('HMGET', jk, 'state', 'lock', 'priority', 'group'))
 if not state then return STATUS.NO_JOB end
 if state ~= 'active' or held ~= lock then return STATUS.LOCK_LOST end
-index_remove(base, jtype, 'active', id)
-index_add(base, jtype, 'inactive', tonumber(priority) or 0, id)
+index_remove(base, jtype, 'active', id, group)
+index_add(base, jtype, 'inactive', tonumber(priority) or 0, id, group)
 redis.call('HSET', jk, 'state', 'inactive', 'updated_at', int(now))
 redis.call('HDEL', jk, 'lock', 'ttl_at')
 return STATUS.DONE

@@ -2,14 +2,15 @@
 pasted into schedule_fire and schedule_run too, so a schedule's runs are ordinary jobs (events,
 search, types, presence).
 Reads  base    the queue's key base
-       values  the jobs' values, 12 per job in the order of save.lua's contract
+       values  the jobs' values, 13 per job in the order of save.lua's contract (a schedule's
+               template stored with 12 has no group)
        from    the index in `values` of the first job's first value
        count   the number of jobs (nil: every job from `from` to the end of `values`)
        extra   nil, or for job n a flat list of more fields to store (name, value, ...)
 Sets   ids     the new ids, as strings, in order (the script declares it). ]]
 --@include util, keys, index, data, search, present, wake, events, waiting
 -- Values one job takes in `values` (see the contract of save.lua for their order).
-local NEW_JOB_VALUES = 12
+local NEW_JOB_VALUES = 13
 
 -- Appends a score, member pair to a flat list of ZADD arguments.
 local function pair_into(entries, score, member)
@@ -42,15 +43,16 @@ ids = {}
 local inactive = {}
 -- Made by the first delayed job: most calls have none.
 local delayed, all_delayed
-local types, events = {}, {}
+local types, events, grouped_types = {}, {}, {}
 local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
 
 for n = 0, job_count - 1 do
   local g = from + n * NEW_JOB_VALUES
-  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
+  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words, group =
     unpack(values, g, g + NEW_JOB_VALUES - 1)
+  if group == '' then group = nil end
   local id = int(first + n)
   local m = fifo(id)
   local d = tonumber(delay)
@@ -71,6 +73,10 @@ for n = 0, job_count - 1 do
   optional(fields, 'remove_on_complete', roc, '')
   optional(fields, 'remove_on_fail', rof, '')
   optional(fields, 'words', words, '')
+  if group then
+    fields[#fields + 1] = 'group'
+    fields[#fields + 1] = group
+  end
   if extra then
     for _, v in ipairs(extra[n + 1]) do fields[#fields + 1] = v end
   end
@@ -88,7 +94,16 @@ for n = 0, job_count - 1 do
   else
     fields[#fields + 1] = 'state'
     fields[#fields + 1] = 'inactive'
-    pair_into(list_in(inactive, jtype), priority, m)
+    if group then
+      -- Indexed one by one: grouped saves are the rarer kind, and each may start a group.
+      if not grouped_types[jtype] then
+        grouped_types[jtype] = true
+        redis.call('HSET', key_flow(base, jtype), 'grouped', '1')
+      end
+      index_add(base, jtype, 'inactive', priority, id, group)
+    else
+      pair_into(list_in(inactive, jtype), priority, m)
+    end
     local same_type = list_in(enqueued, jtype)
     same_type[#same_type + 1] = id
   end

@@ -25,10 +25,15 @@ local function take(base, jtype, count, worker, lock_ms, now)
     -- A limit that cut this request leaves nothing for another worker either.
     spent = count < asked
   end
-  local popped = redis.call('ZPOPMIN', key, count)
+  local popped, grouped
+  if limits and limits.grouped then
+    --@block group_pop
+  else
+    popped = redis.call('ZPOPMIN', key, count)
+  end
   if #popped == 0 then
     redis.call('DEL', key_wake(base, jtype))
-    return {}
+    return {}, wait
   end
   local jobs, active, started = {}, {}, {}
   local now_text = int(now)
@@ -60,6 +65,8 @@ local function take(base, jtype, count, worker, lock_ms, now)
       active[#active + 1] = m
       jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
       started[#started + 1] = id
+    elseif grouped and grouped[m] then
+      group_left_active(base, jtype, grouped[m])
     end
   end
   if limits then
@@ -73,7 +80,9 @@ local function take(base, jtype, count, worker, lock_ms, now)
       '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
   end
   -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
-  if spent or redis.call('ZCARD', key) == 0 then
+  local waiting = key
+  if grouped then waiting = key_state(base, 'groups', jtype) end
+  if spent or redis.call('ZCARD', waiting) == 0 then
     redis.call('DEL', key_wake(base, jtype))
   else
     wake(base, jtype)
