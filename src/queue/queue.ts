@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { KueError, ErrorCode } from '../errors.js';
 import type { JobEvent } from '../events/event-bus.js';
@@ -16,9 +16,9 @@ import { QueueJobs } from './jobs.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
-import { QueueSchedules, type ScheduleInfo } from './schedules.js';
-import { QueueLimits, type LimitOptions, type TypeLimits } from './limits.js';
-import type { ScheduleRuleInput } from './schedule-rule.js';
+import { QueueSchedules } from './schedules.js';
+import { QueueLimits } from './limits.js';
+import { QueueControls } from './queue-controls.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
 import { resolveQueueOptions } from './resolve-options.js';
@@ -29,7 +29,7 @@ import * as check from './validate.js';
  * for jobs of every process, and answers questions about jobs. Use `kue.createQueue()` for
  * the process's shared queue, `new kue.Queue(options)` for an independent one.
  */
-export class Queue extends EventEmitter {
+export class Queue extends QueueControls {
   readonly prefix: string;
   /** The command connection (an ioredis client). */
   readonly client: RedisClient;
@@ -41,9 +41,9 @@ export class Queue extends EventEmitter {
   readonly store: Store;
   /** @internal The queue's jobs as Job objects: what every Job of this queue talks through. */
   readonly jobs: QueueJobs;
-  /** @internal Schedules: use `schedule`, `unschedule`, `schedules` and friends. */
+  /** @internal */
   readonly scheduling: QueueSchedules;
-  /** @internal Job type limits: use `limit` and `limits`. */
+  /** @internal */
   readonly limiting: QueueLimits;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
@@ -316,63 +316,6 @@ export class Queue extends EventEmitter {
       this.jobs.saveAll(jobs).then(() => jobs as Array<Saved<J>>),
       callback,
     );
-  }
-
-  // Schedules: recurring runs, one job per due time however many processes declare them.
-
-  /**
-   * Creates or replaces the schedule `id`: runs of `job` (an unsaved `queue.create(...)`)
-   * by `rule` (`{cron, tz}` or `{every}`, see ScheduleRuleInput). Any number of processes may
-   * declare the same schedule at once: there is one schedule, with one next run.
-   */
-  schedule(id: string, rule: ScheduleRuleInput, job: Job, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
-    return withCallback(this.scheduling.upsert(id, rule, job), callback);
-  }
-
-  /** Removes a schedule (runs already made stay); resolves false when there was none. */
-  unschedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.remove(id), callback);
-  }
-
-  /** Every schedule, by next due time (paused and finished ones last). */
-  schedules(callback?: Callback<ScheduleInfo[]>): Promise<ScheduleInfo[]> {
-    return withCallback(this.scheduling.list(), callback);
-  }
-
-  /** One schedule; rejects with ScheduleNotFoundError when there is none. */
-  getSchedule(id: string, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
-    return withCallback(this.scheduling.get(id), callback);
-  }
-
-  /** Stops a schedule's runs, in every process, until resumed; false when already paused. */
-  pauseSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.pause(id), callback);
-  }
-
-  /** Resumes a schedule at its next due time from now; false when it was not paused. */
-  resumeSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.resume(id), callback);
-  }
-
-  /** Makes one run of a schedule now (due now), paused or not; its next due time stays. */
-  runNow(id: string, callback?: Callback<{ jobId: number; due: Date }>): Promise<{ jobId: number; due: Date }> {
-    return withCallback(this.scheduling.runNow(id), callback);
-  }
-
-  // Limits: rate and concurrency of a job type over every worker process, enforced in Redis.
-
-  /**
-   * Sets or changes the limits of a job type (`{rate: {max, duration}, concurrency}`; an
-   * option left out stays, null removes it), or removes them all (`null`). Running workers
-   * obey from their next take. Resolves with the type's limits after the change.
-   */
-  limit(type: string, options: LimitOptions | null, callback?: Callback<TypeLimits>): Promise<TypeLimits> {
-    return withCallback(this.limiting.set(type, options), callback);
-  }
-
-  /** Every job type with limits, and how much of them is in use. */
-  limits(callback?: Callback<TypeLimits[]>): Promise<TypeLimits[]> {
-    return withCallback(this.limiting.list(), callback);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

@@ -6,6 +6,18 @@ export interface FlowFields {
   rate_max?: number;
   rate_ms?: number;
   concurrency?: number;
+  /** The same limits, for each group of the type. */
+  g_rate_max?: number;
+  g_rate_ms?: number;
+  g_concurrency?: number;
+}
+
+/** A group of a type, as the groups script counts it. */
+export interface StoredGroup {
+  group: string;
+  waiting: number;
+  active: number;
+  paused: boolean;
 }
 
 /** A type's limits as stored, and how much of them is in use. */
@@ -14,6 +26,9 @@ export interface StoredLimits {
   rateMax: number | null;
   rateMs: number | null;
   concurrency: number | null;
+  groupRateMax: number | null;
+  groupRateMs: number | null;
+  groupConcurrency: number | null;
   /** Until when (epoch ms) a handler's ctx.rateLimit holds the type back; null when not. */
   heldUntil: number | null;
   /** Jobs of the type active now. */
@@ -30,6 +45,9 @@ function limitsOf(type: string, flat: string[], active = 0, recentStarts = 0): S
     rateMax: fields.get('rate_max') ?? null,
     rateMs: fields.get('rate_ms') ?? null,
     concurrency: fields.get('concurrency') ?? null,
+    groupRateMax: fields.get('g_rate_max') ?? null,
+    groupRateMs: fields.get('g_rate_ms') ?? null,
+    groupConcurrency: fields.get('g_concurrency') ?? null,
     heldUntil: fields.get('until') ?? null,
     active,
     recentStarts,
@@ -63,6 +81,35 @@ export class FlowStore {
   /** The limits of the types given (none: every type with limits); types without any are left out. */
   async read(types: string[] = []): Promise<StoredLimits[]> {
     const rows = (await this.run('limits', types)) as Array<[string, string[], number, number]>;
-    return rows.map(([type, flat, active, recent]) => limitsOf(type, flat, active, recent));
+    return rows
+      .map(([type, flat, active, recent]) => limitsOf(type, flat, active, recent))
+      .filter(
+        (l) =>
+          l.rateMax !== null ||
+          l.concurrency !== null ||
+          l.groupRateMax !== null ||
+          l.groupConcurrency !== null ||
+          l.heldUntil !== null,
+      );
+  }
+
+  /** Pauses or resumes one group of a type; true when the setting changed. */
+  async pauseGroup(type: string, group: string, pause: boolean): Promise<boolean> {
+    return (await this.run('group_pause', [type, group, pause ? '1' : '0'])) === ScriptStatus.CHANGED;
+  }
+
+  /** The groups of a type with jobs waiting or active, or paused, the largest first (at most `most`). */
+  async groups(type: string, most: number): Promise<{ total: number; groups: StoredGroup[] }> {
+    const [total, ...flat] = (await this.run('groups', [type, most])) as Array<string | number>;
+    const groups: StoredGroup[] = [];
+    for (let i = 0; i < flat.length; i += 4) {
+      groups.push({
+        group: String(flat[i]),
+        waiting: Number(flat[i + 1]),
+        active: Number(flat[i + 2]),
+        paused: flat[i + 3] === 1,
+      });
+    }
+    return { total: Number(total), groups };
   }
 }

@@ -61,6 +61,8 @@ import schedule_run from './lua/schedule_run.lua';
 import limit from './lua/limit.lua';
 import rate_limit from './lua/rate_limit.lua';
 import limits from './lua/limits.lua';
+import group_pause from './lua/group_pause.lua';
+import groups from './lua/groups.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -135,6 +137,8 @@ export const luaScripts = {
   limit,
   rate_limit,
   limits,
+  group_pause,
+  groups,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -15,6 +15,7 @@ describe('/api/limits', () => {
       type: 'webhook',
       rate: { max: 100, duration: 1000 },
       concurrency: 20,
+      group: null,
       heldUntil: null,
       active: 0,
       recentStarts: 0,

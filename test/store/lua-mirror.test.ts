@@ -15,7 +15,9 @@ const samples = {
   minutes: [0, 29_412_345],
   words: ['hello', 'x:y', 'wörd'],
   schedules: ['nightly-report', 'a b:c', 'ünï {x} ✓'],
+  groups: ['tenant-42', 'a:jobs:b', 'ünï ✓'],
 };
+const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held'] as const;
 
 // Every member of Keys, each applied to every sample it takes, in the order the Lua below
 // builds them.
@@ -42,6 +44,10 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     wake: samples.types.map((type) => k.wake(type)),
     flow: samples.types.map((type) => k.flow(type)),
     starts: samples.types.map((type) => k.starts(type)),
+    typeGroups: samples.types.flatMap((type) => TYPE_PARTS.map((part) => k.typeGroups(type, part))),
+    group: samples.types.flatMap((type) =>
+      samples.groups.flatMap((g) => [k.group(type, 'jobs', g), k.group(type, 'starts', g)]),
+    ),
   };
 }
 
@@ -51,6 +57,14 @@ local function each(list, build)
   local out = {}
   for i, v in ipairs(list) do out[i] = build(v) end
   return out
+end
+local type_groups, groups = {}, {}
+for _, jtype in ipairs(s.types) do
+  for _, part in ipairs(s.typeParts) do type_groups[#type_groups + 1] = key_state(base, part, jtype) end
+  for _, g in ipairs(s.groups) do
+    groups[#groups + 1] = key_group(base, jtype, 'jobs', g)
+    groups[#groups + 1] = key_group(base, jtype, 'starts', g)
+  end
 end
 local states = {}
 for _, state in ipairs(s.states) do
@@ -78,6 +92,8 @@ return cjson.encode({
   wake = each(s.types, function(jtype) return key_wake(base, jtype) end),
   flow = each(s.types, function(jtype) return key_flow(base, jtype) end),
   starts = each(s.types, function(jtype) return key_starts(base, jtype) end),
+  typeGroups = type_groups,
+  group = groups,
 })
 `;
 
@@ -90,7 +106,7 @@ describe('the keys include', () => {
         script,
         0,
         base,
-        JSON.stringify({ ...samples, states: JOB_STATES }),
+        JSON.stringify({ ...samples, states: JOB_STATES, typeParts: TYPE_PARTS }),
       )) as string;
       expect(JSON.parse(reply)).toEqual(typescriptSide(base));
     },

@@ -3,8 +3,9 @@ its rate, and when its limits cut the request, says when to ask again. Pasted in
 Reads  base, jtype, now, limits (as flow_admit set them)
        started  the ids of the jobs started
        spent    true when the limits cut the request
-Sets   wait     when spent: the ms until the rate lets another job start (0: no rate, or it
-                does now; the worker then waits for an active job of the type to end) ]]
+Sets   wait     when spent and not set before (by group_pop): the ms until the rate lets
+                another job start (0: no rate, or it does now; the worker then waits for an
+                active job of the type to end) ]]
 --@include util, keys
 local max = limits.rate_ms and limits.rate_max
 if max then
@@ -18,7 +19,7 @@ if max then
     -- The log matters for one window: an idle type's log goes by itself.
     redis.call('PEXPIRE', log, limits.rate_ms)
   end
-  if spent then
+  if spent and not wait then
     local oldest = tonumber(redis.call('LINDEX', log, max - 1))
     wait = oldest and math.max(oldest + limits.rate_ms - now, 0)
   end

@@ -9,9 +9,10 @@ Reads  base, jtype, now, count, limits (as flow_admit set them)
        key      the type's index of inactive jobs without a group
 Sets   popped   {member, score, ...} as ZPOPMIN gives them
        grouped  the group of each popped job, by member (absent: no group)
-       wait     when nothing was popped: ms until a held group may go (0: until a job of a
-                group ends) ]]
---@include keys
+       wait     when fewer jobs were popped than asked and a group is held back by its rate:
+                ms until it may go; when none were popped and none is held: 0 (until a job of
+                a group ends) ]]
+--@include util, keys
 local rotation = key_state(base, 'groups', jtype)
 local held = key_state(base, 'group-held', jtype)
 local flow_key = key_flow(base, jtype)
@@ -69,7 +70,13 @@ while #popped < 2 * count and looked < count + 100 do
     redis.call('ZREM', rotation, group)
   end
 end
-if #popped == 0 then
+-- Fewer than asked: ask again when the first held group may go (0, with nothing taken and no
+-- group held: when a job of a group at its concurrency ends).
+if #popped < 2 * count then
   local first = redis.call('ZRANGE', held, 0, 0, 'WITHSCORES')
-  wait = first[2] and math.max(tonumber(first[2]) - now, 1) or 0
+  if first[2] then
+    wait = math.max(tonumber(first[2]) - now, 1)
+  elseif #popped == 0 then
+    wait = 0
+  end
 end
