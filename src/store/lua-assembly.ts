@@ -60,14 +60,24 @@ export interface AssembledScript {
   text: string;
 }
 
-/** A body with each `--@block name` line replaced by that block, in `do ... end`. */
-export function pasteBlocks(name: string, body: string, blocks: Readonly<Record<string, string>>): string {
+/**
+ * A body with each `--@block name` line replaced by that block, in `do ... end`; a block may
+ * paste others (`within` lists the blocks being pasted, to refuse a cycle).
+ */
+export function pasteBlocks(
+  name: string,
+  body: string,
+  blocks: Readonly<Record<string, string>>,
+  within: string[] = [],
+): string {
   return body.replace(BLOCK_LINE, (_line, block: string) => {
     if (!Object.hasOwn(blocks, block))
       throw new Error(
         `Lua ${name}: it names an unknown block "${block}" (known: ${Object.keys(blocks).sort().join(', ')})`,
       );
-    return `do -- block ${block}\n${blocks[block]!.trimEnd()}\nend`;
+    if (within.includes(block))
+      throw new Error(`Lua ${name}: its blocks form a cycle: ${[...within, block].join(' -> ')}`);
+    return `do -- block ${block}\n${pasteBlocks(name, blocks[block]!.trimEnd(), blocks, [...within, block])}\nend`;
   });
 }
 

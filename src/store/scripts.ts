@@ -15,7 +15,6 @@ import waitingInclude from './lua/includes/waiting.lua';
 import statsInclude from './lua/includes/stats.lua';
 import searchInclude from './lua/includes/search.lua';
 import reportInclude from './lua/includes/report.lua';
-import takeInclude from './lua/includes/take.lua';
 import deleteInclude from './lua/includes/delete.lua';
 import retainInclude from './lua/includes/retain.lua';
 import backoffInclude from './lua/includes/backoff.lua';
@@ -25,6 +24,7 @@ import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
 import createBlock from './lua/blocks/create.lua';
+import takeBlock from './lua/blocks/take.lua';
 import flowAdmitBlock from './lua/blocks/flow_admit.lua';
 import flowRecordBlock from './lua/blocks/flow_record.lua';
 import groupPopBlock from './lua/blocks/group_pop.lua';
@@ -80,7 +80,6 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   stats: statsInclude,
   search: searchInclude,
   report: reportInclude,
-  take: takeInclude,
   expected: expectedInclude,
   delete: deleteInclude,
   retain: retainInclude,
@@ -94,6 +93,7 @@ export const luaIncludes: Readonly<Record<string, string>> = {
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
 export const luaBlocks: Readonly<Record<string, string>> = {
   create: createBlock,
+  take: takeBlock,
   flow_admit: flowAdmitBlock,
   flow_record: flowRecordBlock,
   group_pop: groupPopBlock,

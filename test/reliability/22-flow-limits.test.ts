@@ -3,7 +3,7 @@
 // processes cannot blur the count.
 import { describe, expect, it } from 'vitest';
 import { startWorker } from '../process/worker-process.js';
-import { testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+import { redisClient, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 import type { Queue } from '../../src/index.js';
 
 async function startTimes(queue: Queue, ids: number[]): Promise<Array<{ start: number; end: number }>> {
@@ -76,6 +76,33 @@ describe('scenario 22: limits over several worker processes', () => {
       expect(tightest).toBeGreaterThanOrEqual(1_000);
       // And the rate is used: 210 starts take a little over 10 windows, not much more.
       expect(starts.at(-1)! - starts[0]!).toBeLessThan(11_500);
+    },
+  );
+
+  it(
+    "three groups, one with 10,000 jobs: the small groups' jobs all start among the first 40",
+    { timeout: 60_000 },
+    async () => {
+      const prefix = uniquePrefix('fair');
+      const queue = testQueue({ prefix });
+      const redis = redisClient();
+      const startedList = `${prefix}:test:started`;
+      await queue.saveAll(Array.from({ length: 10_000 }, (_, n) => queue.create('work', { n }).group('big')));
+      const small = await queue.saveAll(
+        ['small-1', 'small-2'].flatMap((g) =>
+          Array.from({ length: 10 }, (_, n) => queue.create('work', { n }).group(g)),
+        ),
+      );
+      await Promise.all(
+        Array.from({ length: 3 }, () =>
+          startWorker({ KUE_PREFIX: prefix, KUE_TYPE: 'work', KUE_CONCURRENCY: 2, KUE_STARTED_LIST: startedList }),
+        ),
+      );
+      await waitFor(async () => (await redis.llen(startedList)) >= 60, 20_000, '60 starts');
+      const order = (await redis.lrange(startedList, 0, -1)).map((entry) => Number(entry.split(':')[0]));
+      const places = small.map((job) => order.indexOf(job.id));
+      expect(places).toEqual([]);
+    expect(places.every((p) => p >= 0 && p < 40)).toBe(true);
     },
   );
 });

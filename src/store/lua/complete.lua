@@ -21,7 +21,7 @@ Events, in one message: 'complete' [result] per job, then 'remove' [type] for a 
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
---@include util, keys, index, status, report, events, delete, retain, stats, take
+--@include util, keys, index, status, report, events, delete, retain, stats
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -49,15 +49,17 @@ end
 -- may grow memory), so workers drain the queue while saves are refused.
 local by_type = {}
 for _, job in ipairs(finishing) do
-  local of_type = list_in(by_type, job.jtype)
-  of_type[#of_type + 1] = job.m
+  if job.group then
+    -- A job of a group also frees its group's place: one at a time.
+    index_remove(base, job.jtype, 'active', job.id, job.group)
+  else
+    local of_type = list_in(by_type, job.jtype)
+    of_type[#of_type + 1] = job.m
+  end
 end
 for jtype, members in pairs(by_type) do
   redis.call('ZREM', key_state(base, 'active'), unpack(members))
   redis.call('ZREM', key_state(base, 'active', jtype), unpack(members))
-end
-for _, job in ipairs(finishing) do
-  if job.group then group_left_active(base, job.jtype, job.group) end
 end
 
 -- Complete entries are added in one ZADD per index, except before retention, which counts them.
@@ -122,6 +124,7 @@ for jtype, counts in pairs(done) do
 end
 local taken, wait = {}, nil
 if jtype_taken then
-  taken, wait = take(base, jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), now)
+  local jtype, count, worker, lock_ms = jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+  --@block take
 end
 return { statuses, taken, wait }

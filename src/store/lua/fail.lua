@@ -17,7 +17,7 @@ STATUS.NO_JOB (0) = no such job, STATUS.LOCK_LOST (-1) = lock not ours, STATUS.R
 this very report was applied before (a resend after its reply was lost): nothing changed.
 Events: 'failed attempt' [message, attempts made] or 'failed' [message].
 ]]
---@include util, keys, report, fail_attempt, take
+--@include util, keys, report, fail_attempt
 local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = key_job(base, id)
 local now = now_ms()
@@ -30,6 +30,7 @@ if not status then
 end
 local taken, wait = {}, nil
 if jtype then
-  taken, wait = take(base, jtype, tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), now)
+  local count, worker, lock_ms = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+  --@block take
 end
 return { status, taken, wait }

@@ -11,6 +11,9 @@ priority; wait, only when the type's limits (B:type:<type>:flow) held every job 
 to wait before asking again, 0 = until an active job of the type ends.
 Nothing is taken while the type is paused (B:paused).
 ]]
---@include util, take
-local taken, wait = take(ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), now_ms())
+--@include util
+local base, jtype, count, worker, lock_ms = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
+local now = now_ms()
+local taken, wait = {}, nil
+--@block take
 return { taken, wait }

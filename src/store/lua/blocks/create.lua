@@ -43,7 +43,9 @@ ids = {}
 local inactive = {}
 -- Made by the first delayed job: most calls have none.
 local delayed, all_delayed
-local types, events, grouped_types = {}, {}, {}
+local types, events = {}, {}
+-- Made by the first job of a group: most calls have none.
+local grouped_types
 local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
@@ -96,6 +98,7 @@ for n = 0, job_count - 1 do
     fields[#fields + 1] = 'inactive'
     if group then
       -- Indexed one by one: grouped saves are the rarer kind, and each may start a group.
+      grouped_types = grouped_types or {}
       if not grouped_types[jtype] then
         grouped_types[jtype] = true
         redis.call('HSET', key_flow(base, jtype), 'grouped', '1')

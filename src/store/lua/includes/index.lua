@@ -39,17 +39,6 @@ local function index_add(base, jtype, state, score, id, group)
   if group and state == 'active' then redis.call('HINCRBY', key_state(base, 'group-active', jtype), group, 1) end
 end
 
--- A job of a group left active: one fewer of the group runs, and a group its concurrency had
--- taken out of the rotation returns to it (take checks its limits again when its turn comes).
-local function group_left_active(base, jtype, group)
-  local active = key_state(base, 'group-active', jtype)
-  if redis.call('HINCRBY', active, group, -1) <= 0 then redis.call('HDEL', active, group) end
-  local rotation = key_state(base, 'groups', jtype)
-  if not redis.call('ZSCORE', rotation, group) and redis.call('EXISTS', key_group(base, jtype, 'jobs', group)) == 1 then
-    redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
-  end
-end
-
 local function index_remove(base, jtype, state, id, group)
   local m = fifo(id)
   if swept(state) then redis.call('ZREM', key_state(base, state), m) end
@@ -60,5 +49,14 @@ local function index_remove(base, jtype, state, id, group)
     return
   end
   redis.call('ZREM', key_state(base, state, jtype), m)
-  if group and state == 'active' then group_left_active(base, jtype, group) end
+  if group and state == 'active' then
+    -- One fewer of the group runs, and a group its concurrency had taken out of the rotation
+    -- returns to it (take checks its limits again when its turn comes).
+    local active = key_state(base, 'group-active', jtype)
+    if redis.call('HINCRBY', active, group, -1) <= 0 then redis.call('HDEL', active, group) end
+    local rotation = key_state(base, 'groups', jtype)
+    if not redis.call('ZSCORE', rotation, group) and redis.call('EXISTS', key_group(base, jtype, 'jobs', group)) == 1 then
+      redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
+    end
+  end
 end
