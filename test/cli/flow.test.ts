@@ -1,5 +1,6 @@
-// `kue limits` and `kue limit <type>` in real processes (the BUILT dist/cli.js: run
-// `npm run build` after changing src/): listing, setting, merging, removing, bad values.
+// `kue limits`, `kue limit <type>` and `kue groups <type>` in real processes (the BUILT
+// dist/cli.js: run `npm run build` after changing src/): listing, setting, merging,
+// removing, pausing a group, bad values.
 import { describe, expect, it } from 'vitest';
 import { runCli, testRedisUrl } from '../migrate/kue011.js';
 import { testQueue } from '../support/setup.js';
@@ -47,5 +48,27 @@ describe('kue limit, kue limits', () => {
     expect(zero.code).toBe(1);
     expect(zero.stderr).toMatch(/^kue: limit concurrency must be a whole number from 1 to 1000000000, got 0/);
     expect(await queue.limits()).toEqual([]);
+  });
+
+  it("kue groups lists a type's groups largest first, and pauses and resumes one", async () => {
+    const queue = testQueue({ maintenance: false });
+    const where = ['-r', testRedisUrl, '-q', queue.prefix];
+    await queue.saveAll([
+      ...[1, 2].map(() => queue.create('sync', {}).group('tenant-42')),
+      queue.create('sync', {}).group('tenant-7'),
+    ]);
+    const paused = await runCli(['groups', 'sync', '--pause', 'tenant-7', ...where]);
+    expect(paused.code).toBe(0);
+    expect(paused.stdout.split('\n')).toEqual([
+      `Queue "${queue.prefix}" on ${testRedisUrl}: "sync" has 2 groups.`,
+      'GROUP      WAITING  ACTIVE  STATUS',
+      'tenant-42  2        0       running',
+      'tenant-7   1        0       paused',
+      '',
+    ]);
+    await runCli(['groups', 'sync', '--resume', 'tenant-7', ...where]);
+    expect((await queue.groups('sync')).every((g) => !g.paused)).toBe(true);
+    const none = await runCli(['groups', 'other', ...where]);
+    expect(none.stdout).toBe(`Queue "${queue.prefix}" on ${testRedisUrl}: "other" has no groups with jobs.\n`);
   });
 });

@@ -1,8 +1,9 @@
-// `kue limits` lists the limits of a queue's job types; `kue limit <type>` sets, changes or
-// removes them, obeyed by every running worker from its next take.
+// Flow control in the terminal: `kue limits` lists the limits of a queue's job types, `kue
+// limit <type>` sets, changes or removes them (obeyed by every running worker from its next
+// take), `kue groups <type>` lists a type's groups and pauses or resumes one.
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaults } from '../defaults.js';
-import type { LimitOptions, RateLimit, TypeLimits } from '../queue/limits.js';
+import type { GroupInfo, LimitOptions, RateLimit, TypeLimits } from '../queue/limits.js';
 import { parseCount } from './options.js';
 import { withQueue } from './short-queue.js';
 import { alignedTable, when } from './table.js';
@@ -109,4 +110,35 @@ export function defineLimit(cmd: Command, out: (line: string) => void): Command 
         print([after], opts, out);
       },
     );
+}
+
+/** A type's groups as an aligned table, the largest first. */
+export function formatGroups(groups: GroupInfo[], type: string, where: string): string[] {
+  if (groups.length === 0) return [`${where}: "${type}" has no groups with jobs.`];
+  const rows = [
+    ['GROUP', 'WAITING', 'ACTIVE', 'STATUS'],
+    ...groups.map((g) => [g.group, String(g.waiting), String(g.active), g.paused ? 'paused' : 'running']),
+  ];
+  return [`${where}: "${type}" has ${groups.length} group${groups.length === 1 ? '' : 's'}.`, ...alignedTable(rows)];
+}
+
+/** `kue groups <type>`, on a command that has the queue options. */
+export function defineGroups(cmd: Command, out: (line: string) => void): Command {
+  return cmd
+    .description("List a job type's groups, the largest first (at most 1,000); pause or resume one.")
+    .argument('<type>', 'the job type')
+    .option('--pause <group>', "stop taking the group's jobs, in every process")
+    .option('--resume <group>', "take the paused group's jobs again")
+    .option('--json', 'print the groups as JSON')
+    .action(async (type: string, opts: QueueCommandOptions & { pause?: string; resume?: string }) => {
+      const redis = opts.redis ?? defaults.redisUrl;
+      const groups = await withQueue({ redis, prefix: opts.prefix }, 'The groups could not be read', async (q) => {
+        if (opts.pause !== undefined) await q.pauseGroup(type, opts.pause);
+        if (opts.resume !== undefined) await q.resumeGroup(type, opts.resume);
+        return q.groups(type);
+      });
+      if (opts.json) out(JSON.stringify(groups, null, 2));
+      else
+        formatGroups(groups, type, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
+    });
 }

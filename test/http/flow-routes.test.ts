@@ -1,5 +1,5 @@
-// The JSON API of job type limits: list, change (merging), remove; 400 for bad input, 403 in
-// read-only mode, and nothing written by a refused request.
+// The JSON API of flow control: job type limits (list, change merging, remove) and groups
+// (list, pause, resume); 400 for bad input, 403 in read-only mode, nothing written when refused.
 import { describe, expect, it } from 'vitest';
 import { serve } from '../support/serve.js';
 import { testQueue } from '../support/setup.js';
@@ -59,5 +59,36 @@ describe('/api/limits', () => {
     expect((await http('/api/limits/webhook', 'PUT', { concurrency: 9 })).status).toBe(403);
     expect((await http('/api/limits/webhook', 'DELETE')).status).toBe(403);
     expect((await http('/api/limits')).body.limits[0]).toMatchObject({ concurrency: 3 });
+  });
+});
+
+describe('/api/groups', () => {
+  it('lists the groups of a type largest first, pauses and resumes one', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.saveAll([
+      ...[1, 2, 3].map(() => queue.create('sync', {}).group('tenant / 42')),
+      queue.create('sync', {}).group('tenant-7'),
+    ]);
+    const http = await serve(queue);
+    expect((await http('/api/groups/sync')).body).toEqual({
+      groups: [
+        { group: 'tenant / 42', waiting: 3, active: 0, paused: false },
+        { group: 'tenant-7', waiting: 1, active: 0, paused: false },
+      ],
+    });
+    const path = `/api/groups/sync/${encodeURIComponent('tenant / 42')}/pause`;
+    expect((await http(path, 'PUT')).body).toEqual({ type: 'sync', group: 'tenant / 42', paused: true, changed: true });
+    expect((await queue.groups('sync'))[0]).toMatchObject({ group: 'tenant / 42', paused: true });
+    expect((await http(path, 'DELETE')).body).toMatchObject({ paused: false, changed: true });
+    expect((await http(path, 'DELETE')).body).toMatchObject({ changed: false });
+    expect((await http('/api/groups/nothing-here')).body).toEqual({ groups: [] });
+  });
+
+  it('refuses pausing in read-only mode (403)', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.create('sync', {}).group('g').save();
+    const http = await serve(queue, { readOnly: true });
+    expect((await http('/api/groups/sync/g/pause', 'PUT')).status).toBe(403);
+    expect((await queue.groups('sync'))[0]!.paused).toBe(false);
   });
 });
