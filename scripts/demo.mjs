@@ -9,7 +9,8 @@
  *    - redis.mjs: a redis-server of its own on a free 127.0.0.1 port, data under `.kue/redis`
  *      (RDB snapshots + AOF), so the demo's jobs survive a restart of the demo;
  *    - producer.mjs: two schedules (a heartbeat every 30 s, a nightly report), limits on the
- *      webhooks (5 a second, 2 at once, over every process) and a few jobs
+ *      webhooks (5 a second, 2 at once, over every process; 1 at once per receiver, each
+ *      receiver a group) and a few jobs
  *      a second (emails, video conversions, reports, webhooks) with
  *      mixed priorities, delays, attempts + backoff, ttl, and the retention of finished jobs;
  *    - workers.mjs: workers (concurrency > 1, in this same process) that write job logs,
