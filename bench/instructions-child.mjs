@@ -4,7 +4,7 @@
 // drains them) and answers when it is over.
 import { pathToFileURL } from 'node:url';
 
-const { checkout, port, jobs } = JSON.parse(process.argv[2]);
+const { checkout, port, jobs, using } = JSON.parse(process.argv[2]);
 const { default: kue } = await import(pathToFileURL(`${checkout}/dist/index.js`).href);
 const options = { prefix: 'bench-instructions', redis: { port }, maintenance: false, jobEvents: false };
 const producer = new kue.Queue(options);
@@ -28,9 +28,18 @@ const WARM_UP = 20;
 for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up', payload(i)).save();
 await drain('warm-up', WARM_UP);
 
+// What the measured jobs use: nothing, limits that never hold them back, or 100 groups.
+if (using === 'limits') {
+  await producer.limit('measured', { rate: { max: 1_000_000, duration: 1_000 }, concurrency: 1_000 });
+}
+const measured = (i) => {
+  const job = producer.create('measured', payload(i));
+  return using === 'groups' ? job.group(`tenant-${i % 100}`) : job;
+};
+
 const phases = {
   save: async () => {
-    for (let i = 0; i < jobs; i++) await producer.create('measured', payload(i)).save();
+    for (let i = 0; i < jobs; i++) await measured(i).save();
   },
   process: () => drain('measured', jobs),
 };

@@ -3,12 +3,14 @@
 // (repeat runs agree within about 0.3 %), so it tells whether a change costs the hot path 2 %:
 // the question every capability must answer for users who do not use it.
 //
-//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>]
+//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups]
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
 // base commit after `npm ci && npm run build`) on the same workload: N awaited single saves of
 // a 100-byte job, then one concurrency-1 worker processing them. Prints instructions per save
-// and per processed job, and the ratios. Needs valgrind (Debian: apt-get install valgrind).
+// and per processed job, and the ratios. `--using limits` sets a rate and a concurrency limit
+// on the type that never hold a job back; `--using groups` puts the jobs in 100 groups: what
+// those capabilities cost when in use. Needs valgrind (Debian: apt-get install valgrind).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,8 @@ function option(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const JOBS = Number(option('jobs', '1000'));
+const USING = option('using', 'nothing');
+if (!['nothing', 'limits', 'groups'].includes(USING)) throw new Error('--using takes limits or groups');
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error('--jobs must be a positive integer');
@@ -66,7 +70,7 @@ async function measure(checkout) {
       if (i > 300) throw new Error('redis-server under valgrind did not answer within 30 s');
       await sleep(100);
     }
-    const child = fork(childEntry, [JSON.stringify({ checkout, port, jobs: JOBS })]);
+    const child = fork(childEntry, [JSON.stringify({ checkout, port, jobs: JOBS, using: USING })]);
     const reply = (key) => new Promise((ok) => child.on('message', (m) => m[key] && ok(m)));
     await reply('ready');
     const perJob = {};
@@ -90,7 +94,7 @@ async function measure(checkout) {
 const results = [];
 for (const checkout of checkouts) results.push({ checkout, ...(await measure(checkout)) });
 const format = (n) => Math.round(n).toLocaleString('en-US').padStart(10);
-console.log(`Redis instructions per job (${JOBS} jobs, callgrind)`);
+console.log(`Redis instructions per job (${JOBS} jobs using ${USING}, callgrind)`);
 console.log(`${'checkout'.padEnd(12)} ${'save'.padStart(10)} ${'process'.padStart(10)}`);
 for (const [i, r] of results.entries())
   console.log(`${(i === 0 ? 'this' : 'against').padEnd(12)} ${format(r.save)} ${format(r.process)}`);

@@ -26,6 +26,8 @@ for _, group in ipairs(redis.call('ZRANGEBYSCORE', held, '-inf', now)) do
 end
 local g_conc, g_max, g_ms = limits.g_concurrency, limits.g_rate_ms and limits.g_rate_max, limits.g_rate_ms
 local paused = key_state(base, 'group-paused', jtype)
+-- Most types pause no group: then no group is asked about.
+local any_paused = redis.call('EXISTS', paused) == 1
 local active = key_state(base, 'group-active', jtype)
 popped, grouped = {}, {}
 -- Each blocked group leaves the rotation when looked at, so the looking stays bounded.
@@ -37,7 +39,7 @@ while #popped < 2 * count and looked < count + 100 do
   local one
   if group == '' then
     one = redis.call('ZPOPMIN', key, 1)
-  elseif redis.call('SISMEMBER', paused, group) == 1 then
+  elseif any_paused and redis.call('SISMEMBER', paused, group) == 1 then
     one = nil
   elseif g_conc and (tonumber(redis.call('HGET', active, group)) or 0) >= g_conc then
     one = nil
