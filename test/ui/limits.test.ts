@@ -141,6 +141,21 @@ describeUi('dashboard limits', () => {
     expect(await focusedTestId(page)).toBe('limits-card');
   });
 
+  it('the overview marks a type with limits, with the limits in words, linking to the Limits page', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.saveAll([queue.create('email', {}), queue.create('sms', {})]);
+    await queue.limit('email', { rate: { max: 100, duration: 1_000 }, concurrency: 20 });
+    const { url } = await serve(queue);
+    const page = await open(url);
+    const badge = page.getByRole('link', { name: 'Limited: “email”, 100 per 1 s, at most 20 at once' });
+    await badge.waitFor();
+    expect(await page.getByTestId('type-status-email').textContent()).toBe('Running');
+    expect(await page.getByTestId('type-limited-sms').count()).toBe(0);
+    await badge.click();
+    await expect.poll(() => page.title()).toBe('Limits · Kue');
+    expect(await page.getByTestId('nav-limits').getAttribute('aria-current')).toBe('page');
+  });
+
   it('read-only: shows the table without the form and the buttons', async () => {
     const queue = testQueue({ maintenance: false });
     await queue.limit('email', { concurrency: 3 });

@@ -90,6 +90,13 @@ type LimitsOf = Pick<Limits, 'rate' | 'concurrency'>;
 /** Whether a type has a rate or concurrency limit (a handler's hold is none). */
 export const hasLimits = (limits: LimitsOf): boolean => limits.rate !== null || limits.concurrency !== null;
 
+/** A type's limits in words: "100 per 1 s, at most 20 at once". */
+export function limitsWords(limits: LimitsOf): string {
+  const words = limits.rate ? [rateWords(limits.rate)] : [];
+  if (limits.concurrency !== null) words.push(m.atMostActive(limits.concurrency));
+  return words.join(', ');
+}
+
 /**
  * A job's title: `data.title` when it is a string with more than blanks (Kue's special key,
  * "will display in the job listings"); any other title is plain data.

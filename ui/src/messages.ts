@@ -122,6 +122,9 @@ export const m = {
   rateWords: (max: number, amount: number, unit: string) => `${num(max)} per ${num(amount)} ${unit}`,
   /** "3 / 20": how much of a limit is in use. */
   usedOf: (used: number, limit: number) => `${num(used)} / ${num(limit)}`,
+  atMostActive: (n: number) => `at most ${num(n)} at once`,
+  limited: 'Limited',
+  limitedType: (type: string, words: string) => `Limited: “${type}”, ${words}`,
   atLimit: '(at the limit)',
   noLimit: 'none',
   limitsHeading: 'Set limits',

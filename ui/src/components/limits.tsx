@@ -5,9 +5,10 @@ import { useRef, useState } from 'preact/hooks';
 import { useAction } from '../action';
 import { api, type Limits } from '../api';
 import { configStore } from '../config';
-import { formatRelative, formatTime, hasLimits, rateWords } from '../format';
+import { formatRelative, formatTime, hasLimits, limitsWords, rateWords } from '../format';
 import { m, num } from '../messages';
 import { useRefreshed } from '../refreshed';
+import { followLink, href, pageRoute } from '../router';
 import { useStore } from '../store';
 import { errorText } from '../toasts';
 import { confirmAction } from './confirm';
@@ -19,6 +20,24 @@ const REFRESH_MS = 3_000;
 
 /** The server lists a type whose hold has just run out, with nothing left to show. */
 const shown = (l: Limits) => hasLimits(l) || l.heldUntil !== null;
+
+/** The overview's mark of a type with limits: a link to this page, with the limits in words. */
+export function LimitedBadge({ limits }: { limits: Limits }) {
+  const target = pageRoute('limits');
+  const words = limitsWords(limits);
+  return (
+    <a
+      class="badge badge-limited"
+      href={href(target)}
+      onClick={(e) => followLink(e, target)}
+      title={words}
+      aria-label={m.limitedType(limits.type, words)}
+      data-testid={`type-limited-${limits.type}`}
+    >
+      {m.limited}
+    </a>
+  );
+}
 
 /** An empty cell, which screen readers read as "none" rather than as a dash. */
 function None() {
