@@ -141,16 +141,37 @@ describeUi('dashboard limits', () => {
     expect(await focusedTestId(page)).toBe('limits-card');
   });
 
+  it('shows the limits of each group of a type, and the form keeps them when it saves the type’s own', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.limit('webhook', { group: { rate: { max: 5, duration: 1_000 }, concurrency: 2 } });
+    const { url } = await serve(queue);
+    const page = await open(`${url}limits`);
+    // A type limited only per group is listed: its own rate and concurrency are none.
+    await expect.poll(() => text(page, 'limits-group-webhook')).toBe('5 per 1 s, at most 2 at once');
+    expect(await text(page, 'limits-concurrency-webhook')).toBe('—none');
+    await page.getByTestId('limits-edit-webhook').click();
+    expect(await text(page, 'limits-group-note')).toContain('(5 per 1 s, at most 2 at once) stay as they are');
+    await submitLimits(page, { concurrency: '10' });
+    await expect.poll(() => text(page, 'limits-concurrency-webhook')).toBe('10');
+    const [webhook] = await queue.limits();
+    expect([webhook!.concurrency, webhook!.group]).toEqual([10, { rate: { max: 5, duration: 1_000 }, concurrency: 2 }]);
+    expect(await text(page, 'limits-group-webhook')).toBe('5 per 1 s, at most 2 at once');
+  });
+
   it('the overview marks a type with limits, with the limits in words, linking to the Limits page', async () => {
     const queue = testQueue({ maintenance: false });
-    await queue.saveAll([queue.create('email', {}), queue.create('sms', {})]);
+    await queue.saveAll([queue.create('email', {}), queue.create('sms', {}), queue.create('push', {})]);
     await queue.limit('email', { rate: { max: 100, duration: 1_000 }, concurrency: 20 });
+    await queue.limit('push', { group: { concurrency: 2 } });
     const { url } = await serve(queue);
     const page = await open(url);
     const badge = page.getByRole('link', { name: 'Limited: “email”, 100 per 1 s, at most 20 at once' });
     await badge.waitFor();
     expect(await page.getByTestId('type-status-email').textContent()).toBe('Running');
     expect(await page.getByTestId('type-limited-sms').count()).toBe(0);
+    expect(await page.getByTestId('type-limited-push').getAttribute('aria-label')).toBe(
+      'Limited: “push”, each group: at most 2 at once',
+    );
     await badge.click();
     await expect.poll(() => page.title()).toBe('Limits · Kue');
     expect(await page.getByTestId('nav-limits').getAttribute('aria-current')).toBe('page');

@@ -85,16 +85,27 @@ export function rateWords(rate: RateLimit): string {
   return m.rateWords(rate.max, amount, m.units[unit]);
 }
 
-type LimitsOf = Pick<Limits, 'rate' | 'concurrency'>;
+/** A rate and a concurrency: a type's own limits, or those of each of its groups. */
+type LimitPair = Pick<Limits, 'rate' | 'concurrency'>;
 
-/** Whether a type has a rate or concurrency limit (a handler's hold is none). */
-export const hasLimits = (limits: LimitsOf): boolean => limits.rate !== null || limits.concurrency !== null;
+/** Whether a type has a rate or concurrency limit of its own (its groups' and a hold are not). */
+export const hasOwnLimits = (limits: LimitPair): boolean => limits.rate !== null || limits.concurrency !== null;
 
-/** A type's limits in words: "100 per 1 s, at most 20 at once". */
-export function limitsWords(limits: LimitsOf): string {
+/** Whether a type has any limit: its own or its groups'. */
+export const hasLimits = (limits: Limits): boolean => hasOwnLimits(limits) || limits.group !== null;
+
+/** A rate and a concurrency in words: "100 per 1 s, at most 20 at once". */
+export function pairWords(limits: LimitPair): string {
   const words = limits.rate ? [rateWords(limits.rate)] : [];
   if (limits.concurrency !== null) words.push(m.atMostActive(limits.concurrency));
   return words.join(', ');
+}
+
+/** Every limit of a type in words: "100 per 1 s; each group: at most 2 at once". */
+export function limitsWords(limits: Limits): string {
+  const words = hasOwnLimits(limits) ? [pairWords(limits)] : [];
+  if (limits.group) words.push(m.eachGroup(pairWords(limits.group)));
+  return words.join('; ');
 }
 
 /**

@@ -115,6 +115,7 @@ export const m = {
     concurrency: 'Concurrency',
     active: 'Active now',
     starts: 'Starts in window',
+    group: 'Each group',
     heldUntil: 'Held until',
     actions: 'Actions',
   },
@@ -123,14 +124,18 @@ export const m = {
   /** "3 / 20": how much of a limit is in use. */
   usedOf: (used: number, limit: number) => `${num(used)} / ${num(limit)}`,
   atMostActive: (n: number) => `at most ${num(n)} at once`,
+  eachGroup: (words: string) => `each group: ${words}`,
   limited: 'Limited',
   limitedType: (type: string, words: string) => `Limited: “${type}”, ${words}`,
   atLimit: '(at the limit)',
   noLimit: 'none',
   limitsHeading: 'Set limits',
   editLimitsHeading: (type: string) => `Edit the limits of “${type}”`,
-  limitsFormHint: 'Leave a field empty for no such limit. Saving replaces the type’s limits with the form’s.',
+  limitsFormHint:
+    'Leave a field empty for no such limit. Saving replaces the type’s rate and concurrency with the form’s.',
   replacesLimits: (type: string) => `“${type}” has limits already: saving replaces them.`,
+  groupLimitsStay: (words: string) =>
+    `The limits of each group (${words}) stay as they are: queue.limit(type, {group}) changes them.`,
   limitType: 'Job type',
   limitTypePlaceholder: 'Choose or type a job type',
   rateLegend: 'Rate',
@@ -147,7 +152,8 @@ export const m = {
   savedLimits: (type: string) => `Limits of “${type}” saved`,
   removedLimits: (type: string) => `“${type}” has no limits now`,
   confirmRemoveLimits: (type: string) => `Remove the limits of “${type}”?`,
-  confirmRemoveLimitsBody: 'Every worker takes its jobs without a rate or concurrency limit from its next take.',
+  confirmRemoveLimitsBody:
+    'Its rate, concurrency and group limits go: every worker takes its jobs without them from its next take.',
   edit: 'Edit',
 
   // Charts

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAction } from '../action';
 import { api, type Limits, type LimitsChange } from '../api';
-import { DURATION_UNITS, hasLimits, wholeUnits, type DurationUnit } from '../format';
+import { DURATION_UNITS, hasLimits, hasOwnLimits, pairWords, wholeUnits, type DurationUnit } from '../format';
 import { typesStore } from '../live';
 import { m } from '../messages';
 import { useStore } from '../store';
@@ -101,7 +101,7 @@ export function LimitsForm(props: {
     },
   });
   const replaces =
-    draft.type !== editing?.type && props.limits?.some((l) => l.type === draft.type && hasLimits(l)) === true;
+    draft.type !== editing?.type && props.limits?.some((l) => l.type === draft.type && hasOwnLimits(l)) === true;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -170,6 +170,11 @@ export function LimitsForm(props: {
         <p class="muted" id="limits-form-hint">
           {m.limitsFormHint}
         </p>
+        {editing?.group && (
+          <p class="muted" data-testid="limits-group-note">
+            {m.groupLimitsStay(pairWords(editing.group))}
+          </p>
+        )}
         {replaces && (
           <p class="limits-replaces" id="limits-replaces" data-testid="limits-replaces">
             {m.replacesLimits(draft.type)}

@@ -5,7 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { useAction } from '../action';
 import { api, type Limits } from '../api';
 import { configStore } from '../config';
-import { formatRelative, formatTime, hasLimits, limitsWords, rateWords } from '../format';
+import { formatRelative, formatTime, hasLimits, limitsWords, pairWords, rateWords } from '../format';
 import { m, num } from '../messages';
 import { useRefreshed } from '../refreshed';
 import { followLink, href, pageRoute } from '../router';
@@ -139,6 +139,7 @@ function LimitsTable(props: {
             <th scope="col" class="num">
               {c.starts}
             </th>
+            <th scope="col">{c.group}</th>
             <th scope="col">{c.heldUntil}</th>
             {props.canWrite && <th scope="col">{c.actions}</th>}
           </tr>
@@ -158,6 +159,9 @@ function LimitsTable(props: {
               </td>
               <td class="num" data-testid={`limits-starts-${l.type}`}>
                 {l.rate ? <Usage used={l.recentStarts} limit={l.rate.max} /> : <None />}
+              </td>
+              <td class="limits-group" data-testid={`limits-group-${l.type}`}>
+                {l.group ? pairWords(l.group) : <None />}
               </td>
               <td data-testid={`limits-held-${l.type}`}>
                 {l.heldUntil ? <HeldUntil until={l.heldUntil} /> : <None />}
