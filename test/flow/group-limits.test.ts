@@ -1,27 +1,11 @@
 // Per-group limits and pausing, the listing of groups, and bad input for groups.
 import { describe, expect, it } from 'vitest';
-import type { Job, Queue } from '../../src/index.js';
+import type { Job } from '../../src/index.js';
+import { mostAtOnce, runsOf } from '../support/runs.js';
 import { expectConsistent } from '../support/check.js';
 import { testQueue, waitFor } from '../support/setup.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function runs(queue: Queue, ids: number[]) {
-  const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
-  return jobs.map((j) => ({ start: Number(j.toJSON().started_at), end: Number(j.toJSON().completed_at) }));
-}
-
-function mostAtOnce(list: Array<{ start: number; end: number }>): number {
-  const moments = list.flatMap((r) => [
-    [r.start, 1],
-    [r.end, -1],
-  ]);
-  moments.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-  let now = 0;
-  let most = 0;
-  for (const [, step] of moments) most = Math.max(most, (now += step!));
-  return most;
-}
 
 describe('groups: limits, pausing, listing', () => {
   it('a group concurrency caps each group, not the type; other groups keep going', async () => {
@@ -31,11 +15,11 @@ describe('groups: limits, pausing, listing', () => {
     const b = await queue.saveAll(Array.from({ length: 6 }, (_, n) => queue.create('t', { n }).group('b')));
     queue.process('t', 10, async () => sleep(100));
     await waitFor(async () => (await queue.completeCount('t')) === 12, 5_000);
-    const ofA = await runs(
+    const ofA = await runsOf(
       queue,
       a.map((j) => j.id),
     );
-    const all = await runs(
+    const all = await runsOf(
       queue,
       [...a, ...b].map((j) => j.id),
     );
@@ -52,7 +36,7 @@ describe('groups: limits, pausing, listing', () => {
     queue.process('t', 5, async () => undefined);
     await waitFor(async () => (await queue.completeCount('t')) === 6, 5_000);
     const starts = (
-      await runs(
+      await runsOf(
         queue,
         a.map((j) => j.id),
       )

@@ -4,28 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { startWorker } from '../process/worker-process.js';
 import { testQueue, uniquePrefix, waitFor } from '../support/setup.js';
-import type { Queue } from '../../src/index.js';
-
-async function startTimes(queue: Queue, ids: number[]): Promise<Array<{ start: number; end: number }>> {
-  const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
-  return jobs.map((job) => {
-    const json = job.toJSON();
-    return { start: Number(json.started_at), end: Number(json.completed_at) };
-  });
-}
-
-/** The most runs that overlapped at any instant (an end at the same ms as a start comes first). */
-function mostAtOnce(runs: Array<{ start: number; end: number }>): number {
-  const moments = runs.flatMap((r) => [
-    [r.start, 1],
-    [r.end, -1],
-  ]);
-  moments.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-  let now = 0;
-  let most = 0;
-  for (const [, step] of moments) most = Math.max(most, (now += step!));
-  return most;
-}
+import { mostAtOnce, runsOf } from '../support/runs.js';
 
 describe('scenario 22: limits over several worker processes', () => {
   it(
@@ -42,7 +21,7 @@ describe('scenario 22: limits over several worker processes', () => {
       );
       const jobs = await queue.saveAll(Array.from({ length: 60 }, (_, n) => queue.create('work', { n })));
       await waitFor(async () => (await queue.completeCount('work')) === 60, 30_000, 'all 60 jobs');
-      const runs = await startTimes(
+      const runs = await runsOf(
         queue,
         jobs.map((j) => j.id),
       );
@@ -64,7 +43,7 @@ describe('scenario 22: limits over several worker processes', () => {
       );
       await waitFor(async () => (await queue.completeCount('work')) === 210, 20_000, 'all 210 jobs');
       const starts = (
-        await startTimes(
+        await runsOf(
           queue,
           jobs.map((j) => j.id),
         )
@@ -104,9 +83,9 @@ describe('scenario 22: limits over several worker processes', () => {
       );
       // The order of starts on the server's clock: the big group's first jobs (FIFO within a
       // group: only those can have started so early) and the small groups' jobs.
-      const early = await startTimes(queue, [...big.slice(0, 200).map((j) => j.id), ...smallIds]);
+      const early = await runsOf(queue, [...big.slice(0, 200).map((j) => j.id), ...smallIds]);
       const starts = early.map((r) => r.start).filter((t) => t > 0);
-      const places = (await startTimes(queue, smallIds)).map((r) => starts.filter((t) => t < r.start).length);
+      const places = (await runsOf(queue, smallIds)).map((r) => starts.filter((t) => t < r.start).length);
       expect(Math.max(...places)).toBeLessThan(40);
     },
   );
