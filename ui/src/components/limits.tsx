@@ -10,10 +10,10 @@ import { m, num } from '../messages';
 import { useRefreshed } from '../refreshed';
 import { followLink, href, pageRoute } from '../router';
 import { useStore } from '../store';
-import { errorText } from '../toasts';
 import { confirmAction } from './confirm';
 import { EditIcon, TrashIcon } from './icons';
 import { LimitsForm } from './limits-form';
+import { ReadState } from './read-state';
 
 /** How often the page reads the limits again while open (ms): active counts move fast. */
 const REFRESH_MS = 3_000;
@@ -195,12 +195,7 @@ export function LimitsPage() {
       </div>
       <p class="muted">{m.limitsIntro}</p>
       <section class="card" aria-label={m.limits} tabIndex={-1} ref={tableCard} data-testid="limits-card">
-        {error !== null && value === null && (
-          <p class="muted" role="alert">
-            {m.actionFailed(errorText(error))}
-          </p>
-        )}
-        {value === null && error === null && <p class="muted">{m.loading}</p>}
+        <ReadState value={value} error={error} />
         {limits?.length === 0 && (
           <p class="muted empty-note" data-testid="limits-empty">
             {m.noLimits} {canWrite && m.noLimitsHint}
