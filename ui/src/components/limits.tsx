@@ -60,6 +60,16 @@ function Usage({ used, limit }: { used: number; limit: number }) {
   );
 }
 
+/** The limits of each group of a type, linking to the type's groups on the Groups page. */
+function GroupsLink({ type, words }: { type: string; words: string }) {
+  const target = pageRoute('groups', { type });
+  return (
+    <a href={href(target)} onClick={(e) => followLink(e, target)} aria-label={m.groupLimitsLink(type, words)}>
+      {words}
+    </a>
+  );
+}
+
 function HeldUntil({ until }: { until: string }) {
   const at = Date.parse(until);
   return (
@@ -161,7 +171,7 @@ function LimitsTable(props: {
                 {l.rate ? <Usage used={l.recentStarts} limit={l.rate.max} /> : <None />}
               </td>
               <td class="limits-group" data-testid={`limits-group-${l.type}`}>
-                {l.group ? pairWords(l.group) : <None />}
+                {l.group ? <GroupsLink type={l.type} words={pairWords(l.group)} /> : <None />}
               </td>
               <td data-testid={`limits-held-${l.type}`}>
                 {l.heldUntil ? <HeldUntil until={l.heldUntil} /> : <None />}
