@@ -1,13 +1,14 @@
 /**
  * The Groups page: a type's groups, the largest first, with their inactive and active jobs;
  * pause and resume per group through the page, as queue.groups sees them; read-only shows no
- * buttons; a type with more groups than the server lists says so.
+ * buttons; a type with more groups than the server lists says so; the job panel and the
+ * list rows show a job's group.
  */
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { Queue } from '../../src/index.js';
 import { testQueue, waitFor } from '../support/setup.js';
-import { describeUi, pageFetch, useBrowser } from './harness.js';
+import { describeUi, pageFetch, rowsFit, useBrowser } from './harness.js';
 
 const text = (page: Page, testId: string) => page.getByTestId(testId).textContent();
 
@@ -152,5 +153,51 @@ describeUi('dashboard groups', () => {
     await page.getByTestId('groups-filter').fill('');
     await expect.poll(() => text(page, 'groups-count')).toBe('1,000 groups');
     expect(new URL(page.url()).search).toBe('?type=webhook');
+  });
+
+  it('the job panel shows a job’s group, linking to it among its type’s groups; list rows show it and keep their height', async () => {
+    const queue = testQueue({ maintenance: false });
+    const long = `tenant-${'with-a-very-long-name-'.repeat(8)}end`;
+    const grouped = await queue.create('webhook', { url: 'https://example.com/hook' }).group('tenant-42').save();
+    const titled = await queue
+      .create('webhook', { title: 'Order shipped', url: 'https://example.com' })
+      .group(long)
+      .save();
+    const plain = await queue.create('webhook', { url: 'https://example.com/plain' }).save();
+    const { url } = await serve(queue);
+
+    const page = await open(`${url}inactive?job=${plain.id}`);
+    await page.getByTestId('job-facts').waitFor();
+    expect(await page.getByTestId('job-group').count()).toBe(0);
+    await page.goto(`${url}inactive?job=${grouped.id}`);
+    expect(await text(page, 'job-group')).toBe('tenant-42');
+    await page.getByTestId('job-group').getByRole('link').click();
+    await expect.poll(() => page.title()).toBe('Groups · Kue');
+    expect(new URL(page.url()).search).toBe('?type=webhook&group=tenant-42');
+    expect(await page.getByTestId('job-detail').count()).toBe(0);
+    expect(await page.getByTestId('groups-filter').inputValue()).toBe('tenant-42');
+    await expect.poll(() => text(page, 'group-inactive-tenant-42')).toBe('1');
+
+    // The rows: the group at the start of the row's text, named for screen readers; a long
+    // one is cut short, and no row grows taller, on a laptop or a phone, compact or detailed.
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const rows of ['compact', 'detailed']) {
+        await page.goto(`${url}inactive?rows=${rows}`);
+        const row = page.locator(`[data-testid="job-list"] [data-id="${grouped.id}"]`);
+        await row.waitFor();
+        expect(await row.locator('.row-group').textContent()).toBe('Group tenant-42');
+        expect(await page.locator(`[data-id="${plain.id}"] .row-group`).count()).toBe(0);
+        const mark = page.locator(`[data-id="${titled.id}"] .row-group`);
+        expect(await mark.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+        expect(
+          (await rowsFit(page)).filter((r) => !r.fits),
+          `${rows} ${viewport.width} px`,
+        ).toEqual([]);
+      }
+    }
   });
 });

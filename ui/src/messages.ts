@@ -184,8 +184,10 @@ export const m = {
     changed ? `Workers stopped taking the jobs of group “${group}”` : `Group “${group}” was paused already`,
   resumedGroup: (group: string, changed: boolean) =>
     changed ? `Workers take the jobs of group “${group}” again` : `Group “${group}” was not paused`,
+  showGroup: (type: string, group: string) => `Group “${group}” of “${type}”: show it among the type’s groups`,
   groupsOfType: (type: string) => `The groups of “${type}”`,
   groupLimitsLink: (type: string, words: string) => `Each group of “${type}”: ${words}. Show the groups`,
+  inGroup: 'Group',
 
   // Charts
   chartsHeading: 'Throughput',
@@ -318,6 +320,7 @@ export const m = {
     backoffMax: (d: string) => `at most ${d}`,
     removeOnComplete: 'Remove on complete',
     worker: 'Worker',
+    group: 'Group',
     none: '—',
     yes: 'Yes',
     no: 'No',

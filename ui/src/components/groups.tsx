@@ -1,6 +1,7 @@
 // The Groups page: the groups of one job type (`job.group(key)`), the largest first, with
 // their inactive and active jobs and whether they are paused; pause and resume per group for
-// users who may write. The type and a filter on the groups' names are in the URL.
+// users who may write. The type and a filter on the groups' names are in the URL, so the job
+// panel can link to a job's group.
 import type { RefObject } from 'preact';
 import { useRef } from 'preact/hooks';
 import { useAction } from '../action';
@@ -8,7 +9,7 @@ import { api, GROUPS_LISTED_AT_MOST, type GroupInfo } from '../api';
 import { configStore } from '../config';
 import { m, num } from '../messages';
 import { useRefreshed } from '../refreshed';
-import { navigate, pageRoute, type Route } from '../router';
+import { followLink, href, navigate, pageRoute, type Route } from '../router';
 import { useStore } from '../store';
 import { PauseIcon, PlayIcon } from './icons';
 import { ReadState } from './read-state';
@@ -19,6 +20,21 @@ import { TypeOptions } from './type-options';
  * the type in one script, so it is not read as often as the limits.
  */
 const REFRESH_MS = 5_000;
+
+/** A link to a group among the groups of its type (the page filtered by its name). */
+export function GroupLink({ type, group }: { type: string; group: string }) {
+  const target = pageRoute('groups', { type, group });
+  return (
+    <a
+      href={href(target)}
+      onClick={(e) => followLink(e, target)}
+      title={m.showGroup(type, group)}
+      aria-label={m.showGroup(type, group)}
+    >
+      {group}
+    </a>
+  );
+}
 
 function TypePicker({ type }: { type: string | undefined }) {
   return (
