@@ -18,6 +18,7 @@ export const CLIENT_ROUTES = [
   '/failed',
   '/schedules',
   '/limits',
+  '/groups',
 ] as const;
 
 /** Replaced in the built index.html by the HTML-escaped title on every request. */

@@ -42,7 +42,10 @@ async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** A queue with jobs in every state, of a few types, with a paused type, a schedule and limits. */
+/**
+ * A queue with jobs in every state, of a few types, with a paused type, a schedule, limits
+ * and groups (one of them paused).
+ */
 async function populated(queue: Queue) {
   queue.process('email', async (job) => {
     job.log('sent');
@@ -51,11 +54,19 @@ async function populated(queue: Queue) {
   });
   await queue.saveAll([
     ...Array.from({ length: 4 }, (_, i) => queue.create('email', { to: `user${i}@example.com` })),
-    queue.create('email', { title: 'Password reset for broken', to: 'broken@example.com', fail: true }).attempts(2),
+    queue
+      .create('email', { title: 'Password reset for broken', to: 'broken@example.com', fail: true })
+      .attempts(2)
+      .group('broken.example.com'),
   ]);
   await waitFor(async () => (await queue.completeCount()) === 4 && (await queue.failedCount()) === 1);
   await queue.create('report', { month: 5 }).priority('high').save();
   await queue.create('webhook', { url: 'https://example.com' }).delay(3_600_000).save();
+  await queue.saveAll([
+    queue.create('webhook', { url: 'https://example.com/a' }).group('tenant-1'),
+    queue.create('webhook', { url: 'https://example.com/b' }).group('tenant-with-a-long-name-2'),
+  ]);
+  await queue.pauseGroup('webhook', 'tenant-with-a-long-name-2');
   await queue.admin.pauseType('report');
   await queue.schedule('nightly', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report', {}));
   await queue.runNow('nightly');
@@ -82,6 +93,12 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
       await page.getByTestId('nav-schedules').click();
       await page.getByTestId('schedule-nightly').waitFor();
       expect(await axeViolations(page), 'schedules').toEqual([]);
+
+      // The type chosen filters the lists too, until a page without one (Limits) drops it.
+      await page.getByTestId('nav-groups').click();
+      await page.getByTestId('groups-type').selectOption('webhook');
+      await page.getByTestId('group-paused-tenant-with-a-long-name-2').waitFor();
+      expect(await axeViolations(page), 'groups').toEqual([]);
 
       await page.getByTestId('nav-limits').click();
       await page.getByTestId('limits-edit-email').click();
@@ -211,6 +228,14 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
     expect(await overflow()).toBe(0);
     const form = (await page.getByTestId('limits-form').boundingBox())!;
     expect(form.x + form.width).toBeLessThanOrEqual(390);
+    // A type's groups: the counts and the buttons fit beside the names, without scrolling.
+    await page.goto(`${url}groups?type=webhook`);
+    await page.getByTestId('group-paused-tenant-with-a-long-name-2').waitFor();
+    expect(await overflow()).toBe(0);
+    for (const group of ['tenant-1', 'tenant-with-a-long-name-2']) {
+      const button = (await page.getByTestId(`group-pause-${group}`).boundingBox())!;
+      expect(button.x + button.width, group).toBeLessThanOrEqual(390);
+    }
   });
 
   it('switches between system, light and dark themes and remembers the choice', async () => {

@@ -152,3 +152,25 @@ export function pageFetch(page: Page, path: string, init: { method?: string; jso
 export async function numberIn(page: Page, testId: string): Promise<number> {
   return Number((await page.getByTestId(testId).textContent())!.replace(/[^\d]/g, ''));
 }
+
+/**
+ * Whether every row of the job list on screen fits its fixed height (a title or a group never
+ * makes it taller) and its lines its width (text inside them may overflow, clipped with an
+ * ellipsis).
+ */
+export async function rowsFit(page: Page): Promise<Array<{ id: string; fits: boolean }>> {
+  return page.locator('[data-testid="job-list"] [data-id]').evaluateAll((rows) =>
+    rows.map((r) => {
+      const box = r.getBoundingClientRect();
+      const inside = (e: Element) => {
+        const b = e.getBoundingClientRect();
+        return b.height === 0 || (b.top >= box.top - 0.5 && b.bottom <= box.bottom + 0.5);
+      };
+      const lines = r.querySelectorAll('.row-line, .row-link, .row-title, .row-meta, .row-text, .row-facts');
+      const fits =
+        [...r.querySelectorAll('*')].every(inside) &&
+        [...lines].every((e) => e.getBoundingClientRect().right <= box.right + 0.5);
+      return { id: (r as HTMLElement).dataset.id!, fits };
+    }),
+  );
+}

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { Queue } from '../../src/index.js';
 import { testQueue, waitFor } from '../support/setup.js';
-import { describeUi, useBrowser } from './harness.js';
+import { describeUi, rowsFit, useBrowser } from './harness.js';
 
 const HOSTILE = 'Invoice <img src=x onerror="window.__xss=1"> for ACME';
 const LONG = `Quarterly revenue reconciliation ${'for every region and subsidiary '.repeat(12)}end`;
@@ -31,27 +31,6 @@ async function titledJobs(queue: Queue) {
 }
 
 const row = (page: Page, id: number | undefined) => page.locator(`[data-testid="job-list"] [data-id="${id}"]`);
-
-/**
- * Whether every row on screen fits its fixed height (a title never makes it taller) and its
- * lines its width (text inside them may overflow, clipped with an ellipsis).
- */
-async function rowsFit(page: Page): Promise<Array<{ id: string; fits: boolean }>> {
-  return page.locator('[data-testid="job-list"] [data-id]').evaluateAll((rows) =>
-    rows.map((r) => {
-      const box = r.getBoundingClientRect();
-      const inside = (e: Element) => {
-        const b = e.getBoundingClientRect();
-        return b.height === 0 || (b.top >= box.top - 0.5 && b.bottom <= box.bottom + 0.5);
-      };
-      const lines = r.querySelectorAll('.row-line, .row-link, .row-title, .row-meta, .row-text, .row-facts');
-      const fits =
-        [...r.querySelectorAll('*')].every(inside) &&
-        [...lines].every((e) => e.getBoundingClientRect().right <= box.right + 0.5);
-      return { id: (r as HTMLElement).dataset.id!, fits };
-    }),
-  );
-}
 
 describeUi('dashboard job titles', () => {
   const { serve, open } = useBrowser();

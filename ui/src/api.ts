@@ -4,6 +4,7 @@
 // The server's JSON shapes come from the package's own public types (erased at build time).
 import type {
   AttemptError,
+  GroupInfo,
   JobJSON,
   LimitOptions,
   MinuteStats,
@@ -11,6 +12,9 @@ import type {
   ScheduleInfo,
   TypeLimits,
 } from '../../src/index.js';
+
+/** The most groups the server lists for a type (`queue.groups`): the largest ones. */
+export const GROUPS_LISTED_AT_MOST = 1_000;
 
 export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
 export type JobState = (typeof STATES)[number];
@@ -53,6 +57,9 @@ export type { RateLimit };
  * part, so that the server's message names what is missing.
  */
 export type LimitsChange = Omit<LimitOptions, 'rate'> & { rate?: Partial<RateLimit> | null };
+
+/** A group of a job type: its inactive (`waiting`) and active jobs, and whether it is paused. */
+export type { GroupInfo };
 
 /** An error the server answered (its own message), or a network failure. */
 export class ApiError extends Error {
@@ -166,6 +173,13 @@ export const api = {
   /** Merges, as `queue.limit`: an option left out stays, null removes it. */
   setLimits: (type: string, options: LimitsChange) => request<Limits>('PUT', `api/limits/${enc(type)}`, options),
   removeLimits: (type: string) => request<Limits>('DELETE', `api/limits/${enc(type)}`),
+  /** The groups of a type, the largest first: at most `GROUPS_LISTED_AT_MOST`. */
+  groups: (type: string) => request<{ groups: GroupInfo[] }>('GET', `api/groups/${enc(type)}`).then((r) => r.groups),
+  /** Answers whether the group's setting changed (false: it was paused, or running, already). */
+  pauseGroup: (type: string, group: string) =>
+    request<{ changed: boolean }>('PUT', `api/groups/${enc(type)}/${enc(group)}/pause`).then((r) => r.changed),
+  resumeGroup: (type: string, group: string) =>
+    request<{ changed: boolean }>('DELETE', `api/groups/${enc(type)}/${enc(group)}/pause`).then((r) => r.changed),
   throughput: (minutes: number, type?: string) =>
     request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
 };

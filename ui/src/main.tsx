@@ -10,6 +10,7 @@ import './styles/controls.css';
 import './styles/feedback.css';
 import './styles/overview.css';
 import './styles/limits.css';
+import './styles/groups.css';
 import './styles/list.css';
 import './styles/detail.css';
 

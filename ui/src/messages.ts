@@ -156,6 +156,39 @@ export const m = {
     'Its rate, concurrency and group limits go: every worker takes its jobs without them from its next take.',
   edit: 'Edit',
 
+  // Groups
+  groups: 'Groups',
+  groupsIntro:
+    'Jobs put in a group (job.group(key)) are taken in turn across the groups of their type, so a large group does not hold the others back. Pausing a group stops its jobs being taken in every process: they keep their place, and running ones finish.',
+  groupType: 'Job type',
+  chooseType: 'Choose a type',
+  chooseGroupType: 'Choose a job type to list its groups, the largest first.',
+  groupFilter: 'Filter groups',
+  groupFilterPlaceholder: 'Part of a group’s name',
+  groupColumns: {
+    group: 'Group',
+    inactive: stateNames.inactive,
+    active: stateNames.active,
+    actions: 'Actions',
+  },
+  noGroups: (type: string) =>
+    `“${type}” has no group with jobs inactive or active, and none paused. Jobs join a group with job.group(key).`,
+  groupsListed: (n: number) => plural(n, 'group', 'groups'),
+  groupsMatching: (shown: number, listed: number, filter: string) =>
+    `${num(shown)} of ${plural(listed, 'group', 'groups')} matching “${filter}”`,
+  groupsCut: (most: number) =>
+    `Only the ${num(most)} largest groups are listed, the most the server lists: smaller ones are left out, and the filter does not see them.`,
+  pauseGroup: (type: string, group: string) => `Pause group “${group}” of “${type}”`,
+  resumeGroup: (type: string, group: string) => `Resume group “${group}” of “${type}”`,
+  pausedGroup: (group: string, changed: boolean) =>
+    changed ? `Workers stopped taking the jobs of group “${group}”` : `Group “${group}” was paused already`,
+  resumedGroup: (group: string, changed: boolean) =>
+    changed ? `Workers take the jobs of group “${group}” again` : `Group “${group}” was not paused`,
+  showGroup: (type: string, group: string) => `Group “${group}” of “${type}”: show it among the type’s groups`,
+  groupsOfType: (type: string) => `The groups of “${type}”`,
+  groupLimitsLink: (type: string, words: string) => `Each group of “${type}”: ${words}. Show the groups`,
+  inGroup: 'Group',
+
   // Charts
   chartsHeading: 'Throughput',
   rangeLabel: 'Time range',
@@ -287,6 +320,7 @@ export const m = {
     backoffMax: (d: string) => `at most ${d}`,
     removeOnComplete: 'Remove on complete',
     worker: 'Worker',
+    group: 'Group',
     none: '—',
     yes: 'Yes',
     no: 'No',
@@ -353,4 +387,4 @@ export const m = {
 };
 
 /** The names of the pages of their own, in the navigation and the window title. */
-export const pageNames: Record<PageName, string> = { schedules: m.schedules, limits: m.limits };
+export const pageNames: Record<PageName, string> = { schedules: m.schedules, limits: m.limits, groups: m.groups };

@@ -1,5 +1,5 @@
 // What a page reads from the server again every few seconds while it is open: the pages
-// whose data no live event announces (schedules, limits).
+// whose data no live event announces (schedules, limits, groups).
 import { useEffect, useState } from 'preact/hooks';
 import { resyncStore } from './live';
 import { useStore } from './store';

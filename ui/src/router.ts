@@ -1,5 +1,6 @@
 // The URL holds the whole view: which list (path), its filters, order, search, row density,
-// the open job and the chart range (query). Every view can be bookmarked and shared.
+// the open job, the chart range and the groups' filter (query). Every view can be bookmarked
+// and shared.
 import { STATES, type JobState, type Order } from './api';
 import { createStore } from './store';
 
@@ -7,7 +8,7 @@ export type Density = 'compact' | 'detailed';
 export type ListState = JobState | 'all';
 
 /** The pages of their own, at `/<name>`: neither the overview nor a list of jobs. */
-export const PAGES = ['schedules', 'limits'] as const;
+export const PAGES = ['schedules', 'limits', 'groups'] as const;
 export type PageName = (typeof PAGES)[number];
 
 export interface Route {
@@ -20,6 +21,8 @@ export interface Route {
   q?: string;
   /** The job open in the detail panel. */
   job?: string;
+  /** The groups page's filter: part of a group's name. */
+  group?: string;
   rows: Density;
   /** Minutes shown by the charts. */
   range: number;
@@ -53,6 +56,7 @@ export function parseRoute(url: URL = new URL(location.href)): Route {
     order: order === 'asc' || order === 'desc' ? order : defaultOrder(state),
     q: p.get('q')?.trim() || undefined,
     job: /^\d{1,15}$/.test(p.get('job') ?? '') ? p.get('job')! : undefined,
+    group: view === 'groups' ? p.get('group') || undefined : undefined,
     rows: p.get('rows') === 'detailed' ? 'detailed' : 'compact',
     range: (RANGES as readonly number[]).includes(range) ? range : 60,
   };
@@ -66,8 +70,9 @@ export function href(route: Route): string {
     if (route.q) p.set('q', route.q);
     if (route.order !== defaultOrder(route.state)) p.set('order', route.order);
     if (route.rows !== 'compact') p.set('rows', route.rows);
-  } else if (route.range !== 60) {
-    p.set('range', String(route.range));
+  } else {
+    if (route.view === 'groups' && route.group) p.set('group', route.group);
+    if (route.range !== 60) p.set('range', String(route.range));
   }
   if (route.job) p.set('job', route.job);
   const query = p.toString();
@@ -103,9 +108,14 @@ export function listRoute(state: ListState, change: Partial<Route> = {}): Route 
   };
 }
 
-/** A page of its own (schedules, limits), without the type filter, search or open job. */
+/**
+ * A page of its own (schedules, limits, groups), without search or open job. The groups
+ * page shows the groups of one type: it keeps the type chosen elsewhere; the others drop it.
+ */
 export function pageRoute(page: PageName, change: Partial<Route> = {}): Route {
-  return { ...routeStore.get(), view: page, q: undefined, type: undefined, job: undefined, ...change };
+  const current = routeStore.get();
+  const type = page === 'groups' ? current.type : undefined;
+  return { ...current, view: page, q: undefined, type, job: undefined, group: undefined, ...change };
 }
 
 export function overviewRoute(change: Partial<Route> = {}): Route {

@@ -4,6 +4,7 @@ import { m, pageNames, stateNames } from '../messages';
 import { routeStore } from '../router';
 import { useStore } from '../store';
 import { ConfirmHost } from './confirm';
+import { GroupsPage } from './groups';
 import { Header } from './header';
 import { JobDetail } from './job-detail';
 import { JobList } from './job-list';
@@ -45,6 +46,7 @@ export function App() {
           {route.view === 'list' && <JobList route={route} />}
           {route.view === 'schedules' && <Schedules />}
           {route.view === 'limits' && <LimitsPage />}
+          {route.view === 'groups' && <GroupsPage route={route} />}
         </main>
       </div>
       {route.job && <JobDetail id={route.job} />}

@@ -1,7 +1,9 @@
-// The facts of one job at a glance: state, priority, progress, attempts, options, its worker.
+// The facts of one job at a glance: state, priority, progress, attempts, its group, options,
+// its worker.
 import type { JobDetail as Detail } from '../api';
 import { formatDuration, formatTime, PRIORITIES, priorityName } from '../format';
 import { m, stateNames } from '../messages';
+import { GroupLink } from './groups';
 import { ProgressBar } from './job-row';
 
 /** `{type: 'exponential', delay: 1000}` as "exponential, 1.00 s". */
@@ -46,6 +48,14 @@ export function Summary({ job }: { job: Detail }) {
         <dt>{f.attempts}</dt>
         <dd>{m.attemptsValue(job.attempts.made, job.attempts.max, job.attempts.remaining)}</dd>
       </div>
+      {job.group !== null && (
+        <div>
+          <dt>{f.group}</dt>
+          <dd data-testid="job-group">
+            <GroupLink type={job.type} group={job.group} />
+          </dd>
+        </div>
+      )}
       {job.delay > 0 && (
         <div>
           <dt>{f.delay}</dt>

@@ -12,6 +12,7 @@ import { CloseIcon, RefreshIcon } from './icons';
 import { useCounts } from './nav';
 import { PauseButton } from './overview';
 import { JobRow, PHONE_ROW_HEIGHT, ROW_HEIGHT } from './job-row';
+import { TypeOptions } from './type-options';
 
 const phoneQuery = matchMedia('(max-width: 640px)');
 
@@ -55,14 +56,7 @@ function Toolbar({ route, total }: { route: Route; total: number | undefined }) 
             data-testid="type-filter"
           >
             <option value="">{m.anyType}</option>
-            {route.type && !types?.some((t) => t.type === route.type) && (
-              <option value={route.type}>{route.type}</option>
-            )}
-            {types?.map((t) => (
-              <option key={t.type} value={t.type}>
-                {t.type}
-              </option>
-            ))}
+            <TypeOptions selected={route.type} />
           </select>
         </label>
       )}

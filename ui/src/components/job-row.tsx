@@ -24,6 +24,19 @@ export function ProgressBar({ value, label }: { value: number; label: string }) 
   );
 }
 
+/**
+ * A job's group, at the start of its row's text (cut short when long): on the line the text
+ * has already, so a group never makes a row taller.
+ */
+function GroupMark({ group }: { group: string }) {
+  return (
+    <span class="row-group" title={`${m.inGroup} ${group}`}>
+      <span class="visually-hidden">{m.inGroup} </span>
+      {group}
+    </span>
+  );
+}
+
 /** What a row says on its right: the most telling fact for the job's state. */
 function Meta({ job, progress, now }: { job: Job; progress: number; now: number }) {
   const at = (value: string | null) => {
@@ -112,6 +125,7 @@ export function JobRow(props: RowProps) {
   // A failed job's error says more than its data: beside a title, its first line.
   const errorFirst = job.state === 'failed' && Boolean(job.error);
   const lineText = errorFirst ? (title === undefined ? job.error! : firstLine(job.error!)).slice(0, 400) : data;
+  const group = missing ? null : job.group;
   return (
     <div
       role="listitem"
@@ -155,13 +169,19 @@ export function JobRow(props: RowProps) {
           {detailed ? (
             <span class="row-spacer" />
           ) : (
-            <span class={errorFirst ? 'row-preview row-error' : 'row-preview'}>{lineText}</span>
+            <span class={errorFirst ? 'row-preview row-error' : 'row-preview'}>
+              {group && <GroupMark group={group} />}
+              {lineText}
+            </span>
           )}
           {!missing && <Meta job={job} progress={progress} now={props.now} />}
         </div>
         {detailed && !missing && (
           <>
-            <div class={errorFirst ? 'row-text row-error' : 'row-text'}>{lineText}</div>
+            <div class={errorFirst ? 'row-text row-error' : 'row-text'}>
+              {group && <GroupMark group={group} />}
+              {lineText}
+            </div>
             <div class="row-facts">
               {m.attemptsOf(job.attempts.made, job.attempts.max)}
               {ms(job.created_at) && ` · ${m.events.created} ${formatRelative(ms(job.created_at)!, props.now)}`}

@@ -10,10 +10,10 @@ import { m, num } from '../messages';
 import { useRefreshed } from '../refreshed';
 import { followLink, href, pageRoute } from '../router';
 import { useStore } from '../store';
-import { errorText } from '../toasts';
 import { confirmAction } from './confirm';
 import { EditIcon, TrashIcon } from './icons';
 import { LimitsForm } from './limits-form';
+import { ReadState } from './read-state';
 
 /** How often the page reads the limits again while open (ms): active counts move fast. */
 const REFRESH_MS = 3_000;
@@ -57,6 +57,16 @@ function Usage({ used, limit }: { used: number; limit: number }) {
       {m.usedOf(used, limit)}
       {full && <span class="visually-hidden"> {m.atLimit}</span>}
     </span>
+  );
+}
+
+/** The limits of each group of a type, linking to the type's groups on the Groups page. */
+function GroupsLink({ type, words }: { type: string; words: string }) {
+  const target = pageRoute('groups', { type });
+  return (
+    <a href={href(target)} onClick={(e) => followLink(e, target)} aria-label={m.groupLimitsLink(type, words)}>
+      {words}
+    </a>
   );
 }
 
@@ -161,7 +171,7 @@ function LimitsTable(props: {
                 {l.rate ? <Usage used={l.recentStarts} limit={l.rate.max} /> : <None />}
               </td>
               <td class="limits-group" data-testid={`limits-group-${l.type}`}>
-                {l.group ? pairWords(l.group) : <None />}
+                {l.group ? <GroupsLink type={l.type} words={pairWords(l.group)} /> : <None />}
               </td>
               <td data-testid={`limits-held-${l.type}`}>
                 {l.heldUntil ? <HeldUntil until={l.heldUntil} /> : <None />}
@@ -195,12 +205,7 @@ export function LimitsPage() {
       </div>
       <p class="muted">{m.limitsIntro}</p>
       <section class="card" aria-label={m.limits} tabIndex={-1} ref={tableCard} data-testid="limits-card">
-        {error !== null && value === null && (
-          <p class="muted" role="alert">
-            {m.actionFailed(errorText(error))}
-          </p>
-        )}
-        {value === null && error === null && <p class="muted">{m.loading}</p>}
+        <ReadState value={value} error={error} />
         {limits?.length === 0 && (
           <p class="muted empty-note" data-testid="limits-empty">
             {m.noLimits} {canWrite && m.noLimitsHint}

@@ -11,6 +11,7 @@ import { followLink, href, withRoute } from '../router';
 import { useStore } from '../store';
 import { confirmAction } from './confirm';
 import { PauseIcon, PlayIcon, TrashIcon } from './icons';
+import { ReadState } from './read-state';
 
 /** How often the page reads the schedules again while open (ms). */
 const REFRESH_MS = 5_000;
@@ -130,12 +131,7 @@ export function Schedules() {
       </div>
       <p class="muted">{m.schedulesIntro}</p>
       <section class="card" aria-label={m.schedules}>
-        {error !== null && schedules === null && (
-          <p class="muted" role="alert">
-            {m.actionFailed(error instanceof Error ? error.message : String(error))}
-          </p>
-        )}
-        {schedules === null && error === null && <p class="muted">{m.loading}</p>}
+        <ReadState value={schedules} error={error} />
         {schedules?.length === 0 && <p class="muted empty-note">{m.noSchedules}</p>}
         {schedules && schedules.length > 0 && (
           <div class="table-scroll" tabIndex={0} role="region" aria-label={m.schedules}>
