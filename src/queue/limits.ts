@@ -137,7 +137,7 @@ export class QueueLimits {
     return typeLimits(await this.store.flow.set(name, changes, clear));
   }
 
-  /** A type's groups with jobs waiting or active, or paused: the largest first. */
+  /** A type's groups with jobs waiting or active, or paused: the largest first (paused ones kept in a cut list). */
   async groups(type: unknown): Promise<GroupInfo[]> {
     return (await this.store.flow.groups(check.jobType(type), MAX_GROUPS_LISTED)).groups;
   }

@@ -75,7 +75,7 @@ export abstract class QueueControls extends EventEmitter {
 
   // Groups: the jobs of one type taken in turn across groups (`job.group(key)`).
 
-  /** A type's groups with jobs waiting or active, or paused: the largest first (at most 1,000). */
+  /** A type's groups with jobs waiting or active, or paused: the largest first (at most 1,000, paused ones kept). */
   groups(type: string, callback?: Callback<GroupInfo[]>): Promise<GroupInfo[]> {
     return withCallback(this.limiting.groups(type), callback);
   }

@@ -68,6 +68,18 @@ describe('groups: limits, pausing, listing', () => {
     expect(await queue.groups('t')).toEqual([]);
   });
 
+  it('keeps paused groups in a cut list whatever their size', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.saveAll([
+      ...[1, 2, 3].map(() => queue.create('t', {}).group('big')),
+      ...[1, 2].map(() => queue.create('t', {}).group('mid')),
+      queue.create('t', {}).group('small'),
+    ]);
+    await queue.pauseGroup('t', 'small');
+    const { groups } = await queue.store.flow.groups('t', 2);
+    expect(groups.map((g) => g.group)).toEqual(['big', 'small']);
+  });
+
   it('refuses a bad group or group limit with a TypeError or RangeError, writing nothing', async () => {
     const queue = testQueue();
     expect(() => queue.create('t', {}).group('')).toThrow(RangeError);

@@ -1,4 +1,6 @@
 --[[ groups: the groups of a job type with jobs waiting or active, or paused, the largest first.
+When the list is cut, the paused groups stay in it whatever their size: a group an operator
+paused must stay in reach of resuming.
 
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
@@ -39,12 +41,18 @@ table.sort(rows, function(a, b)
   if a[3] ~= b[3] then return a[3] > b[3] end
   return a[1] < b[1]
 end)
+local paused_count = 0
+for _, row in ipairs(rows) do paused_count = paused_count + row[4] end
 local out = { #rows }
-for i = 1, math.min(most, #rows) do
-  local row = rows[i]
-  out[#out + 1] = row[1]
-  out[#out + 1] = row[2]
-  out[#out + 1] = row[3]
-  out[#out + 1] = row[4]
+local room = most - paused_count
+for _, row in ipairs(rows) do
+  local listed = row[4] == 1 or room > 0
+  if row[4] == 0 and room > 0 then room = room - 1 end
+  if listed and #out < 1 + 4 * most then
+    out[#out + 1] = row[1]
+    out[#out + 1] = row[2]
+    out[#out + 1] = row[3]
+    out[#out + 1] = row[4]
+  end
 end
 return out
