@@ -30,7 +30,10 @@ export type CheckCode =
   | 'schedule-orphan'
   | 'schedule-unindexed'
   | 'schedule-bad-next'
-  | 'schedule-incomplete';
+  | 'schedule-incomplete'
+  | 'unique-stale'
+  | 'bad-unique'
+  | 'bad-save-record';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -64,6 +67,7 @@ type KeyKind =
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
   | { kind: 'schedule'; id: string }
+  | { kind: 'unique' | 'saved'; name: string }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
 
@@ -87,6 +91,7 @@ function classify(name: string): KeyKind {
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
+  if ((m = /^(unique|saved):(.+)$/.exec(name))) return { kind: m[1] as 'unique' | 'saved', name: m[2]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
   if (Object.hasOwn(SINGLETONS, name)) return { kind: 'other', redisType: SINGLETONS[name]! };
   return { kind: 'unknown' };
@@ -103,6 +108,8 @@ function expectedType(key: KeyKind): string | undefined {
     case 'schedule':
       return 'hash';
     case 'present':
+    case 'unique':
+    case 'saved':
       return 'string';
     case 'other':
       return key.redisType;
@@ -149,6 +156,12 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `schedule "${id}" is scored in the schedule index by another time than its next due time`;
     case 'schedule-incomplete':
       return `schedule "${id}" lacks its revision, rule or job template`;
+    case 'unique-stale':
+      return `${key} names job ${id}, which is gone, finished or holds another key: the key was not freed`;
+    case 'bad-unique':
+      return `${key} holds no job id, or a key held for a ttl does not expire (or one held until its job finishes does)`;
+    case 'bad-save-record':
+      return `${key} holds no save reply, or does not expire`;
   }
 }
 
@@ -241,6 +254,7 @@ async function inspect(store: Store): Promise<CheckReport> {
   const wakes: string[] = [];
   const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
+  const records = { unique: [] as string[], saved: [] as string[] };
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
     else if (kind.kind === 'present') presence.push([key, kind.span]);
@@ -248,6 +262,7 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
     else if (kind.kind === 'schedule') schedules.add(kind.id);
+    else if (kind.kind === 'unique' || kind.kind === 'saved') records[kind.kind].push(kind.name);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -299,6 +314,11 @@ async function inspect(store: Store): Promise<CheckReport> {
   }
   for (const batch of chunks([...schedules], BATCH)) {
     addTriples((await script('check_schedules', [defaults.scheduleLease, ...batch])) as string[]);
+  }
+
+  for (const [kind, batchOf] of Object.entries(records)) {
+    for (const batch of chunks(batchOf, BATCH))
+      addTriples((await script('check_unique', [kind, ...batch])) as string[]);
   }
 
   for (const key of wakes) {

@@ -34,6 +34,8 @@ export interface JobRecord {
   stalls: number;
   /** The schedule that made this job, and the due time (epoch ms) it was made for. */
   schedule?: { id: string; due: number };
+  /** The job's unique key, and the ms it was held for after its save when it was saved with a ttl. */
+  unique?: { key: string; ttl?: number };
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -50,10 +52,22 @@ export interface NewJob {
   removeOnFail: RetentionOption;
   /** Stemmed search words ([] when search is off). */
   words: string[];
+  /** The job's unique key: held while it waits or runs, or `ttl` ms; `replace` rewrites a pending holder. */
+  unique?: { key: string; ttl?: number; replace?: boolean };
+  /**
+   * The calls this very job was sent in before, as `<call token>.<index>`: a retry of a save
+   * that may have been made. The Store appends each call it sends the job in.
+   */
+  sends?: string[];
 }
 
+/** Values per job of save.lua's groups: SAVE.JOB_VALUES in lua/includes/save_values.lua. */
+export const SAVE_JOB_VALUES = 16;
+
+/** One job's group of save.lua's arguments (see its contract). */
 export function encodeNewJob(job: NewJob): string[] {
   const b = job.backoff;
+  const u = job.unique;
   return [
     job.type,
     job.data,
@@ -67,7 +81,22 @@ export function encodeNewJob(job: NewJob): string[] {
     encodeRetention(job.removeOnComplete),
     encodeRetention(job.removeOnFail),
     job.words.join(' '),
+    u?.key ?? '',
+    u?.ttl === undefined ? '' : String(u.ttl),
+    u?.replace ? '1' : '',
+    job.sends?.join(' ') ?? '',
   ];
+}
+
+/**
+ * A schedule's stored template: the job's group without its trailing '' values, so a job with
+ * no unique key stores the 12 values it stored before unique keys (and reads the same to every
+ * version); schedule_fire pads it back.
+ */
+export function encodeTemplate(job: NewJob): string[] {
+  const values = encodeNewJob({ ...job, sends: undefined });
+  while (values.length > 12 && values[values.length - 1] === '') values.pop();
+  return values;
 }
 
 /** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */
@@ -139,6 +168,10 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.lock) record.lock = h.lock;
   if (h.worker_id) record.workerId = h.worker_id;
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
+  if (h.unique !== undefined) {
+    const ttl = num(h.unique_ttl);
+    record.unique = { key: h.unique, ...(ttl !== undefined && { ttl }) };
+  }
   if (h.backoff) {
     record.backoff = { type: h.backoff };
     const delay = num(h.backoff_delay);

@@ -76,6 +76,16 @@ export class Keys {
   wake(type: string): string {
     return `${this.base}:type:${type}:wake`;
   }
+
+  /** The job holding a unique key: `<id>` until it finishes, `<id> ttl` for a ttl (lua/includes/unique.lua). */
+  unique(key: string): string {
+    return `${this.base}:unique:${key}`;
+  }
+
+  /** The reply of one save call, kept for the queue's saveRetryWindow (lua/save.lua). */
+  saved(call: string): string {
+    return `${this.base}:saved:${call}`;
+  }
 }
 
 /** Index members are `len|id` so that equal scores sort by numeric id (FIFO). */

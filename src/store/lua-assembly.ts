@@ -16,7 +16,8 @@
  * local function would do the same work, but Redis runs the whole text on every call, and
  * making a closure that captures many locals of the chunk costs more (each capture walks the
  * list of the chunk's captured locals) than the rest of a one-job save. A block names its own
- * includes; its header says which locals it reads and which it sets.
+ * includes, and may paste a block of its own the same way; its header says which locals it
+ * reads and which it sets.
  */
 
 const INCLUDE_LINE = /^--@include[ \t]+(.*)$/gm;
@@ -60,14 +61,25 @@ export interface AssembledScript {
   text: string;
 }
 
-/** A body with each `--@block name` line replaced by that block, in `do ... end`. */
-export function pasteBlocks(name: string, body: string, blocks: Readonly<Record<string, string>>): string {
+/**
+ * A body with each `--@block name` line replaced by that block, in `do ... end`; a block may
+ * name blocks of its own (`within`: the blocks being pasted around this body, for cycles).
+ */
+export function pasteBlocks(
+  name: string,
+  body: string,
+  blocks: Readonly<Record<string, string>>,
+  within: readonly string[] = [],
+): string {
   return body.replace(BLOCK_LINE, (_line, block: string) => {
     if (!Object.hasOwn(blocks, block))
       throw new Error(
         `Lua ${name}: it names an unknown block "${block}" (known: ${Object.keys(blocks).sort().join(', ')})`,
       );
-    return `do -- block ${block}\n${blocks[block]!.trimEnd()}\nend`;
+    if (within.includes(block))
+      throw new Error(`Lua ${name}: its blocks form a cycle: ${[...within, block].join(' -> ')}`);
+    const pasted = pasteBlocks(name, blocks[block]!, blocks, [...within, block]);
+    return `do -- block ${block}\n${pasted.trimEnd()}\nend`;
   });
 }
 

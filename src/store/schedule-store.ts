@@ -1,4 +1,4 @@
-import { encodeNewJob, type NewJob } from './codec.js';
+import { encodeTemplate, type NewJob } from './codec.js';
 import type { Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
 import type { ScriptName } from './scripts.js';
@@ -126,7 +126,7 @@ export class ScheduleStore {
       id,
       expectedRev,
       rule,
-      JSON.stringify(encodeNewJob(template)),
+      JSON.stringify(encodeTemplate(template)),
       next ?? '',
       createdAt,
     ])) as [UpsertStatus, string];

@@ -24,7 +24,11 @@ import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
+import save_valuesInclude from './lua/includes/save_values.lua';
+import savedInclude from './lua/includes/saved.lua';
+import uniqueInclude from './lua/includes/unique.lua';
 import createBlock from './lua/blocks/create.lua';
+import uniqueBlock from './lua/blocks/unique.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -48,6 +52,7 @@ import check_search from './lua/check_search.lua';
 import migrate from './lua/migrate.lua';
 import migrate_finish from './lua/migrate_finish.lua';
 import check_schedules from './lua/check_schedules.lua';
+import check_unique from './lua/check_unique.lua';
 import schedule_upsert from './lua/schedule_upsert.lua';
 import schedule_fire from './lua/schedule_fire.lua';
 import schedule_due from './lua/schedule_due.lua';
@@ -81,11 +86,15 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
+  save_values: save_valuesInclude,
+  saved: savedInclude,
+  unique: uniqueInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
 export const luaBlocks: Readonly<Record<string, string>> = {
   create: createBlock,
+  unique: uniqueBlock,
 };
 
 /**
@@ -116,6 +125,7 @@ export const luaScripts = {
   migrate,
   migrate_finish,
   check_schedules,
+  check_unique,
   schedule_upsert,
   schedule_fire,
   schedule_due,

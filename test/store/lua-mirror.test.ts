@@ -2,6 +2,7 @@
 // include builds against the class Keys, the ids per bitmap, and the Lua STATUS table against
 // ScriptStatus.
 import { describe, expect, it } from 'vitest';
+import { encodeNewJob, SAVE_JOB_VALUES, type NewJob } from '../../src/store/codec.js';
 import { JOB_STATES, keyBase, Keys, PRESENT_SPAN } from '../../src/store/keys.js';
 import { assemble } from '../../src/store/lua-assembly.js';
 import { ScriptStatus } from '../../src/store/script-status.js';
@@ -15,6 +16,8 @@ const samples = {
   minutes: [0, 29_412_345],
   words: ['hello', 'x:y', 'wörd'],
   schedules: ['nightly-report', 'a b:c', 'ünï {x} ✓'],
+  uniques: ['sync:7', 'a b', 'ünï {x} ✓'],
+  calls: ['Zk3x9_QpLm2A.1f', 'x'],
 };
 
 // Every member of Keys, each applied to every sample it takes, in the order the Lua below
@@ -39,6 +42,8 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     search: samples.words.map((word) => k.search(word)),
     minute: samples.minutes.map((minute) => k.minute(minute)),
     wake: samples.types.map((type) => k.wake(type)),
+    unique: samples.uniques.map((key) => k.unique(key)),
+    saved: samples.calls.map((call) => k.saved(call)),
   };
 }
 
@@ -72,6 +77,8 @@ return cjson.encode({
   search = each(s.words, function(word) return key_search(base, word) end),
   minute = each(s.minutes, function(minute) return key_minute(base, minute) end),
   wake = each(s.types, function(jtype) return key_wake(base, jtype) end),
+  unique = each(s.uniques, function(key) return key_unique(base, key) end),
+  saved = each(s.calls, function(call) return key_saved(base, call) end),
 })
 `;
 
@@ -103,6 +110,25 @@ describe('the id bitmaps', () => {
   it('hold as many ids each in Lua as kue check reads from them', async () => {
     const script = assemble('span test', '--@include present\nreturn PRESENT_SPAN', luaIncludes).text;
     expect(await redisClient().eval(script, 0)).toBe(PRESENT_SPAN);
+  });
+});
+
+describe('the values of one job in a save', () => {
+  it('are as many in Lua (SAVE.JOB_VALUES) as encodeNewJob writes', async () => {
+    const script = assemble('values test', '--@include save_values\nreturn SAVE.JOB_VALUES', luaIncludes).text;
+    const job: NewJob = {
+      type: 't',
+      data: '{}',
+      priority: 0,
+      delay: 0,
+      attempts: 1,
+      ttl: 0,
+      removeOnComplete: false,
+      removeOnFail: false,
+      words: [],
+    };
+    expect(await redisClient().eval(script, 0)).toBe(encodeNewJob(job).length);
+    expect(encodeNewJob(job).length).toBe(SAVE_JOB_VALUES);
   });
 });
 

@@ -1,15 +1,20 @@
 --[[ create: makes new jobs, each inactive (or delayed when it has a delay): the body of save,
 pasted into schedule_fire and schedule_run too, so a schedule's runs are ordinary jobs (events,
-search, types, presence).
+search, types, presence). A job makes nothing new when an earlier send of it was recorded (a
+caller's retry names the calls it was sent in before) or when its unique key is held (the
+unique block).
 Reads  base    the queue's key base
-       values  the jobs' values, 12 per job in the order of save.lua's contract
+       values  the jobs' values, SAVE.JOB_VALUES per job in the order of save.lua's contract;
+               values missing at the end of a job's group (schedule_run's template) are ''
        from    the index in `values` of the first job's first value
-       count   the number of jobs (nil: every job from `from` to the end of `values`)
+       count   the number of jobs
+       first   the first of `count` ids the script reserved (INCRBY of B:ids): the new jobs
+               take them in order, and the ids left over are given back
        extra   nil, or for job n a flat list of more fields to store (name, value, ...)
-Sets   ids     the new ids, as strings, in order (the script declares it). ]]
---@include util, keys, index, data, search, present, wake, events, waiting
--- Values one job takes in `values` (see the contract of save.lua for their order).
-local NEW_JOB_VALUES = 12
+Sets   ids     per job, in order, its id as a string: the new job's, or the existing job's
+       dups    nil, or dups[n] = true when job n resolved to an existing job by its unique key
+       made    how many jobs it made: they have the ids first .. first + made - 1 ]]
+--@include util, keys, save_values, index, data, search, present, wake, events, waiting, saved
 
 -- Appends a score, member pair to a flat list of ZADD arguments.
 local function pair_into(entries, score, member)
@@ -32,11 +37,10 @@ local function optional(fields, name, value, default)
   end
 end
 
-local job_count = count or (#values - from + 1) / NEW_JOB_VALUES
 local now = now_ms()
 local now_text = int(now)
-local first = redis.call('INCRBY', key_ids(base), job_count) - job_count + 1
-ids = {}
+ids, made = {}, 0
+local made_ids = {}
 -- Work done once per call, not per job: each index gets one ZADD of all its entries (and its
 -- name is built once), each type one SADD and one wake-up, and the events go out as one message.
 local inactive = {}
@@ -47,55 +51,102 @@ local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
 
-for n = 0, job_count - 1 do
-  local g = from + n * NEW_JOB_VALUES
-  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
-    unpack(values, g, g + NEW_JOB_VALUES - 1)
-  local id = int(first + n)
-  local m = fifo(id)
+for n = 1, count do
+  local g = from + (n - 1) * SAVE.JOB_VALUES
+  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words, ukey, uttl, replace, sends =
+    unpack(values, g, g + SAVE.JOB_VALUES - 1)
+  local id = int(first + made)
   local d = tonumber(delay)
-  -- Only fields that differ from their defaults are stored: a waiting job stays small
-  -- (priority 0 and updated_at = created_at are what a reader assumes when they are absent).
-  local fields = data_fields(data)
-  fields[#fields + 1] = 'type'
-  fields[#fields + 1] = jtype
-  fields[#fields + 1] = 'created_at'
-  fields[#fields + 1] = now_text
-  optional(fields, 'priority', priority, '0')
-  optional(fields, 'delay', delay, '0')
-  optional(fields, 'attempts', attempts, '1')
-  optional(fields, 'backoff', backoff, '')
-  optional(fields, 'backoff_delay', backoff_delay, '')
-  optional(fields, 'backoff_max', backoff_max, '')
-  optional(fields, 'ttl', ttl, '0')
-  optional(fields, 'remove_on_complete', roc, '')
-  optional(fields, 'remove_on_fail', rof, '')
-  optional(fields, 'words', words, '')
-  if extra then
-    for _, v in ipairs(extra[n + 1]) do fields[#fields + 1] = v end
+  -- Set when the job resolves to one that exists: '<id>', or '=<id>' for a unique key's holder.
+  local reply
+  -- Set when the new job takes its unique key.
+  local claimed
+  if sends and sends ~= '' then
+    -- A retry: the first earlier send whose call Redis recorded ran, and made (or found) the job.
+    for ref in string.gmatch(sends, '%S+') do
+      local call, i = string.match(ref, '^(.+)%.(%d+)$')
+      local record = call and redis.call('GET', key_saved(base, call))
+      if record then
+        i = tonumber(i) + 1
+        reply = saved_replies(record, i)[i]
+        if reply then break end
+      end
+    end
   end
-  if d > 0 then
-    local due = int(now + d)
-    fields[#fields + 1] = 'state'
-    fields[#fields + 1] = 'delayed'
-    fields[#fields + 1] = 'promote_at'
-    fields[#fields + 1] = due
-    if not delayed then delayed, all_delayed = {}, {} end
-    pair_into(all_delayed, due, m)
-    pair_into(list_in(delayed, jtype), due, m)
-    events[#events + 1] = event_text(id, jtype, 'delayed', '[' .. due .. ']')
-    if not first_due or now + d < first_due then first_due = now + d end
+  if not reply and ukey and ukey ~= '' then
+    --@block unique
+  end
+  if reply then
+    if string.sub(reply, 1, 1) == '=' then
+      reply = string.sub(reply, 2)
+      dups = dups or {}
+      dups[n] = true
+    end
+    ids[n] = reply
   else
-    fields[#fields + 1] = 'state'
-    fields[#fields + 1] = 'inactive'
-    pair_into(list_in(inactive, jtype), priority, m)
-    local same_type = list_in(enqueued, jtype)
-    same_type[#same_type + 1] = id
+    local m = fifo(id)
+    -- Only fields that differ from their defaults are stored: a waiting job stays small
+    -- (priority 0 and updated_at = created_at are what a reader assumes when they are absent).
+    local fields = data_fields(data)
+    fields[#fields + 1] = 'type'
+    fields[#fields + 1] = jtype
+    fields[#fields + 1] = 'created_at'
+    fields[#fields + 1] = now_text
+    optional(fields, 'priority', priority, '0')
+    optional(fields, 'delay', delay, '0')
+    optional(fields, 'attempts', attempts, '1')
+    optional(fields, 'backoff', backoff, '')
+    optional(fields, 'backoff_delay', backoff_delay, '')
+    optional(fields, 'backoff_max', backoff_max, '')
+    optional(fields, 'ttl', ttl, '0')
+    optional(fields, 'remove_on_complete', roc, '')
+    optional(fields, 'remove_on_fail', rof, '')
+    optional(fields, 'words', words, '')
+    if claimed then
+      fields[#fields + 1] = 'unique'
+      fields[#fields + 1] = ukey
+      optional(fields, 'unique_ttl', uttl, '')
+    end
+    if extra then
+      for _, v in ipairs(extra[n]) do fields[#fields + 1] = v end
+    end
+    -- A job that takes a unique key goes into its index at once, its events in order: a later
+    -- job of this call with the same key may replace it (move it, rewrite it).
+    if d > 0 then
+      local due = int(now + d)
+      fields[#fields + 1] = 'state'
+      fields[#fields + 1] = 'delayed'
+      fields[#fields + 1] = 'promote_at'
+      fields[#fields + 1] = due
+      if claimed then
+        index_add(base, jtype, 'delayed', due, id)
+      else
+        if not delayed then delayed, all_delayed = {}, {} end
+        pair_into(all_delayed, due, m)
+        pair_into(list_in(delayed, jtype), due, m)
+      end
+      events[#events + 1] = event_text(id, jtype, 'delayed', '[' .. due .. ']')
+      if not first_due or now + d < first_due then first_due = now + d end
+    else
+      fields[#fields + 1] = 'state'
+      fields[#fields + 1] = 'inactive'
+      if claimed then
+        index_add(base, jtype, 'inactive', priority, id)
+        wake(base, jtype)
+        events[#events + 1] = event_text(id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
+      else
+        pair_into(list_in(inactive, jtype), priority, m)
+        local same_type = list_in(enqueued, jtype)
+        same_type[#same_type + 1] = id
+      end
+    end
+    redis.call('HSET', key_job(base, id), unpack(fields))
+    index_words(base, id, words)
+    types[jtype] = true
+    made = made + 1
+    made_ids[made] = id
+    ids[n] = id
   end
-  redis.call('HSET', key_job(base, id), unpack(fields))
-  index_words(base, id, words)
-  types[jtype] = true
-  ids[#ids + 1] = id
 end
 
 if delayed then
@@ -103,7 +154,9 @@ if delayed then
   for jtype, entries in pairs(delayed) do zadd_all(key_state(base, 'delayed', jtype), entries) end
 end
 for jtype, entries in pairs(inactive) do zadd_all(key_state(base, 'inactive', jtype), entries) end
-mark_present(base, ids)
+mark_present(base, made_ids)
+-- Ids reserved for jobs that resolved to existing ones go back: ids stay dense.
+if made < count then redis.call('INCRBY', key_ids(base), made - count) end
 for jtype in pairs(types) do redis.call('SADD', key_types(base), jtype) end
 for jtype, same_type in pairs(enqueued) do
   wake(base, jtype)

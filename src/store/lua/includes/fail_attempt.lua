@@ -1,7 +1,8 @@
 --[[ fail_attempt: ends an active job's attempt with an error (fail, and the ttl and stall
 paths of expire): a retry after its backoff, or the final failure with its retention.
-Needs util, keys, index, status, backoff, waiting, events, stats, delete and retain. ]]
---@include util, keys, index, status, backoff, waiting, events, stats, delete, retain
+The final failure frees the job's unique key. Needs util, keys, index, status, backoff,
+waiting, events, stats, delete, retain and unique. ]]
+--@include util, keys, index, status, backoff, waiting, events, stats, delete, retain, unique
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run
@@ -10,7 +11,7 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
   local jk = key_job(base, id)
   index_remove(base, jtype, 'active', id)
   local made = redis.call('HINCRBY', jk, 'made', 1)
-  local max, started, rof = unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail'))
+  local max, started, rof, ukey = unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'unique'))
   max = tonumber(max) or 1
   -- Every failed attempt is kept (the latest 50), not only the last error.
   local errors = key_errors(base, id)
@@ -34,6 +35,7 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
     return STATUS.RETRY
   end
   record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'failed', 1)
+  release_unique(base, id, ukey)
   emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
   if rof == '1' then
     delete_job(base, id, jtype, nil)

@@ -24,6 +24,13 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:schedules            zset    every schedule id, scored by its next due time (ms; +inf
                                  while paused or finished)
   B:schedule:<id>        hash    one schedule: rule, job template, next, last run, revision
+  B:unique:<key>         string  the job holding a unique key (job.unique(key)): '<id>' while
+                                 that job waits, is delayed or runs (it frees the key as it
+                                 finishes); '<id> ttl' when held for a ttl (PX), whatever becomes
+                                 of the job (see includes/unique.lua)
+  B:saved:<call>         string  the reply of one save call, kept saveRetryWindow ms (PX), so the
+                                 call sent again makes no job twice: '<first id>' when it made
+                                 every job, else the JSON array of its replies (see save.lua)
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
 Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
@@ -58,3 +65,5 @@ end
 local function key_search(base, word) return base .. ':search:' .. word end
 local function key_minute(base, minute) return base .. ':stats:' .. string.format('%d', minute) end
 local function key_wake(base, jtype) return base .. ':type:' .. jtype .. ':wake' end
+local function key_unique(base, key) return base .. ':unique:' .. key end
+local function key_saved(base, call) return base .. ':saved:' .. call end
