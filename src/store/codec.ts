@@ -61,13 +61,9 @@ export interface NewJob {
   sends?: string[];
 }
 
-/** Values per job of save.lua's groups: SAVE.JOB_VALUES in lua/includes/save_values.lua. */
-export const SAVE_JOB_VALUES = 16;
-
 /** One job's group of save.lua's arguments (see its contract). */
 export function encodeNewJob(job: NewJob): string[] {
   const b = job.backoff;
-  const u = job.unique;
   return [
     job.type,
     job.data,
@@ -81,22 +77,22 @@ export function encodeNewJob(job: NewJob): string[] {
     encodeRetention(job.removeOnComplete),
     encodeRetention(job.removeOnFail),
     job.words.join(' '),
-    u?.key ?? '',
-    u?.ttl === undefined ? '' : String(u.ttl),
-    u?.replace ? '1' : '',
-    job.sends?.join(' ') ?? '',
   ];
 }
 
 /**
- * A schedule's stored template: the job's group without its trailing '' values, so a job with
- * no unique key stores the 12 values it stored before unique keys (and reads the same to every
- * version); schedule_fire pads it back.
+ * What save.lua takes of a job beyond its group of values, or undefined when it has nothing
+ * more (most jobs): its unique key and the earlier sends of a retry.
  */
-export function encodeTemplate(job: NewJob): string[] {
-  const values = encodeNewJob({ ...job, sends: undefined });
-  while (values.length > 12 && values[values.length - 1] === '') values.pop();
-  return values;
+export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
+  const { unique, sends } = job;
+  if (!unique && !sends?.length) return undefined;
+  return {
+    ...(unique && { unique: unique.key }),
+    ...(unique?.ttl !== undefined && { ttl: unique.ttl }),
+    ...(unique?.replace && { replace: true }),
+    ...(sends?.length && { sends }),
+  };
 }
 
 /** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */

@@ -1,4 +1,4 @@
-import { encodeTemplate, type NewJob } from './codec.js';
+import { encodeNewJob, type NewJob } from './codec.js';
 import type { Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
 import type { ScriptName } from './scripts.js';
@@ -126,7 +126,7 @@ export class ScheduleStore {
       id,
       expectedRev,
       rule,
-      JSON.stringify(encodeTemplate(template)),
+      JSON.stringify(encodeNewJob(template)),
       next ?? '',
       createdAt,
     ])) as [UpsertStatus, string];

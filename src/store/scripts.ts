@@ -24,8 +24,6 @@ import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
-import save_valuesInclude from './lua/includes/save_values.lua';
-import savedInclude from './lua/includes/saved.lua';
 import uniqueInclude from './lua/includes/unique.lua';
 import createBlock from './lua/blocks/create.lua';
 import uniqueBlock from './lua/blocks/unique.lua';
@@ -86,8 +84,6 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
-  save_values: save_valuesInclude,
-  saved: savedInclude,
   unique: uniqueInclude,
 };
 

@@ -8,15 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { ConnectionError, type Queue } from '../../src/index.js';
-import { encodeNewJob, type NewJob } from '../../src/store/codec.js';
+import { encodeJobOptions, encodeNewJob, type NewJob } from '../../src/store/codec.js';
 import { runScript } from '../../src/store/scripts.js';
 import { expectConsistent } from '../support/check.js';
 import { holdRedis } from '../support/hold-redis.js';
 import { redisClient, testQueue } from '../support/setup.js';
 
-/** One job's values as save.lua takes them. */
-function group(data: object, more: Partial<NewJob> = {}): string[] {
-  const job: NewJob = {
+/** A job as the Store hands it to save.lua. */
+function group(data: object, more: Partial<NewJob> = {}): NewJob {
+  return {
     type: 't',
     data: JSON.stringify(data),
     priority: 0,
@@ -28,13 +28,19 @@ function group(data: object, more: Partial<NewJob> = {}): string[] {
     words: [],
     ...more,
   };
-  return encodeNewJob(job);
 }
 
-/** Runs the save script as the Store sends it: a call token, the window, the jobs' groups. */
-function sendSave(queue: Queue, call: string, groups: string[][], window = 60_000): Promise<unknown> {
+/** Runs the save script as the Store sends it: a call token, the window, the jobs' options and groups. */
+function sendSave(queue: Queue, call: string, jobs: NewJob[], window = 60_000): Promise<unknown> {
   const base = `{${queue.prefix}}`;
-  return runScript(queue.client, 'save', `${base}:ids`, [base, call, window, ...groups.flat()]);
+  const options = Object.fromEntries(jobs.map((job, i) => [i + 1, encodeJobOptions(job)]).filter(([, o]) => o));
+  const args = [
+    call,
+    window,
+    Object.keys(options).length ? JSON.stringify(options) : '',
+    ...jobs.flatMap(encodeNewJob),
+  ];
+  return runScript(queue.client, 'save', `${base}:ids`, [base, ...args]);
 }
 
 let server: RedisProcess | undefined;

@@ -2,7 +2,6 @@
 // include builds against the class Keys, the ids per bitmap, and the Lua STATUS table against
 // ScriptStatus.
 import { describe, expect, it } from 'vitest';
-import { encodeNewJob, SAVE_JOB_VALUES, type NewJob } from '../../src/store/codec.js';
 import { JOB_STATES, keyBase, Keys, PRESENT_SPAN } from '../../src/store/keys.js';
 import { assemble } from '../../src/store/lua-assembly.js';
 import { ScriptStatus } from '../../src/store/script-status.js';
@@ -110,25 +109,6 @@ describe('the id bitmaps', () => {
   it('hold as many ids each in Lua as kue check reads from them', async () => {
     const script = assemble('span test', '--@include present\nreturn PRESENT_SPAN', luaIncludes).text;
     expect(await redisClient().eval(script, 0)).toBe(PRESENT_SPAN);
-  });
-});
-
-describe('the values of one job in a save', () => {
-  it('are as many in Lua (SAVE.JOB_VALUES) as encodeNewJob writes', async () => {
-    const script = assemble('values test', '--@include save_values\nreturn SAVE.JOB_VALUES', luaIncludes).text;
-    const job: NewJob = {
-      type: 't',
-      data: '{}',
-      priority: 0,
-      delay: 0,
-      attempts: 1,
-      ttl: 0,
-      removeOnComplete: false,
-      removeOnFail: false,
-      words: [],
-    };
-    expect(await redisClient().eval(script, 0)).toBe(encodeNewJob(job).length);
-    expect(encodeNewJob(job).length).toBe(SAVE_JOB_VALUES);
   });
 });
 

@@ -8,7 +8,16 @@ ARGV[1]  B, the queue's key base
 ARGV[2]  the call's token, a string no other call has ('' = none): the reply is recorded in
          B:saved:<token>, and the same call again gets that reply back and changes nothing
 ARGV[3]  ms the record is kept (the queue's saveRetryWindow)
-ARGV[4..] one group of SAVE.JOB_VALUES (16) values per job:
+ARGV[4]  '' when no job has more than its values (most calls); else JSON of what the jobs that
+         have more have, by their place in the call (from 1): {"<n>": {
+           "unique":  the job's unique key,
+           "ttl":     ms the key stays held after this save whatever becomes of the job (absent:
+                      held until the job completes, fails for good or is removed),
+           "replace": true: a waiting or delayed job holding the key takes this job's data and
+                      delay instead,
+           "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index
+                      from 0>' each: the first whose call Redis recorded gives the job's reply}}
+ARGV[5..] one group of 12 values per job:
   type          non-empty string
   data          JSON text
   priority      integer, lower runs first
@@ -21,12 +30,6 @@ ARGV[4..] one group of SAVE.JOB_VALUES (16) values per job:
   remove_on_complete retention once complete: '' keep | '1' delete | 'c:<n>' | 'a:<ms>' | 'c:<n>,a:<ms>'
   remove_on_fail     the same once failed for good
   words         search words, space-separated and already stemmed ('' = not indexed)
-  unique        the job's unique key ('' = none)
-  unique_ttl    ms the key stays held after this save whatever becomes of the job ('' = held
-                until the job completes, fails for good or is removed)
-  replace       '1': a waiting or delayed job holding the key takes this job's data and delay
-  sends         the earlier sends of this very job (a caller's retry), space-separated
-                '<call token>.<index from 0>': the first whose call Redis recorded gives its reply
 Returns per job, in argument order, '<id>' of the job made (by this call or by an earlier send
 of the same job), or '=<id>' of the existing job its unique key resolved it to.
 Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones, all in one
@@ -34,22 +37,28 @@ message (a JSON array when there are several); the 'enqueue' events of one type 
 entry listing their ids ("ids" instead of "id"). A duplicate publishes nothing; a replaced job
 publishes 'delayed' [due] when it is delayed again, 'enqueue' [type] when it leaves delayed.
 ]]
---@include util, keys, save_values, saved
+--@include util, keys
 local base, call, window = ARGV[1], ARGV[2], ARGV[3]
-local values, from, extra = ARGV, 4, nil
-local count = (#ARGV - 3) / SAVE.JOB_VALUES
+local values, from, extra = ARGV, 5, nil
+local options = ARGV[4] ~= '' and cjson.decode(ARGV[4]) or nil
+local count = (#ARGV - 4) / 12
 local first = redis.call('INCRBY', key_ids(base), count) - count + 1
 local record = call ~= '' and key_saved(base, call)
 -- Recorded: this very call ran before. Its replies again, and the ids just reserved go back.
 if record and not redis.call('SET', record, int(first), 'NX', 'PX', window) then
   redis.call('INCRBY', key_ids(base), -count)
-  return saved_replies(redis.call('GET', record), count)
+  local replies = redis.call('GET', record)
+  -- A record is the call's first id when it made every job in order, else its replies.
+  if string.sub(replies, 1, 1) == '[' then return cjson.decode(replies) end
+  local made_first = tonumber(replies)
+  replies = {}
+  for n = 1, count do replies[n] = int(made_first + n - 1) end
+  return replies
 end
 local ids, dups, made
 --@block create
 if dups then
   for n in pairs(dups) do ids[n] = '=' .. ids[n] end
 end
--- The record holds the first id, which says it all when the call made every job in order.
 if record and made < count then redis.call('SET', record, cjson.encode(ids), 'PX', window) end
 return ids

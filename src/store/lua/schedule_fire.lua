@@ -15,7 +15,7 @@ Returns {server now (ms), first next due of any schedule (ms) or STATUS.NOTHING_
          per schedule: runs made, or STATUS.STALE when nothing was changed}.
 Events: 'enqueue' for the runs, as save sends them.
 ]]
---@include util, keys, status, schedules, save_values
+--@include util, keys, status, schedules
 local base = ARGV[1]
 local values, extra, made_for, replies = {}, {}, {}, {}
 
@@ -51,8 +51,6 @@ while i <= #ARGV do
         if not busy then
           template = template or cjson.decode(job)
           for _, v in ipairs(template) do values[#values + 1] = v end
-          -- Stored without its trailing '' values (see save_values): its group is padded back.
-          for _ = #template + 1, SAVE.JOB_VALUES do values[#values + 1] = '' end
           extra[#extra + 1] = { 'schedule_id', id, 'schedule_due', ARGV[d] }
           made_for[#made_for + 1] = { key, ARGV[d] }
           made = made + 1
@@ -68,7 +66,7 @@ while i <= #ARGV do
 end
 
 if #made_for > 0 then
-  local from, count, ids, dups, made = 1, #made_for
+  local from, count, options, ids, dups, made = 1, #made_for
   local first = redis.call('INCRBY', key_ids(base), count) - count + 1
   --@block create
   for n, run in ipairs(made_for) do

@@ -4,17 +4,20 @@ search, types, presence). A job makes nothing new when an earlier send of it was
 caller's retry names the calls it was sent in before) or when its unique key is held (the
 unique block).
 Reads  base    the queue's key base
-       values  the jobs' values, SAVE.JOB_VALUES per job in the order of save.lua's contract;
-               values missing at the end of a job's group (schedule_run's template) are ''
+       values  the jobs' values, 12 per job in the order of save.lua's contract
        from    the index in `values` of the first job's first value
        count   the number of jobs
        first   the first of `count` ids the script reserved (INCRBY of B:ids): the new jobs
                take them in order, and the ids left over are given back
        extra   nil, or for job n a flat list of more fields to store (name, value, ...)
+       options nil, or for job n (a string key) its options beyond the values, as save.lua's
+               contract says (unique, ttl, replace, sends); most jobs have none
 Sets   ids     per job, in order, its id as a string: the new job's, or the existing job's
        dups    nil, or dups[n] = true when job n resolved to an existing job by its unique key
        made    how many jobs it made: they have the ids first .. first + made - 1 ]]
---@include util, keys, save_values, index, data, search, present, wake, events, waiting, saved
+--@include util, keys, index, data, search, present, wake, events, waiting
+-- Values one job takes in `values` (see the contract of save.lua for their order).
+local NEW_JOB_VALUES = 12
 
 -- Appends a score, member pair to a flat list of ZADD arguments.
 local function pair_into(entries, score, member)
@@ -52,29 +55,34 @@ local first_due
 local enqueued = {}
 
 for n = 1, count do
-  local g = from + (n - 1) * SAVE.JOB_VALUES
-  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words, ukey, uttl, replace, sends =
-    unpack(values, g, g + SAVE.JOB_VALUES - 1)
+  local g = from + (n - 1) * NEW_JOB_VALUES
+  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
+    unpack(values, g, g + NEW_JOB_VALUES - 1)
   local id = int(first + made)
   local d = tonumber(delay)
+  local opts = options and options[tostring(n)]
   -- Set when the job resolves to one that exists: '<id>', or '=<id>' for a unique key's holder.
   local reply
   -- Set when the new job takes its unique key.
   local claimed
-  if sends and sends ~= '' then
-    -- A retry: the first earlier send whose call Redis recorded ran, and made (or found) the job.
-    for ref in string.gmatch(sends, '%S+') do
-      local call, i = string.match(ref, '^(.+)%.(%d+)$')
+  if opts then
+    -- A retry: the first earlier send whose call Redis recorded ran, and made or found the job.
+    for _, send in ipairs(opts.sends or {}) do
+      local call, i = string.match(send, '^(.+)%.(%d+)$')
       local record = call and redis.call('GET', key_saved(base, call))
       if record then
-        i = tonumber(i) + 1
-        reply = saved_replies(record, i)[i]
-        if reply then break end
+        -- A record is the call's first id when it made every job in order, else its replies.
+        if string.sub(record, 1, 1) == '[' then
+          reply = cjson.decode(record)[tonumber(i) + 1]
+        else
+          reply = int(tonumber(record) + tonumber(i))
+        end
+        break
       end
     end
-  end
-  if not reply and ukey and ukey ~= '' then
-    --@block unique
+    if not reply and opts.unique then
+      --@block unique
+    end
   end
   if reply then
     if string.sub(reply, 1, 1) == '=' then
@@ -104,8 +112,11 @@ for n = 1, count do
     optional(fields, 'words', words, '')
     if claimed then
       fields[#fields + 1] = 'unique'
-      fields[#fields + 1] = ukey
-      optional(fields, 'unique_ttl', uttl, '')
+      fields[#fields + 1] = opts.unique
+      if opts.ttl then
+        fields[#fields + 1] = 'unique_ttl'
+        fields[#fields + 1] = int(opts.ttl)
+      end
     end
     if extra then
       for _, v in ipairs(extra[n]) do fields[#fields + 1] = v end

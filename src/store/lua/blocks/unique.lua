@@ -7,13 +7,14 @@ that stays inactive keeps its place) and keeps its id, priority and other option
 that runs is never touched, and the new job takes the key over instead (the debounce keeps
 the newest data). A key that is free, or whose job is gone or finished (unless its ttl still
 lasts, and then only with replace), goes to the new job.
-Reads  base, now, events: the create block's; ukey, uttl, replace, data, words, delay, d: the
-       job's values; id: the id the new job would get
+Reads  base, now, events: the create block's; data, words, delay, d: the job's values; opts:
+       its options (unique, ttl, replace); id: the id the new job would get
 Sets   reply   '=<holder id>' when the job resolves to the holder
        claimed true when the new job takes the key ]]
 --@include util, keys, index, data, search, events, waiting
 
-uttl, replace = uttl or '', replace or ''
+local ukey, replace = opts.unique, opts.replace
+local uttl = opts.ttl and int(opts.ttl) or ''
 local key = key_unique(base, ukey)
 local held = redis.call('GET', key)
 local holder = held and string.match(held, '^%d+')
@@ -28,7 +29,7 @@ if holder then
 end
 local pending = state == 'inactive' or state == 'delayed'
 
-if replace == '1' then
+if replace then
   if pending then
     local jk = key_job(base, holder)
     set_data(jk, data)
@@ -61,7 +62,7 @@ end
 
 -- A plain duplicate leaves the key as it is (a ttl runs from the save that set it); a new job
 -- or a replaced one holds it as this save says, a ttl counted from now.
-if replace == '1' or not reply then
+if replace or not reply then
   local value = reply and holder or id
   if uttl == '' then
     redis.call('SET', key, value)
