@@ -1,12 +1,19 @@
 // The workload of bench/instructions.mjs, in its own process: loads Kue from the checkout
 // given, warms the scripts up, then on each request from the parent runs one measured phase
-// (`save`: N awaited single saves of a 100-byte job; `process`: one concurrency-1 worker
-// drains them) and answers when it is over.
+// (`save`: N awaited single saves of a 100-byte job, each with a unique key of its own with
+// --unique; `process`: one concurrency-1 worker drains them) and answers when it is over.
+// --options gives the queues more options (e.g. '{"saveRetryWindow":0}').
 import { pathToFileURL } from 'node:url';
 
-const { checkout, port, jobs } = JSON.parse(process.argv[2]);
+const { checkout, port, jobs, queueOptions, unique } = JSON.parse(process.argv[2]);
 const { default: kue } = await import(pathToFileURL(`${checkout}/dist/index.js`).href);
-const options = { prefix: 'bench-instructions', redis: { port }, maintenance: false, jobEvents: false };
+const options = {
+  prefix: 'bench-instructions',
+  redis: { port },
+  maintenance: false,
+  jobEvents: false,
+  ...queueOptions,
+};
 const producer = new kue.Queue(options);
 const worker = new kue.Queue(options);
 for (const queue of [producer, worker]) queue.on('error', (err) => console.error(err.message));
@@ -28,9 +35,17 @@ const WARM_UP = 20;
 for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up', payload(i)).save();
 await drain('warm-up', WARM_UP);
 
+/** A measured job: with `unique`, each holds a key of its own (a key claimed, not found held). */
+function measured(i) {
+  const job = producer.create('measured', payload(i));
+  if (!unique) return job;
+  if (typeof job.unique !== 'function') throw new Error(`${checkout} has no job.unique(): --unique cannot measure it`);
+  return job.unique(`key-${i}`);
+}
+
 const phases = {
   save: async () => {
-    for (let i = 0; i < jobs; i++) await producer.create('measured', payload(i)).save();
+    for (let i = 0; i < jobs; i++) await measured(i).save();
   },
   process: () => drain('measured', jobs),
 };

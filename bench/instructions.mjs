@@ -3,12 +3,14 @@
 // (repeat runs agree within about 0.3 %), so it tells whether a change costs the hot path 2 %:
 // the question every capability must answer for users who do not use it.
 //
-//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>]
+//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--options '<json>'] [--unique]
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
 // base commit after `npm ci && npm run build`) on the same workload: N awaited single saves of
 // a 100-byte job, then one concurrency-1 worker processing them. Prints instructions per save
-// and per processed job, and the ratios. Needs valgrind (Debian: apt-get install valgrind).
+// and per processed job, and the ratios. --options adds queue options (JSON) to both, e.g.
+// '{"saveRetryWindow":0}'; --unique gives each measured job a unique key of its own (a checkout
+// without job.unique() cannot run it). Needs valgrind (Debian: apt-get install valgrind).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,9 @@ function option(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 const JOBS = Number(option('jobs', '1000'));
+// More queue options for both checkouts (JSON), and unique keys on the measured jobs.
+const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
+const UNIQUE = process.argv.includes('--unique');
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error('--jobs must be a positive integer');
@@ -66,7 +71,9 @@ async function measure(checkout) {
       if (i > 300) throw new Error('redis-server under valgrind did not answer within 30 s');
       await sleep(100);
     }
-    const child = fork(childEntry, [JSON.stringify({ checkout, port, jobs: JOBS })]);
+    const child = fork(childEntry, [
+      JSON.stringify({ checkout, port, jobs: JOBS, queueOptions: QUEUE_OPTIONS, unique: UNIQUE }),
+    ]);
     const reply = (key) => new Promise((ok) => child.on('message', (m) => m[key] && ok(m)));
     await reply('ready');
     const perJob = {};
