@@ -10,6 +10,8 @@ import {
   type ProcessHandler,
   type PriorityName,
   type PriorityNames,
+  type UniqueKey,
+  type UniqueOptions,
 } from './queue/job.js';
 import type { RetentionOption } from './store/retention.js';
 import type { Callback } from './queue/callback.js';
@@ -178,6 +180,8 @@ type ScheduleTemplateT = ScheduleTemplate;
 type ScheduleRuleInputT = ScheduleRuleInput;
 type MissedPolicyT = MissedPolicy;
 type OverlapPolicyT = OverlapPolicy;
+type UniqueKeyT = UniqueKey;
+type UniqueOptionsT = UniqueOptions;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -230,6 +234,8 @@ declare namespace kue {
   type ScheduleRuleInput = ScheduleRuleInputT;
   type MissedPolicy = MissedPolicyT;
   type OverlapPolicy = OverlapPolicyT;
+  type UniqueKey = UniqueKeyT;
+  type UniqueOptions = UniqueOptionsT;
 }
 
 export {
@@ -289,4 +295,6 @@ export type {
   ScheduleRuleInput,
   MissedPolicy,
   OverlapPolicy,
+  UniqueKey,
+  UniqueOptions,
 };
