@@ -141,6 +141,13 @@ export class QueueJobs implements JobDirectory<Job> {
 
   async update(job: Job): Promise<void> {
     if (job.id === undefined) throw new Error('job has not been saved yet');
+    // Its data and options are the ones its save offered, not the record's: writing them
+    // would replace the existing job behind its back (a running one too).
+    if (job.duplicate) {
+      throw new Error(
+        `job ${job.id} was not made by this Job object (its unique key was held): load it with Job.get(${job.id}) to change it`,
+      );
+    }
     const f = this.fieldsOf(job);
     const b = f.backoff;
     const written = await this.deps.store.update(job.id, {

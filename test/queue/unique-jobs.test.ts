@@ -318,6 +318,19 @@ describe('saveAll', () => {
   });
 });
 
+describe('a duplicate Job object', () => {
+  it('cannot write its data over the existing job: save() and update() reject, naming Job.get', async () => {
+    const queue = testQueue();
+    const first = await queue.create('t', { v: 1 }).unique('k').save();
+    const dup = await queue.create('t', { v: 2 }).unique('k').save();
+    await expect(Promise.resolve(dup.save())).rejects.toThrow(/not made by this Job object .* Job\.get\(\d+\)/);
+    await expect(dup.priority('high').update()).rejects.toThrow(/not made by this Job object/);
+    const stored = await queue.getJob(first.id!);
+    expect(stored.data).toEqual({ v: 1 });
+    expect(stored.priority()).toBe(0);
+  });
+});
+
 describe('the job record', () => {
   it('shows its unique key in JSON, and the key cannot change once saved', async () => {
     const queue = testQueue();
