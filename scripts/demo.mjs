@@ -8,11 +8,14 @@
  *    - main.mjs: start-up and teardown (Ctrl-C, SIGTERM: a graceful stop, exit 0);
  *    - redis.mjs: a redis-server of its own on a free 127.0.0.1 port, data under `.kue/redis`
  *      (RDB snapshots + AOF), so the demo's jobs survive a restart of the demo;
- *    - producer.mjs: two schedules (a heartbeat every 30 s, a nightly report) and a few jobs
+ *    - producer.mjs: two schedules (a heartbeat every 30 s, a nightly report), limits on the
+ *      webhooks (5 a second, 2 at once, over every process; 1 at once per receiver, each
+ *      receiver a group) and a few jobs
  *      a second (emails, video conversions, reports, webhooks) with
  *      mixed priorities, delays, attempts + backoff, ttl, and the retention of finished jobs;
  *    - workers.mjs: workers (concurrency > 1, in this same process) that write job logs,
- *      report progress and fail at random so that retries show;
+ *      report progress and fail at random so that retries show; a webhook now and then gets
+ *      a simulated 429 and holds its type back (ctx.rateLimit);
  *    - activity.mjs: what happened (the queue's events) and the jobs per state (Redis);
  *    - view.mjs: the live view in the terminal, or one line a second when not a terminal.
  *    The dashboard (`kue.app`) is served on 127.0.0.1:3000, or any free port when 3000 is taken.

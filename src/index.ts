@@ -28,6 +28,7 @@ import type { AttemptError } from './store/replies.js';
 import type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
 import type { ScheduleInfo, ScheduleTemplate } from './queue/schedules.js';
 import type { ScheduleRuleInput } from './queue/schedule-rule.js';
+import type { GroupInfo, LimitOptions, RateLimit, TypeLimits } from './queue/limits.js';
 import type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.js';
 import {
   ConnectionError,
@@ -180,6 +181,10 @@ type ScheduleTemplateT = ScheduleTemplate;
 type ScheduleRuleInputT = ScheduleRuleInput;
 type MissedPolicyT = MissedPolicy;
 type OverlapPolicyT = OverlapPolicy;
+type LimitOptionsT = LimitOptions;
+type RateLimitT = RateLimit;
+type TypeLimitsT = TypeLimits;
+type GroupInfoT = GroupInfo;
 type UniqueKeyT = UniqueKey;
 type UniqueOptionsT = UniqueOptions;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
@@ -234,6 +239,10 @@ declare namespace kue {
   type ScheduleRuleInput = ScheduleRuleInputT;
   type MissedPolicy = MissedPolicyT;
   type OverlapPolicy = OverlapPolicyT;
+  type LimitOptions = LimitOptionsT;
+  type RateLimit = RateLimitT;
+  type TypeLimits = TypeLimitsT;
+  type GroupInfo = GroupInfoT;
   type UniqueKey = UniqueKeyT;
   type UniqueOptions = UniqueOptionsT;
 }
@@ -295,6 +304,10 @@ export type {
   ScheduleRuleInput,
   MissedPolicy,
   OverlapPolicy,
+  LimitOptions,
+  RateLimit,
+  TypeLimits,
+  GroupInfo,
   UniqueKey,
   UniqueOptions,
 };

@@ -5,7 +5,7 @@
 import kue from '../../dist/index.js';
 import { killStartedRedisNow, stopStartedRedis } from '../redis-server.mjs';
 import { counts, listen, note, refresh, run, STATES, stats } from './activity.mjs';
-import { RETENTION, declareSchedules, startProducer, stopProducer } from './producer.mjs';
+import { RETENTION, declareLimits, declareSchedules, startProducer, stopProducer } from './producer.mjs';
 import { REDIS_DIR_SHOWN, startDemoRedis } from './redis.mjs';
 import { restoreTerminal, startView, stopView, write } from './view.mjs';
 import { startWorkers } from './workers.mjs';
@@ -147,6 +147,7 @@ async function main() {
 
   startWorkers(queue);
   await declareSchedules(queue);
+  await declareLimits(queue);
   startProducer(queue);
   startView(queue, { redisPort: redis.port, dataDir: REDIS_DIR_SHOWN, dashboardUrl });
 }

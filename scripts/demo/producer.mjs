@@ -65,6 +65,8 @@ function makeJobs(queue) {
     return [
       queue
         .create('webhook', { title: `${event} to ${name}`, event, url: `https://hooks.example.test/${name}` })
+        // Each receiver is a group: one slow or busy receiver never holds the others back.
+        .group(name)
         .priority(pick(['high', 'critical', 'normal']))
         .attempts(4)
         .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
@@ -111,6 +113,14 @@ export async function declareSchedules(queue) {
     { cron: '0 3 * * *', tz: 'Europe/Berlin' },
     queue.create('report', { title: 'nightly summary', pages: 6 }).priority('high').attempts(3),
   );
+}
+
+/**
+ * The demo's limits, kept in Redis and obeyed by every worker: webhooks 5 a second and 2 at
+ * once in all, and at most 1 at once per receiver (their group). The Limits page shows them.
+ */
+export async function declareLimits(queue) {
+  await queue.limit('webhook', { rate: { max: 5, duration: 1_000 }, concurrency: 2, group: { concurrency: 1 } });
 }
 
 export function startProducer(queue) {

@@ -74,10 +74,16 @@ export function startWorkers(queue) {
     return { ok: true };
   });
 
-  queue.process('webhook', 3, async (job) => {
+  // Limited in Redis to 5 starts a second and 2 at once over every process (declareLimits);
+  // a simulated 429 holds the whole type back for 2 s (ctx.rateLimit) and the job waits its turn.
+  queue.process('webhook', 3, async (job, ctx) => {
     job.log('POST %s (%s), simulated', job.data.url, job.data.event);
     await sleep(rand(150, 400));
     stillRunning();
+    if (chance(0.05)) {
+      job.log('HTTP 429 from %s: holding webhooks back for 2 s', job.data.url);
+      return ctx.rateLimit(2_000);
+    }
     job.progress(1, 2, { stage: 'sent' });
     await sleep(rand(100, 300));
     stillRunning();

@@ -6,6 +6,7 @@ import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
 import { formatSchedules, listSchedules } from './schedules.js';
+import { defineGroups, defineLimit, defineLimits } from './flow.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
 import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -350,6 +351,9 @@ export function createProgram(): Command {
   defineCheck(configureErrors(program.command('check')));
   defineMigrate(configureErrors(program.command('migrate')));
   defineSchedules(configureErrors(program.command('schedules')));
+  defineLimits(addQueueOptions(configureErrors(program.command('limits'))), out);
+  defineLimit(addQueueOptions(configureErrors(program.command('limit'))), out);
+  defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);
   return program;
 }
 

@@ -17,6 +17,7 @@ export const CLIENT_ROUTES = [
   '/complete',
   '/failed',
   '/schedules',
+  '/limits',
 ] as const;
 
 /** Replaced in the built index.html by the HTML-escaped title on every request. */

@@ -78,6 +78,8 @@ export interface JobJSON {
   workerId: string | null;
   /** A run of a schedule: its id and the due time (epoch ms) it ran for; null for other jobs. */
   schedule: { id: string; due: number } | null;
+  /** The job's group (jobs of a type are taken in turn across groups); null for none. */
+  group: string | null;
   /** The job's unique key (and the ttl it was held for after its save, when it had one); null without one. */
   unique: { key: string; ttl?: number } | null;
 }

@@ -80,6 +80,7 @@ export class Job<D = any> extends EventEmitter {
   _jobEvents?: boolean;
   _searchKeys?: string[];
   _unique?: UniqueKey;
+  _group?: string;
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
   private boundHost?: JobHost<Job>;
@@ -216,6 +217,20 @@ export class Job<D = any> extends EventEmitter {
   }
 
   /**
+   * Puts the job in a group (a tenant, a customer): jobs of one type are taken in turn across
+   * groups, so a group with many waiting jobs does not hold the others back. Set before the
+   * first save; per-group limits and pausing: `queue.limit(type, {group})`, `queue.pauseGroup`.
+   */
+  group(): string | undefined;
+  group(key: string): this;
+  group(key?: string): this | string | undefined {
+    if (arguments.length === 0) return this._group;
+    if (this.id !== undefined) throw new Error(`job ${this.id} is saved: its group cannot change`);
+    this._group = check.groupKey(key);
+    return this;
+  }
+
+  /**
    * Saves the job (or, when it already has an id, its changes). Returns the job itself, which
    * may also be awaited: `const job = await queue.create(t, d).save()` is a SavedJob (its `id`
    * set), as is the job the callback gets.
@@ -331,6 +346,7 @@ export class Job<D = any> extends EventEmitter {
       removeOnFail: this.removeOnFail(),
       workerId: this.workerId ?? null,
       schedule: this.schedule ?? null,
+      group: this._group ?? null,
       unique: this._unique
         ? { key: this._unique.key, ...(this._unique.ttl !== undefined && { ttl: this._unique.ttl }) }
         : null,

@@ -39,6 +39,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job._lock = record.lock;
   job.workerId = record.workerId;
   job.schedule = record.schedule;
+  job._group = record.group;
   job._unique = record.unique;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
@@ -248,6 +249,7 @@ export class QueueJobs implements JobDirectory<Job> {
       removeOnComplete: job._removeOnComplete ?? retention.complete,
       removeOnFail: job._removeOnFail ?? retention.fail,
       words: searchEnabled ? searchWords(job.data, job._searchKeys) : [],
+      ...(job._group !== undefined && { group: job._group }),
       ...(job._unique && { unique: job._unique }),
     };
   }

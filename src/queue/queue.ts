@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { KueError, ErrorCode } from '../errors.js';
 import type { JobEvent } from '../events/event-bus.js';
@@ -16,8 +16,9 @@ import { QueueJobs } from './jobs.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
-import { QueueSchedules, type ScheduleInfo } from './schedules.js';
-import type { ScheduleRuleInput } from './schedule-rule.js';
+import { QueueSchedules } from './schedules.js';
+import { QueueLimits } from './limits.js';
+import { QueueControls } from './queue-controls.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
 import { resolveQueueOptions } from './resolve-options.js';
@@ -28,7 +29,7 @@ import * as check from './validate.js';
  * for jobs of every process, and answers questions about jobs. Use `kue.createQueue()` for
  * the process's shared queue, `new kue.Queue(options)` for an independent one.
  */
-export class Queue extends EventEmitter {
+export class Queue extends QueueControls {
   readonly prefix: string;
   /** The command connection (an ioredis client). */
   readonly client: RedisClient;
@@ -40,8 +41,10 @@ export class Queue extends EventEmitter {
   readonly store: Store;
   /** @internal The queue's jobs as Job objects: what every Job of this queue talks through. */
   readonly jobs: QueueJobs;
-  /** @internal Schedules: use `schedule`, `unschedule`, `schedules` and friends. */
+  /** @internal */
   readonly scheduling: QueueSchedules;
+  /** @internal */
+  readonly limiting: QueueLimits;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
@@ -95,6 +98,7 @@ export class Queue extends EventEmitter {
       reportError: (err) => this.reportError(err),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
+    this.limiting = new QueueLimits(this.store);
     this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
@@ -312,47 +316,6 @@ export class Queue extends EventEmitter {
       this.jobs.saveAll(jobs).then(() => jobs as Array<Saved<J>>),
       callback,
     );
-  }
-
-  // Schedules: recurring runs, one job per due time however many processes declare them.
-
-  /**
-   * Creates or replaces the schedule `id`: runs of `job` (an unsaved `queue.create(...)`)
-   * by `rule` (`{cron, tz}` or `{every}`, see ScheduleRuleInput). Any number of processes may
-   * declare the same schedule at once: there is one schedule, with one next run.
-   */
-  schedule(id: string, rule: ScheduleRuleInput, job: Job, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
-    return withCallback(this.scheduling.upsert(id, rule, job), callback);
-  }
-
-  /** Removes a schedule (runs already made stay); resolves false when there was none. */
-  unschedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.remove(id), callback);
-  }
-
-  /** Every schedule, by next due time (paused and finished ones last). */
-  schedules(callback?: Callback<ScheduleInfo[]>): Promise<ScheduleInfo[]> {
-    return withCallback(this.scheduling.list(), callback);
-  }
-
-  /** One schedule; rejects with ScheduleNotFoundError when there is none. */
-  getSchedule(id: string, callback?: Callback<ScheduleInfo>): Promise<ScheduleInfo> {
-    return withCallback(this.scheduling.get(id), callback);
-  }
-
-  /** Stops a schedule's runs, in every process, until resumed; false when already paused. */
-  pauseSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.pause(id), callback);
-  }
-
-  /** Resumes a schedule at its next due time from now; false when it was not paused. */
-  resumeSchedule(id: string, callback?: Callback<boolean>): Promise<boolean> {
-    return withCallback(this.scheduling.resume(id), callback);
-  }
-
-  /** Makes one run of a schedule now (due now), paused or not; its next due time stays. */
-  runNow(id: string, callback?: Callback<{ jobId: number; due: Date }>): Promise<{ jobId: number; due: Date }> {
-    return withCallback(this.scheduling.runNow(id), callback);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

@@ -43,6 +43,15 @@ export function integer(name: string, value: unknown, min: number, max: number):
   return value;
 }
 
+/** A group key: a non-empty string of at most 1,024 characters. */
+export function groupKey(key: unknown): string {
+  if (typeof key !== 'string') throw new TypeError(`group must be a non-empty string, got ${describe(key)}`);
+  if (key.length === 0 || key.length > 1024) {
+    throw new RangeError(`group must be a non-empty string of at most 1024 characters, got ${describe(key)}`);
+  }
+  return key;
+}
+
 export function jobType(type: unknown): string {
   if (typeof type !== 'string' || type.length === 0) {
     throw new TypeError(`job type must be a non-empty string, got ${describe(type)}`);

@@ -33,7 +33,10 @@ export type CheckCode =
   | 'schedule-incomplete'
   | 'unique-stale'
   | 'bad-unique'
-  | 'bad-save-record';
+  | 'bad-save-record'
+  | 'flow-invalid'
+  | 'flow-unlisted'
+  | 'flow-stray-log';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -68,6 +71,8 @@ type KeyKind =
   | { kind: 'wake' }
   | { kind: 'schedule'; id: string }
   | { kind: 'unique' | 'saved'; name: string }
+  | { kind: 'flow'; type: string }
+  | { kind: 'starts'; type: string }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
 
@@ -78,7 +83,24 @@ const SINGLETONS: Record<string, string> = {
   paused: 'set',
   'stats:work-time': 'string',
   schedules: 'zset',
+  limited: 'set',
 };
+
+const GROUP_KEYS: Record<string, string> = {
+  groups: 'zset',
+  'group-held': 'zset',
+  'group-active': 'hash',
+  'group-paused': 'set',
+};
+
+/** `group:<n>:<type>:jobs:<group>` (a group's waiting jobs) or `...:starts:<group>` (a list). */
+function groupKey(length: number, rest: string): KeyKind {
+  const type = Buffer.from(rest).subarray(0, length).toString();
+  const part = /^:(jobs|starts):/.exec(rest.slice(type.length))?.[1];
+  if (part === 'jobs') return { kind: 'index', state: 'inactive', type };
+  if (part === 'starts') return { kind: 'other', redisType: 'list' };
+  return { kind: 'unknown' };
+}
 
 function classify(name: string): KeyKind {
   let m: RegExpExecArray | null;
@@ -89,6 +111,11 @@ function classify(name: string): KeyKind {
   if ((m = new RegExp(`^type:(.+):${STATE}$`).exec(name)))
     return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
+  if ((m = /^type:(.+):(flow|starts)$/.exec(name))) return { kind: m[2] as 'flow' | 'starts', type: m[1]! };
+  if ((m = /^type:(.+):grouped$/.exec(name))) return { kind: 'index', state: 'inactive', type: m[1]! };
+  if ((m = /^type:.+:(groups|group-held|group-active|group-paused)$/.exec(name)))
+    return { kind: 'other', redisType: GROUP_KEYS[m[1]!]! };
+  if ((m = /^group:(\d+):(.*)$/.exec(name))) return groupKey(Number(m[1]), m[2]!);
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
   if ((m = /^(unique|saved):(.+)$/.exec(name))) return { kind: m[1] as 'unique' | 'saved', name: m[2]! };
@@ -106,7 +133,10 @@ function expectedType(key: KeyKind): string | undefined {
     case 'wake':
       return 'list';
     case 'schedule':
+    case 'flow':
       return 'hash';
+    case 'starts':
+      return 'list';
     case 'present':
     case 'unique':
     case 'saved':
@@ -162,6 +192,12 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `${key} holds no job id, or a key held for a ttl does not expire (or one held until its job finishes does)`;
     case 'bad-save-record':
       return `${key} holds no save reply, or does not expire`;
+    case 'flow-invalid':
+      return `${key} has a limit field take cannot obey: "${id}"`;
+    case 'flow-unlisted':
+      return `the limits in ${key} are missing from the set of limited types: queue.limits() does not show them`;
+    case 'flow-stray-log':
+      return `${key} logs the starts of a type without a rate limit`;
   }
 }
 
@@ -197,6 +233,46 @@ export async function checkQueue(store: Store): Promise<CheckReport> {
   } catch (err) {
     throw readError(err, 'the queue for the check');
   }
+}
+
+const LIMIT_FIELDS = ['rate_max', 'rate_ms', 'concurrency', 'g_rate_max', 'g_rate_ms', 'g_concurrency'];
+/** The flow hash's fields: limits, a handler's hold, and the bookkeeping of groups. */
+const FLOW_FIELDS = [...LIMIT_FIELDS, 'until', 'grouped', 'turn'];
+
+/** Whole numbers of at least 1, in pairs where the rate needs both: what take can obey. */
+function badLimitField(fields: Record<string, string>): string | undefined {
+  for (const [name, value] of Object.entries(fields)) {
+    if (!FLOW_FIELDS.includes(name)) return name;
+    if (!/^[1-9]\d*$/.test(value)) return `${name}=${value}`;
+  }
+  for (const [max, ms] of [
+    ['rate_max', 'rate_ms'],
+    ['g_rate_max', 'g_rate_ms'],
+  ] as const) {
+    if ((fields[max] === undefined) !== (fields[ms] === undefined)) return fields[max] ? ms : max;
+  }
+  return undefined;
+}
+
+/** The limit keys: each flow hash readable by take and listed; no start log without a rate. */
+async function flowFindings(
+  client: Store['client'],
+  keys: Store['keys'],
+  flows: Array<[string, string]>,
+  logs: Array<[string, string]>,
+): Promise<CheckFinding[]> {
+  const found: CheckFinding[] = [];
+  for (const [key, type] of flows) {
+    const fields = await client.hgetall(key);
+    const bad = badLimitField(fields);
+    if (bad !== undefined) found.push(finding('flow-invalid', key, bad));
+    const limits = Object.keys(fields).some((f) => LIMIT_FIELDS.includes(f) || f === 'until');
+    if (limits && !(await client.sismember(keys.limited, type))) found.push(finding('flow-unlisted', key));
+  }
+  for (const [key, type] of logs) {
+    if (!(await client.hexists(keys.flow(type), 'rate_max'))) found.push(finding('flow-stray-log', key));
+  }
+  return found;
 }
 
 async function inspect(store: Store): Promise<CheckReport> {
@@ -252,6 +328,8 @@ async function inspect(store: Store): Promise<CheckReport> {
   const indexes: Array<[string, { state: string; type: string }]> = [];
   const words: Array<[string, string]> = [];
   const wakes: string[] = [];
+  const flows: Array<[string, string]> = [];
+  const logs: Array<[string, string]> = [];
   const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
   const records = { unique: [] as string[], saved: [] as string[] };
@@ -263,6 +341,8 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'wake') wakes.push(key);
     else if (kind.kind === 'schedule') schedules.add(kind.id);
     else if (kind.kind === 'unique' || kind.kind === 'saved') records[kind.kind].push(kind.name);
+    else if (kind.kind === 'flow') flows.push([key, kind.type]);
+    else if (kind.kind === 'starts') logs.push([key, kind.type]);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -324,6 +404,8 @@ async function inspect(store: Store): Promise<CheckReport> {
   for (const key of wakes) {
     if ((await client.llen(key)) > 1) findings.push(finding('wake-overfull', key));
   }
+
+  findings.push(...(await flowFindings(client, keys, flows, logs)));
 
   const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? ''}`, f]));
   const jobs = Object.values(states).reduce((a, b) => a + b, 0);

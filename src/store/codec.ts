@@ -34,6 +34,8 @@ export interface JobRecord {
   stalls: number;
   /** The schedule that made this job, and the due time (epoch ms) it was made for. */
   schedule?: { id: string; due: number };
+  /** The job's group: jobs of a type are taken round-robin across groups. */
+  group?: string;
   /** The job's unique key, and the ms it was held for after its save when it was saved with a ttl. */
   unique?: { key: string; ttl?: number };
 }
@@ -52,6 +54,8 @@ export interface NewJob {
   removeOnFail: RetentionOption;
   /** Stemmed search words ([] when search is off). */
   words: string[];
+  /** The job's group, if any. */
+  group?: string;
   /** The job's unique key: held while it waits or runs, or `ttl` ms; `replace` rewrites a pending holder. */
   unique?: { key: string; ttl?: number; replace?: boolean };
   /**
@@ -61,7 +65,7 @@ export interface NewJob {
   sends?: string[];
 }
 
-/** One job's group of save.lua's arguments (see its contract). */
+/** One job's values among save.lua's arguments (see its contract). */
 export function encodeNewJob(job: NewJob): string[] {
   const b = job.backoff;
   return [
@@ -77,11 +81,12 @@ export function encodeNewJob(job: NewJob): string[] {
     encodeRetention(job.removeOnComplete),
     encodeRetention(job.removeOnFail),
     job.words.join(' '),
+    job.group ?? '',
   ];
 }
 
 /**
- * What save.lua takes of a job beyond its group of values, or undefined when it has nothing
+ * What save.lua takes of a job beyond its values, or undefined when it has nothing
  * more (most jobs): its unique key and the earlier sends of a retry.
  */
 export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
@@ -163,6 +168,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.stack) record.stack = h.stack;
   if (h.lock) record.lock = h.lock;
   if (h.worker_id) record.workerId = h.worker_id;
+  if (h.group) record.group = h.group;
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.unique !== undefined) {
     const ttl = num(h.unique_ttl);

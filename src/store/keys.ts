@@ -19,6 +19,8 @@ export class Keys {
   readonly presentSpans: string;
   readonly types: string;
   readonly paused: string;
+  /** Types that have (or had) limits: a flow hash (see `flow`). */
+  readonly limited: string;
   readonly workTime: string;
   readonly events: string;
   /** Due times of jobs just delayed, for every process's promotion timer. */
@@ -31,6 +33,7 @@ export class Keys {
     this.presentSpans = `${base}:present`;
     this.types = `${base}:types`;
     this.paused = `${base}:paused`;
+    this.limited = `${base}:limited`;
     this.workTime = `${base}:stats:work-time`;
     this.events = `${base}:events`;
     this.timers = `${base}:timers`;
@@ -75,6 +78,26 @@ export class Keys {
 
   wake(type: string): string {
     return `${this.base}:type:${type}:wake`;
+  }
+
+  /** A type's limits (rate, concurrency, a pause a handler asked for); absent when it has none. */
+  flow(type: string): string {
+    return `${this.base}:type:${type}:flow`;
+  }
+
+  /** The start times of a rate-limited type's latest jobs, newest first. */
+  starts(type: string): string {
+    return `${this.base}:type:${type}:starts`;
+  }
+
+  /** A type's keys for its groups (see lua/includes/keys.lua). */
+  typeGroups(type: string, part: 'grouped' | 'groups' | 'group-active' | 'group-paused' | 'group-held'): string {
+    return `${this.base}:type:${type}:${part}`;
+  }
+
+  /** One group's waiting jobs ('jobs') or start times ('starts'). */
+  group(type: string, part: 'jobs' | 'starts', group: string): string {
+    return `${this.base}:group:${Buffer.byteLength(type)}:${type}:${part}:${group}`;
   }
 
   /** The job holding a unique key: `<id>` until it finishes, `<id> ttl` for a ttl (lua/includes/unique.lua). */

@@ -11,8 +11,8 @@
  * as much as several function definitions; a literal costs nothing. A `NAME.KEY` the
  * table does not hold throws here, where a missing table entry would have been a silent nil.
  *
- * A block (lua/blocks/) is code that several scripts run, pasted into each, in `do ... end`,
- * where a line `--@block name` stands: its locals are the script's own registers. A shared
+ * A block (lua/blocks/) is code pasted, in `do ... end`, where a line `--@block name` of a
+ * script or an include stands: its locals are the enclosing function's own registers. A shared
  * local function would do the same work, but Redis runs the whole text on every call, and
  * making a closure that captures many locals of the chunk costs more (each capture walks the
  * list of the chunk's captured locals) than the rest of a one-job save. A block names its own
@@ -63,13 +63,13 @@ export interface AssembledScript {
 
 /**
  * A body with each `--@block name` line replaced by that block, in `do ... end`; a block may
- * name blocks of its own (`within`: the blocks being pasted around this body, for cycles).
+ * paste others (`within` lists the blocks being pasted, to refuse a cycle).
  */
 export function pasteBlocks(
   name: string,
   body: string,
   blocks: Readonly<Record<string, string>>,
-  within: readonly string[] = [],
+  within: string[] = [],
 ): string {
   return body.replace(BLOCK_LINE, (_line, block: string) => {
     if (!Object.hasOwn(blocks, block))
@@ -78,8 +78,7 @@ export function pasteBlocks(
       );
     if (within.includes(block))
       throw new Error(`Lua ${name}: its blocks form a cycle: ${[...within, block].join(' -> ')}`);
-    const pasted = pasteBlocks(name, blocks[block]!, blocks, [...within, block]);
-    return `do -- block ${block}\n${pasted.trimEnd()}\nend`;
+    return `do -- block ${block}\n${pasteBlocks(name, blocks[block]!.trimEnd(), blocks, [...within, block])}\nend`;
   });
 }
 
@@ -95,6 +94,7 @@ export function assemble(
   blocks: Readonly<Record<string, string>> = {},
 ): AssembledScript {
   const body = pasteBlocks(name, script, blocks);
+  const expanded = (include: string) => pasteBlocks(`include "${include}"`, includes[include]!, blocks);
   const order: string[] = [];
   const path: string[] = [];
   const visit = (include: string, namedBy: string) => {
@@ -109,7 +109,7 @@ export function assemble(
       );
     }
     path.push(include);
-    for (const needed of includeNames(includes[include]!)) visit(needed, `include "${include}"`);
+    for (const needed of includeNames(expanded(include))) visit(needed, `include "${include}"`);
     path.pop();
     order.push(include);
   };
@@ -137,7 +137,7 @@ export function assemble(
   return {
     includes: copied,
     inlined: [...tables.values()].map((t) => t.include),
-    text: [...copied.map((include) => inline(includes[include]!)), inline(body)].join('\n'),
+    text: [...copied.map((include) => inline(expanded(include))), inline(body)].join('\n'),
   };
 }
 
@@ -150,7 +150,8 @@ export function assembleAll<Name extends string>(
   includes: Readonly<Record<string, string>>,
   blocks: Readonly<Record<string, string>> = {},
 ): Record<Name, AssembledScript> {
-  for (const include of Object.keys(includes)) assemble(`include "${include}"`, `--@include ${include}\n`, includes);
+  for (const include of Object.keys(includes))
+    assemble(`include "${include}"`, `--@include ${include}\n`, includes, blocks);
   for (const block of Object.keys(blocks)) assemble(`block "${block}"`, `--@block ${block}\n`, includes, blocks);
   const assembled = {} as Record<Name, AssembledScript>;
   for (const name of Object.keys(scripts) as Name[])

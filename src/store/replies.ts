@@ -13,12 +13,20 @@ export interface TakeRequest {
 }
 
 /**
+ * What a take found: the jobs taken, and, when the type's limits held every job back, how
+ * long to wait before asking again (ms; 0: until an active job of the type ends).
+ */
+export interface TakeReply {
+  taken: JobRecord[];
+  wait?: number;
+}
+
+/**
  * What `complete` / `fail` did: ScriptStatus.DONE (complete), RETRY or FAILED (fail) when
  * applied; NO_JOB, LOCK_LOST or REPEATED (the same report was applied before) when refused.
  */
-export interface FinishReply {
+export interface FinishReply extends TakeReply {
   status: FinishStatus;
-  taken: JobRecord[];
 }
 
 /** One failed attempt of a job. Times are epoch ms. */
@@ -75,13 +83,14 @@ export function moveOutcome(reply: unknown): MoveOutcome {
 
 export type TakenPair = [string, string[]];
 
-export function decodeTaken(pairs: TakenPair[]): JobRecord[] {
-  const jobs: JobRecord[] = [];
+/** The jobs a take found ({id, HGETALL} pairs) and the wait the limits asked for, if any. */
+export function decodeTake(pairs: TakenPair[], wait: number | undefined): TakeReply {
+  const taken: JobRecord[] = [];
   for (const [id, raw] of pairs) {
     const job = decodeJob(Number(id), raw);
-    if (job) jobs.push(job);
+    if (job) taken.push(job);
   }
-  return jobs;
+  return wait === undefined ? { taken } : { taken, wait };
 }
 
 export function sweep(reply: unknown): SweepReply {

@@ -15,7 +15,6 @@ import waitingInclude from './lua/includes/waiting.lua';
 import statsInclude from './lua/includes/stats.lua';
 import searchInclude from './lua/includes/search.lua';
 import reportInclude from './lua/includes/report.lua';
-import takeInclude from './lua/includes/take.lua';
 import deleteInclude from './lua/includes/delete.lua';
 import retainInclude from './lua/includes/retain.lua';
 import backoffInclude from './lua/includes/backoff.lua';
@@ -26,6 +25,10 @@ import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
 import uniqueInclude from './lua/includes/unique.lua';
 import createBlock from './lua/blocks/create.lua';
+import takeBlock from './lua/blocks/take.lua';
+import flowAdmitBlock from './lua/blocks/flow_admit.lua';
+import flowRecordBlock from './lua/blocks/flow_record.lua';
+import groupPopBlock from './lua/blocks/group_pop.lua';
 import uniqueBlock from './lua/blocks/unique.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
@@ -58,6 +61,11 @@ import schedule_list from './lua/schedule_list.lua';
 import schedule_remove from './lua/schedule_remove.lua';
 import schedule_pause from './lua/schedule_pause.lua';
 import schedule_run from './lua/schedule_run.lua';
+import limit from './lua/limit.lua';
+import rate_limit from './lua/rate_limit.lua';
+import limits from './lua/limits.lua';
+import group_pause from './lua/group_pause.lua';
+import groups from './lua/groups.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -75,7 +83,6 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   stats: statsInclude,
   search: searchInclude,
   report: reportInclude,
-  take: takeInclude,
   expected: expectedInclude,
   delete: deleteInclude,
   retain: retainInclude,
@@ -90,6 +97,10 @@ export const luaIncludes: Readonly<Record<string, string>> = {
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
 export const luaBlocks: Readonly<Record<string, string>> = {
   create: createBlock,
+  take: takeBlock,
+  flow_admit: flowAdmitBlock,
+  flow_record: flowRecordBlock,
+  group_pop: groupPopBlock,
   unique: uniqueBlock,
 };
 
@@ -129,6 +140,11 @@ export const luaScripts = {
   schedule_remove,
   schedule_pause,
   schedule_run,
+  limit,
+  rate_limit,
+  limits,
+  group_pause,
+  groups,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -1,5 +1,5 @@
 import type { RedisClient } from './connection.js';
-import { encodeJobOptions, encodeNewJob, type JobRecord, type NewJob } from './codec.js';
+import { encodeJobOptions, encodeNewJob, type NewJob } from './codec.js';
 import { StoreReads } from './reads.js';
 import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
@@ -8,9 +8,10 @@ import { ScriptStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 import { ScheduleStore } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
+import { FlowStore } from './flow-store.js';
 import {
   decodePage,
-  decodeTaken,
+  decodeTake,
   moveOutcome,
   sweep,
   type BulkAction,
@@ -19,6 +20,7 @@ import {
   type Page,
   type PageRequest,
   type SweepReply,
+  type TakeReply,
   type TakeRequest,
   type TakenPair,
 } from './replies.js';
@@ -74,6 +76,8 @@ export class Store extends StoreReads {
 
   /** The schedule scripts. */
   readonly schedules = new ScheduleStore((name, args, outcome) => this.run(name, args, outcome));
+  /** The scripts of job types' limits. */
+  readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
 
   constructor(
     client: RedisClient,
@@ -197,9 +201,12 @@ export class Store extends StoreReads {
     );
   }
 
-  async take(req: TakeRequest): Promise<JobRecord[]> {
-    const pairs = (await this.run('take', [req.type, req.count, req.workerId, req.lockDuration])) as TakenPair[];
-    return decodeTaken(pairs);
+  async take(req: TakeRequest): Promise<TakeReply> {
+    const [pairs, wait] = (await this.run('take', [req.type, req.count, req.workerId, req.lockDuration])) as [
+      TakenPair[],
+      number?,
+    ];
+    return decodeTake(pairs, wait);
   }
 
   /**
@@ -209,17 +216,21 @@ export class Store extends StoreReads {
   async completeBatch(
     jobs: ReadonlyArray<{ id: number; lock: string; resultJson: string }>,
     next: TakeRequest,
-  ): Promise<{ statuses: Array<FinishReply['status']>; taken: JobRecord[] }> {
+  ): Promise<TakeReply & { statuses: Array<FinishReply['status']> }> {
     const args: Array<string | number> = [next.count, next.workerId, next.lockDuration];
     for (const job of jobs) args.push(job.id, job.lock, job.resultJson);
-    const [statuses, taken] = (await this.run('complete', args)) as [Array<FinishReply['status']>, TakenPair[]];
-    return { statuses, taken: decodeTaken(taken) };
+    const [statuses, taken, wait] = (await this.run('complete', args)) as [
+      Array<FinishReply['status']>,
+      TakenPair[],
+      number?,
+    ];
+    return { statuses, ...decodeTake(taken, wait) };
   }
 
   /** Completes one job and takes the next ones (completeBatch of one). */
   async complete(id: number, lock: string, resultJson: string, next: TakeRequest): Promise<FinishReply> {
-    const { statuses, taken } = await this.completeBatch([{ id, lock, resultJson }], next);
-    return { status: statuses[0]!, taken };
+    const { statuses, ...took } = await this.completeBatch([{ id, lock, resultJson }], next);
+    return { status: statuses[0]!, ...took };
   }
 
   async fail(
@@ -238,8 +249,8 @@ export class Store extends StoreReads {
       next.count,
       next.workerId,
       next.lockDuration,
-    ])) as [FinishReply['status'], TakenPair[]];
-    return { status: reply[0], taken: decodeTaken(reply[1]) };
+    ])) as [FinishReply['status'], TakenPair[], number?];
+    return { status: reply[0], ...decodeTake(reply[1], reply[2]) };
   }
 
   async promote(limit: number): Promise<SweepReply> {

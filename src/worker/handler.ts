@@ -17,6 +17,13 @@ export interface WorkerContext {
   /** Like `pause`, for good: the registration takes no more jobs. */
   shutdown(timeout?: number, callback?: (err?: Error | null) => void): Promise<void>;
   shutdown(callback: (err?: Error | null) => void): Promise<void>;
+  /**
+   * The service this job calls said "slow down" (an HTTP 429, say): no worker of any process
+   * takes jobs of this type for `ms`, and this job goes back to `inactive`, in its place,
+   * without spending an attempt. The handler just returns; whatever it reports afterwards is
+   * ignored. Throws a RangeError unless `ms` is a positive number.
+   */
+  rateLimit(ms: number): Promise<void>;
 }
 
 /**

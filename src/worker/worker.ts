@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
-import type { TakeRequest } from '../store/replies.js';
+import type { TakeReply, TakeRequest } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
@@ -45,7 +45,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class Worker<J> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly ctx: WorkerContext;
+  readonly ctx: Omit<WorkerContext, 'rateLimit'>;
   private readonly active = new Map<number, Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
@@ -73,7 +73,7 @@ export class Worker<J> {
       pause: (a?: unknown, b?: unknown) => this.stopWith(a, b, false),
       resume: () => this.resume(),
       shutdown: (a?: unknown, b?: unknown) => this.stopWith(a, b, true),
-    } as WorkerContext;
+    } as Omit<WorkerContext, 'rateLimit'>;
   }
 
   get activeCount(): number {
@@ -151,11 +151,11 @@ export class Worker<J> {
           continue;
         }
         const req = this.request(free);
-        let jobs: JobRecord[];
+        let reply: TakeReply;
         const taking = this.deps.store.take(req);
         this.takeInFlight = taking.catch(() => undefined);
         try {
-          jobs = await taking;
+          reply = await taking;
         } catch (err) {
           this.reserved -= req.count;
           this.takeInFlight = undefined;
@@ -164,18 +164,20 @@ export class Worker<J> {
           continue;
         }
         this.reserved -= req.count;
-        for (const record of jobs) this.launch(record);
+        for (const record of reply.taken) this.launch(record);
         this.takeInFlight = undefined;
-        if (jobs.length < req.count && this.taking) await this.waitForWork();
+        // Held back by the type's limits: wait as long as they say (a wake marker, left when
+        // the limits change, ends the wait early); 0 means until a slot of the type frees.
+        if (reply.taken.length < req.count && this.taking) await this.waitForWork(reply.wait || undefined);
       }
     } finally {
       this.loopRunning = false;
     }
   }
 
-  /** Blocks until a wake marker (or the idle timeout), with a client-side watchdog. */
-  private async waitForWork(): Promise<void> {
-    const seconds = this.deps.idleBlockSeconds;
+  /** Blocks until a wake marker (or `ms`, else the idle timeout), with a client-side watchdog. */
+  private async waitForWork(ms?: number): Promise<void> {
+    const seconds = ms === undefined ? this.deps.idleBlockSeconds : Math.max(ms, 1) / 1_000;
     if (!this.blocking) {
       this.blocking = this.deps.createBlocking();
       // Its failures surface through the blocking call itself.
@@ -244,6 +246,7 @@ export class Worker<J> {
     const done: DoneAndContext = Object.assign(
       (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result),
       this.ctx,
+      { rateLimit: (ms: number) => this.rateLimit(run, ms) },
     );
     let returned: unknown;
     try {
@@ -257,6 +260,21 @@ export class Worker<J> {
         (value) => done(null, value),
         (err: unknown) => done(err ?? new Error('handler rejected')),
       );
+    }
+  }
+
+  /** ctx.rateLimit: holds the type back for `ms` and puts the job back, unless it is settled. */
+  private async rateLimit(run: Running<J>, ms: number): Promise<void> {
+    if (typeof ms !== 'number' || !(ms > 0) || ms === Infinity) {
+      throw new RangeError(`rateLimit(ms): ms must be a positive number of milliseconds, got ${String(ms)}`);
+    }
+    if (run.settled) return;
+    run.settled = true;
+    clearTimeout(run.ttlTimer);
+    try {
+      await this.deps.store.flow.rateLimit(this.type, Math.ceil(ms), run.record.id, run.lock);
+    } finally {
+      this.release(run);
     }
   }
 

@@ -1,31 +1,8 @@
 // The JSON API of schedules: list, read, upsert, pause, resume, run now, remove; 404 for an
 // unknown schedule, 400 for bad input, 403 in read-only mode.
-import type { Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type AppOptions, type Queue } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { serve } from '../support/serve.js';
 import { testQueue } from '../support/setup.js';
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
-
-async function serve(queue: Queue, options: Partial<AppOptions> = {}) {
-  const app = createApp({ queue, ...options });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, () => resolve(s));
-  });
-  servers.push(server);
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return async (path: string, method = 'GET', json?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: json === undefined ? {} : { 'content-type': 'application/json' },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-}
 
 describe('/api/schedules', () => {
   it('lists schedules with the rule in words, next five due times, last run and its state', async () => {
@@ -79,7 +56,7 @@ describe('/api/schedules', () => {
       ['/api/schedules/nope/pause', 'DELETE'],
       ['/api/schedules/nope/run', 'POST'],
     ] as const) {
-      expect(await http(path, method)).toEqual({
+      expect(await http(path, method)).toMatchObject({
         status: 404,
         body: { error: 'schedule "nope" does not exist', code: 'SCHEDULE_NOT_FOUND' },
       });

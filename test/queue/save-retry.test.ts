@@ -2,7 +2,7 @@
 // once. The save script records each call's reply (B:saved:<call token>) for the queue's
 // saveRetryWindow; the same call again (ioredis resending it after a reconnection) gets the
 // reply back, and a Job object saved again after a failure names the calls it was sent in, so
-// it gets the job an earlier send made. (test/reliability/22-save-resent.test.ts does it with
+// it gets the job an earlier send made. (test/reliability/24-save-resent.test.ts does it with
 // real lost replies in child processes.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';

@@ -261,6 +261,18 @@ describe('replace (debounce)', () => {
     await expectConsistent(queue, { complete: 1, delayed: 1 });
   });
 
+  it("moves a grouped job in and out of its group's index, which the checker and take agree with", async () => {
+    const queue = testQueue();
+    const job = await queue.create('t', { v: 1 }).group('tenant-1').unique('g', { replace: true }).save();
+    await queue.create('t', { v: 2 }).group('tenant-1').unique('g', { replace: true }).delay(60_000).save();
+    await expectConsistent(queue, { delayed: 1 });
+    await queue.create('t', { v: 3 }).group('tenant-1').unique('g', { replace: true }).save();
+    await expectConsistent(queue, { inactive: 1 });
+    expect(await drain(queue, 't', 1)).toEqual([{ v: 3 }]);
+    await waitFor(async () => (await queue.getJob(job.id!)).state() === 'complete');
+    await expectConsistent(queue, { complete: 1 });
+  });
+
   it('with a ttl, each replacing save starts the ttl again', async () => {
     const queue = testQueue();
     const redis = redisClient();

@@ -108,6 +108,17 @@ const ROUTES: Route[] = [
   { method: 'PUT', template: '/api/schedules/:id/pause', path: '/api/schedules/nightly/pause', serves: 'json' },
   { method: 'DELETE', template: '/api/schedules/:id/pause', path: '/api/schedules/weekly/pause', serves: 'json' },
   { method: 'POST', template: '/api/schedules/:id/run', path: '/api/schedules/nightly/run', serves: 'json' },
+  { method: 'GET', template: '/api/limits', path: '/api/limits', serves: 'json' },
+  { method: 'PUT', template: '/api/limits/:type', path: '/api/limits/email', json: { concurrency: 2 }, serves: 'json' },
+  { method: 'DELETE', template: '/api/limits/:type', path: '/api/limits/email', serves: 'json' },
+  { method: 'GET', template: '/api/groups/:type', path: '/api/groups/email', serves: 'json' },
+  { method: 'PUT', template: '/api/groups/:type/:group/pause', path: '/api/groups/email/acme/pause', serves: 'json' },
+  {
+    method: 'DELETE',
+    template: '/api/groups/:type/:group/pause',
+    path: '/api/groups/email/acme/pause',
+    serves: 'json',
+  },
 ];
 const MUTATING = ROUTES.filter((r) => r.method !== 'GET');
 const label = (r: Route) => `${r.method} ${r.path}`;

@@ -57,7 +57,7 @@ function borrowed(lua: string): Set<string> {
 
 /** Every include a source gets when assembled, copied or inlined. */
 function resolved(source: string): string[] {
-  const { includes, inlined } = assemble('source', source, luaIncludes);
+  const { includes, inlined } = assemble('source', source, luaIncludes, luaBlocks);
   return [...includes, ...inlined];
 }
 
@@ -104,7 +104,7 @@ describe('each script', () => {
     const body = pasteBlocks(name, luaScripts[name], luaBlocks);
     const includes = resolved(body);
     const parts = [
-      ...includes.map((include) => ({ include, text: luaIncludes[include]! })),
+      ...includes.map((include) => ({ include, text: pasteBlocks(include, luaIncludes[include]!, luaBlocks) })),
       { include: '', text: body },
     ];
     for (const include of includes) {

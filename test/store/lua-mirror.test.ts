@@ -15,9 +15,11 @@ const samples = {
   minutes: [0, 29_412_345],
   words: ['hello', 'x:y', 'wörd'],
   schedules: ['nightly-report', 'a b:c', 'ünï {x} ✓'],
+  groups: ['tenant-42', 'a:jobs:b', 'ünï ✓'],
   uniques: ['sync:7', 'a b', 'ünï {x} ✓'],
   calls: ['Zk3x9_QpLm2A.1f', 'x'],
 };
+const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held'] as const;
 
 // Every member of Keys, each applied to every sample it takes, in the order the Lua below
 // builds them.
@@ -28,6 +30,7 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     presentSpans: k.presentSpans,
     types: k.types,
     paused: k.paused,
+    limited: k.limited,
     workTime: k.workTime,
     events: k.events,
     timers: k.timers,
@@ -41,6 +44,12 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     search: samples.words.map((word) => k.search(word)),
     minute: samples.minutes.map((minute) => k.minute(minute)),
     wake: samples.types.map((type) => k.wake(type)),
+    flow: samples.types.map((type) => k.flow(type)),
+    starts: samples.types.map((type) => k.starts(type)),
+    typeGroups: samples.types.flatMap((type) => TYPE_PARTS.map((part) => k.typeGroups(type, part))),
+    group: samples.types.flatMap((type) =>
+      samples.groups.flatMap((g) => [k.group(type, 'jobs', g), k.group(type, 'starts', g)]),
+    ),
     unique: samples.uniques.map((key) => k.unique(key)),
     saved: samples.calls.map((call) => k.saved(call)),
   };
@@ -53,6 +62,14 @@ local function each(list, build)
   for i, v in ipairs(list) do out[i] = build(v) end
   return out
 end
+local type_groups, groups = {}, {}
+for _, jtype in ipairs(s.types) do
+  for _, part in ipairs(s.typeParts) do type_groups[#type_groups + 1] = key_state(base, part, jtype) end
+  for _, g in ipairs(s.groups) do
+    groups[#groups + 1] = key_group(base, jtype, 'jobs', g)
+    groups[#groups + 1] = key_group(base, jtype, 'starts', g)
+  end
+end
 local states = {}
 for _, state in ipairs(s.states) do
   states[#states + 1] = key_state(base, state)
@@ -63,6 +80,7 @@ return cjson.encode({
   presentSpans = key_present_spans(base),
   types = key_types(base),
   paused = key_paused(base),
+  limited = key_limited(base),
   workTime = key_work_time(base),
   events = key_events(base),
   timers = key_timers(base),
@@ -76,6 +94,10 @@ return cjson.encode({
   search = each(s.words, function(word) return key_search(base, word) end),
   minute = each(s.minutes, function(minute) return key_minute(base, minute) end),
   wake = each(s.types, function(jtype) return key_wake(base, jtype) end),
+  flow = each(s.types, function(jtype) return key_flow(base, jtype) end),
+  starts = each(s.types, function(jtype) return key_starts(base, jtype) end),
+  typeGroups = type_groups,
+  group = groups,
   unique = each(s.uniques, function(key) return key_unique(base, key) end),
   saved = each(s.calls, function(call) return key_saved(base, call) end),
 })
@@ -90,7 +112,7 @@ describe('the keys include', () => {
         script,
         0,
         base,
-        JSON.stringify({ ...samples, states: JOB_STATES }),
+        JSON.stringify({ ...samples, states: JOB_STATES, typeParts: TYPE_PARTS }),
       )) as string;
       expect(JSON.parse(reply)).toEqual(typescriptSide(base));
     },

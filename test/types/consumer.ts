@@ -21,12 +21,14 @@ import type {
   JobJSON,
   JobState,
   Kue011MigrationReport,
+  LimitOptions,
   PriorityName,
   ProcessHandler,
   QueueOptions,
   SavedJob,
   ScheduleInfo,
   ScheduleRuleInput,
+  TypeLimits,
   UniqueKey,
   UniqueOptions,
   WorkerContext,
@@ -280,6 +282,19 @@ export async function schedules(queue: Queue, job: Job): Promise<void> {
     void [err, value];
   });
   void [next, upcoming, list, removed, paused, resumed, run, due];
+}
+
+// Limits, typed: options merge (null removes), the listing says how much is in use.
+export async function limits(queue: Queue): Promise<void> {
+  const options: LimitOptions = { rate: { max: 100, duration: 1_000 }, concurrency: null };
+  const after: TypeLimits = await queue.limit('email', options);
+  const cleared: TypeLimits = await queue.limit('email', null);
+  const list: TypeLimits[] = await queue.limits();
+  const heldUntil: Date | null = after.heldUntil;
+  const inUse: number = after.active + after.recentStarts;
+  // @ts-expect-error a rate is {max, duration}
+  void queue.limit('email', { rate: 100 });
+  void [cleared, list, heldUntil, inUse];
 }
 
 // Unique keys, typed: the builder, its options, the duplicate flag, the JSON field.

@@ -39,6 +39,7 @@ declare const ca: string;
 declare const app: import('express').Express;
 declare const Redis: typeof import('ioredis').default;
 declare function sendEmail(to: string): Promise<unknown>;
+declare function post(data: unknown): Promise<Response>;
 declare function overloaded(): boolean;
 // mocha and chai, for the test mode example.
 declare function before(fn: () => void): void;

@@ -42,7 +42,7 @@ async function axeViolations(page: Page): Promise<string[]> {
     );
 }
 
-/** A queue with jobs in every state, of a few types, with a paused type. */
+/** A queue with jobs in every state, of a few types, with a paused type, a schedule and limits. */
 async function populated(queue: Queue) {
   queue.process('email', async (job) => {
     job.log('sent');
@@ -59,6 +59,7 @@ async function populated(queue: Queue) {
   await queue.admin.pauseType('report');
   await queue.schedule('nightly', { cron: '0 3 * * *', tz: 'Europe/Berlin' }, queue.create('report', {}));
   await queue.runNow('nightly');
+  await queue.limit('email', { rate: { max: 100, duration: 1_000 }, concurrency: 2 });
   const failed = await queue.failed();
   return { failedId: failed[0]! };
 }
@@ -81,6 +82,10 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
       await page.getByTestId('nav-schedules').click();
       await page.getByTestId('schedule-nightly').waitFor();
       expect(await axeViolations(page), 'schedules').toEqual([]);
+
+      await page.getByTestId('nav-limits').click();
+      await page.getByTestId('limits-edit-email').click();
+      expect(await axeViolations(page), 'limits, editing a row').toEqual([]);
 
       await page.getByTestId('nav-failed').click();
       await page.locator(`[data-id="${failedId}"]`).waitFor();
@@ -200,6 +205,12 @@ describeUi('dashboard accessibility, keyboard, phone and themes', () => {
     await expect.poll(async () => (await detail.boundingBox())!.x).toBe(0);
     expect((await detail.boundingBox())!.width).toBe(390);
     expect(await overflow()).toBe(0);
+    // The limits' table scrolls in its card; the form's fields wrap to the screen.
+    await page.goto(`${url}limits`);
+    await page.getByTestId('limits-email').waitFor();
+    expect(await overflow()).toBe(0);
+    const form = (await page.getByTestId('limits-form').boundingBox())!;
+    expect(form.x + form.width).toBeLessThanOrEqual(390);
   });
 
   it('switches between system, light and dark themes and remembers the choice', async () => {

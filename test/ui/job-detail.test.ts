@@ -243,7 +243,7 @@ describeUi('dashboard job detail', () => {
     let lock: string | undefined;
     await page.route('**/promote*', async (route) => {
       await queue.store.move(job.id!, 'inactive', 60_000);
-      const taken = await queue.store.take({ type: 'email', count: 1, workerId: 'w', lockDuration: 60_000 });
+      const { taken } = await queue.store.take({ type: 'email', count: 1, workerId: 'w', lockDuration: 60_000 });
       lock = taken[0]?.lock;
       await route.continue();
     });

@@ -7,7 +7,9 @@ describe('stalled jobs', () => {
     const queue = testQueue({ lockDuration, maintenanceInterval: 50 });
     const job = await queue.create('stall').save();
     // A worker that takes the job and then vanishes: its lock is never renewed.
-    const [taken] = await queue.store.take({ type: 'stall', count: 1, workerId: 'ghost', lockDuration });
+    const {
+      taken: [taken],
+    } = await queue.store.take({ type: 'stall', count: 1, workerId: 'ghost', lockDuration });
     expect(taken!.id).toBe(job.id);
     const stalled = await nextEvent(queue, 'job stalled', 3_000);
     expect(stalled).toEqual([job.id, 1]);

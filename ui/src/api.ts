@@ -2,7 +2,15 @@
 // always one segment below the mount path, so the app works wherever it is mounted.
 
 // The server's JSON shapes come from the package's own public types (erased at build time).
-import type { AttemptError, JobJSON, MinuteStats, ScheduleInfo } from '../../src/index.js';
+import type {
+  AttemptError,
+  JobJSON,
+  LimitOptions,
+  MinuteStats,
+  RateLimit,
+  ScheduleInfo,
+  TypeLimits,
+} from '../../src/index.js';
 
 export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
 export type JobState = (typeof STATES)[number];
@@ -36,6 +44,15 @@ export type Schedule = Omit<Json<ScheduleInfo>, 'upcoming' | 'last'> & {
   upcoming: string[];
   last: { jobId: number; due: string; state: JobState | null } | null;
 };
+
+/** A job type's limits and their use, as the JSON API sends them: `heldUntil` as ISO text. */
+export type Limits = Json<TypeLimits>;
+export type { RateLimit };
+/**
+ * A change of limits as the form sends it: `queue.limit`'s options, where a rate may lack a
+ * part, so that the server's message names what is missing.
+ */
+export type LimitsChange = Omit<LimitOptions, 'rate'> & { rate?: Partial<RateLimit> | null };
 
 /** An error the server answered (its own message), or a network failure. */
 export class ApiError extends Error {
@@ -145,6 +162,10 @@ export const api = {
   resumeSchedule: (id: string) => request<unknown>('DELETE', `api/schedules/${enc(id)}/pause`),
   runSchedule: (id: string) => request<{ jobId: number; due: string }>('POST', `api/schedules/${enc(id)}/run`),
   removeSchedule: (id: string) => request<unknown>('DELETE', `api/schedules/${enc(id)}`),
+  limits: () => request<{ limits: Limits[] }>('GET', 'api/limits').then((r) => r.limits),
+  /** Merges, as `queue.limit`: an option left out stays, null removes it. */
+  setLimits: (type: string, options: LimitsChange) => request<Limits>('PUT', `api/limits/${enc(type)}`, options),
+  removeLimits: (type: string) => request<Limits>('DELETE', `api/limits/${enc(type)}`),
   throughput: (minutes: number, type?: string) =>
     request<MinuteStats[]>('GET', `api/throughput${query({ minutes, type })}`),
 };

@@ -225,6 +225,7 @@ function removedJob(id: string): Job {
     removeOnFail: false,
     workerId: null,
     schedule: null,
+    group: null,
     unique: null,
     missing: true,
   } as Job;

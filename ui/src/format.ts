@@ -1,4 +1,5 @@
 // Numbers, times and previews as people read them.
+import type { Limits, RateLimit } from './api';
 import { m, num } from './messages';
 
 export const PRIORITIES: Array<[name: string, value: number]> = [
@@ -63,6 +64,49 @@ export function formatDuration(msValue: number): string {
 }
 
 export const formatCount = num;
+
+/** The units a duration of a limit is written in, largest first. */
+export const DURATION_UNITS = [
+  ['min', 60_000],
+  ['s', 1_000],
+  ['ms', 1],
+] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number][0];
+
+/** A duration in the largest unit that holds it whole: 1000 → 1 s, 90000 → 90 s, 1500 → 1500 ms. */
+export function wholeUnits(msValue: number): { amount: number; unit: DurationUnit } {
+  const [unit, size] = DURATION_UNITS.find(([, size]) => msValue % size === 0) ?? DURATION_UNITS[2];
+  return { amount: msValue / size, unit };
+}
+
+/** A rate as people read it: "100 per 1 s". */
+export function rateWords(rate: RateLimit): string {
+  const { amount, unit } = wholeUnits(rate.duration);
+  return m.rateWords(rate.max, amount, m.units[unit]);
+}
+
+/** A rate and a concurrency: a type's own limits, or those of each of its groups. */
+type LimitPair = Pick<Limits, 'rate' | 'concurrency'>;
+
+/** Whether a type has a rate or concurrency limit of its own (its groups' and a hold are not). */
+export const hasOwnLimits = (limits: LimitPair): boolean => limits.rate !== null || limits.concurrency !== null;
+
+/** Whether a type has any limit: its own or its groups'. */
+export const hasLimits = (limits: Limits): boolean => hasOwnLimits(limits) || limits.group !== null;
+
+/** A rate and a concurrency in words: "100 per 1 s, at most 20 at once". */
+export function pairWords(limits: LimitPair): string {
+  const words = limits.rate ? [rateWords(limits.rate)] : [];
+  if (limits.concurrency !== null) words.push(m.atMostActive(limits.concurrency));
+  return words.join(', ');
+}
+
+/** Every limit of a type in words: "100 per 1 s; each group: at most 2 at once". */
+export function limitsWords(limits: Limits): string {
+  const words = hasOwnLimits(limits) ? [pairWords(limits)] : [];
+  if (limits.group) words.push(m.eachGroup(pairWords(limits.group)));
+  return words.join('; ');
+}
 
 /**
  * A job's title: `data.title` when it is a string with more than blanks (Kue's special key,

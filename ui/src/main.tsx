@@ -9,6 +9,7 @@ import './styles/layout.css';
 import './styles/controls.css';
 import './styles/feedback.css';
 import './styles/overview.css';
+import './styles/limits.css';
 import './styles/list.css';
 import './styles/detail.css';
 

@@ -1,6 +1,6 @@
 // Every string the dashboard shows, in one place: translate this file to translate the UI.
 import type { BulkAction, JobState } from './api';
-import type { ListState } from './router';
+import type { ListState, PageName } from './router';
 
 const nf = new Intl.NumberFormat();
 /** A whole number with grouping: 1,000,000. */
@@ -102,6 +102,59 @@ export const m = {
   confirmRemoveSchedule: (id: string) => `Remove schedule “${id}”?`,
   confirmRemoveScheduleBody: 'No further runs will be made. Runs made so far stay, as ordinary jobs.',
   openRun: (job: number) => `Open job #${job}`,
+
+  // Limits
+  limits: 'Limits',
+  limitsIntro:
+    'Rate and concurrency of job types, obeyed by every worker in every process. A handler’s ctx.rateLimit(ms) holds its type back for a while.',
+  noLimits: 'No job type has limits.',
+  noLimitsHint: 'Set some with the form below, or in code with queue.limit(type, {rate, concurrency}).',
+  limitColumns: {
+    type: 'Type',
+    rate: 'Rate',
+    concurrency: 'Concurrency',
+    active: 'Active now',
+    starts: 'Starts in window',
+    group: 'Each group',
+    heldUntil: 'Held until',
+    actions: 'Actions',
+  },
+  /** "100 per 1 s": at most `max` starts in any window of `amount` `unit`. */
+  rateWords: (max: number, amount: number, unit: string) => `${num(max)} per ${num(amount)} ${unit}`,
+  /** "3 / 20": how much of a limit is in use. */
+  usedOf: (used: number, limit: number) => `${num(used)} / ${num(limit)}`,
+  atMostActive: (n: number) => `at most ${num(n)} at once`,
+  eachGroup: (words: string) => `each group: ${words}`,
+  limited: 'Limited',
+  limitedType: (type: string, words: string) => `Limited: “${type}”, ${words}`,
+  atLimit: '(at the limit)',
+  noLimit: 'none',
+  limitsHeading: 'Set limits',
+  editLimitsHeading: (type: string) => `Edit the limits of “${type}”`,
+  limitsFormHint:
+    'Leave a field empty for no such limit. Saving replaces the type’s rate and concurrency with the form’s.',
+  replacesLimits: (type: string) => `“${type}” has limits already: saving replaces them.`,
+  groupLimitsStay: (words: string) =>
+    `The limits of each group (${words}) stay as they are: queue.limit(type, {group}) changes them.`,
+  limitType: 'Job type',
+  limitTypePlaceholder: 'Choose or type a job type',
+  rateLegend: 'Rate',
+  rateMax: 'Most jobs started',
+  ratePer: 'jobs per',
+  rateDuration: 'Length of the window',
+  rateUnit: 'Unit of the window',
+  units: { min: 'min', s: 's', ms: 'ms' },
+  limitConcurrency: 'Concurrency: jobs active at once',
+  saveLimits: 'Save limits',
+  cancelEdit: 'Cancel',
+  editLimits: (type: string) => `Edit the limits of “${type}”`,
+  removeLimits: (type: string) => `Remove the limits of “${type}”`,
+  savedLimits: (type: string) => `Limits of “${type}” saved`,
+  removedLimits: (type: string) => `“${type}” has no limits now`,
+  confirmRemoveLimits: (type: string) => `Remove the limits of “${type}”?`,
+  confirmRemoveLimitsBody:
+    'Its rate, concurrency and group limits go: every worker takes its jobs without them from its next take.',
+  edit: 'Edit',
 
   // Charts
   chartsHeading: 'Throughput',
@@ -300,3 +353,6 @@ export const m = {
     string
   >,
 };
+
+/** The names of the pages of their own, in the navigation and the window title. */
+export const pageNames: Record<PageName, string> = { schedules: m.schedules, limits: m.limits };

@@ -6,8 +6,12 @@ import { createStore } from './store';
 export type Density = 'compact' | 'detailed';
 export type ListState = JobState | 'all';
 
+/** The pages of their own, at `/<name>`: neither the overview nor a list of jobs. */
+export const PAGES = ['schedules', 'limits'] as const;
+export type PageName = (typeof PAGES)[number];
+
 export interface Route {
-  view: 'overview' | 'list' | 'schedules';
+  view: 'overview' | 'list' | PageName;
   /** The list shown ('all' for search results across states). */
   state: ListState;
   type?: string;
@@ -35,7 +39,11 @@ export function parseRoute(url: URL = new URL(location.href)): Route {
   const p = url.searchParams;
   const state: ListState =
     (STATES as readonly string[]).includes(segment) || segment === 'all' ? (segment as ListState) : 'inactive';
-  const view = segment === 'schedules' ? 'schedules' : segment === '' || state !== segment ? 'overview' : 'list';
+  const view: Route['view'] = (PAGES as readonly string[]).includes(segment)
+    ? (segment as PageName)
+    : segment === '' || state !== segment
+      ? 'overview'
+      : 'list';
   const order = p.get('order');
   const range = Number(p.get('range'));
   return {
@@ -63,7 +71,7 @@ export function href(route: Route): string {
   }
   if (route.job) p.set('job', route.job);
   const query = p.toString();
-  const page = route.view === 'list' ? route.state : route.view === 'schedules' ? 'schedules' : '';
+  const page = route.view === 'list' ? route.state : route.view === 'overview' ? '' : route.view;
   return basePath + page + (query ? `?${query}` : '');
 }
 
@@ -95,9 +103,9 @@ export function listRoute(state: ListState, change: Partial<Route> = {}): Route 
   };
 }
 
-/** The schedules page: keeps the open job, so a run's details show over it. */
-export function schedulesRoute(change: Partial<Route> = {}): Route {
-  return { ...routeStore.get(), view: 'schedules', q: undefined, type: undefined, job: undefined, ...change };
+/** A page of its own (schedules, limits), without the type filter, search or open job. */
+export function pageRoute(page: PageName, change: Partial<Route> = {}): Route {
+  return { ...routeStore.get(), view: page, q: undefined, type: undefined, job: undefined, ...change };
 }
 
 export function overviewRoute(change: Partial<Route> = {}): Route {

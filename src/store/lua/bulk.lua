@@ -25,16 +25,16 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
     for _, m in ipairs(members) do
       local id = id_of(m)
       local jk = key_job(base, id)
-      local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
+      local jtype, priority, group = unpack(redis.call('HMGET', jk, 'type', 'priority', 'group'))
       if not jtype then
         redis.call('ZREM', key, m)
       elseif action == 'remove' then
         delete_job(base, id, jtype, state)
         emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
       else
-        index_remove(base, jtype, state, id)
+        index_remove(base, jtype, state, id, group)
         redis.call('HDEL', jk, 'lock', 'ttl_at')
-        enqueue(base, id, jtype, tonumber(priority) or 0, now)
+        enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
         emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
       end
     end

@@ -40,7 +40,7 @@ for i = 2, #ARGV do
   local kind = redis.call('TYPE', jk).ok
   if kind == 'hash' then
     local m = fifo(id)
-    local state, jtype, words = unpack(redis.call('HMGET', jk, 'state', 'type', 'words'))
+    local state, jtype, words, group = unpack(redis.call('HMGET', jk, 'state', 'type', 'words', 'group'))
     local data = get_data(jk)
     counts[state or ''] = (counts[state or ''] or 0) + 1
     if (tonumber(id) or 0) > last then found(id, 'id-above-counter', key_ids(base)) end
@@ -56,8 +56,13 @@ for i = 2, #ARGV do
       found(id, 'no-type', jk)
     else
       if not has('SISMEMBER', key_types(base), jtype) then found(id, 'type-not-registered', key_types(base)) end
-      if is_state(state) and not has('ZSCORE', key_state(base, state, jtype), m) then
-        found(id, 'missing-from-index', key_state(base, state, jtype))
+      -- A waiting job of a group is in its group's index and the type's `grouped` one.
+      local indexes = { key_state(base, state, jtype) }
+      if group and state == 'inactive' then
+        indexes = { key_state(base, 'grouped', jtype), key_group(base, jtype, 'jobs', group) }
+      end
+      for _, index in ipairs(indexes) do
+        if is_state(state) and not has('ZSCORE', index, m) then found(id, 'missing-from-index', index) end
       end
     end
     if data and not pcall(cjson.decode, data) then found(id, 'bad-data', jk) end

@@ -9,7 +9,7 @@ ARGV[3]  worker id
 ARGV[4]  lock duration in ms
 ARGV[5..] one group of 3 values per job: id, the lock the worker holds, the result as JSON
           text ('' for none)
-Returns {statuses, taken}, a status per job in argument order: STATUS.DONE (1) = completed,
+Returns {statuses, taken, wait} (taken and wait as the take script's), a status per job in argument order: STATUS.DONE (1) = completed,
 STATUS.NO_JOB (0) = the job no longer exists, STATUS.LOCK_LOST (-1) = the lock is not ours
 (the job stalled, expired or was moved): nothing changed, STATUS.REPEATED (2) = this very
 report was applied before: nothing changed. The job's 'ended' field keeps the lock whose
@@ -22,7 +22,7 @@ Events, in one message: 'complete' [result] per job, then 'remove' [type] for a 
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
---@include util, keys, index, status, report, events, delete, retain, stats, take, unique
+--@include util, keys, index, status, report, events, delete, retain, stats, unique
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -33,13 +33,14 @@ local jtype_taken
 -- First every report is judged, without writing.
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
-  local state, held, jtype, started, roc, waited, ended, ukey =
-    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'unique'))
+  local state, held, jtype, started, roc, waited, ended, group, ukey =
+    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group', 'unique'))
   local status = report_refusal(state, held, ended, lock)
   if not status then
     status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
-      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, ukey = ukey }
+      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, group = group,
+      ukey = ukey }
   end
   statuses[#statuses + 1] = status
   jtype_taken = jtype_taken or jtype
@@ -50,8 +51,13 @@ end
 -- may grow memory), so workers drain the queue while saves are refused.
 local by_type = {}
 for _, job in ipairs(finishing) do
-  local of_type = list_in(by_type, job.jtype)
-  of_type[#of_type + 1] = job.m
+  if job.group then
+    -- A job of a group also frees its group's place: one at a time.
+    index_remove(base, job.jtype, 'active', job.id, job.group)
+  else
+    local of_type = list_in(by_type, job.jtype)
+    of_type[#of_type + 1] = job.m
+  end
 end
 for jtype, members in pairs(by_type) do
   redis.call('ZREM', key_state(base, 'active'), unpack(members))
@@ -119,8 +125,9 @@ for jtype, counts in pairs(done) do
   record_minute(minute, jtype, 'run_ms', counts.run)
   record_minute(minute, jtype, 'wait_ms', counts.wait)
 end
-local taken = {}
+local taken, wait = {}, nil
 if jtype_taken then
-  taken = take(base, jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), now)
+  local jtype, count, worker, lock_ms = jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+  --@block take
 end
-return { statuses, taken }
+return { statuses, taken, wait }

@@ -19,7 +19,7 @@ local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 
 for _, m in ipairs(due) do
   local id = id_of(m)
   local jk = key_job(base, id)
-  local jtype, ttl_at, priority = unpack(redis.call('HMGET', jk, 'type', 'ttl_at', 'priority'))
+  local jtype, ttl_at, priority, group = unpack(redis.call('HMGET', jk, 'type', 'ttl_at', 'priority', 'group'))
   if not jtype then
     redis.call('ZREM', key_state(base, 'active'), m)
   elseif ttl_at and tonumber(ttl_at) <= now then
@@ -31,8 +31,8 @@ for _, m in ipairs(due) do
       -- The stall budget is spent: no further attempts, whatever remains of them.
       fail_attempt(base, id, jtype, 'job stalled too many times (' .. stalls .. ')', '', 0, now, true)
     else
-      index_remove(base, jtype, 'active', id)
-      enqueue(base, id, jtype, tonumber(priority) or 0, now)
+      index_remove(base, jtype, 'active', id, group)
+      enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
       emit(base, id, jtype, 'stalled', '[' .. stalls .. ']')
     end
   end

@@ -12,12 +12,12 @@ ARGV[6]  retry delay in ms computed by the worker, or -1 for the job's built-in 
 ARGV[7]  how many jobs to take next (0 = none)
 ARGV[8]  worker id
 ARGV[9]  lock duration in ms
-Returns {status, taken}: status STATUS.RETRY ('retry') | STATUS.FAILED ('failed'), or
+Returns {status, taken, wait} (taken and wait as the take script's): status STATUS.RETRY ('retry') | STATUS.FAILED ('failed'), or
 STATUS.NO_JOB (0) = no such job, STATUS.LOCK_LOST (-1) = lock not ours, STATUS.REPEATED (2) =
 this very report was applied before (a resend after its reply was lost): nothing changed.
 Events: 'failed attempt' [message, attempts made] or 'failed' [message].
 ]]
---@include util, keys, report, fail_attempt, take
+--@include util, keys, report, fail_attempt
 local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = key_job(base, id)
 local now = now_ms()
@@ -28,8 +28,9 @@ if not status then
   -- Unless removeOnFail deleted it.
   if redis.call('EXISTS', jk) == 1 then redis.call('HSET', jk, 'ended', lock) end
 end
-local taken = {}
+local taken, wait = {}, nil
 if jtype then
-  taken = take(base, jtype, tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), now)
+  local count, worker, lock_ms = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+  --@block take
 end
-return { status, taken }
+return { status, taken, wait }

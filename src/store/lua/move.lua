@@ -17,16 +17,16 @@ Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to i
 --@include util, keys, index, status, events, waiting, expected, unique
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = key_job(base, id)
-local jtype, state, priority, promote_at, delay, ukey =
-  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'unique'))
+local jtype, state, priority, promote_at, delay, group, ukey =
+  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'group', 'unique'))
 if not jtype then return STATUS.NO_JOB end
 if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
-index_remove(base, jtype, state, id)
+index_remove(base, jtype, state, id, group)
 redis.call('HDEL', jk, 'lock', 'ttl_at')
 emit(base, id, jtype, 'moved', '[' .. cjson.encode(target) .. ',' .. cjson.encode(state or '') .. ']')
 if target == 'inactive' then
-  enqueue(base, id, jtype, tonumber(priority) or 0, now)
+  enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
   emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
 elseif target == 'delayed' then
   -- Keep a due time still ahead; otherwise wait the job's delay again from now.
@@ -37,7 +37,7 @@ elseif target == 'delayed' then
 else
   local score = now
   if target == 'active' then score = now + lock_ms end
-  index_add(base, jtype, target, score, id)
+  index_add(base, jtype, target, score, id, group)
   redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
   -- Finished by hand, as by a worker: its unique key is free.
   if target ~= 'active' then release_unique(base, id, ukey) end

@@ -17,11 +17,11 @@ local due = redis.call('ZRANGEBYSCORE', key_state(base, 'delayed'), '-inf', now,
 for _, m in ipairs(due) do
   local id = id_of(m)
   local jk = key_job(base, id)
-  local jtype, priority = unpack(redis.call('HMGET', jk, 'type', 'priority'))
+  local jtype, priority, group = unpack(redis.call('HMGET', jk, 'type', 'priority', 'group'))
   redis.call('ZREM', key_state(base, 'delayed'), m)
   if jtype then
     redis.call('ZREM', key_state(base, 'delayed', jtype), m)
-    enqueue(base, id, jtype, tonumber(priority) or 0, now)
+    enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
     emit(base, id, jtype, 'promotion', '[]')
     emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
   end

@@ -17,7 +17,7 @@ ARGV[4]  '' when no job has more than its values (most calls); else JSON of what
                       delay instead,
            "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index
                       from 0>' each: the first whose call Redis recorded gives the job's reply}}
-ARGV[5..] one group of 12 values per job:
+ARGV[5..] 13 values per job:
   type          non-empty string
   data          JSON text
   priority      integer, lower runs first
@@ -30,6 +30,7 @@ ARGV[5..] one group of 12 values per job:
   remove_on_complete retention once complete: '' keep | '1' delete | 'c:<n>' | 'a:<ms>' | 'c:<n>,a:<ms>'
   remove_on_fail     the same once failed for good
   words         search words, space-separated and already stemmed ('' = not indexed)
+  group         the job's group ('' = none): its jobs are taken in turn with other groups'
 Returns per job, in argument order, '<id>' of the job made (by this call or by an earlier send
 of the same job), or '=<id>' of the existing job its unique key resolved it to.
 Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones, all in one
@@ -41,7 +42,8 @@ publishes 'delayed' [due] when it is delayed again, 'enqueue' [type] when it lea
 local base, call, window = ARGV[1], ARGV[2], ARGV[3]
 local values, from, extra = ARGV, 5, nil
 local options = ARGV[4] ~= '' and cjson.decode(ARGV[4]) or nil
-local count = (#ARGV - 4) / 12
+-- 13 values a job (NEW_JOB_VALUES of the create block).
+local count = (#ARGV - 4) / 13
 local first = redis.call('INCRBY', key_ids(base), count) - count + 1
 local record = call ~= '' and key_saved(base, call)
 -- Recorded: this very call ran before. Its replies again, and the ids just reserved go back.

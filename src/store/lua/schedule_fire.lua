@@ -50,7 +50,9 @@ while i <= #ARGV do
         handled = due
         if not busy then
           template = template or cjson.decode(job)
-          for _, v in ipairs(template) do values[#values + 1] = v end
+          -- 13 values a job (NEW_JOB_VALUES of the create block): a template stored before
+          -- groups has 12, the missing ones are the defaults.
+          for v = 1, 13 do values[#values + 1] = template[v] or '' end
           extra[#extra + 1] = { 'schedule_id', id, 'schedule_due', ARGV[d] }
           made_for[#made_for + 1] = { key, ARGV[d] }
           made = made + 1

@@ -14,7 +14,7 @@ then).
 --@include util, keys, index, status, data, search
 local base, id = ARGV[1], ARGV[2]
 local jk = key_job(base, id)
-local jtype, state = unpack(redis.call('HMGET', jk, 'type', 'state'))
+local jtype, state, group = unpack(redis.call('HMGET', jk, 'type', 'state', 'group'))
 if not jtype then return STATUS.NO_JOB end
 for i = 3, #ARGV, 2 do
   if ARGV[i] == 'words' then
@@ -31,6 +31,6 @@ for i = 3, #ARGV, 2 do
 end
 redis.call('HSET', jk, 'updated_at', int(now_ms()))
 if state == 'inactive' then
-  index_add(base, jtype, 'inactive', tonumber(redis.call('HGET', jk, 'priority')) or 0, id)
+  index_add(base, jtype, 'inactive', tonumber(redis.call('HGET', jk, 'priority')) or 0, id, group)
 end
 return STATUS.DONE

@@ -1,12 +1,13 @@
 import { useEffect } from 'preact/hooks';
 import { configStore } from '../config';
-import { m, stateNames } from '../messages';
+import { m, pageNames, stateNames } from '../messages';
 import { routeStore } from '../router';
 import { useStore } from '../store';
 import { ConfirmHost } from './confirm';
 import { Header } from './header';
 import { JobDetail } from './job-detail';
 import { JobList } from './job-list';
+import { LimitsPage } from './limits';
 import { LiveBanner } from './live-status';
 import { Nav } from './nav';
 import { Overview } from './overview';
@@ -22,8 +23,8 @@ export function App() {
     const view =
       route.view === 'overview'
         ? m.overview
-        : route.view === 'schedules'
-          ? m.schedules
+        : route.view !== 'list'
+          ? pageNames[route.view]
           : route.state === 'all'
             ? m.allStates
             : stateNames[route.state];
@@ -43,6 +44,7 @@ export function App() {
           {route.view === 'overview' && <Overview route={route} />}
           {route.view === 'list' && <JobList route={route} />}
           {route.view === 'schedules' && <Schedules />}
+          {route.view === 'limits' && <LimitsPage />}
         </main>
       </div>
       {route.job && <JobDetail id={route.job} />}

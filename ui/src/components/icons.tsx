@@ -117,3 +117,8 @@ export const RowsIcon = (p: P) => (
     <path d="M4 6h16M4 12h16M4 18h16" />
   </Icon>
 );
+export const EditIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4" />
+  </Icon>
+);

@@ -1,7 +1,7 @@
 import { STATES, type Counts, type JobState } from '../api';
 import { countsStore, typesStore } from '../live';
-import { m, num, stateNames } from '../messages';
-import { followLink, href, listRoute, overviewRoute, schedulesRoute, type Route } from '../router';
+import { m, num, pageNames, stateNames } from '../messages';
+import { followLink, href, listRoute, overviewRoute, pageRoute, PAGES, type Route } from '../router';
 import { useStore } from '../store';
 
 /** The counts to show for the current type filter: overall, or those of one type. */
@@ -17,7 +17,6 @@ export function useCounts(type?: string): Counts | null {
 export function Nav({ route }: { route: Route }) {
   const counts = useCounts(route.type);
   const overview = overviewRoute();
-  const schedules = schedulesRoute();
   const link = (state: JobState) => listRoute(state, { q: route.q });
   return (
     <nav class="sidenav" aria-label={m.mainNav}>
@@ -51,16 +50,21 @@ export function Nav({ route }: { route: Route }) {
             </li>
           );
         })}
-        <li class="nav-separate">
-          <a
-            href={href(schedules)}
-            aria-current={route.view === 'schedules' ? 'page' : undefined}
-            onClick={(e) => followLink(e, schedules)}
-            data-testid="nav-schedules"
-          >
-            <span class="nav-label">{m.schedules}</span>
-          </a>
-        </li>
+        {PAGES.map((page, i) => {
+          const target = pageRoute(page);
+          return (
+            <li key={page} class={i === 0 ? 'nav-separate' : undefined}>
+              <a
+                href={href(target)}
+                aria-current={route.view === page ? 'page' : undefined}
+                onClick={(e) => followLink(e, target)}
+                data-testid={`nav-${page}`}
+              >
+                <span class="nav-label">{pageNames[page]}</span>
+              </a>
+            </li>
+          );
+        })}
       </ul>
       {route.type && (
         <p class="nav-filter">

@@ -2,12 +2,15 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, STATES, type TypeSummary } from '../api';
 import { configStore } from '../config';
+import { hasLimits } from '../format';
 import { refreshTypes, typesStore } from '../live';
 import { m, num, stateHints, stateNames } from '../messages';
+import { useRefreshed } from '../refreshed';
 import { followLink, href, listRoute, navigate, overviewRoute, type Route } from '../router';
 import { useStore } from '../store';
 import { toast, toastError } from '../toasts';
 import { CloseIcon, PauseIcon, PlayIcon } from './icons';
+import { LimitedBadge } from './limits';
 import { useCounts } from './nav';
 
 function StateCards({ route }: { route: Route }) {
@@ -66,10 +69,15 @@ export function PauseButton({ summary }: { summary: TypeSummary }) {
   );
 }
 
+/** How often the overview reads the types' limits again (ms): they change seldom. */
+const LIMITS_REFRESH_MS = 15_000;
+
 function TypesTable({ route }: { route: Route }) {
   const types = useStore(typesStore);
   const { canWrite } = useStore(configStore);
   const totals = useCounts();
+  const limits = useRefreshed(api.limits, LIMITS_REFRESH_MS).value;
+  const limitsOf = (type: string) => limits?.find((l) => l.type === type && hasLimits(l));
   if (!types) return <p class="muted">{m.loading}</p>;
   if (types.length === 0) return <p class="muted empty-note">{m.noTypes}</p>;
   return (
@@ -94,6 +102,7 @@ function TypesTable({ route }: { route: Route }) {
         <tbody>
           {types.map((t) => {
             const select = overviewRoute({ type: route.type === t.type ? undefined : t.type });
+            const limited = limitsOf(t.type);
             return (
               <tr key={t.type} class={route.type === t.type ? 'selected' : undefined} data-type={t.type}>
                 <th scope="row">
@@ -128,6 +137,7 @@ function TypesTable({ route }: { route: Route }) {
                   >
                     {t.paused ? m.paused : m.running}
                   </span>
+                  {limited && <LimitedBadge limits={limited} />}
                 </td>
                 {canWrite && (
                   <td class="actions-cell">

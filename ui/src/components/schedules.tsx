@@ -1,14 +1,14 @@
 // The Schedules page: every schedule with its rule in words, its next five due times, its last
 // run and that run's state; pause, resume, run now and remove for users who may write.
-import { useEffect, useState } from 'preact/hooks';
+import { useAction } from '../action';
 import { api, type Schedule } from '../api';
 import { configStore } from '../config';
 import { formatRelative, formatWhen } from '../format';
 import { refreshCounts } from '../live';
 import { m, num, stateNames } from '../messages';
+import { useRefreshed } from '../refreshed';
 import { followLink, href, withRoute } from '../router';
 import { useStore } from '../store';
-import { toast, toastError } from '../toasts';
 import { confirmAction } from './confirm';
 import { PauseIcon, PlayIcon, TrashIcon } from './icons';
 
@@ -44,19 +44,12 @@ function LastRun({ schedule }: { schedule: Schedule }) {
 }
 
 function ScheduleActions({ schedule, reload }: { schedule: Schedule; reload: () => void }) {
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction();
   const { id } = schedule;
-  const act = async (run: () => Promise<unknown>, success: (result: unknown) => string) => {
-    setBusy(true);
-    try {
-      toast('success', success(await run()));
-      refreshCounts();
-      reload();
-    } catch (err) {
-      toastError(err);
-    } finally {
-      setBusy(false);
-    }
+  const act = async <T,>(action: () => Promise<T>, success: (result: T) => string) => {
+    if (!(await run(action, success))) return;
+    refreshCounts();
+    reload();
   };
   const remove = async () => {
     const ok = await confirmAction({
@@ -103,7 +96,7 @@ function ScheduleActions({ schedule, reload }: { schedule: Schedule; reload: () 
         onClick={() =>
           void act(
             () => api.runSchedule(id),
-            (r) => m.ranSchedule(id, (r as { jobId: number }).jobId),
+            (r) => m.ranSchedule(id, r.jobId),
           )
         }
       >
@@ -127,27 +120,7 @@ function ScheduleActions({ schedule, reload }: { schedule: Schedule; reload: () 
 
 export function Schedules() {
   const { canWrite } = useStore(configStore);
-  const [schedules, setSchedules] = useState<Schedule[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
-  const reload = () => setTick((t) => t + 1);
-
-  useEffect(() => {
-    let live = true;
-    api.schedules().then(
-      (list) => {
-        if (!live) return;
-        setSchedules(list);
-        setError(null);
-      },
-      (err: unknown) => live && setError(err),
-    );
-    const timer = setTimeout(reload, REFRESH_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [tick]);
+  const { value: schedules, error, reload } = useRefreshed(api.schedules, REFRESH_MS);
 
   const c = m.scheduleColumns;
   return (

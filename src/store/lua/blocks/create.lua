@@ -4,7 +4,8 @@ search, types, presence). A job makes nothing new when an earlier send of it was
 caller's retry names the calls it was sent in before) or when its unique key is held (the
 unique block).
 Reads  base    the queue's key base
-       values  the jobs' values, 12 per job in the order of save.lua's contract
+       values  the jobs' values, 13 per job in the order of save.lua's contract (a schedule's
+               template stored with 12 has no group)
        from    the index in `values` of the first job's first value
        count   the number of jobs
        first   the first of `count` ids the script reserved (INCRBY of B:ids): the new jobs
@@ -17,7 +18,7 @@ Sets   ids     per job, in order, its id as a string: the new job's, or the exis
        made    how many jobs it made: they have the ids first .. first + made - 1 ]]
 --@include util, keys, index, data, search, present, wake, events, waiting
 -- Values one job takes in `values` (see the contract of save.lua for their order).
-local NEW_JOB_VALUES = 12
+local NEW_JOB_VALUES = 13
 
 -- Appends a score, member pair to a flat list of ZADD arguments.
 local function pair_into(entries, score, member)
@@ -50,14 +51,17 @@ local inactive = {}
 -- Made by the first delayed job: most calls have none.
 local delayed, all_delayed
 local types, events = {}, {}
+-- Made by the first job of a group: most calls have none.
+local grouped_types
 local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
 
 for n = 1, count do
   local g = from + (n - 1) * NEW_JOB_VALUES
-  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words =
+  local jtype, data, priority, delay, attempts, backoff, backoff_delay, backoff_max, ttl, roc, rof, words, group =
     unpack(values, g, g + NEW_JOB_VALUES - 1)
+  if group == '' then group = nil end
   local id = int(first + made)
   local d = tonumber(delay)
   local opts = options and options[tostring(n)]
@@ -110,6 +114,10 @@ for n = 1, count do
     optional(fields, 'remove_on_complete', roc, '')
     optional(fields, 'remove_on_fail', rof, '')
     optional(fields, 'words', words, '')
+    if group then
+      fields[#fields + 1] = 'group'
+      fields[#fields + 1] = group
+    end
     if claimed then
       fields[#fields + 1] = 'unique'
       fields[#fields + 1] = opts.unique
@@ -141,12 +149,22 @@ for n = 1, count do
     else
       fields[#fields + 1] = 'state'
       fields[#fields + 1] = 'inactive'
+      if group or claimed then
+        -- Indexed one by one: grouped and unique saves are the rarer kinds, and a grouped one
+        -- may start a group.
+        if group and not (grouped_types and grouped_types[jtype]) then
+          grouped_types = grouped_types or {}
+          grouped_types[jtype] = true
+          redis.call('HSET', key_flow(base, jtype), 'grouped', '1')
+        end
+        index_add(base, jtype, 'inactive', priority, id, group)
+      else
+        pair_into(list_in(inactive, jtype), priority, m)
+      end
       if claimed then
-        index_add(base, jtype, 'inactive', priority, id)
         wake(base, jtype)
         events[#events + 1] = event_text(id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
       else
-        pair_into(list_in(inactive, jtype), priority, m)
         local same_type = list_in(enqueued, jtype)
         same_type[#same_type + 1] = id
       end

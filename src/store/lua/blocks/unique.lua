@@ -18,11 +18,11 @@ local uttl = opts.ttl and int(opts.ttl) or ''
 local key = key_unique(base, ukey)
 local held = redis.call('GET', key)
 local holder = held and string.match(held, '^%d+')
-local state, jtype_held, words_held, priority_held
+local state, jtype_held, words_held, priority_held, group_held
 if holder then
   local named
-  state, named, jtype_held, words_held, priority_held =
-    unpack(redis.call('HMGET', key_job(base, holder), 'state', 'unique', 'type', 'words', 'priority'))
+  state, named, jtype_held, words_held, priority_held, group_held =
+    unpack(redis.call('HMGET', key_job(base, holder), 'state', 'unique', 'type', 'words', 'priority', 'group'))
   -- A job that does not name the key never held it (its id came again after Redis lost its
   -- data): the key is as good as free.
   if named ~= ukey then state = nil end
@@ -39,15 +39,15 @@ if replace then
       if words == '' then redis.call('HDEL', jk, 'words') else redis.call('HSET', jk, 'words', words) end
     end
     if d > 0 then
-      index_remove(base, jtype_held, state, holder)
+      index_remove(base, jtype_held, state, holder, group_held)
       schedule(base, holder, jtype_held, now + d, now)
       redis.call('HSET', jk, 'delay', delay)
       events[#events + 1] = event_text(holder, jtype_held, 'delayed', '[' .. int(now + d) .. ']')
     else
       redis.call('HDEL', jk, 'delay')
       if state == 'delayed' then
-        index_remove(base, jtype_held, state, holder)
-        enqueue(base, holder, jtype_held, tonumber(priority_held) or 0, now)
+        index_remove(base, jtype_held, state, holder, group_held)
+        enqueue(base, holder, jtype_held, tonumber(priority_held) or 0, now, group_held)
         events[#events + 1] = event_text(holder, jtype_held, 'enqueue', '[' .. cjson.encode(jtype_held) .. ']')
       else
         redis.call('HSET', jk, 'updated_at', int(now))

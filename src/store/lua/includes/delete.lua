@@ -4,8 +4,8 @@ search, present and unique. ]]
 --@include keys, index, search, present, unique
 
 local function delete_job(base, id, jtype, state)
-  if state then index_remove(base, jtype, state, id) end
-  local words, ukey = unpack(redis.call('HMGET', key_job(base, id), 'words', 'unique'))
+  local words, group, ukey = unpack(redis.call('HMGET', key_job(base, id), 'words', 'group', 'unique'))
+  if state then index_remove(base, jtype, state, id, group) end
   unindex_words(base, id, words)
   release_unique(base, id, ukey)
   unmark_present(base, id)

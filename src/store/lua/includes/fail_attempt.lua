@@ -9,9 +9,10 @@ waiting, events, stats, delete, retain and unique. ]]
 -- again, else STATUS.FAILED.
 local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, final)
   local jk = key_job(base, id)
-  index_remove(base, jtype, 'active', id)
+  local max, started, rof, priority, group, ukey =
+    unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'priority', 'group', 'unique'))
+  index_remove(base, jtype, 'active', id, group)
   local made = redis.call('HINCRBY', jk, 'made', 1)
-  local max, started, rof, ukey = unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'unique'))
   max = tonumber(max) or 1
   -- Every failed attempt is kept (the latest 50), not only the last error.
   local errors = key_errors(base, id)
@@ -28,7 +29,7 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
       schedule(base, id, jtype, now + delay, now)
       emit(base, id, jtype, 'delayed', '[' .. int(now + delay) .. ']')
     else
-      enqueue(base, id, jtype, tonumber(redis.call('HGET', jk, 'priority')) or 0, now)
+      enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
     end
     emit(base, id, jtype, 'failed attempt', '[' .. cjson.encode(message) .. ',' .. made .. ']')
     record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'retried', 1)

@@ -20,14 +20,43 @@ local function swept(state)
   return state == 'delayed' or state == 'active'
 end
 
-local function index_add(base, jtype, state, score, id)
+-- A job of a group (its hash's `group` field; false or nil for none) is indexed as the others
+-- except while inactive: then it waits in its group's index and in the type's `grouped` index
+-- (lists and counts), and its group joins the type's rotation (see take), at the back.
+local function index_add(base, jtype, state, score, id, group)
   local m = fifo(id)
   if swept(state) then redis.call('ZADD', key_state(base, state), score, m) end
+  if group and state == 'inactive' then
+    redis.call('ZADD', key_state(base, 'grouped', jtype), score, m)
+    redis.call('ZADD', key_group(base, jtype, 'jobs', group), score, m)
+    local rotation = key_state(base, 'groups', jtype)
+    if not redis.call('ZSCORE', rotation, group) then
+      redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
+    end
+    return
+  end
   redis.call('ZADD', key_state(base, state, jtype), score, m)
+  if group and state == 'active' then redis.call('HINCRBY', key_state(base, 'group-active', jtype), group, 1) end
 end
 
-local function index_remove(base, jtype, state, id)
+local function index_remove(base, jtype, state, id, group)
   local m = fifo(id)
   if swept(state) then redis.call('ZREM', key_state(base, state), m) end
+  if group and state == 'inactive' then
+    -- Its group stays in the rotation, if it was there: take drops a group it finds empty.
+    redis.call('ZREM', key_state(base, 'grouped', jtype), m)
+    redis.call('ZREM', key_group(base, jtype, 'jobs', group), m)
+    return
+  end
   redis.call('ZREM', key_state(base, state, jtype), m)
+  if group and state == 'active' then
+    -- One fewer of the group runs, and a group its concurrency had taken out of the rotation
+    -- returns to it (take checks its limits again when its turn comes).
+    local active = key_state(base, 'group-active', jtype)
+    if redis.call('HINCRBY', active, group, -1) <= 0 then redis.call('HDEL', active, group) end
+    local rotation = key_state(base, 'groups', jtype)
+    if not redis.call('ZSCORE', rotation, group) and redis.call('EXISTS', key_group(base, jtype, 'jobs', group)) == 1 then
+      redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
+    end
+  end
 end

@@ -13,11 +13,26 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:delayed, B:active    zset    delayed / active jobs of every type, for the sweeps
   B:type:<type>:<state>  zset    jobs of <type> in <state>
   B:type:<type>:wake     list    at most one marker: "jobs of <type> may be waiting"
+  B:type:<type>:flow     hash    the type's limits, when it has any: rate_max, rate_ms,
+                                 concurrency, until (ms: a pause a handler asked for)
+  B:type:<type>:starts   list    start times (ms, newest first) of the type's latest rate_max
+                                 jobs, while it has a rate limit
+  B:type:<type>:grouped  zset    the type's inactive jobs that belong to a group (its other
+                                 inactive jobs are in B:type:<type>:inactive)
+  B:type:<type>:groups   zset    the rotation: groups whose jobs may be taken, scored by turn
+                                 ('' stands for the type's jobs without a group)
+  B:type:<type>:group-active  hash  active jobs per group
+  B:type:<type>:group-paused  set   paused groups
+  B:type:<type>:group-held    zset  groups held back by their rate, scored by when they may go
+  B:group:<n>:<type>:jobs:<group>    zset  a group's inactive jobs (<n>: the type's length,
+                                           so that no type and group make another's key)
+  B:group:<n>:<type>:starts:<group>  list  a group's start times, for the group rate
   B:types                set     every job type ever saved
   B:stats:work-time      string  total milliseconds spent by completed jobs
   B:stats:<minute>       hash    per-minute counters by type (see record_minute), kept ~25 h
   B:search:<word>        set     ids of jobs whose search words include <word>
   B:paused               set     types no worker may take
+  B:limited              set     types that have (or had) a flow hash, for listing limits
   B:events               channel one JSON message per transition (or a JSON array of them)
   B:timers               channel the due time (ms) of a job just delayed, for promotion timers;
                                  's' and a due time for a schedule, for the schedule timers
@@ -43,6 +58,7 @@ local function key_ids(base) return base .. ':ids' end
 local function key_present_spans(base) return base .. ':present' end
 local function key_types(base) return base .. ':types' end
 local function key_paused(base) return base .. ':paused' end
+local function key_limited(base) return base .. ':limited' end
 local function key_work_time(base) return base .. ':stats:work-time' end
 local function key_events(base) return base .. ':events' end
 local function key_timers(base) return base .. ':timers' end
@@ -57,6 +73,7 @@ local function key_errors(base, id) return base .. ':job:' .. id .. ':errors' en
 local function key_present(base, span) return base .. ':present:' .. string.format('%d', span) end
 
 -- Without a type: the sweeps' index of the state (there is one for delayed and active only).
+-- With a type it also names the type's other keys: 'grouped', 'groups', 'group-active', ...
 local function key_state(base, state, jtype)
   if jtype then return base .. ':type:' .. jtype .. ':' .. state end
   return base .. ':' .. state
@@ -65,5 +82,11 @@ end
 local function key_search(base, word) return base .. ':search:' .. word end
 local function key_minute(base, minute) return base .. ':stats:' .. string.format('%d', minute) end
 local function key_wake(base, jtype) return base .. ':type:' .. jtype .. ':wake' end
+local function key_flow(base, jtype) return base .. ':type:' .. jtype .. ':flow' end
+local function key_starts(base, jtype) return base .. ':type:' .. jtype .. ':starts' end
+-- part: 'jobs' or 'starts'.
+local function key_group(base, jtype, part, group)
+  return base .. ':group:' .. #jtype .. ':' .. jtype .. ':' .. part .. ':' .. group
+end
 local function key_unique(base, key) return base .. ':unique:' .. key end
 local function key_saved(base, call) return base .. ':saved:' .. call end

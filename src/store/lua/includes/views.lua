@@ -3,13 +3,15 @@ them. Needs keys and index (swept). ]]
 --@include keys, index
 
 -- The indexes that together hold the jobs in a state: the type's own, or for every type
--- the sweeps' index where there is one, else every type's.
+-- the sweeps' index where there is one, else every type's. A type's inactive jobs that belong
+-- to a group are in its `grouped` index.
 local function state_keys(base, state, jtype)
-  if jtype and jtype ~= '' then return { key_state(base, state, jtype) } end
-  if swept(state) then return { key_state(base, state) } end
+  if swept(state) and not (jtype and jtype ~= '') then return { key_state(base, state) } end
+  local types = (jtype and jtype ~= '') and { jtype } or redis.call('SMEMBERS', key_types(base))
   local keys = {}
-  for _, t in ipairs(redis.call('SMEMBERS', key_types(base))) do
+  for _, t in ipairs(types) do
     keys[#keys + 1] = key_state(base, state, t)
+    if state == 'inactive' then keys[#keys + 1] = key_state(base, 'grouped', t) end
   end
   return keys
 end

@@ -9,8 +9,9 @@ local function hint_due(base, due)
   redis.call('PUBLISH', key_timers(base), int(due))
 end
 
-local function enqueue(base, id, jtype, priority, now)
-  index_add(base, jtype, 'inactive', priority, id)
+-- group: the job's group (its hash's field), false or nil for none.
+local function enqueue(base, id, jtype, priority, now, group)
+  index_add(base, jtype, 'inactive', priority, id, group)
   redis.call('HSET', key_job(base, id), 'state', 'inactive', 'updated_at', int(now))
   wake(base, jtype)
 end

@@ -1,19 +1,44 @@
---[[ take: moves inactive jobs to active under fresh locks, for the take script and for the
-next jobs complete and fail take in the same call. Needs util, keys, index and wake. ]]
+--[[ take: moves up to `count` inactive jobs of a type to active under fresh locks, as far as
+the type's limits allow: the take script's body, and what complete and fail run for the next
+jobs of the same worker. A block, not a function: a function this size captures some twenty
+locals of the chunk, and making it on every call cost more than its own lookups.
+Reads  base, jtype, now
+       count    the worker's free slots
+       worker   the lock owner (the worker's id and its request number)
+       lock_ms  the lock duration
+Sets   taken    {id, HGETALL} pairs in priority-then-FIFO order (the script declares it, {})
+       wait     when the limits held jobs back: the ms to wait before asking again (0: until
+                an active job of the type ends)
+The index updates and the 'start' events of all the jobs are one command each. ]]
 --@include util, keys, index, wake
-
--- Moves up to count inactive jobs of jtype to active under fresh locks.
--- Returns {id, HGETALL} pairs in priority-then-FIFO order. The index updates and the 'start'
--- events of all the jobs are one command each.
-local function take(base, jtype, count, worker, lock_ms, now)
+-- `break` leaves the block early: Lua 5.1 has no goto.
+repeat
   local key = key_state(base, 'inactive', jtype)
-  if count <= 0 or redis.call('SISMEMBER', key_paused(base), jtype) == 1 then return {} end
+  if count <= 0 or redis.call('SISMEMBER', key_paused(base), jtype) == 1 then break end
   -- Lua spreads at most a few thousand values into one command (unpack below).
   if count > 1000 then count = 1000 end
-  local popped = redis.call('ZPOPMIN', key, count)
+  local limits, spent
+  local flow = redis.call('HGETALL', key_flow(base, jtype))
+  if #flow > 0 then
+    local asked = count
+    --@block flow_admit
+    if count == 0 then
+      -- Idle workers of the type would only be held back too: they wait for their own turn.
+      redis.call('DEL', key_wake(base, jtype))
+      break
+    end
+    -- A limit that cut this request leaves nothing for another worker either.
+    spent = count < asked
+  end
+  local popped, grouped
+  if limits and limits.grouped then
+    --@block group_pop
+  else
+    popped = redis.call('ZPOPMIN', key, count)
+  end
   if #popped == 0 then
     redis.call('DEL', key_wake(base, jtype))
-    return {}
+    break
   end
   local jobs, active, started = {}, {}, {}
   local now_text = int(now)
@@ -45,7 +70,13 @@ local function take(base, jtype, count, worker, lock_ms, now)
       active[#active + 1] = m
       jobs[#jobs + 1] = { id, redis.call('HGETALL', jk) }
       started[#started + 1] = id
+    elseif grouped and grouped[m] then
+      -- Counted by group_pop, but the job is gone: it does not run.
+      redis.call('HINCRBY', key_state(base, 'group-active', jtype), grouped[m], -1)
     end
+  end
+  if limits then
+    --@block flow_record
   end
   if #active > 0 then
     redis.call('ZADD', key_state(base, 'active'), unpack(active))
@@ -55,10 +86,12 @@ local function take(base, jtype, count, worker, lock_ms, now)
       '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
   end
   -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
-  if redis.call('ZCARD', key) == 0 then
+  local waiting = key
+  if grouped then waiting = key_state(base, 'groups', jtype) end
+  if spent or redis.call('ZCARD', waiting) == 0 then
     redis.call('DEL', key_wake(base, jtype))
   else
     wake(base, jtype)
   end
-  return jobs
-end
+  taken = jobs
+until true
