@@ -1,12 +1,19 @@
 // The workload of bench/instructions.mjs, in its own process: loads Kue from the checkout
 // given, warms the scripts up, then on each request from the parent runs one measured phase
 // (`save`: N awaited single saves of a 100-byte job; `process`: one concurrency-1 worker
-// drains them) and answers when it is over.
+// drains them) and answers when it is over. `queueOptions` are more options for its queues
+// (e.g. {"saveRetryWindow":0}).
 import { pathToFileURL } from 'node:url';
 
-const { checkout, port, jobs, using } = JSON.parse(process.argv[2]);
+const { checkout, port, jobs, using, queueOptions } = JSON.parse(process.argv[2]);
 const { default: kue } = await import(pathToFileURL(`${checkout}/dist/index.js`).href);
-const options = { prefix: 'bench-instructions', redis: { port }, maintenance: false, jobEvents: false };
+const options = {
+  prefix: 'bench-instructions',
+  redis: { port },
+  maintenance: false,
+  jobEvents: false,
+  ...queueOptions,
+};
 const producer = new kue.Queue(options);
 const worker = new kue.Queue(options);
 for (const queue of [producer, worker]) queue.on('error', (err) => console.error(err.message));
@@ -28,12 +35,14 @@ const WARM_UP = 20;
 for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up', payload(i)).save();
 await drain('warm-up', WARM_UP);
 
-// What the measured jobs use: nothing, limits that never hold them back, or 100 groups.
+// What the measured jobs use: nothing, limits that never hold them back, 100 groups, or a
+// unique key each (a key claimed, not found held).
 if (using === 'limits') {
   await producer.limit('measured', { rate: { max: 1_000_000, duration: 1_000 }, concurrency: 1_000 });
 }
 const measured = (i) => {
   const job = producer.create('measured', payload(i));
+  if (using === 'unique') return job.unique(`key-${i}`);
   return using === 'groups' ? job.group(`tenant-${i % 100}`) : job;
 };
 

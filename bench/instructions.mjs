@@ -3,14 +3,17 @@
 // (repeat runs agree within about 0.3 %), so it tells whether a change costs the hot path 2 %:
 // the question every capability must answer for users who do not use it.
 //
-//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups]
+//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique]
+//     [--options '<json>']
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
 // base commit after `npm ci && npm run build`) on the same workload: N awaited single saves of
 // a 100-byte job, then one concurrency-1 worker processing them. Prints instructions per save
 // and per processed job, and the ratios. `--using limits` sets a rate and a concurrency limit
 // on the type that never hold a job back; `--using groups` puts the jobs in 100 groups: what
-// those capabilities cost when in use. Needs valgrind (Debian: apt-get install valgrind).
+// those capabilities cost when in use; `--using unique` gives each job a unique key of its own.
+// `--options` adds queue options (JSON) to both checkouts, e.g. '{"saveRetryWindow":0}'.
+// Needs valgrind (Debian: apt-get install valgrind).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +26,9 @@ function option(name, fallback) {
 }
 const JOBS = Number(option('jobs', '1000'));
 const USING = option('using', 'nothing');
-if (!['nothing', 'limits', 'groups'].includes(USING)) throw new Error('--using takes limits or groups');
+if (!['nothing', 'limits', 'groups', 'unique'].includes(USING))
+  throw new Error('--using takes limits, groups or unique');
+const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error('--jobs must be a positive integer');
@@ -70,7 +75,9 @@ async function measure(checkout) {
       if (i > 300) throw new Error('redis-server under valgrind did not answer within 30 s');
       await sleep(100);
     }
-    const child = fork(childEntry, [JSON.stringify({ checkout, port, jobs: JOBS, using: USING })]);
+    const child = fork(childEntry, [
+      JSON.stringify({ checkout, port, jobs: JOBS, using: USING, queueOptions: QUEUE_OPTIONS }),
+    ]);
     const reply = (key) => new Promise((ok) => child.on('message', (m) => m[key] && ok(m)));
     await reply('ready');
     const perJob = {};

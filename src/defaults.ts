@@ -33,6 +33,13 @@ export const defaults = {
   idleBlockSeconds: 5,
   /** Time after which a command that Redis has not answered fails (ms). */
   commandTimeout: 10_000,
+  /**
+   * How long Redis keeps each save call's reply (ms), so the call sent again (ioredis resends
+   * an unanswered command after a reconnection; a caller retries a save that may have been
+   * made) makes no job twice: longer than a reconnection and the commandTimeout with room for
+   * a retry. About 130 bytes per call while kept.
+   */
+  saveRetryWindow: 60_000,
   /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
   durableSaves: { replicas: 1, timeout: 1_000 },
   /** Whether saved Job objects get job-level events. */

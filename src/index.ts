@@ -10,6 +10,8 @@ import {
   type ProcessHandler,
   type PriorityName,
   type PriorityNames,
+  type UniqueKey,
+  type UniqueOptions,
 } from './queue/job.js';
 import type { RetentionOption } from './store/retention.js';
 import type { Callback } from './queue/callback.js';
@@ -183,6 +185,8 @@ type LimitOptionsT = LimitOptions;
 type RateLimitT = RateLimit;
 type TypeLimitsT = TypeLimits;
 type GroupInfoT = GroupInfo;
+type UniqueKeyT = UniqueKey;
+type UniqueOptionsT = UniqueOptions;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -239,6 +243,8 @@ declare namespace kue {
   type RateLimit = RateLimitT;
   type TypeLimits = TypeLimitsT;
   type GroupInfo = GroupInfoT;
+  type UniqueKey = UniqueKeyT;
+  type UniqueOptions = UniqueOptionsT;
 }
 
 export {
@@ -302,4 +308,6 @@ export type {
   RateLimit,
   TypeLimits,
   GroupInfo,
+  UniqueKey,
+  UniqueOptions,
 };

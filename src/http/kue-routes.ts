@@ -23,7 +23,21 @@ interface NewJobBody {
     removeOnComplete?: unknown;
     removeOnFail?: unknown;
     searchKeys?: unknown;
+    unique?: unknown;
   };
+}
+
+/** `options.unique`: a key, or `{key, ttl, replace}`; the job checks each value. */
+function setUnique(job: Job, unique: unknown): void {
+  if (typeof unique === 'string') {
+    job.unique(unique);
+    return;
+  }
+  if (typeof unique !== 'object' || unique === null || Array.isArray(unique)) {
+    throw new TypeError('unique must be a key or an object like {"key": "sync:7", "ttl": 60000, "replace": true}');
+  }
+  const { key, ...options } = unique as { key?: unknown };
+  job.unique(key as string, options);
 }
 
 /** Builds a job from one element of a POST /job body; throws a TypeError/RangeError when it is bad. */
@@ -43,6 +57,7 @@ function buildJob(queue: Queue, body: unknown): Job {
   if (options.removeOnComplete !== undefined) job.removeOnComplete(options.removeOnComplete as RetentionOption);
   if (options.removeOnFail !== undefined) job.removeOnFail(options.removeOnFail as RetentionOption);
   if (options.searchKeys !== undefined) job.searchKeys(options.searchKeys as string[]);
+  if (options.unique !== undefined) setUnique(job, options.unique);
   if (options.backoff !== undefined) {
     // Only data: never a function or its source text.
     const b = options.backoff;
@@ -54,10 +69,15 @@ function buildJob(queue: Queue, body: unknown): Job {
   return job;
 }
 
-async function createOne(queue: Queue, body: unknown): Promise<{ message: string; id: number }> {
+async function createOne(
+  queue: Queue,
+  body: unknown,
+): Promise<{ message: string; id: number } | { message: string; id: number; duplicate: true }> {
   // saveAll, not save(): save() also reports a refused job (data JSON cannot store) to the
   // queue's 'error' listeners, and a client's bad input is no server error.
   const [job] = await queue.saveAll([buildJob(queue, body)]);
+  // A unique key held by a job: that job's id, and no job made.
+  if (job!.duplicate) return { message: 'job exists', id: job!.id!, duplicate: true };
   return { message: 'job created', id: job!.id! };
 }
 

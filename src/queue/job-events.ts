@@ -37,6 +37,11 @@ export class JobEvents {
     if (--this.savesInFlight === 0) this.early.clear();
   }
 
+  /** Whether a Job object gets the events of job `id`. */
+  watches(id: number): boolean {
+    return this.watched.has(id);
+  }
+
   /** Starts delivering to a just-saved job, replaying what arrived before its id was known. */
   watch(job: Job & { id: number }): void {
     this.watched.set(job.id, job);

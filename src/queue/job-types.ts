@@ -23,6 +23,33 @@ export type BackoffOption =
   | { type?: 'fixed' | 'exponential' | (string & {}); delay?: number; maxDelay?: number }
   | ((attempts: number, delay: number) => number);
 
+/** Options of `job.unique(key, options)`; see docs/unique-jobs.md. */
+export interface UniqueOptions {
+  /**
+   * Hold the key this many ms after the save, whatever becomes of the job (a throttle): saves
+   * of the key meanwhile resolve to this job, even once it finished. Without a ttl the key is
+   * held while the job waits, is delayed or runs, and freed as it completes, fails for good or
+   * is removed. A whole number of ms, at least 1.
+   * @example job.unique('digest:7', { ttl: 3_600_000 }) // at most one digest an hour
+   */
+  ttl?: number;
+  /**
+   * A save of the key while its job waits or is delayed gives that job this save's data,
+   * search words and delay (counted from now) instead, keeping its id (a debounce: together
+   * with a delay, the job runs once the saves pause). While the job runs it is never touched:
+   * the save makes a new job, which takes the key over. With a ttl, each replacing save starts
+   * the ttl again.
+   * @default false
+   * @example job.unique('reindex:9', { replace: true, ttl: 5_000 }).delay(5_000)
+   */
+  replace?: boolean;
+}
+
+/** A job's unique key and the options it was given, as `job.unique()` returns them. */
+export interface UniqueKey extends UniqueOptions {
+  key: string;
+}
+
 /** Kue's JSON shape of a job (the JSON API and `JSON.stringify(job)`). */
 export interface JobJSON {
   id: string;
@@ -53,4 +80,6 @@ export interface JobJSON {
   schedule: { id: string; due: number } | null;
   /** The job's group (jobs of a type are taken in turn across groups); null for none. */
   group: string | null;
+  /** The job's unique key (and the ttl it was held for after its save, when it had one); null without one. */
+  unique: { key: string; ttl?: number } | null;
 }

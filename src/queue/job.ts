@@ -5,11 +5,11 @@ import type { RetentionOption } from '../store/retention.js';
 import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
 import { jobStatics, type JobStatics } from './job-statics.js';
-import type { BackoffOption, JobJSON, PriorityName } from './job-types.js';
+import type { BackoffOption, JobJSON, PriorityName, UniqueKey, UniqueOptions } from './job-types.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
-export type { BackoffOption, JobJSON, PriorityName, PriorityNames } from './job-types.js';
+export type { BackoffOption, JobJSON, PriorityName, PriorityNames, UniqueKey, UniqueOptions } from './job-types.js';
 export type { SavingJob } from './callback.js';
 
 /**
@@ -57,6 +57,12 @@ export class Job<D = any> extends EventEmitter {
   workerId?: string;
   /** A run of a schedule: the schedule's id and the due time (epoch ms) it was made for. */
   schedule?: { id: string; due: number };
+  /**
+   * Set by a save: `true` when the job's unique key was held, so the save made no job and `id`
+   * is the existing job's (whose record this object does not hold: `Job.get` loads it);
+   * `false` when the save made the job.
+   */
+  duplicate?: boolean;
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -73,6 +79,7 @@ export class Job<D = any> extends EventEmitter {
   _backoff?: BackoffOption;
   _jobEvents?: boolean;
   _searchKeys?: string[];
+  _unique?: UniqueKey;
   _group?: string;
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
@@ -190,6 +197,22 @@ export class Job<D = any> extends EventEmitter {
     const list = Array.isArray(keys) ? keys : [keys];
     if (!list.every((k) => typeof k === 'string')) throw new TypeError('searchKeys takes strings');
     this._searchKeys = list;
+    return this;
+  }
+
+  /**
+   * Makes the job unique by `key` (see docs/unique-jobs.md): while a job with that key waits,
+   * is delayed or runs, saving this one makes no job; it resolves to that job instead (`id` is
+   * its id, `duplicate` is true). `{ttl}` holds the key that many ms after the save whatever
+   * becomes of the job (a throttle); `{replace: true}` gives a waiting or delayed holder this
+   * job's data and delay instead (a debounce). With no argument, the key and options set.
+   */
+  unique(): UniqueKey | undefined;
+  unique(key: string, options?: UniqueOptions): this;
+  unique(...args: [] | [key: string, options?: UniqueOptions]): this | UniqueKey | undefined {
+    if (args.length === 0) return this._unique;
+    if (this.id !== undefined) throw new Error(`job ${this.id} is saved: its unique key cannot change`);
+    this._unique = check.unique(args[0], args[1]);
     return this;
   }
 
@@ -324,6 +347,9 @@ export class Job<D = any> extends EventEmitter {
       workerId: this.workerId ?? null,
       schedule: this.schedule ?? null,
       group: this._group ?? null,
+      unique: this._unique
+        ? { key: this._unique.key, ...(this._unique.ttl !== undefined && { ttl: this._unique.ttl }) }
+        : null,
     };
     if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
     return json;

@@ -3,7 +3,7 @@ import type { JobRecord, NewJob } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { MoveOutcome } from '../store/replies.js';
-import { SAVE_BATCH, type Store } from '../store/store.js';
+import { SAVE_BATCH, type SaveReply, type Store } from '../store/store.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
 import { Job, type SavedJob } from './job.js';
 import type { JobDirectory, JobHost } from './job-host.js';
@@ -40,6 +40,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job.workerId = record.workerId;
   job.schedule = record.schedule;
   job._group = record.group;
+  job._unique = record.unique;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
@@ -76,6 +77,11 @@ export interface QueueJobsDeps {
  */
 export class QueueJobs implements JobDirectory<Job> {
   readonly priorities: Record<string, number>;
+  /**
+   * The save calls each unsaved Job was sent in: a retry of the same Job object names them, so
+   * Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
+   */
+  private readonly sends = new WeakMap<Job, string[]>();
 
   constructor(private readonly deps: QueueJobsDeps) {
     this.priorities = deps.priorities;
@@ -95,7 +101,11 @@ export class QueueJobs implements JobDirectory<Job> {
     const { testMode, subscription, watchers, store } = this.deps;
     if (testMode.isEntered) testMode.jobs.push(...jobs);
     if (testMode.intercepts) return;
-    const fields = jobs.map((job) => this.fieldsOf(job));
+    const fields = jobs.map((job) => {
+      let sends = this.sends.get(job);
+      if (!sends) this.sends.set(job, (sends = []));
+      return { ...this.fieldsOf(job), sends };
+    });
     // Saved Job objects get their events, and listeners get the events of this save.
     if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
     watchers.saveStarted();
@@ -106,25 +116,39 @@ export class QueueJobs implements JobDirectory<Job> {
         return;
       }
       for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
-        const ids = await store.saveJobs(fields.slice(start, start + SAVE_BATCH));
-        ids.forEach((id, i) => this.saved(jobs[start + i]!, id, fields[start + i]!.delay));
+        const replies = await store.saveJobs(fields.slice(start, start + SAVE_BATCH));
+        replies.forEach((reply, i) => this.saved(jobs[start + i]!, reply, fields[start + i]!.delay));
       }
     } finally {
       watchers.saveEnded();
     }
   }
 
-  /** Fills in a job that was just saved, and starts its job-level events. */
-  private saved(job: Job, id: number, delay: number): void {
-    const saved = Object.assign(job, { id });
-    job._state = delay > 0 ? 'delayed' : 'inactive';
-    job.created_at = job.updated_at = Date.now();
-    this.deps.backoffs.remember(id, job._backoff);
-    if (this.deps.jobEvents && job._jobEvents !== false) this.deps.watchers.watch(saved);
+  /**
+   * Fills in a job that was just saved, and starts its job-level events. A duplicate is the
+   * existing job: its state and times are not known here, its backoff stays its own, and it
+   * gets that job's events unless another Job object of this process gets them already.
+   */
+  private saved(job: Job, { id, duplicate }: SaveReply, delay: number): void {
+    const { watchers, backoffs, jobEvents } = this.deps;
+    const saved = Object.assign(job, { id, duplicate });
+    if (!duplicate) {
+      job._state = delay > 0 ? 'delayed' : 'inactive';
+      job.created_at = job.updated_at = Date.now();
+      backoffs.remember(id, job._backoff);
+    }
+    if (jobEvents && job._jobEvents !== false && !(duplicate && watchers.watches(id))) watchers.watch(saved);
   }
 
   async update(job: Job): Promise<void> {
     if (job.id === undefined) throw new Error('job has not been saved yet');
+    // Its data and options are the ones its save offered, not the record's: writing them
+    // would replace the existing job behind its back (a running one too).
+    if (job.duplicate) {
+      throw new Error(
+        `job ${job.id} was not made by this Job object (its unique key was held): load it with Job.get(${job.id}) to change it`,
+      );
+    }
     const f = this.fieldsOf(job);
     const b = f.backoff;
     const written = await this.deps.store.update(job.id, {
@@ -226,6 +250,7 @@ export class QueueJobs implements JobDirectory<Job> {
       removeOnFail: job._removeOnFail ?? retention.fail,
       words: searchEnabled ? searchWords(job.data, job._searchKeys) : [],
       ...(job._group !== undefined && { group: job._group }),
+      ...(job._unique && { unique: job._unique }),
     };
   }
 }

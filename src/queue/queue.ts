@@ -68,7 +68,7 @@ export class Queue extends QueueControls {
     this.lockDuration = o.lockDuration;
     this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.errors.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves);
+    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow);
     checkEvictionPolicy(this.client, this.store, o.logger, (message, policy) => {
       o.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.

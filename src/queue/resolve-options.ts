@@ -17,6 +17,7 @@ export interface ResolvedQueueOptions {
   commandTimeout: number | undefined;
   /** What a save waits for; undefined: nothing. */
   durableSaves: { replicas: number; timeout: number } | undefined;
+  saveRetryWindow: number;
   jobEvents: boolean;
   disableSearch: boolean;
   priorities: Record<string, number>;
@@ -89,6 +90,9 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     redis: options.redis ?? undefined,
     commandTimeout: given(o.commandTimeout, undefined, (v) => check.timerSpan('commandTimeout', v, 1)),
     durableSaves: given(o.durableSaves, undefined, check.durableSaves),
+    saveRetryWindow: given(o.saveRetryWindow, defaults.saveRetryWindow, (v) =>
+      check.integer('saveRetryWindow', v, 0, 2 ** 31 - 1),
+    ),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
     priorities: given(o.priorities, defaults.priorities, priorities),

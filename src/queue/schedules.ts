@@ -159,6 +159,11 @@ export class QueueSchedules {
     }
     if (job._delay > 0)
       throw new RangeError(`a schedule's job cannot have a delay (got ${job._delay} ms): runs start when due`);
+    if (job._unique) {
+      throw new TypeError(
+        `a schedule's job cannot have a unique key (got "${job._unique.key}"): use the rule's overlap: 'skip' for one run at a time`,
+      );
+    }
     if (typeof job._backoff === 'function') {
       throw new TypeError(
         "a schedule's job cannot have a backoff function (it lives in one process); use a named strategy",

@@ -2,7 +2,7 @@ import { defaults } from '../defaults.js';
 import { JOB_STATES, type JobState } from '../store/keys.js';
 import type { Kue011Migration } from '../store/kue011/migrate.js';
 import type { RetentionOption } from '../store/retention.js';
-import type { BackoffOption } from './job-types.js';
+import type { BackoffOption, UniqueKey } from './job-types.js';
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
 
@@ -232,6 +232,33 @@ export function backoff(option: unknown): BackoffOption {
     throw new TypeError(`backoff must be true, an object or a function, got ${typeof option}`);
   }
   return option as BackoffOption;
+}
+
+/** `job.unique(key, {ttl, replace})`: a non-empty string key; a ttl of whole ms from 1; nothing else. */
+export function unique(key: unknown, options: unknown): UniqueKey {
+  if (typeof key !== 'string') throw new TypeError(`unique key must be a non-empty string, got ${describe(key)}`);
+  if (key === '') throw new RangeError('unique key must be a non-empty string, got "" (string)');
+  if (options === undefined) return { key };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`unique options must be an object {ttl, replace}, got ${describe(options)}`);
+  }
+  const unknown = Object.keys(options).filter((k) => k !== 'ttl' && k !== 'replace');
+  if (unknown.length > 0) {
+    throw new TypeError(`unique options take ttl and replace; got unknown option ${describe(unknown[0])}`);
+  }
+  const { ttl, replace } = options as { ttl?: unknown; replace?: unknown };
+  if (ttl !== undefined) {
+    if (typeof ttl !== 'number')
+      throw new TypeError(`unique ttl must be a number of milliseconds, got ${describe(ttl)}`);
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_MS) {
+      throw new RangeError(`unique ttl must be a whole number of milliseconds from 1 to 2^44, got ${describe(ttl)}`);
+    }
+  }
+  return {
+    key,
+    ...(ttl !== undefined && { ttl }),
+    ...(replace !== undefined && { replace: boolean('unique replace', replace) }),
+  };
 }
 
 /** `job.progress(completed, total)`: two finite numbers, `total` > 0; returns the 0-100 percentage. */

@@ -11,40 +11,9 @@ import { isKue011Key, kue011Candidates, kue011Queues, listedByKue011 } from './k
 import { runScript, type ScriptName } from './scripts.js';
 import { readError } from './redis-errors.js';
 import type { Store } from './store.js';
+import { finding, type CheckCode, type CheckFinding } from './check-findings.js';
 
-export type CheckCode =
-  | 'missing-from-index'
-  | 'extra-index'
-  | 'orphan-member'
-  | 'malformed-member'
-  | 'orphan-key'
-  | 'unknown-key'
-  | 'wrong-key-type'
-  | 'bad-state'
-  | 'no-type'
-  | 'type-not-registered'
-  | 'bad-data'
-  | 'id-above-counter'
-  | 'wake-overfull'
-  | 'kue011-queue'
-  | 'schedule-orphan'
-  | 'schedule-unindexed'
-  | 'schedule-bad-next'
-  | 'schedule-incomplete'
-  | 'flow-invalid'
-  | 'flow-unlisted'
-  | 'flow-stray-log';
-
-export interface CheckFinding {
-  code: CheckCode;
-  /** The key that is wrong or misses something. */
-  key: string;
-  /** The job concerned, when there is one. */
-  id?: number;
-  /** The schedule concerned, when there is one. */
-  schedule?: string;
-  message: string;
-}
+export type { CheckCode, CheckFinding } from './check-findings.js';
 
 export interface CheckReport {
   /** Jobs found, in all. */
@@ -67,6 +36,7 @@ type KeyKind =
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
   | { kind: 'schedule'; id: string }
+  | { kind: 'unique' | 'saved'; name: string }
   | { kind: 'flow'; type: string }
   | { kind: 'starts'; type: string }
   | { kind: 'other'; redisType: string }
@@ -114,6 +84,7 @@ function classify(name: string): KeyKind {
   if ((m = /^group:(\d+):(.*)$/.exec(name))) return groupKey(Number(m[1]), m[2]!);
   if ((m = /^search:(.+)$/.exec(name))) return { kind: 'search', word: m[1]! };
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
+  if ((m = /^(unique|saved):(.+)$/.exec(name))) return { kind: m[1] as 'unique' | 'saved', name: m[2]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
   if (Object.hasOwn(SINGLETONS, name)) return { kind: 'other', redisType: SINGLETONS[name]! };
   return { kind: 'unknown' };
@@ -133,64 +104,14 @@ function expectedType(key: KeyKind): string | undefined {
     case 'starts':
       return 'list';
     case 'present':
+    case 'unique':
+    case 'saved':
       return 'string';
     case 'other':
       return key.redisType;
     default:
       return undefined; // job keys are typed inside check_jobs
   }
-}
-
-function describe(code: CheckCode, key: string, id: string): string {
-  switch (code) {
-    case 'missing-from-index':
-      return `job ${id} is missing from ${key}`;
-    case 'extra-index':
-      return `${key} lists job ${id}, whose state or type does not belong there`;
-    case 'orphan-member':
-      return `${key} lists job ${id}, which does not exist`;
-    case 'malformed-member':
-      return `${key} holds a malformed member "${id}"`;
-    case 'orphan-key':
-      return `${key} belongs to job ${id}, which does not exist`;
-    case 'unknown-key':
-      return `${key} is not a key kue writes`;
-    case 'wrong-key-type':
-      return `${key} holds the wrong Redis type`;
-    case 'bad-state':
-      return `job ${id} has no valid state`;
-    case 'no-type':
-      return `job ${id} has no type`;
-    case 'type-not-registered':
-      return `the type of job ${id} is missing from ${key}`;
-    case 'bad-data':
-      return `the data of job ${id} is not valid JSON`;
-    case 'id-above-counter':
-      return `job ${id} is above the id counter ${key}`;
-    case 'wake-overfull':
-      return `${key} holds more than one wake marker`;
-    case 'kue011-queue':
-      return `${key} is the index of a queue Kue 0.11 wrote`;
-    case 'schedule-orphan':
-      return `${key} lists schedule "${id}", which does not exist`;
-    case 'schedule-unindexed':
-      return `schedule "${id}" is missing from ${key}`;
-    case 'schedule-bad-next':
-      return `schedule "${id}" is scored in the schedule index by another time than its next due time`;
-    case 'schedule-incomplete':
-      return `schedule "${id}" lacks its revision, rule or job template`;
-    case 'flow-invalid':
-      return `${key} has a limit field take cannot obey: "${id}"`;
-    case 'flow-unlisted':
-      return `the limits in ${key} are missing from the set of limited types: queue.limits() does not show them`;
-    case 'flow-stray-log':
-      return `${key} logs the starts of a type without a rate limit`;
-  }
-}
-
-function finding(code: CheckCode, key: string, id = ''): CheckFinding {
-  if (code.startsWith('schedule-')) return { code, key, schedule: id, message: describe(code, key, id) };
-  return { code, key, ...(/^\d+$/.test(id) && { id: Number(id) }), message: describe(code, key, id) };
 }
 
 /** Redis glob characters in a key base, escaped so SCAN matches them literally. */
@@ -319,6 +240,7 @@ async function inspect(store: Store): Promise<CheckReport> {
   const logs: Array<[string, string]> = [];
   const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
+  const records = { unique: [] as string[], saved: [] as string[] };
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
     else if (kind.kind === 'present') presence.push([key, kind.span]);
@@ -326,6 +248,7 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
     else if (kind.kind === 'schedule') schedules.add(kind.id);
+    else if (kind.kind === 'unique' || kind.kind === 'saved') records[kind.kind].push(kind.name);
     else if (kind.kind === 'flow') flows.push([key, kind.type]);
     else if (kind.kind === 'starts') logs.push([key, kind.type]);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
@@ -379,6 +302,11 @@ async function inspect(store: Store): Promise<CheckReport> {
   }
   for (const batch of chunks([...schedules], BATCH)) {
     addTriples((await script('check_schedules', [defaults.scheduleLease, ...batch])) as string[]);
+  }
+
+  for (const [kind, batchOf] of Object.entries(records)) {
+    for (const batch of chunks(batchOf, BATCH))
+      addTriples((await script('check_unique', [kind, ...batch])) as string[]);
   }
 
   for (const key of wakes) {

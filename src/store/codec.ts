@@ -36,6 +36,8 @@ export interface JobRecord {
   schedule?: { id: string; due: number };
   /** The job's group: jobs of a type are taken round-robin across groups. */
   group?: string;
+  /** The job's unique key, and the ms it was held for after its save when it was saved with a ttl. */
+  unique?: { key: string; ttl?: number };
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -54,8 +56,16 @@ export interface NewJob {
   words: string[];
   /** The job's group, if any. */
   group?: string;
+  /** The job's unique key: held while it waits or runs, or `ttl` ms; `replace` rewrites a pending holder. */
+  unique?: { key: string; ttl?: number; replace?: boolean };
+  /**
+   * The calls this very job was sent in before, as `<call token>.<index>`: a retry of a save
+   * that may have been made. The Store appends each call it sends the job in.
+   */
+  sends?: string[];
 }
 
+/** One job's values among save.lua's arguments (see its contract). */
 export function encodeNewJob(job: NewJob): string[] {
   const b = job.backoff;
   return [
@@ -73,6 +83,21 @@ export function encodeNewJob(job: NewJob): string[] {
     job.words.join(' '),
     job.group ?? '',
   ];
+}
+
+/**
+ * What save.lua takes of a job beyond its values, or undefined when it has nothing
+ * more (most jobs): its unique key and the earlier sends of a retry.
+ */
+export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
+  const { unique, sends } = job;
+  if (!unique && !sends?.length) return undefined;
+  return {
+    ...(unique && { unique: unique.key }),
+    ...(unique?.ttl !== undefined && { ttl: unique.ttl }),
+    ...(unique?.replace && { replace: true }),
+    ...(sends?.length && { sends }),
+  };
 }
 
 /** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */
@@ -145,6 +170,10 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.worker_id) record.workerId = h.worker_id;
   if (h.group) record.group = h.group;
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
+  if (h.unique !== undefined) {
+    const ttl = num(h.unique_ttl);
+    record.unique = { key: h.unique, ...(ttl !== undefined && { ttl }) };
+  }
   if (h.backoff) {
     record.backoff = { type: h.backoff };
     const delay = num(h.backoff_delay);

@@ -99,6 +99,16 @@ export class Keys {
   group(type: string, part: 'jobs' | 'starts', group: string): string {
     return `${this.base}:group:${Buffer.byteLength(type)}:${type}:${part}:${group}`;
   }
+
+  /** The job holding a unique key: `<id>` until it finishes, `<id> ttl` for a ttl (lua/includes/unique.lua). */
+  unique(key: string): string {
+    return `${this.base}:unique:${key}`;
+  }
+
+  /** The reply of one save call, kept for the queue's saveRetryWindow (lua/save.lua). */
+  saved(call: string): string {
+    return `${this.base}:saved:${call}`;
+  }
 }
 
 /** Index members are `len|id` so that equal scores sort by numeric id (FIFO). */

@@ -16,7 +16,8 @@
  * local function would do the same work, but Redis runs the whole text on every call, and
  * making a closure that captures many locals of the chunk costs more (each capture walks the
  * list of the chunk's captured locals) than the rest of a one-job save. A block names its own
- * includes; its header says which locals it reads and which it sets.
+ * includes, and may paste a block of its own the same way; its header says which locals it
+ * reads and which it sets.
  */
 
 const INCLUDE_LINE = /^--@include[ \t]+(.*)$/gm;

@@ -23,11 +23,13 @@ import expectedInclude from './lua/includes/expected.lua';
 import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
+import uniqueInclude from './lua/includes/unique.lua';
 import createBlock from './lua/blocks/create.lua';
 import takeBlock from './lua/blocks/take.lua';
 import flowAdmitBlock from './lua/blocks/flow_admit.lua';
 import flowRecordBlock from './lua/blocks/flow_record.lua';
 import groupPopBlock from './lua/blocks/group_pop.lua';
+import uniqueBlock from './lua/blocks/unique.lua';
 import save from './lua/save.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
@@ -51,6 +53,7 @@ import check_search from './lua/check_search.lua';
 import migrate from './lua/migrate.lua';
 import migrate_finish from './lua/migrate_finish.lua';
 import check_schedules from './lua/check_schedules.lua';
+import check_unique from './lua/check_unique.lua';
 import schedule_upsert from './lua/schedule_upsert.lua';
 import schedule_fire from './lua/schedule_fire.lua';
 import schedule_due from './lua/schedule_due.lua';
@@ -88,6 +91,7 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_keys: kue011_keysInclude,
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
+  unique: uniqueInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
@@ -97,6 +101,7 @@ export const luaBlocks: Readonly<Record<string, string>> = {
   flow_admit: flowAdmitBlock,
   flow_record: flowRecordBlock,
   group_pop: groupPopBlock,
+  unique: uniqueBlock,
 };
 
 /**
@@ -127,6 +132,7 @@ export const luaScripts = {
   migrate,
   migrate_finish,
   check_schedules,
+  check_unique,
   schedule_upsert,
   schedule_fire,
   schedule_due,

@@ -1,5 +1,5 @@
 import type { RedisClient } from './connection.js';
-import { encodeNewJob, type NewJob } from './codec.js';
+import { encodeJobOptions, encodeNewJob, type NewJob } from './codec.js';
 import { StoreReads } from './reads.js';
 import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
@@ -7,6 +7,7 @@ import { scriptError, type Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
 import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
 import { ScheduleStore } from './schedule-store.js';
+import { saveCallToken } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
 import {
   decodePage,
@@ -27,12 +28,46 @@ import {
 /** Most jobs per save script: bounds how long one script holds Redis. */
 export const SAVE_BATCH = 1_000;
 
+/** What became of one job of a save: its id, and whether it is an existing job its unique key resolved it to. */
+export interface SaveReply {
+  id: number;
+  duplicate: boolean;
+}
+
+/**
+ * Most earlier sends a job names: a caller retrying one save more often than this within the
+ * saveRetryWindow is a loop, and the oldest sends are the likeliest to have expired anyway.
+ */
+const MAX_SENDS = 50;
+
+function noteSend(sends: string[], send: string): void {
+  sends.push(send);
+  if (sends.length > MAX_SENDS) sends.shift();
+}
+
+/** save.lua's JSON of the jobs that have more than their values, by place from 1; '' for none. */
+function encodeCallOptions(jobs: NewJob[]): string {
+  let options: Record<string, unknown> | undefined;
+  jobs.forEach((job, i) => {
+    const more = encodeJobOptions(job);
+    if (more) (options ??= {})[i + 1] = more;
+  });
+  return options ? JSON.stringify(options) : '';
+}
+
+/** save.lua's reply for one job: '<id>', or '=<id>' for a duplicate. */
+function saveReply(text: string): SaveReply {
+  const duplicate = text.startsWith('=');
+  return { id: Number(duplicate ? text.slice(1) : text), duplicate };
+}
+
 /**
  * The typed face of the Lua state machine and of the reads: the only place that knows key
  * names and Redis commands. Callers never see KEYS or ARGV.
  */
 export class Store extends StoreReads {
-  private pendingSaves: Array<{ job: NewJob; resolve: (id: number) => void; reject: (err: unknown) => void }> = [];
+  private pendingSaves: Array<{ job: NewJob; resolve: (reply: SaveReply) => void; reject: (err: unknown) => void }> =
+    [];
   private pendingProgress: Array<{
     args: Array<string | number>;
     resolve: (written: boolean) => void;
@@ -49,6 +84,8 @@ export class Store extends StoreReads {
     base: string,
     /** Saves are acknowledged once this many replicas hold them (`durableSaves`). */
     private readonly durability?: { replicas: number; timeout: number },
+    /** How long Redis keeps each save call's reply, so the call sent again makes nothing twice (ms; 0: not kept). */
+    private readonly saveRetryWindow = 0,
   ) {
     super(client, new Keys(base));
     defineScripts(client);
@@ -70,8 +107,13 @@ export class Store extends StoreReads {
     }
   }
 
-  /** Saves jobs in one script; returns their ids in order. All are saved or none. */
-  async saveJobs(jobs: NewJob[], separately = false): Promise<number[]> {
+  /**
+   * Saves jobs in one script; returns what became of each, in order. All are saved or none.
+   * With a saveRetryWindow, the call carries a token of its own and Redis records its reply
+   * for that long: the call resent (by ioredis, after a reconnection) gets the reply back, and
+   * each job notes the call in its `sends`, so a retry of it finds what it made.
+   */
+  async saveJobs(jobs: NewJob[], separately = false): Promise<SaveReply[]> {
     // Single saves batched together each fail alone, as far as their callers know.
     const one = separately || jobs.length === 1;
     const what = one ? 'the job' : `these ${jobs.length} jobs`;
@@ -79,11 +121,13 @@ export class Store extends StoreReads {
       refused: `${what} ${one ? 'was' : 'were'} not saved`,
       uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
     });
-    const args = jobs.flatMap(encodeNewJob);
-    const ids = (
+    const call = this.saveRetryWindow > 0 ? saveCallToken() : '';
+    const args = [call, this.saveRetryWindow, encodeCallOptions(jobs), ...jobs.flatMap(encodeNewJob)];
+    if (call) jobs.forEach((job, i) => job.sends && noteSend(job.sends, `${call}.${i}`));
+    const replies = (
       this.durability ? await this.saveReplicated(args, outcome, what) : await this.run('save', args, outcome)
     ) as string[];
-    return ids.map(Number);
+    return replies.map(saveReply);
   }
 
   /**
@@ -121,7 +165,7 @@ export class Store extends StoreReads {
    * Saves one job. The saves of one tick go to Redis as one script (ids in call order), so
    * a producer saving many jobs at once pays one request, not one per job.
    */
-  saveJob(job: NewJob): Promise<number> {
+  saveJob(job: NewJob): Promise<SaveReply> {
     return new Promise((resolve, reject) => {
       this.pendingSaves.push({ job, resolve, reject });
       if (this.pendingSaves.length === 1) process.nextTick(() => this.flushPending());
@@ -137,7 +181,7 @@ export class Store extends StoreReads {
         batch.map((s) => s.job),
         true,
       ).then(
-        (ids) => batch.forEach((s, i) => s.resolve(ids[i]!)),
+        (replies) => batch.forEach((s, i) => s.resolve(replies[i]!)),
         (err: unknown) => batch.forEach((s) => s.reject(err)),
       );
     }

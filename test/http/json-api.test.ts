@@ -159,6 +159,34 @@ describe('JSON API', () => {
     expect(await queue.inactiveCount()).toBe(2);
   });
 
+  it('POST /job takes a unique key and answers a duplicate with the existing id and duplicate: true', async () => {
+    const queue = testQueue();
+    const http = await serve(queue);
+    const post = (json: unknown) => http('/job', { method: 'POST', json });
+    const first = await post({ type: 'sync', data: { user: 7 }, options: { unique: 'sync:7' } });
+    expect(first.body).toEqual({ message: 'job created', id: expect.any(Number) });
+    const again = await post({ type: 'sync', data: { user: 7 }, options: { unique: { key: 'sync:7' } } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ message: 'job exists', id: first.body.id, duplicate: true });
+    // An array: each element on its own, the second resolving to the first.
+    const many = await post([
+      { type: 'digest', options: { unique: { key: 'd', ttl: 60_000 } } },
+      { type: 'digest', options: { unique: { key: 'd', ttl: 60_000 } } },
+    ]);
+    expect(many.body[1]).toEqual({ message: 'job exists', id: many.body[0].id, duplicate: true });
+    const json = (await http(`/job/${many.body[0].id}`)).body;
+    expect(json.unique).toEqual({ key: 'd', ttl: 60_000 });
+    const bad = await Promise.all(
+      [5, '', { key: 'k', ttl: 0 }, { key: 'k', ttl: '1s' }, { key: 'k', lock: true }, { ttl: 5 }, ['k']].map(
+        (unique) => post({ type: 'sync', options: { unique } }),
+      ),
+    );
+    expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400]);
+    expect(bad[2]!.body.error).toMatch(/unique ttl .* got 0/);
+    expect(bad[4]!.body.error).toMatch(/unknown option "lock"/);
+    expect(await queue.inactiveCount()).toBe(2);
+  });
+
   it('POST /job with an empty body answers 204; without a type 400 {error}', async () => {
     const queue = testQueue();
     const http = await serve(queue);

@@ -61,6 +61,56 @@ describe('bad input gets a clear error and writes nothing', () => {
     expect(() => queue.create('t').backoff({ type: 'fixed', delay: -5 })).toThrow(RangeError);
   });
 
+  it('a unique key that is not a non-empty string, a ttl that is not a whole number of ms from 1, or an unknown option throws, naming the value; nothing is written', async () => {
+    const queue = testQueue();
+    const bad: Array<[() => unknown, typeof TypeError | typeof RangeError, RegExp]> = [
+      [
+        () => queue.create('t').unique(7 as never),
+        TypeError,
+        /^unique key must be a non-empty string, got 7 \(number\)$/,
+      ],
+      [() => queue.create('t').unique(undefined as never), TypeError, /got undefined$/],
+      [() => queue.create('t').unique(''), RangeError, /^unique key must be a non-empty string, got "" \(string\)$/],
+      [
+        () => queue.create('t').unique('k', { ttl: 0 }),
+        RangeError,
+        /^unique ttl must be a whole number .*, got 0 \(number\)$/,
+      ],
+      [() => queue.create('t').unique('k', { ttl: 1.5 }), RangeError, /got 1\.5 \(number\)$/],
+      [() => queue.create('t').unique('k', { ttl: -1 }), RangeError, /got -1 \(number\)$/],
+      [() => queue.create('t').unique('k', { ttl: 2 ** 45 }), RangeError, /got 35184372088832 \(number\)$/],
+      [
+        () => queue.create('t').unique('k', { ttl: '5s' as never }),
+        TypeError,
+        /^unique ttl must be a number of milliseconds, got "5s" \(string\)$/,
+      ],
+      [
+        () => queue.create('t').unique('k', { replace: 'yes' as never }),
+        TypeError,
+        /^unique replace must be true or false, got "yes" \(string\)$/,
+      ],
+      [
+        () => queue.create('t').unique('k', { lock: true } as never),
+        TypeError,
+        /^unique options take ttl and replace; got unknown option "lock" \(string\)$/,
+      ],
+      [
+        () => queue.create('t').unique('k', 5000 as never),
+        TypeError,
+        /^unique options must be an object \{ttl, replace\}, got 5000 \(number\)$/,
+      ],
+    ];
+    for (const [call, type, message] of bad) {
+      expect(call).toThrow(type);
+      expect(call).toThrow(message);
+    }
+    expect(await keysOf(redisClient(), queue.prefix)).toEqual([]);
+    // A job left as it was by a refused call saves without a key.
+    const job = queue.create('t');
+    expect(() => job.unique('')).toThrow(RangeError);
+    expect(job.unique()).toBeUndefined();
+  });
+
   it('Job.get of an id that does not exist errors with a message naming the id', async () => {
     const queue = testQueue();
     const err = await queue.getJob(987654).catch((e: unknown) => e);

@@ -50,7 +50,7 @@ describe('queue.schedule refuses bad input, naming it, and writes nothing', () =
     expect(await queue.schedules()).toEqual([]);
   });
 
-  it('a job that is saved already, delayed, or has a backoff function', async () => {
+  it('a job that is saved already, delayed, has a backoff function or a unique key', async () => {
     const queue = testQueue({ maintenance: false });
     const saved = await queue.create('t').save();
     await expect(queue.schedule('s', { every: 1_000 }, saved)).rejects.toThrow(/unsaved job/);
@@ -62,6 +62,9 @@ describe('queue.schedule refuses bad input, naming it, and writes nothing', () =
         queue.create('t').backoff(() => 1),
       ),
     ).rejects.toThrow(/backoff function/);
+    await expect(queue.schedule('s', { every: 1_000 }, queue.create('t').unique('k'))).rejects.toThrow(
+      /cannot have a unique key \(got "k"\): use the rule's overlap: 'skip'/,
+    );
     expect(await queue.schedules()).toEqual([]);
   });
 

@@ -67,6 +67,12 @@ describe('the invariant checker', () => {
     await redis.zadd(`${base}:type:mail:inactive`, 0, 'garbage');
     await redis.set(`${base}:stray`, 'x');
     await redis.hset(`${base}:job:4`, 'data', '{not json');
+    // Unique keys: one naming a job that never held it, one naming no job, one held for a ttl
+    // that never expires; a save record that never expires.
+    await redis.set(`${base}:unique:stale`, '1');
+    await redis.set(`${base}:unique:gone`, '990');
+    await redis.set(`${base}:unique:forever`, '1 ttl');
+    await redis.set(`${base}:saved:forever`, '1');
 
     const found = await codesAfter(queue);
     const expected: Array<[CheckCode, string, number | undefined]> = [
@@ -84,6 +90,10 @@ describe('the invariant checker', () => {
       ['malformed-member', `${base}:type:mail:inactive`, undefined],
       ['unknown-key', `${base}:stray`, undefined],
       ['bad-data', `${base}:job:4`, 4],
+      ['unique-stale', `${base}:unique:stale`, 1],
+      ['unique-stale', `${base}:unique:gone`, 990],
+      ['bad-unique', `${base}:unique:forever`, 1],
+      ['bad-save-record', `${base}:saved:forever`, undefined],
     ];
     expect(found).toEqual(expect.arrayContaining(expected));
     expect(found).toHaveLength(expected.length);
@@ -119,13 +129,15 @@ describe('the invariant checker', () => {
       job.log('step');
       setTimeout(() => done(++n % 5 === 0 ? new Error('every fifth attempt fails') : null), 3);
     });
-    const jobs = Array.from({ length: 2_000 }, (_, i) =>
-      queue
+    // Some hold unique keys, freed as they finish (or held 60 s); saveAll leaves save records.
+    const jobs = Array.from({ length: 2_000 }, (_, i) => {
+      const job = queue
         .create('churn', { i, word: `w${i % 50}` })
         .attempts(2)
         .backoff({ delay: 5, type: 'fixed' })
-        .removeOnComplete(i % 3 === 0),
-    );
+        .removeOnComplete(i % 3 === 0);
+      return i % 4 === 0 ? job.unique(`u${i}`, i % 8 === 0 ? { ttl: 60_000 } : {}) : job;
+    });
     await queue.saveAll(jobs);
     let checks = 0;
     while (completed.size + failed.size < 2_000) {

@@ -194,6 +194,19 @@ describe('assembly', () => {
     );
   });
 
+  it('pastes the blocks a block names inside it, with their includes, and throws on a cycle of blocks', () => {
+    const blocks = { outer: '--@include b\nlocal y = 1\n--@block inner\n', inner: '--@include c\nout = c(y)\n' };
+    const { includes, text } = assemble('script "s"', 'local out\n--@block outer\nreturn out\n', fake, blocks);
+    expect(includes).toEqual(['c', 'b']);
+    expect(text).toBe(
+      `${fake.c}\n${fake.b}\nlocal out\ndo -- block outer\n--@include b\nlocal y = 1\ndo -- block inner\n${blocks.inner.trimEnd()}\nend\nend\nreturn out\n`,
+    );
+    const cyclic = { a: '--@block b\n', b: '--@block a\n' };
+    expect(() => assemble('script "s"', '--@block a\n', fake, cyclic)).toThrow(
+      /script "s": its blocks form a cycle: a -> b -> a/,
+    );
+  });
+
   it('throws on a constant its table does not hold, or on the table used whole', () => {
     expect(() => assemble('script "s"', '--@include k\nreturn K.TWO\n', fake)).toThrow(
       /script "s": K.TWO is not a constant of include "k"/,

@@ -16,6 +16,8 @@ const samples = {
   words: ['hello', 'x:y', 'wörd'],
   schedules: ['nightly-report', 'a b:c', 'ünï {x} ✓'],
   groups: ['tenant-42', 'a:jobs:b', 'ünï ✓'],
+  uniques: ['sync:7', 'a b', 'ünï {x} ✓'],
+  calls: ['Zk3x9_QpLm2A.1f', 'x'],
 };
 const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held'] as const;
 
@@ -48,6 +50,8 @@ function typescriptSide(base: string): Record<string, string | string[]> {
     group: samples.types.flatMap((type) =>
       samples.groups.flatMap((g) => [k.group(type, 'jobs', g), k.group(type, 'starts', g)]),
     ),
+    unique: samples.uniques.map((key) => k.unique(key)),
+    saved: samples.calls.map((call) => k.saved(call)),
   };
 }
 
@@ -94,6 +98,8 @@ return cjson.encode({
   starts = each(s.types, function(jtype) return key_starts(base, jtype) end),
   typeGroups = type_groups,
   group = groups,
+  unique = each(s.uniques, function(key) return key_unique(base, key) end),
+  saved = each(s.calls, function(call) return key_saved(base, call) end),
 })
 `;
 

@@ -37,6 +37,13 @@ export async function main(): Promise<void> {
   const id: number = saved.id;
   queue.create('email', { to: 'b@example.com' }).save((err) => void err);
   queue.create('email', { to: 'c@example.com' }).save((err, j) => void (err ?? j.id.toFixed()));
+  const uniqueOptions: kue.UniqueOptions = { ttl: 60_000, replace: true };
+  const dup: kue.SavedJob<Email> = await queue
+    .create<Email>('email', { to: 'd@example.com' })
+    .unique('d', uniqueOptions)
+    .save();
+  const held: kue.UniqueKey | undefined = dup.unique();
+  void [dup.duplicate, held];
 
   // Node-style callbacks: the value is typed as present.
   queue.inactiveCount((err, total: number) => void (err ?? total.toFixed()));

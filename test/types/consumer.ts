@@ -29,6 +29,8 @@ import type {
   ScheduleInfo,
   ScheduleRuleInput,
   TypeLimits,
+  UniqueKey,
+  UniqueOptions,
   WorkerContext,
 } from '../../dist/index.js';
 
@@ -293,4 +295,24 @@ export async function limits(queue: Queue): Promise<void> {
   // @ts-expect-error a rate is {max, duration}
   void queue.limit('email', { rate: 100 });
   void [cleared, list, heldUntil, inUse];
+}
+
+// Unique keys, typed: the builder, its options, the duplicate flag, the JSON field.
+export async function unique(queue: Queue): Promise<void> {
+  const options: UniqueOptions = { ttl: 3_600_000, replace: false };
+  const saved: SavedJob = await queue.create('digest', { user: 7 }).unique('digest:7', options).save();
+  const duplicate: boolean | undefined = saved.duplicate;
+  const key: UniqueKey | undefined = saved.unique();
+  const json: { key: string; ttl?: number } | null = saved.toJSON().unique;
+  queue
+    .create('sync', { user: 7 })
+    .unique('sync:7')
+    .save((err, job) => void (err ?? [job.id.toFixed(), job.duplicate]));
+  void [duplicate, key, json];
+  // @ts-expect-error a unique key is a string
+  queue.create('sync').unique(7);
+  // @ts-expect-error ttl is a number of milliseconds
+  queue.create('sync').unique('k', { ttl: '1h' });
+  // @ts-expect-error unique takes ttl and replace only
+  queue.create('sync').unique('k', { lock: true });
 }

@@ -72,6 +72,24 @@ describeUi('dashboard job detail', () => {
     expect(await detail.getByTestId('job-worker').textContent()).toBe(workerId);
   });
 
+  it("names the job's unique key, and how long it is held after the save when it has a ttl", async () => {
+    const queue = testQueue({ maintenance: false });
+    const held = await queue.create('sync', { user: 7 }).unique('sync:7').save();
+    const throttled = await queue.create('digest', { user: 7 }).unique('digest:<7>', { ttl: 3_600_000 }).save();
+    const plain = await queue.create('plain', {}).save();
+    const { url } = await serve(queue);
+    const page = await open(`${url}inactive?job=${held.id}`);
+    await expect.poll(() => page.getByTestId('job-unique').textContent()).toBe('“sync:7”');
+    await page.goto(`${url}inactive?job=${throttled.id}`);
+    await expect
+      .poll(() => page.getByTestId('job-unique').textContent())
+      .toBe('“digest:<7>”, held 1 h 0 min after its save');
+    await page.goto(`${url}inactive?job=${plain.id}`);
+    await page.getByTestId('job-facts').waitFor();
+    await expect.poll(() => page.getByTestId('job-state').count()).toBe(1);
+    expect(await page.getByTestId('job-unique').count()).toBe(0);
+  });
+
   it('follows the log and progress of a running job live', async () => {
     const queue = testQueue({ maintenance: false });
     let next: () => void = () => undefined;

@@ -226,6 +226,7 @@ function removedJob(id: string): Job {
     workerId: null,
     schedule: null,
     group: null,
+    unique: null,
     missing: true,
   } as Job;
 }

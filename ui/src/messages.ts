@@ -308,6 +308,8 @@ export const m = {
   fields: {
     schedule: 'Schedule',
     scheduleValue: (id: string, due: string) => `“${id}”, due ${due}`,
+    unique: 'Unique key',
+    uniqueValue: (key: string, ttl?: string) => (ttl ? `“${key}”, held ${ttl} after its save` : `“${key}”`),
     state: 'State',
     type: 'Type',
     priority: 'Priority',

@@ -17,11 +17,12 @@ report ended its last attempt, because a report can reach Redis twice: ioredis r
 command whose reply a dropped connection lost, and the worker retries a report that timed
 out. Without it the second copy would look like a stale report (LOCK_LOST) and the worker
 would announce a LockLostError for a result that was in fact stored.
+A job's unique key is freed (includes/unique.lua).
 Events, in one message: 'complete' [result] per job, then 'remove' [type] for a job removed
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
---@include util, keys, index, status, report, events, delete, retain, stats
+--@include util, keys, index, status, report, events, delete, retain, stats, unique
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -32,13 +33,14 @@ local jtype_taken
 -- First every report is judged, without writing.
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
-  local state, held, jtype, started, roc, waited, ended, group =
-    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group'))
+  local state, held, jtype, started, roc, waited, ended, group, ukey =
+    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group', 'unique'))
   local status = report_refusal(state, held, ended, lock)
   if not status then
     status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
-      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, group = group }
+      duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, group = group,
+      ukey = ukey }
   end
   statuses[#statuses + 1] = status
   jtype_taken = jtype_taken or jtype
@@ -86,6 +88,7 @@ for _, job in ipairs(finishing) do
   counts.run = counts.run + job.duration
   counts.wait = counts.wait + job.waited
   events[#events + 1] = event_text(id, jtype, 'complete', '[' .. (job.result ~= '' and job.result or 'null') .. ']')
+  release_unique(base, id, job.ukey)
   if job.roc == '1' then
     delete_job(base, id, jtype, nil)
     events[#events + 1] = event_text(id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')

@@ -1,5 +1,6 @@
 --[[ move: put a job into a state by hand (job.inactive(), job.complete(), ... and the
-JSON API's PUT /job/:id/state/:state). Any worker holding the job loses its lock.
+JSON API's PUT /job/:id/state/:state). Any worker holding the job loses its lock. A job moved
+to complete or failed frees its unique key; one moved back does not take it again.
 
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
@@ -13,11 +14,11 @@ worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
---@include util, keys, index, status, events, waiting, expected
+--@include util, keys, index, status, events, waiting, expected, unique
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = key_job(base, id)
-local jtype, state, priority, promote_at, delay, group =
-  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'group'))
+local jtype, state, priority, promote_at, delay, group, ukey =
+  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'group', 'unique'))
 if not jtype then return STATUS.NO_JOB end
 if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
@@ -38,5 +39,7 @@ else
   if target == 'active' then score = now + lock_ms end
   index_add(base, jtype, target, score, id, group)
   redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
+  -- Finished by hand, as by a worker: its unique key is free.
+  if target ~= 'active' then release_unique(base, id, ukey) end
 end
 return STATUS.DONE

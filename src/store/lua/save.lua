@@ -1,8 +1,23 @@
 --[[ save: create one or more jobs, each in state inactive (or delayed when it has a delay).
+A job whose unique key is held resolves to the job holding it (see blocks/unique.lua), and a
+call that reaches Redis twice makes its jobs once: ioredis resends a command whose reply a
+dropped connection lost, and a caller retries a save that failed with "may have been saved".
 
 KEYS[1]  B:ids, the id counter (declared so cluster clients route the call to B's slot)
 ARGV[1]  B, the queue's key base
-ARGV[2..] one group of 13 values per job:
+ARGV[2]  the call's token, a string no other call has ('' = none): the reply is recorded in
+         B:saved:<token>, and the same call again gets that reply back and changes nothing
+ARGV[3]  ms the record is kept (the queue's saveRetryWindow)
+ARGV[4]  '' when no job has more than its values (most calls); else JSON of what the jobs that
+         have more have, by their place in the call (from 1): {"<n>": {
+           "unique":  the job's unique key,
+           "ttl":     ms the key stays held after this save whatever becomes of the job (absent:
+                      held until the job completes, fails for good or is removed),
+           "replace": true: a waiting or delayed job holding the key takes this job's data and
+                      delay instead,
+           "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index
+                      from 0>' each: the first whose call Redis recorded gives the job's reply}}
+ARGV[5..] 13 values per job:
   type          non-empty string
   data          JSON text
   priority      integer, lower runs first
@@ -16,11 +31,36 @@ ARGV[2..] one group of 13 values per job:
   remove_on_fail     the same once failed for good
   words         search words, space-separated and already stemmed ('' = not indexed)
   group         the job's group ('' = none): its jobs are taken in turn with other groups'
-Returns the new ids, as strings, in argument order.
+Returns per job, in argument order, '<id>' of the job made (by this call or by an earlier send
+of the same job), or '=<id>' of the existing job its unique key resolved it to.
 Events: 'enqueue' [type] for inactive jobs, 'delayed' [due] for delayed ones, all in one
 message (a JSON array when there are several); the 'enqueue' events of one type are one
-entry listing their ids ("ids" instead of "id").
+entry listing their ids ("ids" instead of "id"). A duplicate publishes nothing; a replaced job
+publishes 'delayed' [due] when it is delayed again, 'enqueue' [type] when it leaves delayed.
 ]]
-local base, values, from, count, extra, ids = ARGV[1], ARGV, 2
+--@include util, keys
+local base, call, window = ARGV[1], ARGV[2], ARGV[3]
+local values, from, extra = ARGV, 5, nil
+local options = ARGV[4] ~= '' and cjson.decode(ARGV[4]) or nil
+-- 13 values a job (NEW_JOB_VALUES of the create block).
+local count = (#ARGV - 4) / 13
+local first = redis.call('INCRBY', key_ids(base), count) - count + 1
+local record = call ~= '' and key_saved(base, call)
+-- Recorded: this very call ran before. Its replies again, and the ids just reserved go back.
+if record and not redis.call('SET', record, int(first), 'NX', 'PX', window) then
+  redis.call('INCRBY', key_ids(base), -count)
+  local replies = redis.call('GET', record)
+  -- A record is the call's first id when it made every job in order, else its replies.
+  if string.sub(replies, 1, 1) == '[' then return cjson.decode(replies) end
+  local made_first = tonumber(replies)
+  replies = {}
+  for n = 1, count do replies[n] = int(made_first + n - 1) end
+  return replies
+end
+local ids, dups, made
 --@block create
+if dups then
+  for n in pairs(dups) do ids[n] = '=' .. ids[n] end
+end
+if record and made < count then redis.call('SET', record, cjson.encode(ids), 'PX', window) end
 return ids

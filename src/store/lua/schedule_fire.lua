@@ -68,7 +68,8 @@ while i <= #ARGV do
 end
 
 if #made_for > 0 then
-  local from, count, ids = 1, #made_for
+  local from, count, options, ids, dups, made = 1, #made_for
+  local first = redis.call('INCRBY', key_ids(base), count) - count + 1
   --@block create
   for n, run in ipairs(made_for) do
     redis.call('HSET', run[1], 'last_job', ids[n], 'last_due', run[2])

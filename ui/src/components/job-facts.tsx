@@ -1,5 +1,5 @@
 // The facts of one job at a glance: state, priority, progress, attempts, its group, options,
-// its worker.
+// its worker, its schedule and unique key.
 import type { JobDetail as Detail } from '../api';
 import { formatDuration, formatTime, PRIORITIES, priorityName } from '../format';
 import { m, stateNames } from '../messages';
@@ -88,6 +88,14 @@ export function Summary({ job }: { job: Detail }) {
         <div>
           <dt>{f.schedule}</dt>
           <dd data-testid="job-schedule">{f.scheduleValue(job.schedule.id, formatTime(job.schedule.due))}</dd>
+        </div>
+      )}
+      {job.unique && (
+        <div>
+          <dt>{f.unique}</dt>
+          <dd data-testid="job-unique">
+            {f.uniqueValue(job.unique.key, job.unique.ttl === undefined ? undefined : formatDuration(job.unique.ttl))}
+          </dd>
         </div>
       )}
     </dl>

@@ -1,15 +1,16 @@
 --[[ fail_attempt: ends an active job's attempt with an error (fail, and the ttl and stall
 paths of expire): a retry after its backoff, or the final failure with its retention.
-Needs util, keys, index, status, backoff, waiting, events, stats, delete and retain. ]]
---@include util, keys, index, status, backoff, waiting, events, stats, delete, retain
+The final failure frees the job's unique key. Needs util, keys, index, status, backoff,
+waiting, events, stats, delete, retain and unique. ]]
+--@include util, keys, index, status, backoff, waiting, events, stats, delete, retain, unique
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run
 -- again, else STATUS.FAILED.
 local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, final)
   local jk = key_job(base, id)
-  local max, started, rof, priority, group =
-    unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'priority', 'group'))
+  local max, started, rof, priority, group, ukey =
+    unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'priority', 'group', 'unique'))
   index_remove(base, jtype, 'active', id, group)
   local made = redis.call('HINCRBY', jk, 'made', 1)
   max = tonumber(max) or 1
@@ -35,6 +36,7 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
     return STATUS.RETRY
   end
   record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'failed', 1)
+  release_unique(base, id, ukey)
   emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
   if rof == '1' then
     delete_job(base, id, jtype, nil)

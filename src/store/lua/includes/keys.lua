@@ -39,6 +39,13 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:schedules            zset    every schedule id, scored by its next due time (ms; +inf
                                  while paused or finished)
   B:schedule:<id>        hash    one schedule: rule, job template, next, last run, revision
+  B:unique:<key>         string  the job holding a unique key (job.unique(key)): '<id>' while
+                                 that job waits, is delayed or runs (it frees the key as it
+                                 finishes); '<id> ttl' when held for a ttl (PX), whatever becomes
+                                 of the job (see includes/unique.lua)
+  B:saved:<call>         string  the reply of one save call, kept saveRetryWindow ms (PX), so the
+                                 call sent again makes no job twice: '<first id>' when it made
+                                 every job, else the JSON array of its replies (see save.lua)
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
 Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
@@ -81,3 +88,5 @@ local function key_starts(base, jtype) return base .. ':type:' .. jtype .. ':sta
 local function key_group(base, jtype, part, group)
   return base .. ':group:' .. #jtype .. ':' .. jtype .. ':' .. part .. ':' .. group
 end
+local function key_unique(base, key) return base .. ':unique:' .. key end
+local function key_saved(base, call) return base .. ':saved:' .. call end
