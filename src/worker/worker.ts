@@ -6,6 +6,7 @@ import type { TakeReply, TakeRequest } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
+import { IdleWait } from './idle-wait.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -52,7 +53,7 @@ export class Worker<J> {
   private taking = false;
   private closed = false;
   private loopRunning = false;
-  private blocking?: RedisClient;
+  private readonly idle: IdleWait;
   private renewTimer?: NodeJS.Timeout;
   private slotFreed?: () => void;
   private takeInFlight?: Promise<unknown>;
@@ -74,6 +75,7 @@ export class Worker<J> {
       resume: () => this.resume(),
       shutdown: (a?: unknown, b?: unknown) => this.stopWith(a, b, true),
     } as Omit<WorkerContext, 'rateLimit'>;
+    this.idle = new IdleWait(deps, type);
   }
 
   get activeCount(): number {
@@ -95,7 +97,7 @@ export class Worker<J> {
   /** Stops taking, waits up to `timeout` ms (0: no limit) for running jobs, fails the rest. */
   async pause(timeout: number): Promise<void> {
     this.taking = false;
-    this.dropBlocking();
+    this.idle.drop();
     this.wakeLoop();
     // Jobs from a take already sent are locked to this worker: they run like the others.
     await this.takeInFlight;
@@ -168,51 +170,11 @@ export class Worker<J> {
         this.takeInFlight = undefined;
         // Held back by the type's limits: wait as long as they say (a wake marker, left when
         // the limits change, ends the wait early); 0 means until a slot of the type frees.
-        if (reply.taken.length < req.count && this.taking) await this.waitForWork(reply.wait || undefined);
+        if (reply.taken.length < req.count && this.taking) await this.idle.wait(reply.wait || undefined, () => this.taking);
       }
     } finally {
       this.loopRunning = false;
     }
-  }
-
-  /** Blocks until a wake marker (or `ms`, else the idle timeout), with a client-side watchdog. */
-  private async waitForWork(ms?: number): Promise<void> {
-    const seconds = ms === undefined ? this.deps.idleBlockSeconds : Math.max(ms, 1) / 1_000;
-    if (!this.blocking) {
-      this.blocking = this.deps.createBlocking();
-      // Its failures surface through the blocking call itself.
-      this.blocking.on('error', () => undefined);
-    }
-    const client = this.blocking;
-    let watchdog: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.deps.store.waitForWork(client, [this.type], seconds),
-        // A half-open connection never answers: replace it rather than wait forever.
-        new Promise<void>((r) => {
-          watchdog = setTimeout(
-            () => {
-              if (this.blocking === client) this.dropBlocking();
-              r();
-            },
-            seconds * 1_000 + 3_000,
-          );
-        }),
-      ]);
-    } catch (err) {
-      if (this.taking && this.blocking === client) {
-        this.deps.onError(err);
-        await sleep(1_000);
-      }
-    } finally {
-      clearTimeout(watchdog);
-    }
-  }
-
-  private dropBlocking(): void {
-    const client = this.blocking;
-    this.blocking = undefined;
-    client?.disconnect();
   }
 
   private wakeLoop(): void {
