@@ -170,7 +170,8 @@ export class Worker<J> {
         this.takeInFlight = undefined;
         // Held back by the type's limits: wait as long as they say (a wake marker, left when
         // the limits change, ends the wait early); 0 means until a slot of the type frees.
-        if (reply.taken.length < req.count && this.taking) await this.idle.wait(reply.wait || undefined, () => this.taking);
+        if (reply.taken.length < req.count && this.taking)
+          await this.idle.wait(reply.wait || undefined, () => this.taking);
       }
     } finally {
       this.loopRunning = false;
