@@ -1,9 +1,14 @@
+import { expandMacros, findMacros } from './lua-macros.js';
+import { pruneUnusedFunctions } from './lua-pruning.js';
+
 /**
  * Builds a Lua script's text from its body and the includes it names. A script or an include
  * names what it needs on a line `--@include a, b`; the assembled text holds every include named,
  * directly or through other includes, once, each after the includes it needs (a Lua local is
  * seen only below its definition: a name used above it would be read as a missing global), and
- * then the body. Nothing else goes in, so a script carries no code it does not ask for.
+ * then the body. Nothing else goes in, so a script carries no code it does not ask for; and of
+ * the includes' functions, only those the script calls (see lua-pruning.ts), and of those, the
+ * ones that are a single expression written out where they are called (lua-macros.ts).
  *
  * An include marked `--@inline` holds one table of constants, `local NAME = { KEY = value, ... }`
  * (numbers and quoted strings). It is not copied in: each `NAME.KEY` of the script is written as
@@ -134,10 +139,18 @@ export function assemble(
           return `(${value})`;
         });
   const copied = order.filter((include) => !INLINE_MARK.test(includes[include]!));
+  const texts = copied.map((include) => inline(expanded(include)));
+  const macros = new Map(texts.flatMap((text) => [...findMacros(text)]));
+  const main = expandMacros(name, inline(body), macros);
+  const pruned = pruneUnusedFunctions(
+    name,
+    copied.map((include, i) => ({ where: include, text: expandMacros(name, texts[i]!, macros) })),
+    main,
+  );
   return {
     includes: copied,
     inlined: [...tables.values()].map((t) => t.include),
-    text: [...copied.map((include) => inline(expanded(include))), inline(body)].join('\n'),
+    text: [...pruned, main].join('\n'),
   };
 }
 

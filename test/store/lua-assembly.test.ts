@@ -139,16 +139,16 @@ describe('each script', () => {
 
 describe('assembly', () => {
   const fake = {
-    a: '--@include b, c\nlocal function a() end\n',
-    b: '--@include c\nlocal function b() end\n',
+    a: '--@include b, c\nlocal function a() b() c() end\n',
+    b: '--@include c\nlocal function b() c() end\n',
     c: 'local function c() end\n',
     k: "--[[ constants ]]\n--@inline\nlocal K = {\n  -- the first\n  ONE = 1,\n  MINUS = -1,\n  WORD = 'w',\n}\n",
   };
 
   it('puts each include once, after the ones it needs, then the body', () => {
-    const { includes, text } = assemble('script "s"', '--@include a, c\nreturn 1\n', fake);
+    const { includes, text } = assemble('script "s"', '--@include a, c\nreturn a()\n', fake);
     expect(includes).toEqual(['c', 'b', 'a']);
-    expect(text).toBe([fake.c, fake.b, fake.a, '--@include a, c\nreturn 1\n'].join('\n'));
+    expect(text).toBe([fake.c, fake.b, fake.a, '--@include a, c\nreturn a()\n'].join('\n'));
     expect(includeNames('--@include x,y  z\nlocal q\n--@include w')).toEqual(['x', 'y', 'z', 'w']);
   });
 
@@ -169,12 +169,12 @@ describe('assembly', () => {
   });
 
   it('writes the constants of an --@inline include as values, outside comments and strings', () => {
-    const body = "--@include k, c\n-- K.ONE stays\nlocal x = 2-K.MINUS\nreturn { K.ONE, K . WORD, 'K.ONE', x }\n";
+    const body = "--@include k, c\n-- K.ONE stays\nlocal x = 2-K.MINUS\nreturn { K.ONE, K . WORD, 'K.ONE', x, c() }\n";
     const { includes, inlined, text } = assemble('script "s"', body, fake);
     expect(includes).toEqual(['c']);
     expect(inlined).toEqual(['k']);
     expect(text).toBe(
-      `${fake.c}\n--@include k, c\n-- K.ONE stays\nlocal x = 2-(-1)\nreturn { (1), ('w'), 'K.ONE', x }\n`,
+      `${fake.c}\n--@include k, c\n-- K.ONE stays\nlocal x = 2-(-1)\nreturn { (1), ('w'), 'K.ONE', x, c() }\n`,
     );
   });
 
@@ -195,11 +195,11 @@ describe('assembly', () => {
   });
 
   it('pastes the blocks a block names inside it, with their includes, and throws on a cycle of blocks', () => {
-    const blocks = { outer: '--@include b\nlocal y = 1\n--@block inner\n', inner: '--@include c\nout = c(y)\n' };
+    const blocks = { outer: '--@include b\nlocal y = b()\n--@block inner\n', inner: '--@include c\nout = c(y)\n' };
     const { includes, text } = assemble('script "s"', 'local out\n--@block outer\nreturn out\n', fake, blocks);
     expect(includes).toEqual(['c', 'b']);
     expect(text).toBe(
-      `${fake.c}\n${fake.b}\nlocal out\ndo -- block outer\n--@include b\nlocal y = 1\ndo -- block inner\n${blocks.inner.trimEnd()}\nend\nend\nreturn out\n`,
+      `${fake.c}\n${fake.b}\nlocal out\ndo -- block outer\n--@include b\nlocal y = b()\ndo -- block inner\n${blocks.inner.trimEnd()}\nend\nend\nreturn out\n`,
     );
     const cyclic = { a: '--@block b\n', b: '--@block a\n' };
     expect(() => assemble('script "s"', '--@block a\n', fake, cyclic)).toThrow(
