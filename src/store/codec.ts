@@ -89,7 +89,7 @@ export function encodeNewJob(job: NewJob): string[] {
  * What save.lua takes of a job beyond its values, or undefined when it has nothing
  * more (most jobs): its unique key and the earlier sends of a retry.
  */
-export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
+function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
   const { unique, sends } = job;
   if (!unique && !sends?.length) return undefined;
   return {
@@ -98,6 +98,22 @@ export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefin
     ...(unique?.replace && { replace: true }),
     ...(sends?.length && { sends }),
   };
+}
+
+/**
+ * save.lua's arguments after the key base (see its contract): the call's token ('' for none)
+ * and, with one, the window its record is kept; every job's values; and last, only when some
+ * job has options, their JSON by place from 1. What a plain save does not use is not sent.
+ */
+export function encodeSave(call: string, window: number, jobs: NewJob[]): Array<string | number> {
+  const args: Array<string | number> = [call, ...(call ? [window] : []), ...jobs.flatMap(encodeNewJob)];
+  let options: Record<string, unknown> | undefined;
+  jobs.forEach((job, i) => {
+    const more = encodeJobOptions(job);
+    if (more) (options ??= {})[i + 1] = more;
+  });
+  if (options) args.push(JSON.stringify(options));
+  return args;
 }
 
 /** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */

@@ -1,5 +1,5 @@
 import type { RedisClient } from './connection.js';
-import { encodeJobOptions, encodeNewJob, type NewJob } from './codec.js';
+import { encodeSave, type NewJob } from './codec.js';
 import { StoreReads } from './reads.js';
 import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
@@ -43,16 +43,6 @@ const MAX_SENDS = 50;
 function noteSend(sends: string[], send: string): void {
   sends.push(send);
   if (sends.length > MAX_SENDS) sends.shift();
-}
-
-/** save.lua's JSON of the jobs that have more than their values, by place from 1; '' for none. */
-function encodeCallOptions(jobs: NewJob[]): string {
-  let options: Record<string, unknown> | undefined;
-  jobs.forEach((job, i) => {
-    const more = encodeJobOptions(job);
-    if (more) (options ??= {})[i + 1] = more;
-  });
-  return options ? JSON.stringify(options) : '';
 }
 
 /** save.lua's reply for one job: '<id>', or '=<id>' for a duplicate. */
@@ -122,7 +112,7 @@ export class Store extends StoreReads {
       uncertain: `${what} may have been saved: Redis may have received ${one ? 'it' : 'them'}`,
     });
     const call = this.saveRetryWindow > 0 ? saveCallToken() : '';
-    const args = [call, this.saveRetryWindow, encodeCallOptions(jobs), ...jobs.flatMap(encodeNewJob)];
+    const args = encodeSave(call, this.saveRetryWindow, jobs);
     if (call) jobs.forEach((job, i) => job.sends && noteSend(job.sends, `${call}.${i}`));
     const replies = (
       this.durability ? await this.saveReplicated(args, outcome, what) : await this.run('save', args, outcome)

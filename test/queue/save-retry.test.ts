@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../../src/cli/redis-process.js';
 import { ConnectionError, type Queue } from '../../src/index.js';
-import { encodeJobOptions, encodeNewJob, type NewJob } from '../../src/store/codec.js';
+import { encodeSave, type NewJob } from '../../src/store/codec.js';
 import { runScript } from '../../src/store/scripts.js';
 import { expectConsistent } from '../support/check.js';
 import { holdRedis } from '../support/hold-redis.js';
@@ -30,17 +30,10 @@ function group(data: object, more: Partial<NewJob> = {}): NewJob {
   };
 }
 
-/** Runs the save script as the Store sends it: a call token, the window, the jobs' options and groups. */
+/** Runs the save script as the Store sends it, with a call token of the test's choosing. */
 function sendSave(queue: Queue, call: string, jobs: NewJob[], window = 60_000): Promise<unknown> {
   const base = `{${queue.prefix}}`;
-  const options = Object.fromEntries(jobs.map((job, i) => [i + 1, encodeJobOptions(job)]).filter(([, o]) => o));
-  const args = [
-    call,
-    window,
-    Object.keys(options).length ? JSON.stringify(options) : '',
-    ...jobs.flatMap(encodeNewJob),
-  ];
-  return runScript(queue.client, 'save', `${base}:ids`, [base, ...args]);
+  return runScript(queue.client, 'save', `${base}:ids`, [base, ...encodeSave(call, window, jobs)]);
 }
 
 let server: RedisProcess | undefined;

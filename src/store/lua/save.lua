@@ -5,19 +5,20 @@ dropped connection lost, and a caller retries a save that failed with "may have 
 
 KEYS[1]  B:ids, the id counter (declared so cluster clients route the call to B's slot)
 ARGV[1]  B, the queue's key base
-ARGV[2]  the call's token, a string no other call has ('' = none): the reply is recorded in
-         B:saved:<token>, and the same call again gets that reply back and changes nothing
-ARGV[3]  ms the record is kept (the queue's saveRetryWindow)
-ARGV[4]  '' when no job has more than its values (most calls); else JSON of what the jobs that
-         have more have, by their place in the call (from 1): {"<n>": {
-           "unique":  the job's unique key,
-           "ttl":     ms the key stays held after this save whatever becomes of the job (absent:
-                      held until the job completes, fails for good or is removed),
-           "replace": true: a waiting or delayed job holding the key takes this job's data and
-                      delay instead,
-           "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index
-                      from 0>' each: the first whose call Redis recorded gives the job's reply}}
-ARGV[5..] 13 values per job:
+ARGV[2]  the call's token, a string no other call has, or '' (no record; the jobs' values then
+         start at ARGV[3]): the reply is recorded in B:saved:<token>, and the same call again
+         gets that reply back and changes nothing
+ARGV[3]  with a token, ms the record is kept (the queue's saveRetryWindow)
+then 13 values per job (below), and last, only when some job has more than its values, JSON of
+what those jobs have, by their place in the call (from 1): {"<n>": {
+  "unique":  the job's unique key,
+  "ttl":     ms the key stays held after this save whatever becomes of the job (absent: held
+             until the job completes, fails for good or is removed),
+  "replace": true: a waiting or delayed job holding the key takes this job's data and delay
+             instead,
+  "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index from
+             0>' each: the first whose call Redis recorded gives the job's reply}}
+Each job's values:
   type          non-empty string
   data          JSON text
   priority      integer, lower runs first
@@ -40,10 +41,13 @@ publishes 'delayed' [due] when it is delayed again, 'enqueue' [type] when it lea
 ]]
 --@include util, keys
 local base, call, window = ARGV[1], ARGV[2], ARGV[3]
-local values, from, extra = ARGV, 5, nil
-local options = ARGV[4] ~= '' and cjson.decode(ARGV[4]) or nil
--- 13 values a job (NEW_JOB_VALUES of the create block).
-local count = (#ARGV - 4) / 13
+-- Arguments a plain save does not use are not sent: Redis spends about 900 instructions on
+-- each argument it hands a script.
+local values, from, extra, options = ARGV, call == '' and 3 or 4, nil, nil
+-- 13 values a job (NEW_JOB_VALUES of the create block), and maybe the JSON of their options.
+local rest = #ARGV - from + 1
+local count = (rest - rest % 13) / 13
+if rest % 13 == 1 then options = cjson.decode(ARGV[#ARGV]) end
 local first = redis.call('INCRBY', key_ids(base), count) - count + 1
 local record = call ~= '' and key_saved(base, call)
 -- Recorded: this very call ran before. Its replies again, and the ids just reserved go back.
