@@ -44,7 +44,6 @@ end
 local now = now_ms()
 local now_text = int(now)
 ids, made = {}, 0
-local made_ids = {}
 -- Work done once per call, not per job: each index gets one ZADD of all its entries (and its
 -- name is built once), each type one SADD and one wake-up, and the events go out as one message.
 local inactive = {}
@@ -173,7 +172,6 @@ for n = 1, count do
     index_words(base, id, words)
     types[jtype] = true
     made = made + 1
-    made_ids[made] = id
     ids[n] = id
   end
 end
@@ -183,9 +181,16 @@ if delayed then
   for jtype, entries in pairs(delayed) do zadd_all(key_state(base, 'delayed', jtype), entries) end
 end
 for jtype, entries in pairs(inactive) do zadd_all(key_state(base, 'inactive', jtype), entries) end
-mark_present(base, made_ids)
--- Ids reserved for jobs that resolved to existing ones go back: ids stay dense.
-if made < count then redis.call('INCRBY', key_ids(base), made - count) end
+-- The new ids are first .. first + made - 1; those reserved for jobs that resolved to existing
+-- ones go back, so ids stay dense.
+if made < count then
+  local made_ids = {}
+  for k = 1, made do made_ids[k] = int(first + k - 1) end
+  mark_present(base, made_ids)
+  redis.call('INCRBY', key_ids(base), made - count)
+else
+  mark_present(base, ids)
+end
 for jtype in pairs(types) do redis.call('SADD', key_types(base), jtype) end
 for jtype, same_type in pairs(enqueued) do
   wake(base, jtype)
