@@ -24,7 +24,8 @@ export type CheckCode =
   | 'bad-save-record'
   | 'flow-invalid'
   | 'flow-unlisted'
-  | 'flow-stray-log';
+  | 'flow-stray-log'
+  | 'group-miscounted';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -34,6 +35,8 @@ export interface CheckFinding {
   id?: number;
   /** The schedule concerned, when there is one. */
   schedule?: string;
+  /** The group concerned, when there is one. */
+  group?: string;
   message: string;
 }
 
@@ -87,10 +90,13 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `the limits in ${key} are missing from the set of limited types: queue.limits() does not show them`;
     case 'flow-stray-log':
       return `${key} logs the starts of a type without a rate limit`;
+    case 'group-miscounted':
+      return `${key} counts group "${id}" otherwise than its waiting jobs: queue.groups() misstates its size`;
   }
 }
 
 export function finding(code: CheckCode, key: string, id = ''): CheckFinding {
   if (code.startsWith('schedule-')) return { code, key, schedule: id, message: describe(code, key, id) };
+  if (code.startsWith('group-')) return { code, key, group: id, message: describe(code, key, id) };
   return { code, key, ...(/^\d+$/.test(id) && { id: Number(id) }), message: describe(code, key, id) };
 }

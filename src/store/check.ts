@@ -12,6 +12,7 @@ import { runScript, type ScriptName } from './scripts.js';
 import { readError } from './redis-errors.js';
 import type { Store } from './store.js';
 import { finding, type CheckCode, type CheckFinding } from './check-findings.js';
+import { groupCountFindings, type GroupKeys } from './check-groups.js';
 
 export type { CheckCode, CheckFinding } from './check-findings.js';
 
@@ -31,13 +32,14 @@ const BATCH = 500;
 
 type KeyKind =
   | { kind: 'job'; id: string }
-  | { kind: 'index'; state: JobState | 'spans'; type: string }
+  | { kind: 'index'; state: JobState | 'spans'; type: string; group?: string }
   | { kind: 'present'; span: number }
   | { kind: 'search'; word: string }
   | { kind: 'wake' }
   | { kind: 'schedule'; id: string }
   | { kind: 'unique' | 'saved'; name: string }
   | { kind: 'flow'; type: string }
+  | { kind: 'group-count'; type: string }
   | { kind: 'starts'; type: string }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
@@ -63,7 +65,8 @@ const GROUP_KEYS: Record<string, string> = {
 function groupKey(length: number, rest: string): KeyKind {
   const type = Buffer.from(rest).subarray(0, length).toString();
   const part = /^:(jobs|starts):/.exec(rest.slice(type.length))?.[1];
-  if (part === 'jobs') return { kind: 'index', state: 'inactive', type };
+  if (part === 'jobs')
+    return { kind: 'index', state: 'inactive', type, group: rest.slice(type.length + ':jobs:'.length) };
   if (part === 'starts') return { kind: 'other', redisType: 'list' };
   return { kind: 'unknown' };
 }
@@ -79,6 +82,7 @@ function classify(name: string): KeyKind {
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^type:(.+):(flow|starts)$/.exec(name))) return { kind: m[2] as 'flow' | 'starts', type: m[1]! };
   if ((m = /^type:(.+):grouped$/.exec(name))) return { kind: 'index', state: 'inactive', type: m[1]! };
+  if ((m = /^type:(.+):group-waiting$/.exec(name))) return { kind: 'group-count', type: m[1]! };
   if ((m = /^type:.+:(groups|group-held|group-active|group-paused)$/.exec(name)))
     return { kind: 'other', redisType: GROUP_KEYS[m[1]!]! };
   if ((m = /^group:(\d+):(.*)$/.exec(name))) return groupKey(Number(m[1]), m[2]!);
@@ -93,6 +97,7 @@ function classify(name: string): KeyKind {
 function expectedType(key: KeyKind): string | undefined {
   switch (key.kind) {
     case 'index':
+    case 'group-count':
       return 'zset';
     case 'search':
       return 'set';
@@ -241,16 +246,20 @@ async function inspect(store: Store): Promise<CheckReport> {
   const schedules = new Set<string>();
   const presence: Array<[string, number]> = [];
   const records = { unique: [] as string[], saved: [] as string[] };
+  const groupKeys: GroupKeys = { counts: [], waiting: [] };
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
     else if (kind.kind === 'present') presence.push([key, kind.span]);
-    else if (kind.kind === 'index') indexes.push([key, kind]);
-    else if (kind.kind === 'search') words.push([key, kind.word]);
+    else if (kind.kind === 'index') {
+      indexes.push([key, kind]);
+      if (kind.group !== undefined) groupKeys.waiting.push([key, kind.type, kind.group]);
+    } else if (kind.kind === 'search') words.push([key, kind.word]);
     else if (kind.kind === 'wake') wakes.push(key);
     else if (kind.kind === 'schedule') schedules.add(kind.id);
     else if (kind.kind === 'unique' || kind.kind === 'saved') records[kind.kind].push(kind.name);
     else if (kind.kind === 'flow') flows.push([key, kind.type]);
     else if (kind.kind === 'starts') logs.push([key, kind.type]);
+    else if (kind.kind === 'group-count') groupKeys.counts.push([key, kind.type]);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -314,8 +323,9 @@ async function inspect(store: Store): Promise<CheckReport> {
   }
 
   findings.push(...(await flowFindings(client, keys, flows, logs)));
+  findings.push(...(await groupCountFindings(store, groupKeys)));
 
-  const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? ''}`, f]));
+  const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? f.group ?? ''}`, f]));
   const jobs = Object.values(states).reduce((a, b) => a + b, 0);
   return { jobs, states, keys: names.size, findings: [...unique.values()] };
 }

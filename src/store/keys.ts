@@ -91,7 +91,10 @@ export class Keys {
   }
 
   /** A type's keys for its groups (see lua/includes/keys.lua). */
-  typeGroups(type: string, part: 'grouped' | 'groups' | 'group-active' | 'group-paused' | 'group-held'): string {
+  typeGroups(
+    type: string,
+    part: 'grouped' | 'groups' | 'group-active' | 'group-paused' | 'group-held' | 'group-waiting',
+  ): string {
     return `${this.base}:type:${type}:${part}`;
   }
 

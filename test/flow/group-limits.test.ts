@@ -80,6 +80,34 @@ describe('groups: limits, pausing, listing', () => {
     expect(groups.map((g) => g.group)).toEqual(['big', 'small']);
   });
 
+  it('lists the largest of 2,000 groups from their counts, which stay exact through takes, removes and moves', async () => {
+    const queue = testQueue({ maintenance: false });
+    // Twenty-one groups of distinct sizes above the rest: ties at the cut are in Redis order.
+    const sizeOf = (g: number) => (g % 97 === 0 ? 5 + g / 97 : 1);
+    await queue.saveAll(
+      Array.from({ length: 2_000 }, (_, g) =>
+        Array.from({ length: sizeOf(g) }, () => queue.create('t', { g }).group(`g${g}`)),
+      ).flat(),
+    );
+    const { total, groups } = await queue.store.flow.groups('t', 5);
+    expect(total).toBe(2_000);
+    const expected = Array.from({ length: 2_000 }, (_, g) => ({ group: `g${g}`, waiting: sizeOf(g) }))
+      .sort((a, b) => b.waiting - a.waiting || (a.group < b.group ? -1 : 1))
+      .slice(0, 5);
+    expect(groups.map((g) => ({ group: g.group, waiting: g.waiting }))).toEqual(expected);
+    // A removal, moves to delayed and to complete, and takes all keep the counts.
+    const [first, second, third] = await queue.inactive('t');
+    await (await queue.getJob(first!)).remove();
+    await (await queue.getJob(second!)).delayed();
+    await (await queue.getJob(third!)).complete();
+    await expectConsistent(queue);
+    const taken: Job[] = [];
+    queue.process('t', 3, async (job: Job) => void taken.push(job));
+    await waitFor(() => taken.length >= 30, 5_000);
+    await queue.shutdown(1_000, 't');
+    await expectConsistent(queue);
+  });
+
   it('refuses a bad group or group limit with a TypeError or RangeError, writing nothing', async () => {
     const queue = testQueue();
     expect(() => queue.create('t', {}).group('')).toThrow(RangeError);

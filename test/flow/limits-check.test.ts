@@ -42,4 +42,19 @@ describe('the invariant checker and limits', () => {
     ]);
     expect(report.findings.find((f) => f.key.includes('listed'))!.message).toMatch(/"rate_ms"/);
   });
+
+  it('names a group whose count is not its number of waiting jobs, or that has waiting jobs and no count', async () => {
+    const queue = testQueue({ maintenance: false });
+    await queue.saveAll(['a', 'a', 'b'].map((g) => queue.create('t', {}).group(g)));
+    expect((await queue.admin.check()).findings).toEqual([]);
+    const redis = redisClient();
+    const counts = `{${queue.prefix}}:type:t:group-waiting`;
+    await redis.zincrby(counts, 1, 'a');
+    await redis.zrem(counts, 'b');
+    const { findings } = await queue.admin.check();
+    expect(findings.map((f) => [f.code, f.key, f.group]).sort()).toEqual([
+      ['group-miscounted', counts, 'a'],
+      ['group-miscounted', counts, 'b'],
+    ]);
+  });
 });

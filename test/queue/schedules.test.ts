@@ -173,6 +173,21 @@ describe('queue.schedule', () => {
     await expect(queue.runNow('missing')).rejects.toMatchObject({ name: 'ScheduleNotFoundError' });
   });
 
+  it("a job's group is kept: runs made by the timer and by runNow wait in that group", async () => {
+    const queue = testQueue();
+    await queue.schedule('tenant-report', { every: 150 }, queue.create('report', { t: 7 }).group('tenant-7'));
+    const made = await queue.runNow('tenant-report');
+    expect((await queue.getJob(made.jobId)).group()).toBe('tenant-7');
+    await waitFor(async () => (await queue.groups('report'))[0]?.waiting! >= 3, 3_000, 'timer runs in the group');
+    const groups = await queue.groups('report');
+    expect(groups.map((g) => g.group)).toEqual(['tenant-7']);
+    const runs = await queue.inactive();
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const id of runs) expect((await queue.getJob(id)).group()).toBe('tenant-7');
+    await queue.unschedule('tenant-report');
+    await expectConsistent(queue);
+  });
+
   it('limit: after that many runs the schedule is finished, still listed with next null', async () => {
     const queue = testQueue();
     await queue.schedule('thrice', { every: 80, limit: 3 }, queue.create('limited'));

@@ -19,7 +19,7 @@ const samples = {
   uniques: ['sync:7', 'a b', 'ünï {x} ✓'],
   calls: ['Zk3x9_QpLm2A.1f', 'x'],
 };
-const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held'] as const;
+const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held', 'group-waiting'] as const;
 
 // Every member of Keys, each applied to every sample it takes, in the order the Lua below
 // builds them.

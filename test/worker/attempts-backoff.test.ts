@@ -95,9 +95,12 @@ describe('attempts and backoff', () => {
     const queue = testQueue();
     const starts = failFirst(queue, 'fn', 2);
     const calls: Array<[number, number]> = [];
+    // Delayed a little: the function is known to this process once save() resolves, and a
+    // worker of the same process could otherwise take and fail the job before that (on a
+    // loaded machine it did, and the first retry used the fixed delay).
     const job = await queue
       .create('fn')
-      .delay(0)
+      .delay(100)
       .attempts(3)
       .backoff((attempts, delay) => {
         calls.push([attempts, delay]);

@@ -12,7 +12,7 @@ Sets   popped   {member, score, ...} as ZPOPMIN gives them
        wait     when fewer jobs were popped than asked and a group is held back by its rate:
                 ms until it may go; when none were popped and none is held: 0 (until a job of
                 a group ends) ]]
---@include util, keys
+--@include util, keys, index
 local rotation = key_state(base, 'groups', jtype)
 local held = key_state(base, 'group-held', jtype)
 local flow_key = key_flow(base, jtype)
@@ -50,9 +50,11 @@ while #popped < 2 * count and looked < count + 100 do
       redis.call('ZADD', held, oldest + g_ms, group)
       one = nil
     else
-      one = redis.call('ZPOPMIN', key_group(base, jtype, 'jobs', group), 1)
+      local jobs = key_group(base, jtype, 'jobs', group)
+      one = redis.call('ZPOPMIN', jobs, 1)
       if one[1] then
         redis.call('ZREM', key_state(base, 'grouped', jtype), one[1])
+        count_waiting(base, jtype, group, jobs)
         -- Counted at once, so that this loop sees the group's own limits as it goes.
         redis.call('HINCRBY', active, group, 1)
         grouped[one[1]] = group

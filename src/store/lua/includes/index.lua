@@ -20,15 +20,30 @@ local function swept(state)
   return state == 'delayed' or state == 'active'
 end
 
+-- Sets a group's count in `group-waiting` (integer scores set with ZADD: Redis writes the
+-- double that ZINCRBY replies with slowly) to its number of waiting jobs, dropping it at 0.
+local function count_waiting(base, jtype, group, jobs)
+  local waiting = redis.call('ZCARD', jobs)
+  if waiting > 0 then
+    redis.call('ZADD', key_state(base, 'group-waiting', jtype), waiting, group)
+  else
+    redis.call('ZREM', key_state(base, 'group-waiting', jtype), group)
+  end
+end
+
 -- A job of a group (its hash's `group` field; false or nil for none) is indexed as the others
 -- except while inactive: then it waits in its group's index and in the type's `grouped` index
--- (lists and counts), and its group joins the type's rotation (see take), at the back.
+-- (lists and counts), its group's count in `group-waiting` grows (the dashboard's largest
+-- groups, without counting every group), and its group joins the type's rotation (see take),
+-- at the back.
 local function index_add(base, jtype, state, score, id, group)
   local m = fifo(id)
   if swept(state) then redis.call('ZADD', key_state(base, state), score, m) end
   if group and state == 'inactive' then
     redis.call('ZADD', key_state(base, 'grouped', jtype), score, m)
-    redis.call('ZADD', key_group(base, jtype, 'jobs', group), score, m)
+    local jobs = key_group(base, jtype, 'jobs', group)
+    redis.call('ZADD', jobs, score, m)
+    redis.call('ZADD', key_state(base, 'group-waiting', jtype), redis.call('ZCARD', jobs), group)
     local rotation = key_state(base, 'groups', jtype)
     if not redis.call('ZSCORE', rotation, group) then
       redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
@@ -45,7 +60,8 @@ local function index_remove(base, jtype, state, id, group)
   if group and state == 'inactive' then
     -- Its group stays in the rotation, if it was there: take drops a group it finds empty.
     redis.call('ZREM', key_state(base, 'grouped', jtype), m)
-    redis.call('ZREM', key_group(base, jtype, 'jobs', group), m)
+    local jobs = key_group(base, jtype, 'jobs', group)
+    if redis.call('ZREM', jobs, m) == 1 then count_waiting(base, jtype, group, jobs) end
     return
   end
   redis.call('ZREM', key_state(base, state, jtype), m)

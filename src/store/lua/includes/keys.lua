@@ -24,6 +24,7 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:type:<type>:group-active  hash  active jobs per group
   B:type:<type>:group-paused  set   paused groups
   B:type:<type>:group-held    zset  groups held back by their rate, scored by when they may go
+  B:type:<type>:group-waiting zset  groups with waiting jobs, scored by how many
   B:group:<n>:<type>:jobs:<group>    zset  a group's inactive jobs (<n>: the type's length,
                                            so that no type and group make another's key)
   B:group:<n>:<type>:starts:<group>  list  a group's start times, for the group rate
