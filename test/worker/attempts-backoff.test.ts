@@ -108,8 +108,9 @@ describe('attempts and backoff', () => {
       })
       .save();
     await nextEvent(job, 'complete');
+    // The first call's last delay is the job's own delay.
     expect(calls).toEqual([
-      [0, 0],
+      [0, 100],
       [1, 100],
     ]);
     expect(starts[2]! - starts[1]!).toBeGreaterThanOrEqual(190);
