@@ -77,6 +77,9 @@ function makeJobs(queue) {
     const report = pick(REPORTS);
     const job = queue
       .create('report', { title: `${report} report`, report, pages: rand(5, 10) })
+      // One of each report at a time: a save while one waits or runs resolves to that job
+      // (job.duplicate), and the job panel shows the unique key.
+      .unique(`report:${report}`)
       .priority(pick(['low', 'normal', 'normal', 'critical']))
       .attempts(2)
       .backoff({ type: 'fixed', delay: 1_500 })
@@ -128,6 +131,7 @@ export function startProducer(queue) {
     for (const job of makeJobs(queue)) {
       const saving = (async () => {
         await job.save();
+        if (job.duplicate) return;
         stats.produced++;
         saved.set(job.id, { type: job.type, max: job.attempts().max });
       })().catch((err) => note('error', `save failed: ${err.message}`));
