@@ -11,6 +11,7 @@ export const ErrorCode = {
   StateChanged: 'STATE_CHANGED',
   MigrationRefused: 'MIGRATION_REFUSED',
   ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
+  Cancelled: 'CANCELLED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -118,6 +119,19 @@ export class MigrationRefusedError extends KueError {
     readonly ids: readonly number[] = [],
   ) {
     super(ErrorCode.MigrationRefused, message);
+  }
+}
+
+/**
+ * The job was cancelled (`job.cancel(reason)`, `Job.cancel`, the dashboard, `kue cancel`): a
+ * running handler's `ctx.signal` aborts with it. The job ends failed and is not retried.
+ */
+export class CancelledError extends KueError {
+  constructor(
+    readonly jobId: number | string,
+    readonly reason = '',
+  ) {
+    super(ErrorCode.Cancelled, reason ? `job ${jobId} was cancelled: ${reason}` : `job ${jobId} was cancelled`);
   }
 }
 

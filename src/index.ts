@@ -22,7 +22,7 @@ import type { JobState } from './store/keys.js';
 import type { Logger } from './logger.js';
 import { createApp, type AppOptions, type KueApp } from './http/app.js';
 import type { AuthOption } from './http/security.js';
-import type { QueueAdmin, BulkOptions, MinuteStats, Kue011MigrationOptions } from './queue/admin.js';
+import type { QueueAdmin, BulkOptions, CancelOutcome, MinuteStats, Kue011MigrationOptions } from './queue/admin.js';
 import type { Kue011MigrationReport, Kue011MigrationProgress, Kue011SkippedJob } from './store/kue011/report.js';
 import type { AttemptError } from './store/replies.js';
 import type { CheckReport, CheckFinding, CheckCode } from './store/check.js';
@@ -42,6 +42,7 @@ import {
   StateChangedError,
   MigrationRefusedError,
   ScheduleNotFoundError,
+  CancelledError,
   TtlExceededError,
 } from './errors.js';
 import { defaults } from './defaults.js';
@@ -107,6 +108,7 @@ const kueModule = {
   StateChangedError,
   MigrationRefusedError,
   ScheduleNotFoundError,
+  CancelledError,
   ErrorCode,
 };
 
@@ -159,6 +161,7 @@ type QueueAdminT = QueueAdmin;
 type Kue011MigrationOptionsT = Kue011MigrationOptions;
 type Kue011MigrationReportT = Kue011MigrationReport;
 type BulkOptionsT = BulkOptions;
+type CancelOutcomeT = CancelOutcome;
 type MinuteStatsT = MinuteStats;
 type AttemptErrorT = AttemptError;
 type CheckReportT = CheckReport;
@@ -176,6 +179,7 @@ type NotReplicatedErrorT = NotReplicatedError;
 type StateChangedErrorT = StateChangedError;
 type MigrationRefusedErrorT = MigrationRefusedError;
 type ScheduleNotFoundErrorT = ScheduleNotFoundError;
+type CancelledErrorT = CancelledError;
 type ScheduleInfoT = ScheduleInfo;
 type ScheduleTemplateT = ScheduleTemplate;
 type ScheduleRuleInputT = ScheduleRuleInput;
@@ -217,6 +221,7 @@ declare namespace kue {
   type Kue011MigrationOptions = Kue011MigrationOptionsT;
   type Kue011MigrationReport = Kue011MigrationReportT;
   type BulkOptions = BulkOptionsT;
+  type CancelOutcome = CancelOutcomeT;
   type MinuteStats = MinuteStatsT;
   type AttemptError = AttemptErrorT;
   type CheckReport = CheckReportT;
@@ -234,6 +239,7 @@ declare namespace kue {
   type StateChangedError = StateChangedErrorT;
   type MigrationRefusedError = MigrationRefusedErrorT;
   type ScheduleNotFoundError = ScheduleNotFoundErrorT;
+  type CancelledError = CancelledErrorT;
   type ScheduleInfo = ScheduleInfoT;
   type ScheduleTemplate = ScheduleTemplateT;
   type ScheduleRuleInput = ScheduleRuleInputT;
@@ -263,6 +269,7 @@ export {
   StateChangedError,
   MigrationRefusedError,
   ScheduleNotFoundError,
+  CancelledError,
   ErrorCode,
 };
 export type {
@@ -290,6 +297,7 @@ export type {
   AuthOption,
   QueueAdmin,
   BulkOptions,
+  CancelOutcome,
   MinuteStats,
   AttemptError,
   CheckReport,

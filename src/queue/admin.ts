@@ -27,6 +27,19 @@ export interface BulkOptions {
   onProgress?: (handled: number, remaining: number) => void;
 }
 
+/** The states whose jobs can be cancelled. */
+export const CANCELLABLE_STATES = ['inactive', 'delayed', 'active'] as const;
+export type CancellableState = (typeof CANCELLABLE_STATES)[number];
+
+/** What `cancelJobs` did with each id it was given. */
+export interface CancelOutcome {
+  cancelled: number[];
+  /** Jobs that had already finished (complete or failed): left as they were. */
+  finished: number[];
+  /** Ids with no job. */
+  missing: number[];
+}
+
 export interface MinuteStats {
   /** Start of the minute, epoch ms. */
   at: number;
@@ -169,6 +182,47 @@ export class QueueAdmin {
   /** Removes every job in a state (of a type, older than a time); returns how many. */
   removeAll(state: JobState, options: BulkOptions = {}): Promise<number> {
     return this.bulk('remove', check.state(state), options);
+  }
+
+  /** Cancels jobs by id (see `job.cancel`), in batches; says what became of each id. */
+  async cancelJobs(ids: Array<number | string>, reason?: string): Promise<CancelOutcome> {
+    const [checked, text] = [ids.map((id) => check.jobId(id)), check.cancelReason(reason)];
+    const outcome: CancelOutcome = { cancelled: [], finished: [], missing: [] };
+    const replies = await this.store.cancel(checked, text);
+    replies.forEach((reply, i) => {
+      const kind = reply === 'cancelled' ? 'cancelled' : reply === '' ? 'missing' : 'finished';
+      outcome[kind].push(checked[i]!);
+    });
+    return outcome;
+  }
+
+  /**
+   * Cancels every waiting, delayed and running job, or those of one `state` (and of a type),
+   * in batches of BULK_BATCH; returns how many were cancelled.
+   */
+  async cancelAll(
+    options: Omit<BulkOptions, 'before'> & { state?: CancellableState } = {},
+    reason?: string,
+  ): Promise<number> {
+    const text = check.cancelReason(reason);
+    const type = options.type === undefined ? undefined : check.jobType(options.type);
+    if (options.state !== undefined && !CANCELLABLE_STATES.includes(options.state))
+      throw new RangeError(
+        `state must be one of ${CANCELLABLE_STATES.join(', ')}, got ${check.describe(options.state)}`,
+      );
+    let total = 0;
+    for (const state of options.state ? [options.state] : CANCELLABLE_STATES) {
+      for (;;) {
+        const ids = await this.store.ids(state, 0, BULK_BATCH - 1, 'asc', type);
+        if (ids.length === 0) break;
+        const cancelled = (await this.store.cancel(ids, text)).filter((r) => r === 'cancelled').length;
+        total += cancelled;
+        options.onProgress?.(total, await this.store.count(state, type));
+        // Every id listed was in the state, so each batch cancels jobs unless they moved on.
+        if (cancelled === 0) break;
+      }
+    }
+    return total;
   }
 
   private async bulk(action: BulkAction, state: JobState, options: BulkOptions): Promise<number> {

@@ -15,6 +15,8 @@ export interface JobHost<J> {
   update(job: J): Promise<void>;
   remove(id: number): Promise<void>;
   move(id: number, state: JobState): Promise<void>;
+  /** Per id: true when cancelled, false when already finished; a JobNotFoundError for none. */
+  cancel(ids: number[], reason: string): Promise<boolean[]>;
   /** Appends a log line in the background; failures go to reportError. */
   log(id: number, line: string): void;
   /** Records progress in the background; failures go to reportError. */

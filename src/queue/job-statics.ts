@@ -34,6 +34,8 @@ export interface JobStatics<J> {
   log(id: number | string, callback?: Callback<string[]>): Promise<string[]>;
   /** Removes a job by id. */
   remove(id: number | string, callback?: Callback<void>): Promise<void>;
+  /** Cancels a job by id (see `job.cancel`): true when cancelled, false when already finished. */
+  cancel(id: number | string, reason?: string | Callback<boolean>, callback?: Callback<boolean>): Promise<boolean>;
 }
 
 /** The static helpers over the directory `jobs()` returns when one of them is called. */
@@ -61,6 +63,14 @@ export function jobStatics<J, L extends J>(jobs: () => JobDirectory<J, L>): JobS
     },
     remove(id, callback) {
       return withCallback(jobs().remove(check.jobId(id)), callback);
+    },
+    cancel(id, reason, callback) {
+      const [given, cb] = optionalThenCallback<string, boolean>(reason, callback);
+      const cancelling = Promise.resolve().then(async () => {
+        const [ids, text] = [[check.jobId(id)], check.cancelReason(given)];
+        return (await jobs().cancel(ids, text))[0]!;
+      });
+      return withCallback(cancelling, cb);
     },
   };
 }

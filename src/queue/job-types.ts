@@ -82,4 +82,6 @@ export interface JobJSON {
   group: string | null;
   /** The job's unique key (and the ttl it was held for after its save, when it had one); null without one. */
   unique: { key: string; ttl?: number } | null;
+  /** Set when the job was cancelled: the reason given ('' for none); null otherwise. */
+  cancelled: string | null;
 }

@@ -2,10 +2,18 @@ import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import { awaitable, withCallback, type Callback, type Saved, type SavingJob } from './callback.js';
+import {
+  awaitable,
+  optionalThenCallback,
+  withCallback,
+  type Callback,
+  type Saved,
+  type SavingJob,
+} from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
 import { jobStatics, type JobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON, PriorityName, UniqueKey, UniqueOptions } from './job-types.js';
+import { kueJson } from './job-json.js';
 import * as check from './validate.js';
 import type { JobHandler } from '../worker/handler.js';
 
@@ -63,6 +71,15 @@ export class Job<D = any> extends EventEmitter {
    * `false` when the save made the job.
    */
   duplicate?: boolean;
+  /** Set when the job was cancelled: the reason given ('' for none). */
+  cancelled?: string;
+  /**
+   * On a job handed to a handler: aborted when the attempt must stop (the job was cancelled,
+   * its ttl ran out, a shutdown's timeout ended, or the worker lost its lock), with a
+   * CancelledError, TtlExceededError, ShutdownError or LockLostError as its reason. The same
+   * signal as `ctx.signal`, for two-parameter `(job, done)` handlers.
+   */
+  signal?: AbortSignal;
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -263,6 +280,21 @@ export class Job<D = any> extends EventEmitter {
     );
   }
 
+  /**
+   * Cancels the job from any process: a waiting or delayed job never starts; a running one's
+   * handler sees its signal abort with a CancelledError, in the process that runs it. The job
+   * ends failed (error 'cancelled: <reason>', `cancelled` = reason) and is not retried.
+   * Resolves true when cancelled, false when the job had already finished; rejects with a
+   * JobNotFoundError when it does not exist.
+   */
+  cancel(reason?: string | Callback<boolean>, callback?: Callback<boolean>): Promise<boolean> {
+    const [given, cb] = optionalThenCallback<string, boolean>(reason, callback);
+    const cancelling = Promise.resolve()
+      .then(() => check.cancelReason(given))
+      .then((text) => this.afterSave(async (id) => (await this.host.cancel([id], text))[0]!));
+    return withCallback(cancelling, cb);
+  }
+
   /** With no argument the job's state; with one, moves the job to that state. */
   state(): JobState | undefined;
   state(state: JobState, callback?: Callback<this>): Promise<this>;
@@ -320,39 +352,7 @@ export class Job<D = any> extends EventEmitter {
 
   /** Kue's JSON shape. */
   toJSON(): JobJSON {
-    // Kue's shape: times as strings of epoch ms; absent values as null, so every key is there.
-    const str = (n: number | undefined) => (n === undefined ? null : String(n));
-    const json: JobJSON = {
-      id: String(this.id ?? ''),
-      type: this.type,
-      data: this.data,
-      result: this.result ?? null,
-      priority: this._priority,
-      progress: this._progress,
-      progress_data: this.progress_data ?? null,
-      state: this._state,
-      error: this._error ?? null,
-      attempts: this.attempts(),
-      created_at: str(this.created_at) ?? '',
-      updated_at: str(this.updated_at) ?? '',
-      started_at: str(this.started_at),
-      failed_at: str(this.failed_at),
-      promote_at: str(this.promote_at),
-      completed_at: str(this.completed_at),
-      duration: str(this.duration),
-      delay: this._delay,
-      ttl: this._ttl,
-      removeOnComplete: this.removeOnComplete(),
-      removeOnFail: this.removeOnFail(),
-      workerId: this.workerId ?? null,
-      schedule: this.schedule ?? null,
-      group: this._group ?? null,
-      unique: this._unique
-        ? { key: this._unique.key, ...(this._unique.ttl !== undefined && { ttl: this._unique.ttl }) }
-        : null,
-    };
-    if (this._backoff && typeof this._backoff === 'object') json.backoff = this._backoff as JobJSON['backoff'];
-    return json;
+    return kueJson(this);
   }
 
   private requireId(): number {
@@ -393,4 +393,6 @@ export class Job<D = any> extends EventEmitter {
   static log = statics.log;
   /** Removes a job by id. */
   static remove = statics.remove;
+  /** Cancels a job by id, from any process (see `job.cancel`). */
+  static cancel = statics.cancel;
 }

@@ -41,6 +41,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job.schedule = record.schedule;
   job._group = record.group;
   job._unique = record.unique;
+  job.cancelled = record.cancelled;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
@@ -176,6 +177,18 @@ export class QueueJobs implements JobDirectory<Job> {
   /** Moves a job; with `expected` states, only a job in one of them (else StateChangedError). */
   async move(id: number, state: JobState, expected?: readonly JobState[]): Promise<void> {
     settled(id, await this.deps.store.move(id, state, this.deps.lockDuration, expected), expected);
+  }
+
+  /**
+   * Cancels jobs: per id, true when cancelled, false when it had already finished; an id with
+   * no job is a JobNotFoundError when `strict`, else false.
+   */
+  async cancel(ids: number[], reason: string, strict = true): Promise<boolean[]> {
+    const replies = await this.deps.store.cancel(ids, reason);
+    return replies.map((reply, i) => {
+      if (reply === '' && strict) throw new JobNotFoundError(ids[i]!);
+      return reply === 'cancelled';
+    });
   }
 
   log(id: number, line: string): void {

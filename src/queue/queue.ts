@@ -150,11 +150,16 @@ export class Queue extends QueueControls {
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record) => this.jobs.fromRecord(record),
+      makeJob: (record, signal) => Object.assign(this.jobs.fromRecord(record), { signal }),
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
     });
     this.workers.push(worker);
+    if (this.workers.length === 1) {
+      this.subscription.listenForCancels((id, lock, reason) => {
+        for (const w of this.workers) w.cancelled(id, lock, reason);
+      });
+    }
     // A listener registered just before (the README's order) has started the event
     // subscription: the first jobs wait for it, or their events could go out before it hears.
     if (this.subscription.wanted) void this.subscription.subscribed().then(() => worker.start());

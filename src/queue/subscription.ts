@@ -97,6 +97,29 @@ export class QueueSubscription {
     });
   }
 
+  /**
+   * The workers of this process hear of every running job cancelled anywhere (cancel.lua
+   * publishes {id, lock, reason}); a message that is not such JSON is ignored, never run.
+   */
+  listenForCancels(cancelled: (id: number, lock: string, reason: string) => void): void {
+    const channel = this.deps.store.keys.cancel;
+    this.deps.subscriber.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return;
+      let message: { id?: unknown; lock?: unknown; reason?: unknown };
+      try {
+        message = JSON.parse(text) as typeof message;
+      } catch {
+        return;
+      }
+      const { id, lock, reason } = message ?? {};
+      if (typeof id === 'string' && typeof lock === 'string' && typeof reason === 'string')
+        cancelled(Number(id), lock, reason);
+    });
+    subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
+      if (!this.deps.shuttingDown()) this.deps.reportError(err);
+    });
+  }
+
   close(): Promise<void> {
     return this.bus.close();
   }

@@ -52,6 +52,14 @@ export function groupKey(key: unknown): string {
   return key;
 }
 
+/** A cancellation's reason: a string of at most 1,000 characters ('' or undefined: none). */
+export function cancelReason(reason: unknown): string {
+  if (reason === undefined) return '';
+  if (typeof reason !== 'string') throw new TypeError(`cancel reason must be a string, got ${describe(reason)}`);
+  if (reason.length > 1000) throw new RangeError(`cancel reason must be at most 1000 characters, got ${reason.length}`);
+  return reason;
+}
+
 export function jobType(type: unknown): string {
   if (typeof type !== 'string' || type.length === 0) {
     throw new TypeError(`job type must be a non-empty string, got ${describe(type)}`);

@@ -38,6 +38,8 @@ export interface JobRecord {
   group?: string;
   /** The job's unique key, and the ms it was held for after its save when it was saved with a ttl. */
   unique?: { key: string; ttl?: number };
+  /** Set when the job was cancelled: the reason ('' for none). */
+  cancelled?: string;
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -185,6 +187,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.lock) record.lock = h.lock;
   if (h.worker_id) record.workerId = h.worker_id;
   if (h.group) record.group = h.group;
+  if (h.cancelled !== undefined) record.cancelled = h.cancelled;
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.unique !== undefined) {
     const ttl = num(h.unique_ttl);

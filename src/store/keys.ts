@@ -25,6 +25,8 @@ export class Keys {
   readonly events: string;
   /** Due times of jobs just delayed, for every process's promotion timer. */
   readonly timers: string;
+  /** Channel: cancellations of running jobs, for the workers holding them. */
+  readonly cancel: string;
   /** Every schedule id, scored by its next due time (+inf while paused or finished). */
   readonly schedules: string;
 
@@ -37,6 +39,7 @@ export class Keys {
     this.workTime = `${base}:stats:work-time`;
     this.events = `${base}:events`;
     this.timers = `${base}:timers`;
+    this.cancel = `${base}:cancel`;
     this.schedules = `${base}:schedules`;
   }
 

@@ -31,6 +31,7 @@ import flowRecordBlock from './lua/blocks/flow_record.lua';
 import groupPopBlock from './lua/blocks/group_pop.lua';
 import uniqueBlock from './lua/blocks/unique.lua';
 import save from './lua/save.lua';
+import cancel from './lua/cancel.lua';
 import take from './lua/take.lua';
 import complete from './lua/complete.lua';
 import fail from './lua/fail.lua';
@@ -145,6 +146,7 @@ export const luaScripts = {
   limits,
   group_pause,
   groups,
+  cancel,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -39,6 +39,14 @@ export interface SaveReply {
  * saveRetryWindow is a loop, and the oldest sends are the likeliest to have expired anyway.
  */
 const MAX_SENDS = 50;
+/** Jobs one cancel script call ends: keeps each call short for Redis. */
+const CANCEL_BATCH = 500;
+
+/** A running job whose lock its worker no longer holds; `cancelled` is the reason when it was cancelled. */
+export interface LostLock {
+  id: number;
+  cancelled?: string;
+}
 
 function noteSend(sends: string[], send: string): void {
   sends.push(send);
@@ -251,11 +259,27 @@ export class Store extends StoreReads {
     return sweep(await this.run('expire', [limit, maxStalls]));
   }
 
-  /** Renews locks; returns the ids whose lock is lost. */
-  async renew(lockDuration: number, held: Array<{ id: number; lock: string }>): Promise<number[]> {
+  /** Renews locks; returns the jobs whose lock is lost, with the reason of those cancelled. */
+  async renew(lockDuration: number, held: Array<{ id: number; lock: string }>): Promise<LostLock[]> {
     if (held.length === 0) return [];
-    const lost = (await this.run('renew', [lockDuration, ...held.flatMap((h) => [h.id, h.lock])])) as string[];
-    return lost.map(Number);
+    const flat = (await this.run('renew', [lockDuration, ...held.flatMap((h) => [h.id, h.lock])])) as string[];
+    const lost: LostLock[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const mark = flat[i + 1]!;
+      lost.push({ id: Number(flat[i]), ...(mark.startsWith('c:') && { cancelled: mark.slice(2) }) });
+    }
+    return lost;
+  }
+
+  /**
+   * Cancels jobs (cancel.lua), at most CANCEL_BATCH per script call: per id, 'cancelled', the
+   * state of a job that had already finished, or '' for none.
+   */
+  async cancel(ids: number[], reason: string): Promise<string[]> {
+    const replies: string[] = [];
+    for (let i = 0; i < ids.length; i += CANCEL_BATCH)
+      replies.push(...((await this.run('cancel', [reason, ...ids.slice(i, i + CANCEL_BATCH)])) as string[]));
+    return replies;
   }
 
   /** Removes a job, when it is in one of the `expected` states (any when omitted). */

@@ -6,6 +6,14 @@ export interface WorkerContext {
   /** Unique id of this worker (host, pid and a random part). */
   readonly id: string;
   /**
+   * Aborted when this attempt must stop, with the reason: a CancelledError (the job was
+   * cancelled from any process), a TtlExceededError (its ttl ran out), a ShutdownError (a
+   * shutdown or pause timeout ended) or a LockLostError (another worker owns the job now).
+   * Pass it to fetch, streams, timers and child processes so the work stops with it; whatever
+   * the handler reports after it aborted changes nothing. Also `job.signal`.
+   */
+  readonly signal: AbortSignal;
+  /**
    * Stops taking jobs of this `process()` registration, waits up to `timeout` ms (no limit
    * when omitted) for its active jobs, then fails those still running with a shutdown error
    * (retried while attempts remain). Returns a promise when no callback is given.

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
 import type { JobRecord } from '../store/codec.js';
 import type { TakeReply, TakeRequest } from '../store/replies.js';
-import type { Store } from '../store/store.js';
+import type { LostLock, Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
-import { LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
+import { CancelledError, LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { IdleWait } from './idle-wait.js';
+import { stopRun, type Running } from './run.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -16,21 +17,11 @@ export interface WorkerDeps<J> {
   lockDuration: number;
   renewEvery: number;
   idleBlockSeconds: number;
-  /** Builds the Job object a handler receives. */
-  makeJob: (record: JobRecord) => J;
+  /** Builds the Job object a handler receives, with the attempt's signal. */
+  makeJob: (record: JobRecord, signal: AbortSignal) => J;
   /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
   retryDelay: (record: JobRecord) => number;
   onError: (err: unknown) => void;
-}
-
-interface Running<J> {
-  record: JobRecord;
-  job: J;
-  lock: string;
-  settled: boolean;
-  /** Renewal found the lock taken from us: the handler's report will be refused. */
-  lockLost?: boolean;
-  ttlTimer?: NodeJS.Timeout;
 }
 
 /** The longest delay setTimeout honours. */
@@ -46,7 +37,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class Worker<J> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly ctx: Omit<WorkerContext, 'rateLimit'>;
+  readonly ctx: Omit<WorkerContext, 'rateLimit' | 'signal'>;
   private readonly active = new Map<number, Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
@@ -74,7 +65,7 @@ export class Worker<J> {
       pause: (a?: unknown, b?: unknown) => this.stopWith(a, b, false),
       resume: () => this.resume(),
       shutdown: (a?: unknown, b?: unknown) => this.stopWith(a, b, true),
-    } as Omit<WorkerContext, 'rateLimit'>;
+    } as Omit<WorkerContext, 'rateLimit' | 'signal'>;
     this.idle = new IdleWait(deps, type);
   }
 
@@ -105,7 +96,13 @@ export class Worker<J> {
       await (timeout > 0 ? Promise.race([this.whenIdle(), sleep(timeout)]) : this.whenIdle());
     }
     const left = [...this.active.values()];
-    await Promise.all(left.map((run) => this.settle(run, new ShutdownError('Shutdown'))));
+    await Promise.all(
+      left.map((run) => {
+        // The handler hears it first, then the attempt is reported failed.
+        run.controller.abort(new ShutdownError('Shutdown'));
+        return this.settle(run, new ShutdownError('Shutdown'));
+      }),
+    );
   }
 
   /** Pauses for good and releases the worker's connections. */
@@ -188,28 +185,39 @@ export class Worker<J> {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /**
+   * A running job was cancelled (B:cancel, heard by the queue): its handler's signal aborts
+   * and its slot is free at once. Redis has already ended the attempt, so nothing is reported.
+   */
+  cancelled(id: number, lock: string, reason: string): void {
+    const run = this.active.get(id);
+    if (!run || run.lock !== lock || !stopRun(run, new CancelledError(id, reason))) return;
+    this.release(run);
+  }
+
   private launch(record: JobRecord): void {
-    const run: Running<J> = { record, job: this.deps.makeJob(record), lock: record.lock ?? '', settled: false };
+    const controller = new AbortController();
+    const job = this.deps.makeJob(record, controller.signal);
+    const run: Running<J> = { record, job, lock: record.lock ?? '', settled: false, controller };
     const earlier = this.active.get(record.id);
-    if (earlier && !earlier.settled) {
-      // We were handed this id again under a new lock while still running it: the earlier
-      // run lost its job (stall recovery, a move, or Redis lost its data and the id now names
-      // another job) before renewal noticed. Refuse its result here, as renewal would have.
-      earlier.settled = true;
-      earlier.lockLost = true;
-      clearTimeout(earlier.ttlTimer);
-    }
+    // We were handed this id again under a new lock while still running it: the earlier run
+    // lost its job (stall recovery, a move, or Redis lost its data and the id now names
+    // another job) before renewal noticed. Refuse its result here, as renewal would have.
+    if (earlier && stopRun(earlier, new LockLostError(record.id))) earlier.lockLost = true;
     this.active.set(record.id, run);
     // Node fires longer timers at once; past its limit the expiry sweep alone ends the job.
     if (record.ttl > 0 && record.ttl <= MAX_TIMER_MS) {
-      run.ttlTimer = setTimeout(() => void this.settle(run, new TtlExceededError()), record.ttl);
+      run.ttlTimer = setTimeout(() => {
+        run.controller.abort(new TtlExceededError());
+        void this.settle(run, new TtlExceededError());
+      }, record.ttl);
     }
     // The same function is `done` (second argument of two-parameter handlers, third of
     // three-parameter ones) and carries the worker context, so it also serves as `ctx`.
     const done: DoneAndContext = Object.assign(
       (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result),
       this.ctx,
-      { rateLimit: (ms: number) => this.rateLimit(run, ms) },
+      { rateLimit: (ms: number) => this.rateLimit(run, ms), signal: controller.signal },
     );
     let returned: unknown;
     try {
@@ -350,21 +358,20 @@ export class Worker<J> {
   private async renewLocks(): Promise<void> {
     const held = [...this.active.values()].filter((r) => !r.settled).map((r) => ({ id: r.record.id, lock: r.lock }));
     if (held.length === 0) return;
-    let lost: number[];
+    let lost: LostLock[];
     try {
       lost = await this.deps.store.renew(this.deps.lockDuration, held);
     } catch (err) {
       this.deps.onError(err);
       return;
     }
-    for (const id of lost) {
+    for (const { id, cancelled } of lost) {
       const run = this.active.get(id);
-      if (!run || run.settled) continue;
-      // Someone else owns the job now (it stalled, expired or was moved): free the slot and
-      // refuse whatever the handler reports later.
-      run.settled = true;
-      run.lockLost = true;
-      clearTimeout(run.ttlTimer);
+      // Someone else owns the job now (it stalled, expired or was moved), or it was cancelled
+      // and the message did not reach this process: free the slot, refuse what comes later.
+      const reason = cancelled === undefined ? new LockLostError(id) : new CancelledError(id, cancelled);
+      if (!run || !stopRun(run, reason)) continue;
+      run.lockLost = cancelled === undefined;
       this.release(run);
     }
   }

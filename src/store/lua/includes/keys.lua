@@ -35,6 +35,8 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:paused               set     types no worker may take
   B:limited              set     types that have (or had) a flow hash, for listing limits
   B:events               channel one JSON message per transition (or a JSON array of them)
+  B:cancel               channel one JSON message per running job cancelled: {id, lock, reason},
+                                 for the worker holding it (see cancel.lua)
   B:timers               channel the due time (ms) of a job just delayed, for promotion timers;
                                  's' and a due time for a schedule, for the schedule timers
   B:schedules            zset    every schedule id, scored by its next due time (ms; +inf
@@ -63,6 +65,7 @@ local function key_limited(base) return base .. ':limited' end
 local function key_work_time(base) return base .. ':stats:work-time' end
 local function key_events(base) return base .. ':events' end
 local function key_timers(base) return base .. ':timers' end
+local function key_cancel(base) return base .. ':cancel' end
 local function key_schedules(base) return base .. ':schedules' end
 local function key_schedule(base, id) return base .. ':schedule:' .. id end
 
