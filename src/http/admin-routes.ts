@@ -10,7 +10,7 @@ import { HttpError } from './errors.js';
 import { eventStream } from './events-stream.js';
 import { expectedStates } from './expected-state.js';
 import { jobJson } from './job-json.js';
-import { intQuery, stringQuery } from './params.js';
+import { idList, intQuery, stringQuery } from './params.js';
 
 interface BulkBody {
   type?: unknown;
@@ -30,8 +30,6 @@ function bulkFilter(body: unknown): BulkOptions {
   };
 }
 
-/** The most ids one by-id read or one bulk request may name. */
-const MAX_IDS = 1_000;
 /** A search with a state or type filter reads at most this many matching jobs... */
 const MAX_SEARCH_SCAN = 100_000;
 /** ...and answers at most this many ids. */
@@ -41,14 +39,6 @@ const SCAN_BATCH = 500;
 
 const BULK_ACTIONS = ['retry', 'promote', 'remove'] as const;
 type IdsAction = (typeof BULK_ACTIONS)[number];
-
-/** A list of job ids, as an array (body) or comma-separated text (query); at most MAX_IDS. */
-function idList(value: unknown, name: string): number[] {
-  const items = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
-  if (!Array.isArray(items)) throw new HttpError(400, `${name} must be an array of job ids`);
-  if (items.length > MAX_IDS) throw new HttpError(413, `at most ${MAX_IDS} ids per request`);
-  return items.map((item) => check.jobId(item));
-}
 
 /**
  * Moves or removes one job as a bulk action asks. Jobs not in a state the action applies to

@@ -6,6 +6,7 @@ import { adminRoutes } from './admin-routes.js';
 import { errorHandler, HttpError } from './errors.js';
 import { kueRoutes } from './kue-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
+import { cancelRoutes } from './cancel-routes.js';
 import { flowRoutes } from './flow-routes.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
@@ -75,6 +76,7 @@ export function createApp(options: AppOptions): KueApp {
   app.use(adminRoutes(queue, () => ({ title: String(app.get('title')), readOnly: options.readOnly === true })));
   app.use(scheduleRoutes(queue));
   app.use(flowRoutes(queue));
+  app.use(cancelRoutes(queue));
   app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
   app.use(errorHandler((err) => queue.reportError(err)));
 

@@ -29,6 +29,25 @@ export function intQuery(text: string | undefined, name: string, fallback: numbe
   return check.integer(name, /^-?\d+$/.test(text) ? Number(text) : text, min, max);
 }
 
+/** The most ids one by-id read or one bulk request may name. */
+export const MAX_IDS = 1_000;
+
+/** A list of job ids, as an array (body) or comma-separated text (query); at most MAX_IDS. */
+export function idList(value: unknown, name: string): number[] {
+  const items = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
+  if (!Array.isArray(items)) throw new HttpError(400, `${name} must be an array of job ids`);
+  if (items.length > MAX_IDS) throw new HttpError(413, `at most ${MAX_IDS} ids per request`);
+  return items.map((item) => check.jobId(item));
+}
+
+/** A JSON body that must be an object (or absent: {}); another shape answers 400. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
 /** An optional string query value (the first, when repeated). */
 export function stringQuery(value: unknown): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;

@@ -94,7 +94,9 @@ describe('cancel', () => {
   it('aborts the signal when the ttl runs out, when a shutdown times out, and when the lock is lost', async () => {
     const queue = testQueue();
     const reasons = new Map<string, unknown>();
+    const started = new Set<string>();
     queue.process('slow', 3, async (job: SavedJob<{ name: string }>, ctx) => {
+      started.add(job.data.name);
       reasons.set(job.data.name, await aborted(ctx.signal));
     });
     const ttl = await queue.create('slow', { name: 'ttl' }).ttl(200).save();
@@ -109,7 +111,7 @@ describe('cancel', () => {
     expect(reasons.get('lock')).toBeInstanceOf(LockLostError);
 
     await queue.create('slow', { name: 'shutdown' }).save();
-    await waitFor(() => queue.workers.some((w) => w.activeCount > 0 && !reasons.has('shutdown')));
+    await waitFor(() => started.has('shutdown'));
     await queue.shutdown(200);
     expect(reasons.get('shutdown')).toBeInstanceOf(ShutdownError);
   });
