@@ -7,6 +7,7 @@ import { startDashboard, type Dashboard, type DashboardOptions } from './dashboa
 import { formatReport, runCheck } from './check.js';
 import { formatSchedules, listSchedules } from './schedules.js';
 import { defineGroups, defineLimit, defineLimits } from './flow.js';
+import { defineCancel } from './cancel.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
 import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -354,6 +355,7 @@ export function createProgram(): Command {
   defineLimits(addQueueOptions(configureErrors(program.command('limits'))), out);
   defineLimit(addQueueOptions(configureErrors(program.command('limit'))), out);
   defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);
+  defineCancel(addQueueOptions(configureErrors(program.command('cancel'))), out);
   return program;
 }
 
