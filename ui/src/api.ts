@@ -40,7 +40,7 @@ export interface TypeSummary {
 
 export type { MinuteStats };
 
-export type BulkAction = 'retry' | 'promote' | 'remove';
+export type BulkAction = 'retry' | 'promote' | 'remove' | 'cancel';
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 /** A schedule as the JSON API sends it: times as ISO text. */
@@ -157,11 +157,20 @@ export const api = {
     request<{ message: string }>('POST', `api/job/${enc(id)}/promote${query({ from })}`),
   priority: (id: string, priority: number) =>
     request<{ message: string }>('PUT', `job/${enc(id)}/priority/${priority}`),
-  bulkIds: (action: BulkAction, ids: string[]) =>
-    request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
-  /** Every job of a state (and type): retry failed, promote delayed, remove any. */
+  bulkIds: (action: BulkAction, ids: string[]): Promise<{ count: number; skipped: number }> =>
+    action === 'cancel'
+      ? api.cancelIds(ids).then((r) => ({ count: r.cancelled.length, skipped: r.finished.length + r.missing.length }))
+      : request<{ count: number; skipped: number }>('POST', 'api/jobs/bulk', { action, ids }),
+  /** Every job of a state (and type): retry failed, promote delayed, remove any, cancel unfinished. */
   bulkAll: (action: BulkAction, state: JobState, type?: string) =>
-    request<{ count: number }>('POST', `api/jobs/${action}`, action === 'remove' ? { state, type } : { type }),
+    action === 'cancel'
+      ? request<{ count: number }>('POST', 'api/jobs/cancel-all', { state, type })
+      : request<{ count: number }>('POST', `api/jobs/${action}`, action === 'remove' ? { state, type } : { type }),
+  /** Cancels one job: waiting and delayed ones never start, a running one is aborted. */
+  cancel: (id: string, reason?: string) =>
+    request<{ id: number; cancelled: boolean }>('POST', `job/${enc(id)}/cancel`, { reason }),
+  cancelIds: (ids: string[], reason?: string) =>
+    request<{ cancelled: number[]; finished: number[]; missing: number[] }>('POST', 'api/jobs/cancel', { ids, reason }),
   pause: (type: string) => request<unknown>('PUT', `api/types/${enc(type)}/pause`),
   resume: (type: string) => request<unknown>('DELETE', `api/types/${enc(type)}/pause`),
   schedules: () => request<{ schedules: Schedule[] }>('GET', 'api/schedules').then((r) => r.schedules),

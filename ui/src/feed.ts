@@ -227,6 +227,7 @@ function removedJob(id: string): Job {
     schedule: null,
     group: null,
     unique: null,
+    cancelled: null,
     missing: true,
   } as Job;
 }

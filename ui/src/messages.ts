@@ -268,19 +268,28 @@ export const m = {
     requeue: 'Run again',
     promote: 'Promote now',
     remove: 'Remove',
+    cancel: 'Cancel job',
     setPriority: 'Set priority',
     priorityLabel: 'Priority',
   } as const,
-  bulkVerb: { retry: 'Retry', promote: 'Promote', remove: 'Remove' } as Record<BulkAction, string>,
-  bulkDoing: { retry: 'Retrying', promote: 'Promoting', remove: 'Removing' } as Record<BulkAction, string>,
-  bulkDone: { retry: 'Retried', promote: 'Promoted', remove: 'Removed' } as Record<BulkAction, string>,
+  bulkVerb: { retry: 'Retry', promote: 'Promote', remove: 'Remove', cancel: 'Cancel' } as Record<BulkAction, string>,
+  bulkDoing: { retry: 'Retrying', promote: 'Promoting', remove: 'Removing', cancel: 'Cancelling' } as Record<
+    BulkAction,
+    string
+  >,
+  bulkDone: { retry: 'Retried', promote: 'Promoted', remove: 'Removed', cancel: 'Cancelled' } as Record<
+    BulkAction,
+    string
+  >,
   confirmTitle: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}?`,
   confirmBody: (action: BulkAction, n: number, what: string) =>
     action === 'remove'
       ? `${plural(n, 'job', 'jobs')} (${what}) will be deleted with their logs. This cannot be undone.`
-      : action === 'retry'
-        ? `${plural(n, 'job', 'jobs')} (${what}) will go back to inactive and run again.`
-        : `${plural(n, 'job', 'jobs')} (${what}) will become inactive now instead of waiting.`,
+      : action === 'cancel'
+        ? `${plural(n, 'job', 'jobs')} (${what}) will end failed and not run again; running ones are stopped.`
+        : action === 'retry'
+          ? `${plural(n, 'job', 'jobs')} (${what}) will go back to inactive and run again.`
+          : `${plural(n, 'job', 'jobs')} (${what}) will become inactive now instead of waiting.`,
   confirmButton: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}`,
   bulkProgress: (action: BulkAction, done: number, total: number) =>
     `${m.bulkDoing[action]}… ${num(done)} of ${num(total)}`,
@@ -294,6 +303,13 @@ export const m = {
   confirmRemoveJob: (id: string) => `Remove job #${id}?`,
   confirmRemoveJobBody: 'The job, its log and its attempts will be deleted. This cannot be undone.',
   jobRemoved: (id: string) => `Job #${id} removed`,
+  confirmCancelJob: (id: string) => `Cancel job #${id}?`,
+  confirmCancelJobBody:
+    'It ends failed and is not retried. If it is running, its handler is told to stop in whatever process runs it.',
+  cancelReasonLabel: 'Reason (optional)',
+  keepJob: 'Keep it',
+  jobCancelled: (id: string) => `Job #${id} cancelled`,
+  jobAlreadyFinished: (id: string) => `Job #${id} had already finished`,
   jobRequeued: (id: string) => `Job #${id} is inactive again`,
   jobPromoted: (id: string) => `Job #${id} promoted`,
   priorityChanged: (id: string, name: string) => `Job #${id}: priority ${name}`,
@@ -309,6 +325,8 @@ export const m = {
     schedule: 'Schedule',
     scheduleValue: (id: string, due: string) => `“${id}”, due ${due}`,
     unique: 'Unique key',
+    cancelled: 'Cancelled',
+    cancelledValue: (reason: string) => (reason ? `“${reason}”` : 'without a reason'),
     uniqueValue: (key: string, ttl?: string) => (ttl ? `“${key}”, held ${ttl} after its save` : `“${key}”`),
     state: 'State',
     type: 'Type',

@@ -8,7 +8,7 @@ import { refreshCounts } from '../live';
 import { m } from '../messages';
 import type { Route } from '../router';
 import { toast, toastError } from '../toasts';
-import { PromoteIcon, RetryIcon, TrashIcon } from './icons';
+import { CancelIcon, PromoteIcon, RetryIcon, TrashIcon } from './icons';
 import { Modal } from './modal';
 import { useCounts } from './nav';
 
@@ -23,16 +23,17 @@ const ID_BATCH = 500;
 
 function actionsFor(state: Route['state'], byFilter: boolean): BulkAction[] {
   if (state === 'failed') return ['retry', 'remove'];
-  if (state === 'delayed') return ['promote', 'remove'];
+  if (state === 'delayed') return ['promote', 'cancel', 'remove'];
   if (state === 'complete') return byFilter ? ['remove'] : ['retry', 'remove'];
-  if (state === 'all') return ['retry', 'promote', 'remove'];
-  return ['remove'];
+  if (state === 'all') return ['retry', 'promote', 'cancel', 'remove'];
+  return ['cancel', 'remove'];
 }
 
 const ICONS: Record<BulkAction, () => preact.JSX.Element> = {
   retry: () => <RetryIcon size={14} />,
   promote: () => <PromoteIcon size={14} />,
   remove: () => <TrashIcon size={14} />,
+  cancel: () => <CancelIcon size={14} />,
 };
 
 interface Task {
@@ -111,7 +112,7 @@ function BulkDialog({
             </button>
             <button
               type="button"
-              class={`button ${task.action === 'remove' ? 'button-danger' : 'button-primary'}`}
+              class={`button ${task.action === 'remove' || task.action === 'cancel' ? 'button-danger' : 'button-primary'}`}
               onClick={() => void run()}
               data-testid="bulk-confirm"
             >
@@ -195,7 +196,7 @@ export function BulkBar(props: {
               <button
                 key={action}
                 type="button"
-                class={`button button-small ${action === 'remove' ? 'button-danger-quiet' : ''}`}
+                class={`button button-small ${action === 'remove' || action === 'cancel' ? 'button-danger-quiet' : ''}`}
                 onClick={() => start(action)}
                 data-testid={`bulk-${action}`}
               >

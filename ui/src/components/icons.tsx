@@ -72,6 +72,12 @@ export const RetryIcon = (p: P) => (
     <path d="M3 12a9 9 0 0 1 15.5-6.3L21 8M21 3v5h-5M21 12a9 9 0 0 1-15.5 6.3L3 16M3 21v-5h5" />
   </Icon>
 );
+export const CancelIcon = (p: P) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="9" />
+    <path d="m5.6 5.6 12.8 12.8" />
+  </Icon>
+);
 export const PromoteIcon = (p: P) => (
   <Icon {...p}>
     <path d="m13 17 5-5-5-5M6 17l5-5-5-5" />

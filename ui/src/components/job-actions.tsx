@@ -6,8 +6,8 @@ import { PRIORITIES, priorityName } from '../format';
 import { refreshCounts } from '../live';
 import { m } from '../messages';
 import { toast, toastError } from '../toasts';
-import { confirmAction } from './confirm';
-import { PromoteIcon, RetryIcon, TrashIcon } from './icons';
+import { confirmAction, confirmWithReason } from './confirm';
+import { CancelIcon, PromoteIcon, RetryIcon, TrashIcon } from './icons';
 
 export function Actions({ job, reload, close }: { job: Detail; reload: () => void; close: () => void }) {
   const [busy, setBusy] = useState(false);
@@ -34,6 +34,22 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
     });
     if (ok) await act(() => api.remove(job.id, job.state), m.jobRemoved(job.id), 'close');
   };
+  const cancel = async () => {
+    const reason = await confirmWithReason({
+      title: m.confirmCancelJob(job.id),
+      body: m.confirmCancelJobBody,
+      confirmLabel: m.actions.cancel,
+      dismissLabel: m.keepJob,
+      reasonLabel: m.cancelReasonLabel,
+      danger: true,
+    });
+    if (reason === null) return;
+    await act(async () => {
+      const { cancelled } = await api.cancel(job.id, reason || undefined);
+      if (!cancelled) throw new Error(m.jobAlreadyFinished(job.id));
+    }, m.jobCancelled(job.id));
+  };
+  const cancellable = job.state === 'inactive' || job.state === 'delayed' || job.state === 'active';
   const named = PRIORITIES.some(([, v]) => v === job.priority);
   return (
     <div class="detail-actions" data-testid="job-actions">
@@ -80,6 +96,18 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
           ))}
         </select>
       </label>
+      {cancellable && (
+        <button
+          type="button"
+          class="button button-danger-quiet"
+          disabled={busy}
+          onClick={() => void cancel()}
+          data-testid="job-cancel"
+        >
+          <CancelIcon size={16} />
+          {m.actions.cancel}
+        </button>
+      )}
       <button
         type="button"
         class="button button-danger-quiet"

@@ -90,6 +90,12 @@ export function Summary({ job }: { job: Detail }) {
           <dd data-testid="job-schedule">{f.scheduleValue(job.schedule.id, formatTime(job.schedule.due))}</dd>
         </div>
       )}
+      {job.cancelled !== null && job.cancelled !== undefined && (
+        <div>
+          <dt>{f.cancelled}</dt>
+          <dd data-testid="job-cancelled">{f.cancelledValue(job.cancelled)}</dd>
+        </div>
+      )}
       {job.unique && (
         <div>
           <dt>{f.unique}</dt>
