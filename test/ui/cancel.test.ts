@@ -26,7 +26,10 @@ describeUi('dashboard cancellation', () => {
     expect(await dialog.textContent()).toContain(`Cancel job #${job.id}?`);
     await dialog.getByTestId('confirm-reason').fill('wrong file');
     await dialog.getByTestId('confirm-ok').click();
-    await page.getByTestId('toast-success').filter({ hasText: `Job #${job.id} cancelled` }).waitFor();
+    await page
+      .getByTestId('toast-success')
+      .filter({ hasText: `Job #${job.id} cancelled` })
+      .waitFor();
     await expect.poll(() => reasons.length).toBe(1);
     expect(reasons[0]).toBeInstanceOf(CancelledError);
     expect((reasons[0] as CancelledError).reason).toBe('wrong file');
