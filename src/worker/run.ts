@@ -9,8 +9,30 @@ export interface Running<J> {
   /** Renewal found the lock taken from us: the handler's report will be refused. */
   lockLost?: boolean;
   ttlTimer?: NodeJS.Timeout;
-  /** Aborts the handler's signal (ctx.signal, job.signal) when the attempt must stop. */
-  controller: AbortController;
+  /**
+   * Made when the handler first reads its signal (ctx.signal, job.signal): an AbortSignal
+   * costs some microseconds to make, as much as a job's whole share of a busy worker's CPU,
+   * and most handlers never read it.
+   */
+  controller?: AbortController;
+  /** Why the attempt was stopped from outside, once it was: a signal made later starts aborted. */
+  stopReason?: Error;
+}
+
+/** The run's signal, made on first use; aborted already when the attempt was stopped. */
+export function signalOf(run: Running<unknown>): AbortSignal {
+  if (!run.controller) {
+    run.controller = new AbortController();
+    if (run.stopReason) run.controller.abort(run.stopReason);
+  }
+  return run.controller.signal;
+}
+
+/** Aborts the run's signal (now or when it is first read) with `reason`; the first reason stays. */
+export function abortRun(run: Running<unknown>, reason: Error): void {
+  if (run.stopReason) return;
+  run.stopReason = reason;
+  run.controller?.abort(reason);
 }
 
 /**
@@ -22,6 +44,6 @@ export function stopRun(run: Running<unknown>, reason: Error): boolean {
   if (run.settled) return false;
   run.settled = true;
   clearTimeout(run.ttlTimer);
-  run.controller.abort(reason);
+  abortRun(run, reason);
   return true;
 }

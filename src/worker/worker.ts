@@ -7,7 +7,7 @@ import type { LostLock, Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 import { CancelledError, LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { IdleWait } from './idle-wait.js';
-import { stopRun, type Running } from './run.js';
+import { abortRun, signalOf, stopRun, type Running } from './run.js';
 import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -17,8 +17,8 @@ export interface WorkerDeps<J> {
   lockDuration: number;
   renewEvery: number;
   idleBlockSeconds: number;
-  /** Builds the Job object a handler receives, with the attempt's signal. */
-  makeJob: (record: JobRecord, signal: AbortSignal) => J;
+  /** Builds the Job object a handler receives; `signal` gives the attempt's (made on first use). */
+  makeJob: (record: JobRecord, signal: () => AbortSignal) => J;
   /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
   retryDelay: (record: JobRecord) => number;
   onError: (err: unknown) => void;
@@ -99,7 +99,7 @@ export class Worker<J> {
     await Promise.all(
       left.map((run) => {
         // The handler hears it first, then the attempt is reported failed.
-        run.controller.abort(new ShutdownError('Shutdown'));
+        abortRun(run, new ShutdownError('Shutdown'));
         return this.settle(run, new ShutdownError('Shutdown'));
       }),
     );
@@ -196,9 +196,8 @@ export class Worker<J> {
   }
 
   private launch(record: JobRecord): void {
-    const controller = new AbortController();
-    const job = this.deps.makeJob(record, controller.signal);
-    const run: Running<J> = { record, job, lock: record.lock ?? '', settled: false, controller };
+    const run = { record, lock: record.lock ?? '', settled: false } as Running<J>;
+    run.job = this.deps.makeJob(record, () => signalOf(run));
     const earlier = this.active.get(record.id);
     // We were handed this id again under a new lock while still running it: the earlier run
     // lost its job (stall recovery, a move, or Redis lost its data and the id now names
@@ -208,17 +207,19 @@ export class Worker<J> {
     // Node fires longer timers at once; past its limit the expiry sweep alone ends the job.
     if (record.ttl > 0 && record.ttl <= MAX_TIMER_MS) {
       run.ttlTimer = setTimeout(() => {
-        run.controller.abort(new TtlExceededError());
+        abortRun(run, new TtlExceededError());
         void this.settle(run, new TtlExceededError());
       }, record.ttl);
     }
     // The same function is `done` (second argument of two-parameter handlers, third of
     // three-parameter ones) and carries the worker context, so it also serves as `ctx`.
-    const done: DoneAndContext = Object.assign(
-      (err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result),
-      this.ctx,
-      { rateLimit: (ms: number) => this.rateLimit(run, ms), signal: controller.signal },
-    );
+    const done = Object.defineProperty(
+      Object.assign((err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result), this.ctx, {
+        rateLimit: (ms: number) => this.rateLimit(run, ms),
+      }),
+      'signal',
+      { get: () => signalOf(run), enumerable: true },
+    ) as DoneAndContext;
     let returned: unknown;
     try {
       returned = this.handler(run.job, done, done);
