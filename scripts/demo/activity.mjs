@@ -71,9 +71,17 @@ export function listen(queue) {
     stats.retried++;
     active.delete(id);
   });
+  // A cancelled job ends failed too: 'job cancelled' comes first, with the reason.
+  const cancelled = new Set();
+  queue.on('job cancelled', (id) => cancelled.add(id));
   queue.on('job failed', (id, message) => {
     const max = saved.get(id)?.max;
-    note('failed', `#${id} ${typeOf(id)} failed${max ? ` after ${max} attempt${max > 1 ? 's' : ''}` : ''}: ${message}`);
+    if (cancelled.delete(id)) note('failed', `#${id} ${typeOf(id)} ${message}`);
+    else
+      note(
+        'failed',
+        `#${id} ${typeOf(id)} failed${max ? ` after ${max} attempt${max > 1 ? 's' : ''}` : ''}: ${message}`,
+      );
     stats.failed++;
     active.delete(id);
     saved.delete(id);

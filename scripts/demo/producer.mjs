@@ -100,6 +100,7 @@ function makeJobs(queue) {
 
 const pendingSaves = new Set();
 let producer;
+let canceller;
 
 /**
  * The demo's schedules: a heartbeat every 30 s and a nightly report. Declared at every start
@@ -139,10 +140,21 @@ export function startProducer(queue) {
       void saving.finally(() => pendingSaves.delete(saving));
     }
   }, 400);
+  // Now and then a user changes their mind about a conversion: job.cancel stops the running
+  // handler (its ctx.signal aborts) and the job ends failed, with the reason, not retried.
+  canceller = setInterval(() => {
+    if (!chance(0.4)) return;
+    void queue
+      .active('video conversion')
+      .then((ids) => ids.length > 0 && queue.getJob(pick(ids)))
+      .then((job) => job && job.cancel('the user pressed stop (demo)'))
+      .catch(() => undefined);
+  }, 10_000);
 }
 
 /** Stops producing; resolves once the saves under way have settled. */
 export async function stopProducer() {
   clearInterval(producer);
+  clearInterval(canceller);
   await Promise.allSettled([...pendingSaves]);
 }

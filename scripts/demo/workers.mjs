@@ -35,6 +35,12 @@ export function startWorkers(queue) {
     let frame = 0;
     const next = () => {
       if (run.queueClosed) return;
+      // Cancelled (the producer cancels one now and then): stop converting. Whatever done()
+      // would say now is ignored anyway.
+      if (ctx.signal.aborted) {
+        job.log('stopped at frame %d: %s', frame, ctx.signal.reason.message);
+        return;
+      }
       frame++;
       if (frame === breaksAt) {
         done(new Error(`ffmpeg: corrupt packet at frame ${frame}`));
