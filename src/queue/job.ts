@@ -73,13 +73,8 @@ export class Job<D = any> extends EventEmitter {
   duplicate?: boolean;
   /** Set when the job was cancelled: the reason given ('' for none). */
   cancelled?: string;
-  /**
-   * On a job handed to a handler: aborted when the attempt must stop (the job was cancelled,
-   * its ttl ran out, a shutdown's timeout ended, or the worker lost its lock), with a
-   * CancelledError, TtlExceededError, ShutdownError or LockLostError as its reason. The same
-   * signal as `ctx.signal`, for two-parameter `(job, done)` handlers.
-   */
-  signal?: AbortSignal;
+  /** On a job handed to a handler: makes its attempt's signal (see `signal`). */
+  _signal?: () => AbortSignal;
   /** Raw fields, named as in Kue. Prefer the methods. */
   _priority = 0;
   _max_attempts = 1;
@@ -110,6 +105,14 @@ export class Job<D = any> extends EventEmitter {
     this.type = check.jobType(type);
     this.data = (data ?? {}) as D;
     this.boundHost = host;
+  }
+
+  /**
+   * On a job handed to a handler, `ctx.signal` (for `(job, done)` handlers): aborts when the
+   * attempt must stop (cancelled, ttl, shutdown timeout, lock lost). Undefined elsewhere.
+   */
+  get signal(): AbortSignal | undefined {
+    return this._signal?.();
   }
 
   private get host(): JobHost<Job> {
@@ -281,11 +284,9 @@ export class Job<D = any> extends EventEmitter {
   }
 
   /**
-   * Cancels the job from any process: a waiting or delayed job never starts; a running one's
-   * handler sees its signal abort with a CancelledError, in the process that runs it. The job
-   * ends failed (error 'cancelled: <reason>', `cancelled` = reason) and is not retried.
-   * Resolves true when cancelled, false when the job had already finished; rejects with a
-   * JobNotFoundError when it does not exist.
+   * Cancels the job from any process (docs/cancellation.md): it ends failed, not retried; a
+   * running handler's signal aborts with a CancelledError. Resolves false when the job had
+   * already finished; rejects with a JobNotFoundError when it does not exist.
    */
   cancel(reason?: string | Callback<boolean>, callback?: Callback<boolean>): Promise<boolean> {
     const [given, cb] = optionalThenCallback<string, boolean>(reason, callback);

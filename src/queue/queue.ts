@@ -150,11 +150,7 @@ export class Queue extends QueueControls {
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record, signal) => {
-        const job = this.jobs.fromRecord(record);
-        Object.defineProperty(job, 'signal', { get: signal, enumerable: false });
-        return job;
-      },
+      makeJob: (record, signal) => Object.assign(this.jobs.fromRecord(record), { _signal: signal }),
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
     });

@@ -8,7 +8,8 @@ import { ScriptStatus } from '../store/script-status.js';
 import { CancelledError, LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { IdleWait } from './idle-wait.js';
 import { abortRun, signalOf, stopRun, type Running } from './run.js';
-import { describeError, isThenable, type DoneAndContext, type JobHandler, type WorkerContext } from './handler.js';
+import { contextPrototype, makeDone } from './context.js';
+import { describeError, isThenable, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
 export interface WorkerDeps<J> {
@@ -37,7 +38,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class Worker<J> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  readonly ctx: Omit<WorkerContext, 'rateLimit' | 'signal'>;
+  /** What every `done` (also `ctx`) of this worker inherits: see context.ts. */
+  private readonly contextPrototype: object;
   private readonly active = new Map<number, Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
@@ -60,12 +62,13 @@ export class Worker<J> {
     private readonly handler: JobHandler<J>,
     private readonly deps: WorkerDeps<J>,
   ) {
-    this.ctx = {
+    this.contextPrototype = contextPrototype({
       id: this.id,
-      pause: (a?: unknown, b?: unknown) => this.stopWith(a, b, false),
+      pause: ((a?: unknown, b?: unknown) => this.stopWith(a, b, false)) as WorkerContext['pause'],
       resume: () => this.resume(),
-      shutdown: (a?: unknown, b?: unknown) => this.stopWith(a, b, true),
-    } as Omit<WorkerContext, 'rateLimit' | 'signal'>;
+      shutdown: ((a?: unknown, b?: unknown) => this.stopWith(a, b, true)) as WorkerContext['shutdown'],
+      rateLimit: (run, ms) => this.rateLimit(run as Running<J>, ms),
+    });
     this.idle = new IdleWait(deps, type);
   }
 
@@ -213,13 +216,7 @@ export class Worker<J> {
     }
     // The same function is `done` (second argument of two-parameter handlers, third of
     // three-parameter ones) and carries the worker context, so it also serves as `ctx`.
-    const done = Object.defineProperty(
-      Object.assign((err?: unknown, result?: unknown) => void this.settle(run, err ?? null, result), this.ctx, {
-        rateLimit: (ms: number) => this.rateLimit(run, ms),
-      }),
-      'signal',
-      { get: () => signalOf(run), enumerable: true },
-    ) as DoneAndContext;
+    const done = makeDone(this.contextPrototype, run, (err, result) => void this.settle(run, err, result));
     let returned: unknown;
     try {
       returned = this.handler(run.job, done, done);

@@ -126,8 +126,20 @@ export async function main(): Promise<void> {
   queue.process<Email>('email', 5, (j, ctx, done) => {
     const workerId: string = ctx.id;
     void ctx.pause(1_000).then(() => ctx.resume());
+    const signal: AbortSignal = ctx.signal;
+    const same: AbortSignal | undefined = j.signal;
+    void [signal.aborted, same];
     done(new Error(`${workerId} failed ${j.data.to}`));
   });
+  // Cancellation: job.cancel, Job.cancel (promises and callbacks), the admin's bulk forms.
+  const cancelled: boolean = await queue.create('email', { to: 'x@example.com' }).cancel('reason');
+  const byId: boolean = await Job.cancel(7, 'wrong file');
+  void Job.cancel(8, (err, ok) => void (err ?? ok));
+  const outcome: kue.CancelOutcome = await queue.admin.cancelJobs([1, '2'], 'why');
+  const many: number = await queue.admin.cancelAll({ state: 'active', type: 'email' });
+  void [cancelled, byId, outcome.cancelled, outcome.finished, outcome.missing, many];
+  const cancelError = new kue.CancelledError(3, 'why');
+  void [cancelError.code, cancelError.reason, cancelError.jobId];
   queue.process('email', async (j: Job<Email>) => ({ to: j.data.to }));
   queue.process<Email>('email', 10, async (j) => ({ to: j.data.to }));
   const handler: ProcessHandler<Email> = (j: Job<Email>, ctx: WorkerContext, done: DoneCallback) =>

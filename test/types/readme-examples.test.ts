@@ -41,6 +41,7 @@ declare const Redis: typeof import('ioredis').default;
 declare function sendEmail(to: string): Promise<unknown>;
 declare function post(data: unknown): Promise<Response>;
 declare function overloaded(): boolean;
+declare function transcode(data: unknown, options: { signal: AbortSignal }): Promise<unknown>;
 // mocha and chai, for the test mode example.
 declare function before(fn: () => void): void;
 declare function after(fn: () => void): void;

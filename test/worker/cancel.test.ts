@@ -13,7 +13,7 @@ import {
   type SavedJob,
 } from '../../src/index.js';
 import { expectConsistent } from '../support/check.js';
-import { nextEvent, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
+import { nextEvent, redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
 /** Resolves with the signal's reason once it aborts. */
 function aborted(signal: AbortSignal): Promise<unknown> {
@@ -114,6 +114,25 @@ describe('cancel', () => {
     await waitFor(() => started.has('shutdown'));
     await queue.shutdown(200);
     expect(reasons.get('shutdown')).toBeInstanceOf(ShutdownError);
+  });
+
+  it('a worker that missed the message learns at its next lock renewal, with the same CancelledError', async () => {
+    const queue = testQueue({ lockDuration: 1_000 });
+    const reasons: unknown[] = [];
+    queue.process('video', async (_job: SavedJob, ctx) => void reasons.push(await aborted(ctx.signal)));
+    const job = await queue.create('video', {}).save();
+    await waitFor(async () => (await queue.getJob(job.id)).state() === 'active');
+    // The message goes out while this process does not listen (as while its subscriber reconnects).
+    const subscriber = (queue as unknown as { subscriber: { unsubscribe(channel: string): Promise<unknown> } })
+      .subscriber;
+    await subscriber.unsubscribe(queue.store.keys.cancel);
+    expect(await redisClient().pubsub('NUMSUB', queue.store.keys.cancel)).toEqual([queue.store.keys.cancel, 0]);
+    const cancelledAt = Date.now();
+    expect(await job.cancel('late news')).toBe(true);
+    await waitFor(() => reasons.length === 1, 3_000, 'the renewal');
+    expect(Date.now() - cancelledAt).toBeLessThan(1_500);
+    expect(reasons[0]).toBeInstanceOf(CancelledError);
+    expect((reasons[0] as CancelledError).reason).toBe('late news');
   });
 
   it('answers bad input with a TypeError or RangeError and changes nothing', async () => {
