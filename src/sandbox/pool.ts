@@ -1,0 +1,131 @@
+import { SandboxCrashError } from '../errors.js';
+import type { ResolvedSandboxOptions } from './options.js';
+import { SandboxChild, type SandboxJobHost } from './sandbox-child.js';
+
+/**
+ * The children of one sandboxed `process()` registration. It does not count slots: the
+ * parent's Kue worker runs at most `concurrency` jobs at once, so the pool holds about that
+ * many children, started when jobs need them. A child still finishing an aborted job (within
+ * `abortGraceMs`) while the worker has moved on is the only time it holds more.
+ */
+export class SandboxPool {
+  private readonly idle: SandboxChild[] = [];
+  private readonly children = new Set<SandboxChild>();
+  /** Children being started, so close() can wait for them too. */
+  private readonly starting = new Set<Promise<SandboxChild>>();
+  /**
+   * The last load failure: until `retryAt`, jobs fail with it at once instead of starting a
+   * child that would fail the same way (no respawn storm from a file that throws on import).
+   */
+  private loadFailure?: { error: Error; retryAt: number };
+  /** The failure message last reported, so an outage of loading is reported once. */
+  private reportedFailure?: string;
+  private closed = false;
+  /** Children started so far (diagnostics and tests). */
+  started = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly options: ResolvedSandboxOptions,
+    private readonly report: (err: unknown) => void,
+  ) {}
+
+  /** Children alive now (idle or busy). */
+  get size(): number {
+    return this.children.size;
+  }
+
+  /**
+   * Runs a job in an idle child, or a new one. Rejects with the job's error, the load error,
+   * a SandboxCrashError when its child dies, or the signal's reason once aborted.
+   */
+  async run(job: SandboxJobHost, workerId: string, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) throw signal.reason;
+    const child = await this.acquire();
+    try {
+      return await child.run(job, workerId, signal);
+    } finally {
+      this.release(child);
+    }
+  }
+
+  /** Stops every child (a running job fails with a SandboxCrashError) and waits until all exited. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = await Promise.allSettled([...this.starting]);
+    for (const p of pending) if (p.status === 'fulfilled') this.children.add(p.value);
+    this.idle.length = 0;
+    await Promise.all([...this.children].map((c) => c.stop('the queue is shutting down')));
+    this.children.clear();
+  }
+
+  private async acquire(): Promise<SandboxChild> {
+    if (this.closed) throw new SandboxCrashError('sandboxed processor is closed: the queue is shutting down');
+    for (let child = this.idle.pop(); child; child = this.idle.pop()) {
+      clearTimeout(child.idleTimer);
+      if (!child.gone) return child;
+    }
+    if (this.loadFailure && Date.now() < this.loadFailure.retryAt) throw this.loadFailure.error;
+    const starting = SandboxChild.start(this.file, this.options, this.report);
+    this.starting.add(starting);
+    this.started++;
+    let child: SandboxChild;
+    try {
+      child = await starting;
+    } catch (err) {
+      this.loadFailed(err as Error);
+      throw err;
+    } finally {
+      this.starting.delete(starting);
+    }
+    this.loadFailure = undefined;
+    this.reportedFailure = undefined;
+    if (this.closed) {
+      await child.stop('the queue is shutting down');
+      throw new SandboxCrashError('sandboxed processor is closed: the queue is shutting down');
+    }
+    this.children.add(child);
+    void child.exited.then(() => this.forget(child));
+    return child;
+  }
+
+  private loadFailed(error: Error): void {
+    this.loadFailure = { error, retryAt: Date.now() + this.options.loadRetryMs };
+    // Every job given to the file fails with the error; the queue hears of it once (again
+    // only if a later try fails differently).
+    if (this.reportedFailure !== error.message) {
+      this.reportedFailure = error.message;
+      this.report(error);
+    }
+  }
+
+  /** A child that finished a job: kept idle, or replaced when it has done its share. */
+  private release(child: SandboxChild): void {
+    if (child.gone || this.closed) return;
+    const o = this.options;
+    if (o.recycleAfterJobs > 0 && child.jobsRun >= o.recycleAfterJobs) {
+      void child.stop(`it ran ${child.jobsRun} jobs (recycleAfterJobs)`);
+      return;
+    }
+    if (o.maxMemoryMb > 0 && child.memoryMb > o.maxMemoryMb) {
+      void child.stop(`it used ${Math.round(child.memoryMb)} MB after a job (maxMemoryMb ${o.maxMemoryMb})`);
+      return;
+    }
+    if (o.idleTimeout > 0) {
+      child.idleTimer = setTimeout(() => {
+        const at = this.idle.indexOf(child);
+        if (at >= 0) this.idle.splice(at, 1);
+        void child.stop(`it was idle for ${o.idleTimeout} ms (idleTimeout)`);
+      }, o.idleTimeout);
+      child.idleTimer.unref();
+    }
+    // Last in, first out: the warmest child runs the next job, and the others can go idle.
+    this.idle.push(child);
+  }
+
+  private forget(child: SandboxChild): void {
+    this.children.delete(child);
+    const at = this.idle.indexOf(child);
+    if (at >= 0) this.idle.splice(at, 1);
+  }
+}
