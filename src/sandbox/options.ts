@@ -101,7 +101,10 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     }
   }
   const d = defaults.sandbox;
-  const isolation = o.isolation ?? d.isolation;
+  // Only a missing option takes its default: null is a bad value like any other.
+  const given = (name: (typeof OPTION_NAMES)[number], fallback: unknown): unknown =>
+    o[name] === undefined ? fallback : o[name];
+  const isolation = given('isolation', d.isolation);
   if (isolation !== 'thread' && isolation !== 'process') {
     throw new RangeError(`sandbox option isolation must be 'thread' or 'process', got ${describe(isolation)}`);
   }
@@ -112,11 +115,11 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
       }
     }
   }
-  const execArgv = o.execArgv ?? process.execArgv;
+  const execArgv = given('execArgv', process.execArgv);
   if (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string')) {
     throw new TypeError(`sandbox option execArgv must be an array of strings, got ${describe(execArgv)}`);
   }
-  const env = o.env ?? process.env;
+  const env = given('env', process.env);
   if (
     typeof env !== 'object' ||
     env === null ||
@@ -129,15 +132,15 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     isolation,
     recycleAfterJobs: wholeNumber(
       'recycleAfterJobs',
-      o.recycleAfterJobs ?? d.recycleAfterJobs,
+      given('recycleAfterJobs', d.recycleAfterJobs),
       0,
       Number.MAX_SAFE_INTEGER,
     ),
     // Below about 16 MB V8 cannot even start a Node child.
     maxMemoryMb: o.maxMemoryMb === undefined ? 0 : wholeNumber('maxMemoryMb', o.maxMemoryMb, 16, 2 ** 20),
-    idleTimeout: wholeNumber('idleTimeout', o.idleTimeout ?? d.idleTimeout, 0, MAX_MS),
-    abortGraceMs: wholeNumber('abortGraceMs', o.abortGraceMs ?? d.abortGraceMs, 0, MAX_MS),
-    loadRetryMs: wholeNumber('loadRetryMs', o.loadRetryMs ?? d.loadRetryMs, 0, MAX_MS),
+    idleTimeout: wholeNumber('idleTimeout', given('idleTimeout', d.idleTimeout), 0, MAX_MS),
+    abortGraceMs: wholeNumber('abortGraceMs', given('abortGraceMs', d.abortGraceMs), 0, MAX_MS),
+    loadRetryMs: wholeNumber('loadRetryMs', given('loadRetryMs', d.loadRetryMs), 0, MAX_MS),
     killAfterMs: d.killAfterMs,
     execArgv: execArgv as string[],
     env: env as NodeJS.ProcessEnv,
