@@ -46,7 +46,11 @@ export interface SandboxOptions {
    * @default 5000
    */
   loadRetryMs?: number;
-  /** Node options of each child process (`isolation: 'process'` only). @default process.execArgv */
+  /**
+   * Node options of each child process (`isolation: 'process'` only).
+   * @default the parent's `process.execArgv`, without `-e`/`-p` code, `--input-type`, the
+   * inspector, watch and test modes (a child given those would run something else, or clash)
+   */
   execArgv?: string[];
   /** Environment of each child process (`isolation: 'process'` only). @default process.env */
   env?: Record<string, string>;
@@ -62,6 +66,7 @@ export interface ResolvedSandboxOptions {
   abortGraceMs: number;
   loadRetryMs: number;
   killAfterMs: number;
+  /** Of child processes (threads inherit the parent's, see sandbox-child.ts). */
   execArgv: string[];
   env: NodeJS.ProcessEnv;
 }
@@ -76,6 +81,32 @@ const OPTION_NAMES = [
   'execArgv',
   'env',
 ] as const;
+
+/** Options of the parent a child must not get, and which of them take the next argument as value. */
+const NOT_INHERITED =
+  /^(-e|--eval|-p|--print|-pe|--input-type|-i|--interactive|-c|--check|--(inspect|debug)(-brk|-port|-wait)?|--watch(-path|-preserve-output)?|--test(-[a-z-]+)?)$/;
+const TAKES_VALUE =
+  /^(-e|--eval|-p|--print|-pe|--input-type|--(inspect|debug)-port|--watch-path|--test-(name-pattern|skip-pattern|reporter|reporter-destination|concurrency|timeout|shard|coverage-[a-z-]+))$/;
+
+/**
+ * The parent's Node options fit for a child: `node -e code` has the code in execArgv (a child
+ * forked with it would run that code instead of its own program, which may start children in
+ * turn), `--input-type` refuses a file entry, and the inspector, watch and test modes would
+ * clash with the parent's.
+ */
+export function inheritableExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name] = arg.split('=', 1);
+    if (!NOT_INHERITED.test(name!)) {
+      kept.push(arg);
+      continue;
+    }
+    if (!arg.includes('=') && TAKES_VALUE.test(name!)) i++;
+  }
+  return kept;
+}
 
 /** The longest delay setTimeout honours. */
 const MAX_MS = 2 ** 31 - 1;
@@ -115,9 +146,15 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
       }
     }
   }
-  const execArgv = given('execArgv', process.execArgv);
+  const execArgv = given('execArgv', inheritableExecArgv());
   if (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string')) {
     throw new TypeError(`sandbox option execArgv must be an array of strings, got ${describe(execArgv)}`);
+  }
+  const replacesProgram = execArgv.find((a: string) => /^(-e|--eval|-p|--print|-pe|--input-type)(=|$)/.test(a));
+  if (replacesProgram !== undefined) {
+    throw new RangeError(
+      `sandbox option execArgv must not hold ${describe(replacesProgram)}: the child would not run its program`,
+    );
   }
   const env = given('env', process.env);
   if (

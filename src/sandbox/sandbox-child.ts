@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Worker as Thread } from 'node:worker_threads';
 import { SandboxCrashError, SandboxLoadError } from '../errors.js';
 import { childEntryPath } from './child-entry-path.js';
-import type { ResolvedSandboxOptions } from './options.js';
+import { inheritableExecArgv, type ResolvedSandboxOptions } from './options.js';
 import {
   deserializeError,
   fromJson,
@@ -52,6 +52,8 @@ export class SandboxChild {
   memoryMb = 0;
   /** Set once it exited or is being stopped: it takes no more jobs. */
   gone = false;
+  /** Set once its file loaded: a death before is a load failure, reported by the pool. */
+  private loaded = false;
   idleTimer?: NodeJS.Timeout;
   /** Resolves once the thread or process has exited. */
   readonly exited: Promise<void>;
@@ -75,6 +77,9 @@ export class SandboxChild {
     if (options.isolation === 'thread') {
       this.thread = new Thread(entry, {
         ...(options.maxMemoryMb > 0 && { resourceLimits: { maxOldGenerationSizeMb: options.maxMemoryMb } }),
+        // A thread inherits the parent's options, but `--input-type` (of `node --input-type=module
+        // -e`) refuses its file: then it gets the parent's options fit for a child.
+        ...(process.execArgv.some((a) => a.startsWith('--input-type')) && { execArgv: inheritableExecArgv() }),
       });
       this.thread.on('message', (m: unknown) => this.receive(m));
       this.thread.on('error', (err: Error & { code?: string }) => {
@@ -126,7 +131,10 @@ export class SandboxChild {
       child.send({ kind: 'kue:load', file });
     });
     child.listeners.clear();
-    if (outcome !== 'exited' && outcome.kind === 'kue:ready') return child;
+    if (outcome !== 'exited' && outcome.kind === 'kue:ready') {
+      child.loaded = true;
+      return child;
+    }
     if (outcome !== 'exited' && outcome.kind === 'kue:load-failed') {
       void child.stop('its file did not load');
       throw loadError(file, outcome.error);
@@ -248,7 +256,7 @@ export class SandboxChild {
         ? new SandboxCrashError(`sandboxed processor was stopped: ${this.stopping}`)
         : (this.cause ?? new SandboxCrashError(this.describeDeath({ code, signal })));
       this.settle(run, why);
-    } else if (!this.stopping) {
+    } else if (!this.stopping && this.loaded) {
       // It died between jobs (a timer of the processor threw, a signal from outside): no job
       // to fail, so it is reported here.
       this.report(this.cause ?? new SandboxCrashError(`${this.describeDeath({ code, signal })} while idle`));

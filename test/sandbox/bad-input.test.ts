@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { inheritableExecArgv } from '../../src/sandbox/options.js';
 import { testQueue } from '../support/setup.js';
 import { fixture } from './support.js';
 
@@ -45,6 +46,11 @@ describe('sandboxed processor arguments', () => {
         { isolation: 'process', env: { A: 1 } },
         TypeError,
         /^sandbox option env must be an object of strings, got \{"A":1\} \(object\)$/,
+      ],
+      [
+        { isolation: 'process', execArgv: ['--eval', 'x'] },
+        RangeError,
+        /^sandbox option execArgv must not hold "--eval" \(string\): the child would not run its program$/,
       ],
       ['thread', TypeError, /^sandbox options must be an object, got "thread" \(string\)$/],
     ];
@@ -93,5 +99,23 @@ describe('sandboxed processor arguments', () => {
     });
     const jobs = await queue.saveAll(['a', 'b', 'c'].map((t) => queue.create(t, { do: 'sleep', ms: 1 })));
     for (const job of jobs) await expect.poll(async () => (await queue.getJob(job.id!)).state()).toBe('complete');
+  });
+
+  it("children get the parent's Node options without eval code, --input-type, the inspector, watch and test modes", () => {
+    expect(
+      inheritableExecArgv([
+        '--enable-source-maps',
+        '--input-type=module',
+        '-e',
+        'startWorkers()',
+        '--inspect=0',
+        '--import',
+        'tsx',
+        '--watch-path',
+        'src',
+        '--max-old-space-size=512',
+        '--test',
+      ]),
+    ).toEqual(['--enable-source-maps', '--import', 'tsx', '--max-old-space-size=512']);
   });
 });
