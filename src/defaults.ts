@@ -75,6 +75,8 @@ export const defaults = {
     abortGraceMs: 2_000,
     /** After a failed load, how long jobs fail at once with that error before a new try (ms). */
     loadRetryMs: 5_000,
+    /** How long a child may take to load its file before that counts as a failed load (ms). */
+    loadTimeoutMs: 60_000,
     /** How long a child's stop waits for it before SIGKILL (child processes only; ms). */
     killAfterMs: 1_000,
     /** Idle children are kept (0: no idle timeout); children are never recycled by count. */

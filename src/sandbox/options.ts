@@ -47,6 +47,12 @@ export interface SandboxOptions {
    */
   loadRetryMs?: number;
   /**
+   * How long a child may take to load the file (its top-level code, a model it reads) before
+   * that counts as a failed load (ms).
+   * @default 60000
+   */
+  loadTimeoutMs?: number;
+  /**
    * Node options of each child process (`isolation: 'process'` only).
    * @default the parent's `process.execArgv`, without `-e`/`-p` code, `--input-type`, the
    * inspector, watch and test modes (a child given those would run something else, or clash)
@@ -65,6 +71,7 @@ export interface ResolvedSandboxOptions {
   idleTimeout: number;
   abortGraceMs: number;
   loadRetryMs: number;
+  loadTimeoutMs: number;
   killAfterMs: number;
   /** Of child processes (threads inherit the parent's, see sandbox-child.ts). */
   execArgv: string[];
@@ -78,6 +85,7 @@ const OPTION_NAMES = [
   'idleTimeout',
   'abortGraceMs',
   'loadRetryMs',
+  'loadTimeoutMs',
   'execArgv',
   'env',
 ] as const;
@@ -178,6 +186,7 @@ export function resolveSandboxOptions(options: unknown): ResolvedSandboxOptions 
     idleTimeout: wholeNumber('idleTimeout', given('idleTimeout', d.idleTimeout), 0, MAX_MS),
     abortGraceMs: wholeNumber('abortGraceMs', given('abortGraceMs', d.abortGraceMs), 0, MAX_MS),
     loadRetryMs: wholeNumber('loadRetryMs', given('loadRetryMs', d.loadRetryMs), 0, MAX_MS),
+    loadTimeoutMs: wholeNumber('loadTimeoutMs', given('loadTimeoutMs', d.loadTimeoutMs), 1, MAX_MS),
     killAfterMs: d.killAfterMs,
     execArgv: execArgv as string[],
     env: env as NodeJS.ProcessEnv,

@@ -11,8 +11,6 @@ import { SandboxChild, type SandboxJobHost } from './sandbox-child.js';
 export class SandboxPool {
   private readonly idle: SandboxChild[] = [];
   private readonly children = new Set<SandboxChild>();
-  /** Children being started, so close() can wait for them too. */
-  private readonly starting = new Set<Promise<SandboxChild>>();
   /**
    * The last load failure: until `retryAt`, jobs fail with it at once instead of starting a
    * child that would fail the same way (no respawn storm from a file that throws on import).
@@ -30,7 +28,7 @@ export class SandboxPool {
     private readonly report: (err: unknown) => void,
   ) {}
 
-  /** Children alive now (idle or busy). */
+  /** Children alive now (loading, idle or busy). */
   get size(): number {
     return this.children.size;
   }
@@ -41,7 +39,7 @@ export class SandboxPool {
    */
   async run(job: SandboxJobHost, workerId: string, signal?: AbortSignal): Promise<unknown> {
     if (signal?.aborted) throw signal.reason;
-    const child = await this.acquire();
+    const child = await (signal ? this.acquireUnlessAborted(signal) : this.acquire());
     try {
       return await child.run(job, workerId, signal);
     } finally {
@@ -52,41 +50,69 @@ export class SandboxPool {
   /** Stops every child (a running job fails with a SandboxCrashError) and waits until all exited. */
   async close(): Promise<void> {
     this.closed = true;
-    const pending = await Promise.allSettled([...this.starting]);
-    for (const p of pending) if (p.status === 'fulfilled') this.children.add(p.value);
     this.idle.length = 0;
     await Promise.all([...this.children].map((c) => c.stop('the queue is shutting down')));
     this.children.clear();
   }
 
   private async acquire(): Promise<SandboxChild> {
-    if (this.closed) throw new SandboxCrashError('sandboxed processor is closed: the queue is shutting down');
+    const closed = () => new SandboxCrashError('sandboxed processor is closed: the queue is shutting down');
+    if (this.closed) throw closed();
     for (let child = this.idle.pop(); child; child = this.idle.pop()) {
       clearTimeout(child.idleTimer);
       if (!child.gone) return child;
     }
     if (this.loadFailure && Date.now() < this.loadFailure.retryAt) throw this.loadFailure.error;
-    const starting = SandboxChild.start(this.file, this.options, this.report);
-    this.starting.add(starting);
-    this.started++;
     let child: SandboxChild;
     try {
-      child = await starting;
+      child = SandboxChild.spawn(this.options, this.report);
     } catch (err) {
+      // Not even started (the child program is missing, options a thread refuses).
       this.loadFailed(err as Error);
       throw err;
-    } finally {
-      this.starting.delete(starting);
+    }
+    this.started++;
+    // Counted from the start, so close() stops children still loading too.
+    this.children.add(child);
+    void child.exited.then(() => this.forget(child));
+    try {
+      await child.load(this.file);
+    } catch (err) {
+      if (this.closed) throw closed();
+      this.loadFailed(err as Error);
+      throw err;
     }
     this.loadFailure = undefined;
     this.reportedFailure = undefined;
-    if (this.closed) {
-      await child.stop('the queue is shutting down');
-      throw new SandboxCrashError('sandboxed processor is closed: the queue is shutting down');
-    }
-    this.children.add(child);
-    void child.exited.then(() => this.forget(child));
     return child;
+  }
+
+  /**
+   * acquire(), given up when the signal aborts first (a child that is slow to load, a job's
+   * ttl): the child, once started, goes idle for the next job.
+   */
+  private acquireUnlessAborted(signal: AbortSignal): Promise<SandboxChild> {
+    const acquiring = this.acquire();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(signal.reason);
+        acquiring.then(
+          (child) => this.release(child),
+          () => undefined,
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      acquiring.then(
+        (child) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!signal.aborted) resolve(child);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
   }
 
   private loadFailed(error: Error): void {

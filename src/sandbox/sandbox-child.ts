@@ -36,13 +36,15 @@ interface Run {
 
 /** How much of a child process's stderr is kept to tell why it died (V8's OOM report). */
 const STDERR_TAIL = 16 * 1024;
+/** How long after a child process's exit its stderr may still be read (ms). */
+const STDERR_WAIT = 200;
 
 let runIds = 0;
 
 /**
- * One worker thread or child process of a pool, seen from the parent: started and loaded by
- * `SandboxChild.start`, it runs one job at a time (`run`), forwards the job's log lines and
- * progress, and turns every way it can die into a settled run, so a job never waits on a
+ * One worker thread or child process of a pool, seen from the parent: started by `spawn` and
+ * given its file by `load`, it runs one job at a time (`run`), forwards the job's log lines
+ * and progress, and turns every way it can die into a settled run, so a job never waits on a
  * child that is gone.
  */
 export class SandboxChild {
@@ -85,7 +87,7 @@ export class SandboxChild {
       this.thread.on('error', (err: Error & { code?: string }) => {
         this.cause ??=
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new SandboxCrashError(`sandboxed processor ran out of memory (maxMemoryMb ${options.maxMemoryMb})`)
+            ? new SandboxCrashError(this.outOfMemory())
             : new SandboxCrashError(`sandboxed processor crashed: ${err.message}`, err.stack);
       });
       this.thread.on('exit', (code) => this.died(code, null));
@@ -107,44 +109,54 @@ export class SandboxChild {
       // Sending to a child that just died emits 'error' (EPIPE, ERR_IPC_CHANNEL_CLOSED): the
       // exit that follows says what happened; the parent must not crash on it.
       this.process.on('error', () => undefined);
-      // 'close' (not 'exit'): stderr has been read to its end by then.
+      // Settled on 'close', when stderr has been read to its end (an out-of-memory report is
+      // its last words), but no later than STDERR_WAIT after 'exit': a grandchild the
+      // processor started may hold the stderr pipe open for as long as it runs.
+      this.process.on('exit', (code, signal) => {
+        setTimeout(() => this.died(code, signal), STDERR_WAIT).unref();
+      });
       this.process.on('close', (code, signal) => this.died(code, signal));
     }
   }
 
+  /** Starts a thread or process (throws when it cannot even be started); `load` comes next. */
+  static spawn(options: ResolvedSandboxOptions, report: (err: unknown) => void): SandboxChild {
+    return new SandboxChild(options, report);
+  }
+
   /**
-   * Starts a child and loads `file` in it. Rejects with a SandboxLoadError when the file does
-   * not load (the child is stopped), or with the reason of a child that died meanwhile.
+   * Loads `file` in the child. Rejects with a SandboxLoadError when it does not load, in
+   * `loadTimeoutMs` or at all (the child is stopped), or dies meanwhile (also when stopped).
    */
-  static async start(
-    file: string,
-    options: ResolvedSandboxOptions,
-    report: (err: unknown) => void,
-  ): Promise<SandboxChild> {
-    const child = new SandboxChild(options, report);
-    const outcome = await new Promise<FromChild | 'exited'>((resolve) => {
+  async load(file: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await new Promise<FromChild | 'exited' | 'timeout'>((resolve) => {
       const listener = (m: FromChild) => {
         if (m.kind === 'kue:ready' || m.kind === 'kue:load-failed') resolve(m);
       };
-      child.listeners.add(listener);
-      void child.exited.then(() => resolve('exited'));
-      child.send({ kind: 'kue:load', file });
+      this.listeners.add(listener);
+      void this.exited.then(() => resolve('exited'));
+      // A file whose top-level await never ends would hold its jobs active for good.
+      timer = setTimeout(() => resolve('timeout'), this.options.loadTimeoutMs);
+      this.send({ kind: 'kue:load', file });
     });
-    child.listeners.clear();
+    clearTimeout(timer);
+    this.listeners.clear();
+    if (outcome === 'timeout') {
+      void this.stop('its file did not load in time', true);
+      throw new SandboxLoadError(file, `it did not finish loading within ${this.options.loadTimeoutMs} ms`);
+    }
     if (outcome !== 'exited' && outcome.kind === 'kue:ready') {
-      child.loaded = true;
-      return child;
+      this.loaded = true;
+      return;
     }
     if (outcome !== 'exited' && outcome.kind === 'kue:load-failed') {
-      void child.stop('its file did not load');
+      void this.stop('its file did not load');
       throw loadError(file, outcome.error);
     }
-    // It died while loading: a top-level process.exit(), a crash, bad execArgv.
-    throw new SandboxLoadError(file, child.describeDeath(child.lastExit!), child.cause?.stack);
-  }
-
-  get busy(): boolean {
-    return this.current !== undefined;
+    // It died while loading: a top-level process.exit(), a crash, bad execArgv, or a stop.
+    const why = this.stopping ? `it was stopped: ${this.stopping}` : this.describeDeath(this.lastExit!);
+    throw new SandboxLoadError(file, why, this.cause?.stack);
   }
 
   /**
@@ -155,6 +167,8 @@ export class SandboxChild {
    */
   run(job: SandboxJobHost, workerId: string, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      // The pool hands out live children only; this covers one that died in between anyway.
+      if (this.gone) return reject(new SandboxCrashError('sandboxed processor had stopped before the job'));
       const run: Run = { runId: ++runIds, job, resolve, reject, signal };
       this.current = run;
       this.jobsRun++;
@@ -247,6 +261,7 @@ export class SandboxChild {
   }
 
   private died(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.lastExit) return;
     this.gone = true;
     this.lastExit = { code, signal };
     clearTimeout(this.idleTimer);
@@ -264,13 +279,14 @@ export class SandboxChild {
     this.markExited();
   }
 
+  private outOfMemory(): string {
+    const limit = this.options.maxMemoryMb > 0 ? ` (maxMemoryMb ${this.options.maxMemoryMb})` : '';
+    return `sandboxed processor ran out of memory${limit}`;
+  }
+
   private describeDeath({ code, signal }: { code: number | null; signal: NodeJS.Signals | null }): string {
     if (this.cause) return this.cause.message;
-    if (/heap out of memory|Reached heap limit/.test(this.stderrTail)) {
-      return `sandboxed processor ran out of memory${
-        this.options.maxMemoryMb > 0 ? ` (maxMemoryMb ${this.options.maxMemoryMb})` : ''
-      }`;
-    }
+    if (/heap out of memory|Reached heap limit/.test(this.stderrTail)) return this.outOfMemory();
     if (signal) return `sandboxed processor was killed by ${signal}`;
     return `sandboxed processor exited with code ${code ?? 'unknown'}`;
   }

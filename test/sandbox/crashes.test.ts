@@ -74,4 +74,16 @@ describe('a sandboxed processor in a child process', () => {
     expect((again!.result as Where).pid).not.toBe((done!.result as Where).pid);
     expect(errors.map((e) => e.message)).toEqual(['sandboxed processor was killed by SIGKILL while idle']);
   });
+
+  it('a child that exits while a grandchild holds its stderr open fails the attempt at once, not when the grandchild ends', async () => {
+    const queue = testQueue();
+    queue.process('b', fixture('behaviours.cjs'), { isolation: 'process' });
+    const job = await queue.create('b', { do: 'exit-leaving-grandchild' }).save();
+    const started = Date.now();
+    const [stored] = await settled(queue, [job]);
+    const grandchild = Number((await queue.log(job.id!))[0]!.split(' ')[1]);
+    process.kill(grandchild, 'SIGKILL');
+    expect(stored!.toJSON().error).toBe('sandboxed processor exited with code 3');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SandboxLoadError } from '../../src/index.js';
+import { SandboxLoadError, type DoneAndContext } from '../../src/index.js';
+import { sandboxedProcessor } from '../../src/sandbox/sandboxed-processor.js';
 import { testQueue } from '../support/setup.js';
 import { fixture, ISOLATIONS, settled } from './support.js';
 
@@ -67,5 +68,27 @@ describe.each(ISOLATIONS)('a sandboxed processor that cannot be loaded (isolatio
     const [done] = await settled(queue, [second]);
     expect(done!.result).toBe(42);
     expect(errors).toHaveLength(1);
+  });
+
+  it('a file that does not finish loading within loadTimeoutMs fails its job with the load error; an abort meanwhile ends the run at once', async () => {
+    const queue = testQueue();
+    const errors: Error[] = [];
+    queue.on('error', (err: Error) => errors.push(err));
+    queue.process('slow', fixture('hangs-at-load.mjs'), { isolation, loadTimeoutMs: 300 });
+    const job = await queue.create('slow', {}).save();
+    const [stored] = await settled(queue, [job]);
+    expect(stored!.toJSON().error).toMatch(/could not be loaded: it did not finish loading within 300 ms$/);
+    expect(errors.map((e) => e.message)).toEqual([stored!.toJSON().error]);
+
+    const sandbox = sandboxedProcessor(fixture('hangs-at-load.mjs'), { isolation }, () => undefined);
+    try {
+      const job = { id: 1, type: 'slow', data: {}, log: () => undefined, progress: () => undefined };
+      const ctx = { id: 'test-worker', signal: AbortSignal.timeout(100) } as unknown as DoneAndContext;
+      const started = Date.now();
+      await expect(sandbox.handler(job, ctx, () => undefined) as Promise<unknown>).rejects.toThrow(/timed? ?out/i);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
