@@ -1,5 +1,6 @@
 import { TtlExceededError } from '../errors.js';
 import type { JobHandler } from '../worker/handler.js';
+import { childEntryPath } from './child-entry-path.js';
 import { processorPath, resolveSandboxOptions } from './options.js';
 import { SandboxPool } from './pool.js';
 import type { SandboxJobHost } from './sandbox-child.js';
@@ -33,7 +34,10 @@ export function sandboxedProcessor<J extends SandboxableJob>(
   report: (err: unknown) => void,
 ): SandboxedProcessorHandle<J> {
   const resolved = resolveSandboxOptions(options);
-  const pool = new SandboxPool(processorPath(file), resolved, report);
+  const path = processorPath(file);
+  // A package built without its child program fails here, not at the first job.
+  childEntryPath();
+  const pool = new SandboxPool(path, resolved, report);
   const handler: JobHandler<J> = (job, ctx) => {
     // The worker's ctx gains `signal` (cancel, ttl, shutdown timeout, lost lock); read it
     // loosely so this compiles with and without it.
