@@ -1,6 +1,6 @@
 import { SandboxCrashError } from '../errors.js';
 import type { ResolvedSandboxOptions } from './options.js';
-import { SandboxChild, type SandboxJobHost } from './sandbox-child.js';
+import { ChildGoneError, SandboxChild, type SandboxJobHost } from './sandbox-child.js';
 
 /**
  * The children of one sandboxed `process()` registration. It does not count slots: the
@@ -39,11 +39,16 @@ export class SandboxPool {
    */
   async run(job: SandboxJobHost, workerId: string, signal?: AbortSignal): Promise<unknown> {
     if (signal?.aborted) throw signal.reason;
-    const child = await (signal ? this.acquireUnlessAborted(signal) : this.acquire());
-    try {
-      return await child.run(job, workerId, signal);
-    } finally {
-      this.release(child);
+    for (let tries = 1; ; tries++) {
+      const child = await (signal ? this.acquireUnlessAborted(signal) : this.acquire());
+      try {
+        return await child.run(job, workerId, signal);
+      } catch (err) {
+        // An idle child that died just before (killed from outside) never got the job.
+        if (!(err instanceof ChildGoneError) || tries >= 3) throw err;
+      } finally {
+        this.release(child);
+      }
     }
   }
 

@@ -41,6 +41,13 @@ const STDERR_WAIT = 200;
 
 let runIds = 0;
 
+/** A run refused because its child had died before the job was sent: safe to run elsewhere. */
+export class ChildGoneError extends SandboxCrashError {
+  constructor() {
+    super('sandboxed processor had stopped before the job reached it');
+  }
+}
+
 /**
  * One worker thread or child process of a pool, seen from the parent: started by `spawn` and
  * given its file by `load`, it runs one job at a time (`run`), forwards the job's log lines
@@ -113,6 +120,7 @@ export class SandboxChild {
       // its last words), but no later than STDERR_WAIT after 'exit': a grandchild the
       // processor started may hold the stderr pipe open for as long as it runs.
       this.process.on('exit', (code, signal) => {
+        this.gone = true; // no new job for it meanwhile
         setTimeout(() => this.died(code, signal), STDERR_WAIT).unref();
       });
       this.process.on('close', (code, signal) => this.died(code, signal));
@@ -167,8 +175,9 @@ export class SandboxChild {
    */
   run(job: SandboxJobHost, workerId: string, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      // The pool hands out live children only; this covers one that died in between anyway.
-      if (this.gone) return reject(new SandboxCrashError('sandboxed processor had stopped before the job'));
+      // The pool hands out live children only, and runs the job elsewhere when this one was
+      // seen to die in between (ChildGoneError): the job did not reach it.
+      if (this.gone || this.process?.connected === false) return reject(new ChildGoneError());
       const run: Run = { runId: ++runIds, job, resolve, reject, signal };
       this.current = run;
       this.jobsRun++;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectConsistent } from '../support/check.js';
-import { testQueue } from '../support/setup.js';
+import { testQueue, waitFor } from '../support/setup.js';
 import { childOf, fixture, ISOLATIONS, settled, type Where } from './support.js';
 
 describe.each(ISOLATIONS)('a sandboxed processor that crashes (isolation %s)', (isolation) => {
@@ -68,6 +68,7 @@ describe('a sandboxed processor in a child process', () => {
     const first = await queue.create('b', { do: 'sleep' }).save();
     const [done] = await settled(queue, [first]);
     process.kill((done!.result as Where).pid, 'SIGKILL');
+    await waitFor(() => errors.length > 0, 5_000, 'the idle death to be reported');
     const second = await queue.create('b', { do: 'sleep' }).save();
     const [again] = await settled(queue, [second]);
     expect(again!.state()).toBe('complete');
