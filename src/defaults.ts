@@ -67,4 +67,20 @@ export const defaults = {
   port: 3000,
   host: '127.0.0.1',
   redisUrl: 'redis://127.0.0.1:6379',
+  /** Sandboxed processors (`queue.process(type, n, file, options)`), docs/sandboxed-processors.md. */
+  sandbox: {
+    /** Where a sandboxed processor runs: worker threads, or `'process'` for child processes. */
+    isolation: 'thread',
+    /** After an abort, how long a child may take to settle before it is killed (ms). */
+    abortGraceMs: 2_000,
+    /** After a failed load, how long jobs fail at once with that error before a new try (ms). */
+    loadRetryMs: 5_000,
+    /** How long a child may take to load its file before that counts as a failed load (ms). */
+    loadTimeoutMs: 60_000,
+    /** How long a child's stop waits for it before SIGKILL (child processes only; ms). */
+    killAfterMs: 1_000,
+    /** Idle children are kept (0: no idle timeout); children are never recycled by count. */
+    idleTimeout: 0,
+    recycleAfterJobs: 0,
+  },
 } as const;

@@ -12,6 +12,8 @@ export const ErrorCode = {
   MigrationRefused: 'MIGRATION_REFUSED',
   ScheduleNotFound: 'SCHEDULE_NOT_FOUND',
   Cancelled: 'CANCELLED',
+  SandboxCrashed: 'SANDBOX_CRASHED',
+  SandboxLoadFailed: 'SANDBOX_LOAD_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -139,5 +141,33 @@ export class CancelledError extends KueError {
 export class ScheduleNotFoundError extends KueError {
   constructor(readonly scheduleId: string) {
     super(ErrorCode.ScheduleNotFound, `schedule "${scheduleId}" does not exist`);
+  }
+}
+
+/**
+ * A sandboxed processor's thread or process died while it ran a job (an uncaught exception,
+ * an unhandled rejection, `process.exit()`, running out of memory, a signal): that attempt
+ * fails with this error, whose message says how it died, and the pool starts a new child.
+ */
+export class SandboxCrashError extends KueError {
+  constructor(message: string, stack?: string) {
+    super(ErrorCode.SandboxCrashed, message);
+    if (stack) this.stack = `${this.name}: ${message}\n${stack}`;
+  }
+}
+
+/**
+ * A sandboxed processor's file could not be loaded (it threw while loading, is missing, or
+ * exports no function): the jobs given to it fail with this error, reported once on the
+ * queue's `error` event; loading is tried again after `loadRetryMs`.
+ */
+export class SandboxLoadError extends KueError {
+  constructor(
+    readonly file: string,
+    reason: string,
+    stack?: string,
+  ) {
+    super(ErrorCode.SandboxLoadFailed, `sandboxed processor ${file} could not be loaded: ${reason}`);
+    if (stack) this.stack = `${this.name}: ${this.message}\n${stack}`;
   }
 }

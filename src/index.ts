@@ -30,6 +30,8 @@ import type { ScheduleInfo, ScheduleTemplate } from './queue/schedules.js';
 import type { ScheduleRuleInput } from './queue/schedule-rule.js';
 import type { GroupInfo, LimitOptions, RateLimit, TypeLimits } from './queue/limits.js';
 import type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.js';
+import type { SandboxIsolation, SandboxOptions } from './sandbox/options.js';
+import type { SandboxedContext, SandboxedDone, SandboxedJob, SandboxedProcessor } from './sandbox/child-job.js';
 import {
   ConnectionError,
   ErrorCode,
@@ -44,6 +46,8 @@ import {
   ScheduleNotFoundError,
   CancelledError,
   TtlExceededError,
+  SandboxCrashError,
+  SandboxLoadError,
 } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
@@ -109,6 +113,8 @@ const kueModule = {
   MigrationRefusedError,
   ScheduleNotFoundError,
   CancelledError,
+  SandboxCrashError,
+  SandboxLoadError,
   ErrorCode,
 };
 
@@ -191,6 +197,14 @@ type TypeLimitsT = TypeLimits;
 type GroupInfoT = GroupInfo;
 type UniqueKeyT = UniqueKey;
 type UniqueOptionsT = UniqueOptions;
+type SandboxOptionsT = SandboxOptions;
+type SandboxIsolationT = SandboxIsolation;
+type SandboxedJobT<D> = SandboxedJob<D>;
+type SandboxedProcessorT<D> = SandboxedProcessor<D>;
+type SandboxedContextT = SandboxedContext;
+type SandboxedDoneT = SandboxedDone;
+type SandboxCrashErrorT = SandboxCrashError;
+type SandboxLoadErrorT = SandboxLoadError;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -251,6 +265,14 @@ declare namespace kue {
   type GroupInfo = GroupInfoT;
   type UniqueKey = UniqueKeyT;
   type UniqueOptions = UniqueOptionsT;
+  type SandboxOptions = SandboxOptionsT;
+  type SandboxIsolation = SandboxIsolationT;
+  type SandboxedJob<D = any> = SandboxedJobT<D>;
+  type SandboxedProcessor<D = any> = SandboxedProcessorT<D>;
+  type SandboxedContext = SandboxedContextT;
+  type SandboxedDone = SandboxedDoneT;
+  type SandboxCrashError = SandboxCrashErrorT;
+  type SandboxLoadError = SandboxLoadErrorT;
 }
 
 export {
@@ -270,6 +292,8 @@ export {
   MigrationRefusedError,
   ScheduleNotFoundError,
   CancelledError,
+  SandboxCrashError,
+  SandboxLoadError,
   ErrorCode,
 };
 export type {
@@ -318,4 +342,10 @@ export type {
   GroupInfo,
   UniqueKey,
   UniqueOptions,
+  SandboxOptions,
+  SandboxIsolation,
+  SandboxedJob,
+  SandboxedProcessor,
+  SandboxedContext,
+  SandboxedDone,
 };

@@ -1,8 +1,40 @@
-import type { JobJSON } from './job-types.js';
-import type { Job } from './job.js';
+import type { JobState } from '../store/keys.js';
+import type { RetentionOption } from '../store/retention.js';
+import type { BackoffOption, JobJSON, UniqueKey } from './job-types.js';
+
+/** What a Job (job.ts) holds that its JSON shows: named here so this module need not import it. */
+export interface JobFields {
+  id?: number;
+  type: string;
+  data: unknown;
+  result?: unknown;
+  _priority: number;
+  _progress: number;
+  progress_data?: unknown;
+  _state?: JobState;
+  _error?: string;
+  attempts(): { made: number; remaining: number; max: number };
+  created_at?: number;
+  updated_at?: number;
+  started_at?: number;
+  failed_at?: number;
+  promote_at?: number;
+  completed_at?: number;
+  duration?: number;
+  _delay: number;
+  _ttl: number;
+  removeOnComplete(): RetentionOption;
+  removeOnFail(): RetentionOption;
+  workerId?: string;
+  schedule?: { id: string; due: number };
+  _group?: string;
+  _unique?: UniqueKey;
+  cancelled?: string;
+  _backoff?: BackoffOption;
+}
 
 /** A job in Kue's JSON shape (`job.toJSON()`, the JSON API). */
-export function kueJson(job: Job): JobJSON {
+export function kueJson(job: JobFields): JobJSON {
   // Kue's shape: times as strings of epoch ms; absent values as null, so every key is there.
   const str = (n: number | undefined) => (n === undefined ? null : String(n));
   const json: JobJSON = {

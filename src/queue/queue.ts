@@ -7,6 +7,8 @@ import { connectionFactory, type ConnectionRole, type RedisClient } from '../sto
 import { keyBase, type JobState } from '../store/keys.js';
 import { Store } from '../store/store.js';
 import { Worker } from '../worker/worker.js';
+import { isProcessorFile, type SandboxOptions } from '../sandbox/options.js';
+import { sandboxedProcessor, type SandboxedProcessorHandle } from '../sandbox/sandboxed-processor.js';
 import { optionalThenCallback, withCallback, type Callback, type Saved } from './callback.js';
 import { Job, type ProcessHandler, type SavedJob } from './job.js';
 import { Backoffs, type BackoffFunction } from './backoffs.js';
@@ -54,6 +56,8 @@ export class Queue extends QueueControls {
   private readonly subscription: QueueSubscription;
   private readonly maintenance?: Maintenance;
   private readonly workers: Array<Worker<SavedJob>> = [];
+  /** The pools of sandboxed processors, by the worker they serve. */
+  private readonly sandboxes = new Map<Worker<SavedJob>, SandboxedProcessorHandle<SavedJob>>();
   private readonly watchers = new JobEvents();
   private readonly backoffs = new Backoffs();
   private shutdownPromise?: Promise<void>;
@@ -135,14 +139,27 @@ export class Queue extends QueueControls {
 
   /**
    * Processes jobs of `type`, up to `concurrency` at once (default 1). See `ProcessHandler`
-   * for the handler's shapes.
+   * for the handler's shapes. Given a file (a path, or a `file:` URL such as
+   * `new URL('./render.js', import.meta.url)`) instead of a function, each job runs in a pool
+   * of worker threads or child processes that load it (docs/sandboxed-processors.md).
    */
   process<D = any>(type: string, handler: ProcessHandler<D>): void;
   process<D = any>(type: string, concurrency: number, handler: ProcessHandler<D>): void;
-  process(type: string, a: number | ProcessHandler, b?: ProcessHandler): void {
+  process(type: string, processor: string | URL, options?: SandboxOptions): void;
+  process(type: string, concurrency: number, processor: string | URL, options?: SandboxOptions): void;
+  process(type: string, ...args: unknown[]): void {
     check.jobType(type);
-    const [concurrency, handler] = typeof a === 'function' ? [1, a] : [check.concurrency(a), b];
-    if (typeof handler !== 'function') throw new TypeError('process needs a handler function');
+    const first = args[0];
+    const concurrency = typeof first === 'function' || isProcessorFile(first) ? 1 : check.concurrency(args.shift());
+    const [target, options] = args;
+    let sandbox: SandboxedProcessorHandle<SavedJob> | undefined;
+    if (isProcessorFile(target)) {
+      // Checks the file and the options, starting nothing: a child starts at the first job.
+      sandbox = sandboxedProcessor<SavedJob>(target, options, (err) => this.reportError(err));
+    } else if (typeof target !== 'function') {
+      throw new TypeError('process needs a handler function or a processor file (a path or a file: URL)');
+    }
+    const handler = sandbox?.handler ?? (target as ProcessHandler);
     if (this.shutdownPromise) throw new KueError(ErrorCode.ShutdownInProgress, 'queue is shut down');
     const worker = new Worker<SavedJob>(type, concurrency, handler, {
       store: this.store,
@@ -160,6 +177,7 @@ export class Queue extends QueueControls {
         for (const w of this.workers) w.cancelled(id, lock, reason);
       });
     }
+    if (sandbox) this.sandboxes.set(worker, sandbox);
     // A listener registered just before (the README's order) has started the event
     // subscription: the first jobs wait for it, or their events could go out before it hears.
     if (this.subscription.wanted) void this.subscription.subscribed().then(() => worker.start());
@@ -190,7 +208,7 @@ export class Queue extends QueueControls {
     const type = args.find((a): a is string => typeof a === 'string');
     const callback = args.find((a): a is Callback<void> => typeof a === 'function');
     if (type !== undefined) {
-      const closing = this.workers.filter((w) => w.type === type).map((w) => w.close(timeout));
+      const closing = this.workers.filter((w) => w.type === type).map((w) => this.closeWorker(w, timeout));
       return withCallback(
         Promise.all(closing).then(() => undefined),
         callback,
@@ -208,7 +226,7 @@ export class Queue extends QueueControls {
 
   private async close(timeout: number): Promise<void> {
     this.maintenance?.stop();
-    await Promise.all(this.workers.map((w) => w.close(timeout)));
+    await Promise.all(this.workers.map((w) => this.closeWorker(w, timeout)));
     await this.subscription.close();
     if (this.client.status === 'ready') {
       const ended = once(this.client, 'end');
@@ -218,6 +236,12 @@ export class Queue extends QueueControls {
       this.client.disconnect();
     }
     this.emit('shutdown');
+  }
+
+  /** Stops a worker, then the children of its sandboxed processor (none outlives the queue). */
+  private async closeWorker(worker: Worker<SavedJob>, timeout: number): Promise<void> {
+    await worker.close(timeout);
+    await this.sandboxes.get(worker)?.close();
   }
 
   // Counts and listings.

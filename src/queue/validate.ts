@@ -3,25 +3,11 @@ import { JOB_STATES, type JobState } from '../store/keys.js';
 import type { Kue011Migration } from '../store/kue011/migrate.js';
 import type { RetentionOption } from '../store/retention.js';
 import type { BackoffOption, UniqueKey } from './job-types.js';
+import { describe } from '../describe.js';
+
+export { describe };
 
 /** Argument checks at the API's edge. Each message names the bad value and its type. */
-
-/** A value as error messages show it: long text is cut, since it may come from an HTTP request. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}" (string)`;
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  // JSON would show NaN and Infinity as null.
-  if (typeof value === 'number') return `${value} (number)`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return `${text.length > 60 ? `${text.slice(0, 57)}...` : text} (${typeof value})`;
-}
 
 export function prefix(value: unknown): string {
   if (typeof value !== 'string') throw new TypeError(`prefix must be a non-empty string, got ${describe(value)}`);

@@ -56,6 +56,10 @@ export async function main(): Promise<void> {
     done(null, `${j.id}: ${j.data.to} by ${ctx.id}`);
   queue.process<Email>('email', 2, handler);
   queue.process('email', (j: kue.SavedJob, done) => done(null, j.id));
+  const sandbox: kue.SandboxOptions = { isolation: 'process', execArgv: [] };
+  queue.process('pdf', 2, `${__dirname}/render-pdf.js`, sandbox);
+  const processor: kue.SandboxedProcessor<Email> = async (j) => j.data;
+  void processor;
 
   // Errors: classes as values and as types.
   try {

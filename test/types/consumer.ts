@@ -25,6 +25,9 @@ import type {
   PriorityName,
   ProcessHandler,
   QueueOptions,
+  SandboxedJob,
+  SandboxedProcessor,
+  SandboxOptions,
   SavedJob,
   ScheduleInfo,
   ScheduleRuleInput,
@@ -146,6 +149,21 @@ export async function main(): Promise<void> {
     done(null, j.data.to + ctx.id);
   queue.process('email', 2, handler);
 
+  // Sandboxed processors: a file (path or URL) instead of a function, options last.
+  queue.process('pdf', 4, new URL('./render-pdf.js', import.meta.url), { isolation: 'process', maxMemoryMb: 512 });
+  queue.process('pdf', '/srv/processors/render-pdf.js');
+  const sandboxOptions: SandboxOptions = { isolation: 'thread', recycleAfterJobs: 100, idleTimeout: 60_000 };
+  queue.process('pdf', 2, 'processors/render-pdf.js', sandboxOptions);
+  // What the processor file exports.
+  const processor: SandboxedProcessor<Email> = async (j: SandboxedJob<Email>, ctx) => {
+    ctx.signal.throwIfAborted();
+    j.log('rendering for %s', j.data.to).progress(1, 2, { page: 1 });
+    const percent: number = j.progress();
+    return { id: j.id, percent };
+  };
+  const doneStyle: SandboxedProcessor = (j, done) => done(null, j.type);
+  void [processor, doneStyle];
+
   // Counts and listings.
   const inactive: number = await queue.inactiveCount();
   const active: number = await queue.activeCount('email');
@@ -254,6 +272,10 @@ export function wrong(queue: Queue, job: Job<Email>): void {
   queue.process('email', '5', (_j: Job, done: DoneCallback) => done());
   // @ts-expect-error process needs a handler
   queue.process('email');
+  // @ts-expect-error isolation is 'thread' or 'process'
+  queue.process('pdf', 2, 'render.js', { isolation: 'fork' });
+  // @ts-expect-error options follow a processor file, not a handler
+  queue.process('email', 2, handler, { isolation: 'thread' });
   // @ts-expect-error the data of a Job<Email> has no such field
   void job.data.from;
   // @ts-expect-error counts resolve to numbers

@@ -1,0 +1,78 @@
+import { format } from 'node:util';
+import { toJson, type FromChild } from './protocol.js';
+
+/**
+ * The job a sandboxed processor receives, in its worker thread or child process: the job's
+ * id, type and data (a JSON copy), and `log` / `progress`, which the parent applies to the
+ * real job (so they reach Redis in order with the job's completion, as in-process).
+ */
+export interface SandboxedJob<D = any> {
+  readonly id: number;
+  readonly type: string;
+  readonly data: D;
+  /** Kue's `job.log(format, ...args)`: printf-style, formatted here, written by the parent. */
+  log(format: unknown, ...args: unknown[]): this;
+  /** Kue's `job.progress(completed, total, [data])`; `data` must be JSON-serialisable. */
+  progress(completed: number, total: number, data?: unknown): this;
+  /** The percentage last reported by this attempt. */
+  progress(): number;
+}
+
+/**
+ * What a sandboxed processor's `ctx` (and `done`) carries: the parent worker's id and an
+ * AbortSignal that aborts when the parent aborts the attempt (cancel, ttl, shutdown, a lost
+ * lock), with the parent's reason. The child is killed `abortGraceMs` later if the handler
+ * has not settled by then.
+ */
+export interface SandboxedContext {
+  readonly id: string;
+  readonly signal: AbortSignal;
+}
+
+/** `done(err)` fails the attempt, `done(null, result)` completes it (result as JSON). */
+export type SandboxedDone = ((err?: unknown, result?: unknown) => void) & SandboxedContext;
+
+/**
+ * The function a processor file exports (`export default` or `module.exports`): `(job)`
+ * returning a promise, `(job, done)` or `(job, ctx, done)`, as in-process.
+ */
+export type SandboxedProcessor<D = any> = (job: SandboxedJob<D>, ctx: SandboxedDone, done: SandboxedDone) => unknown;
+
+/** Builds the child's job for one run; `send` posts to the parent. */
+export function childJob(
+  run: { runId: number; id: number; type: string; dataJson: string },
+  send: (message: FromChild) => void,
+): SandboxedJob {
+  let percent = 0;
+  const job = {
+    id: run.id,
+    type: run.type,
+    data: JSON.parse(run.dataJson) as unknown,
+    log(fmt: unknown, ...args: unknown[]) {
+      // Formatted here: the arguments may not survive the trip (functions, class instances),
+      // and the parent's job.log of one string writes it unchanged.
+      send({ kind: 'kue:log', runId: run.runId, line: format(fmt, ...args) });
+      return job;
+    },
+    progress(completed?: number, total?: number, data?: unknown) {
+      if (completed === undefined) return percent;
+      // The same checks as Job.progress, here, so a bad call throws in the handler as it
+      // does in-process instead of surfacing later in the parent.
+      if (
+        typeof completed !== 'number' ||
+        !Number.isFinite(completed) ||
+        typeof total !== 'number' ||
+        !Number.isFinite(total)
+      ) {
+        throw new TypeError(
+          `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
+        );
+      }
+      if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
+      percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
+      send({ kind: 'kue:progress', runId: run.runId, completed, total, dataJson: toJson(data) });
+      return job;
+    },
+  };
+  return job as SandboxedJob;
+}
