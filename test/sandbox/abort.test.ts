@@ -13,7 +13,7 @@ function fakeJob(id: number, data: object) {
   return { id, type: 'b', data, lines, log: (line: string) => lines.push(line), progress: () => undefined };
 }
 
-/** The ctx the parent's worker gives handlers, with the `signal` it is gaining. */
+/** The ctx the parent's worker gives handlers, with a signal of the test's own. */
 const ctxWith = (signal: AbortSignal) => ({ id: 'test-worker', signal }) as unknown as DoneAndContext;
 
 describe.each(ISOLATIONS)('aborting a sandboxed job (isolation %s)', (isolation) => {
@@ -30,6 +30,25 @@ describe.each(ISOLATIONS)('aborting a sandboxed job (isolation %s)', (isolation)
     const next = await queue.create('b', { do: 'sleep', ms: 1 }).save();
     const [done] = await settled(queue, [next]);
     expect((done!.result as Where).runs).toBe(3);
+  });
+
+  it('job.cancel from another queue object aborts the running child with the CancelledError; the job ends failed', async () => {
+    const queue = testQueue();
+    const canceller = testQueue({ prefix: queue.prefix });
+    queue.process('b', fixture('behaviours.cjs'), { isolation });
+    await settled(queue, [await queue.create('b', { do: 'sleep', ms: 1 }).save()]);
+    const running = await queue.create('b', { do: 'wait-abort' }).attempts(3).save();
+    await waitFor(async () => (await queue.getJob(running.id!)).state() === 'active');
+    expect(await canceller.admin.cancelJobs([running.id!], 'user pressed stop')).toMatchObject({
+      cancelled: [running.id],
+    });
+    await waitFor(async () => (await queue.log(running.id!)).length > 0, 5_000, "the child's log line");
+    expect(await queue.log(running.id!)).toEqual([`aborted: job ${running.id} was cancelled: user pressed stop`]);
+    const stored = await queue.getJob(running.id!);
+    expect(stored.toJSON()).toMatchObject({ state: 'failed', cancelled: 'user pressed stop' });
+    expect(stored.attempts()).toMatchObject({ made: 1, max: 3 });
+    // The pool goes on: the next job runs.
+    await settled(queue, [await queue.create('b', { do: 'sleep', ms: 1 }).save()]);
   });
 
   it('a child that ignores the abort is killed abortGraceMs later and the next job runs in a new child', async () => {
