@@ -32,6 +32,7 @@ function makeJobs(queue) {
     'report',
     'report',
     'video conversion',
+    'thumbnail',
   ]);
   if (kind === 'email') {
     if (chance(0.08)) {
@@ -86,6 +87,19 @@ function makeJobs(queue) {
       .ttl(8_000);
     if (chance(0.4)) job.delay(rand(1_000, 5_000)); // a scheduled report
     return [job];
+  }
+  if (kind === 'thumbnail') {
+    const [width, height] = pick([
+      [320, 180],
+      [640, 360],
+      [1280, 720],
+    ]);
+    return [
+      queue
+        .create('thumbnail', { title: `thumbnail ${width}x${height} of ${pick(VIDEOS)}`, width, height })
+        .attempts(2)
+        .ttl(10_000),
+    ];
   }
   const [file, format] = [`${pick(VIDEOS)}.mov`, pick(['mp4', 'webm'])];
   return [

@@ -75,6 +75,10 @@ export function startWorkers(queue) {
     return { file: `${report.replaceAll(' ', '-')}-${job.id}.pdf`, pages };
   });
 
+  // A sandboxed processor: a file, run in a pool of worker threads (2 here). A thread that
+  // runs out of memory fails that attempt only and is replaced; see thumbnail.mjs.
+  queue.process('thumbnail', 2, new URL('./thumbnail.mjs', import.meta.url), { maxMemoryMb: 64 });
+
   queue.process('heartbeat', async (job) => {
     job.log('alive, due at %s', new Date(job.schedule.due).toISOString());
     return { ok: true };
