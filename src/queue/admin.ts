@@ -211,15 +211,21 @@ export class QueueAdmin {
         `state must be one of ${CANCELLABLE_STATES.join(', ')}, got ${check.describe(options.state)}`,
       );
     let total = 0;
-    for (const state of options.state ? [options.state] : CANCELLABLE_STATES) {
-      for (;;) {
-        const ids = await this.store.ids(state, 0, BULK_BATCH - 1, 'asc', type);
-        if (ids.length === 0) break;
-        const cancelled = (await this.store.cancel(ids, text)).filter((r) => r === 'cancelled').length;
-        total += cancelled;
-        options.onProgress?.(total, await this.store.count(state, type));
-        // Every id listed was in the state, so each batch cancels jobs unless they moved on.
-        if (cancelled === 0) break;
+    // Rounds until one cancels nothing: a job can move between the states while they are
+    // walked (a delayed job promoted, a running one failing into a retry).
+    for (let round = -1; round !== 0;) {
+      round = 0;
+      for (const state of options.state ? [options.state] : (['delayed', 'inactive', 'active'] as const)) {
+        for (;;) {
+          const ids = await this.store.ids(state, 0, BULK_BATCH - 1, 'asc', type);
+          if (ids.length === 0) break;
+          const cancelled = (await this.store.cancel(ids, text)).filter((r) => r === 'cancelled').length;
+          round += cancelled;
+          total += cancelled;
+          options.onProgress?.(total, await this.store.count(state, type));
+          // Every id listed was in the state: a batch cancels jobs unless they all moved on.
+          if (cancelled === 0) break;
+        }
       }
     }
     return total;

@@ -90,6 +90,7 @@ function classify(name: string): KeyKind {
   if ((m = /^schedule:(.+)$/.exec(name))) return { kind: 'schedule', id: m[1]! };
   if ((m = /^(unique|saved):(.+)$/.exec(name))) return { kind: m[1] as 'unique' | 'saved', name: m[2]! };
   if (/^stats:\d+$/.test(name)) return { kind: 'other', redisType: 'hash' };
+  if (/^cancelled:.+$/.test(name)) return { kind: 'other', redisType: 'string' };
   if (Object.hasOwn(SINGLETONS, name)) return { kind: 'other', redisType: SINGLETONS[name]! };
   return { kind: 'unknown' };
 }

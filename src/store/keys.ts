@@ -106,6 +106,11 @@ export class Keys {
     return `${this.base}:group:${Buffer.byteLength(type)}:${type}:${part}:${group}`;
   }
 
+  /** The reason the attempt under `lock` was cancelled, while it is remembered (lua/cancel.lua). */
+  cancelled(lock: string): string {
+    return `${this.base}:cancelled:${lock}`;
+  }
+
   /** The job holding a unique key: `<id>` until it finishes, `<id> ttl` for a ttl (lua/includes/unique.lua). */
   unique(key: string): string {
     return `${this.base}:unique:${key}`;

@@ -11,6 +11,8 @@ export const ScriptStatus = {
   LOCK_LOST: -1,
   /** complete, fail: this very report was applied before (it reached Redis twice). */
   REPEATED: 2,
+  /** complete, fail: the attempt under this lock was cancelled: the report is moot. */
+  CANCELLED: 3,
   /** fail: the attempt failed and the job will run again. */
   RETRY: 'retry',
   /** fail: the job failed for good. */
@@ -31,4 +33,4 @@ export const ScriptStatus = {
 } as const;
 
 /** What `complete` and `fail` reply for one job. */
-export type FinishStatus = (typeof ScriptStatus)['DONE' | 'NO_JOB' | 'LOCK_LOST' | 'REPEATED' | 'RETRY' | 'FAILED'];
+export type FinishStatus = (typeof ScriptStatus)['DONE' | 'NO_JOB' | 'LOCK_LOST' | 'REPEATED' | 'CANCELLED' | 'RETRY' | 'FAILED'];

@@ -3,52 +3,47 @@ import { signalOf, type Running } from './run.js';
 
 const RUN = Symbol('kue run');
 
-/** What the handlers' context needs from their worker. */
-export interface ContextHost {
-  readonly id: string;
-  pause: WorkerContext['pause'];
-  resume(): void;
-  shutdown: WorkerContext['shutdown'];
-  rateLimit(run: Running<unknown>, ms: number): Promise<void>;
-}
+/** The context methods every handler of one worker shares. */
+export type SharedContext = Pick<WorkerContext, 'id' | 'pause' | 'resume' | 'shutdown'>;
 
-type Done = DoneAndContext & { [RUN]: Running<unknown> };
+type Done = DoneAndContext & { [RUN]?: Running<unknown> };
 
 /**
- * The prototype of every `done` a worker hands out: `done` is also `ctx` (see
- * DoneAndContext), so it inherits the context's methods and its `signal` getter (made on first
- * read, see run.ts) from here. One prototype per worker costs each job one property write,
- * where copying the methods onto each `done` and defining the getter on it cost a microsecond.
+ * The prototype of every `done` a worker hands out (`done` is also `ctx`, see
+ * DoneAndContext): it holds the `signal` getter, which makes the run's signal on first read
+ * (see run.ts). A getter defined on each `done` would cost a microsecond per job; this costs a
+ * prototype switch. The context's methods stay own properties of each `done`, so destructuring
+ * or spreading `ctx` keeps them as before.
  */
-export function contextPrototype(host: ContextHost): object {
+export function contextPrototype(): object {
   return Object.create(Function.prototype, {
-    id: { value: host.id, enumerable: true },
-    pause: { value: host.pause, enumerable: true },
-    resume: { value: () => host.resume(), enumerable: true },
-    shutdown: { value: host.shutdown, enumerable: true },
-    rateLimit: {
-      value(this: Done, ms: number) {
-        return host.rateLimit(this[RUN], ms);
-      },
-      enumerable: true,
-    },
     signal: {
       get(this: Done) {
-        return signalOf(this[RUN]);
+        const run = this[RUN];
+        return run && signalOf(run);
       },
       enumerable: true,
     },
   });
 }
 
-/** A `done` for one run: calling it reports; as `ctx` it is the run's context. */
+/** A `done` for one run: calling it reports; as `ctx` it carries the run's context. */
 export function makeDone(
   prototype: object,
+  shared: SharedContext,
   run: Running<unknown>,
   report: (err: unknown, result?: unknown) => void,
+  rateLimit: (ms: number) => Promise<void>,
 ): DoneAndContext {
   const done = ((err?: unknown, result?: unknown) => report(err ?? null, result)) as Done;
   Object.setPrototypeOf(done, prototype);
   done[RUN] = run;
+  // Assigned one by one: a little cheaper than Object.assign, on every job.
+  const own = done as unknown as Record<keyof SharedContext | 'rateLimit', unknown>;
+  own.id = shared.id;
+  own.pause = shared.pause;
+  own.resume = shared.resume;
+  own.shutdown = shared.shutdown;
+  own.rateLimit = rateLimit;
   return done;
 }

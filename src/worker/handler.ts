@@ -10,7 +10,8 @@ export interface WorkerContext {
    * cancelled from any process), a TtlExceededError (its ttl ran out), a ShutdownError (a
    * shutdown or pause timeout ended) or a LockLostError (another worker owns the job now).
    * Pass it to fetch, streams, timers and child processes so the work stops with it; whatever
-   * the handler reports after it aborted changes nothing. Also `job.signal`.
+   * the handler reports after it aborted changes nothing. Also `job.signal`. Made on first
+   * read, by a getter of ctx's prototype: read it as `ctx.signal` (spreading ctx leaves it out).
    */
   readonly signal: AbortSignal;
   /**

@@ -8,7 +8,8 @@ import { ScriptStatus } from '../store/script-status.js';
 import { CancelledError, LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { IdleWait } from './idle-wait.js';
 import { abortRun, signalOf, stopRun, type Running } from './run.js';
-import { contextPrototype, makeDone } from './context.js';
+import { contextPrototype, makeDone, type SharedContext } from './context.js';
+import { CancelInbox } from './cancel-inbox.js';
 import { describeError, isThenable, type JobHandler, type WorkerContext } from './handler.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -39,7 +40,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class Worker<J> {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** What every `done` (also `ctx`) of this worker inherits: see context.ts. */
-  private readonly contextPrototype: object;
+  private readonly contextPrototype = contextPrototype();
+  private readonly sharedContext: SharedContext;
+  private readonly cancels = new CancelInbox();
   private readonly active = new Map<number, Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
@@ -62,13 +65,12 @@ export class Worker<J> {
     private readonly handler: JobHandler<J>,
     private readonly deps: WorkerDeps<J>,
   ) {
-    this.contextPrototype = contextPrototype({
+    this.sharedContext = {
       id: this.id,
       pause: ((a?: unknown, b?: unknown) => this.stopWith(a, b, false)) as WorkerContext['pause'],
       resume: () => this.resume(),
       shutdown: ((a?: unknown, b?: unknown) => this.stopWith(a, b, true)) as WorkerContext['shutdown'],
-      rateLimit: (run, ms) => this.rateLimit(run as Running<J>, ms),
-    });
+    };
     this.idle = new IdleWait(deps, type);
   }
 
@@ -101,8 +103,9 @@ export class Worker<J> {
     const left = [...this.active.values()];
     await Promise.all(
       left.map((run) => {
-        // The handler hears it first, then the attempt is reported failed.
-        abortRun(run, new ShutdownError('Shutdown'));
+        // The handler hears it first, then the attempt is reported failed. A run that settled
+        // (its report still on its way) is not aborted after the fact.
+        if (!run.settled) abortRun(run, new ShutdownError('Shutdown'));
         return this.settle(run, new ShutdownError('Shutdown'));
       }),
     );
@@ -194,8 +197,12 @@ export class Worker<J> {
    */
   cancelled(id: number, lock: string, reason: string): void {
     const run = this.active.get(id);
-    if (!run || run.lock !== lock || !stopRun(run, new CancelledError(id, reason))) return;
-    this.release(run);
+    if (run?.lock === lock) {
+      if (stopRun(run, new CancelledError(id, reason))) this.release(run);
+      return;
+    }
+    // Maybe a job whose take reply is still on its way to this worker: launch asks.
+    if (this.taking) this.cancels.note(id, lock, reason);
   }
 
   private launch(record: JobRecord): void {
@@ -207,6 +214,13 @@ export class Worker<J> {
     // another job) before renewal noticed. Refuse its result here, as renewal would have.
     if (earlier && stopRun(earlier, new LockLostError(record.id))) earlier.lockLost = true;
     this.active.set(record.id, run);
+    const cancelled = this.cancels.take(record.id, run.lock);
+    if (cancelled !== undefined) {
+      // Cancelled before this worker saw it taken: the handler never starts.
+      stopRun(run, new CancelledError(record.id, cancelled));
+      this.release(run);
+      return;
+    }
     // Node fires longer timers at once; past its limit the expiry sweep alone ends the job.
     if (record.ttl > 0 && record.ttl <= MAX_TIMER_MS) {
       run.ttlTimer = setTimeout(() => {
@@ -216,7 +230,13 @@ export class Worker<J> {
     }
     // The same function is `done` (second argument of two-parameter handlers, third of
     // three-parameter ones) and carries the worker context, so it also serves as `ctx`.
-    const done = makeDone(this.contextPrototype, run, (err, result) => void this.settle(run, err, result));
+    const done = makeDone(
+      this.contextPrototype,
+      this.sharedContext,
+      run,
+      (err, result) => void this.settle(run, err, result),
+      (ms) => this.rateLimit(run, ms),
+    );
     let returned: unknown;
     try {
       returned = this.handler(run.job, done, done);
@@ -363,8 +383,11 @@ export class Worker<J> {
       this.deps.onError(err);
       return;
     }
+    const sentLock = new Map(held.map((h) => [h.id, h.lock]));
     for (const { id, cancelled } of lost) {
       const run = this.active.get(id);
+      // The same id taken again under a new lock since the renewal left: that run is not lost.
+      if (run?.lock !== sentLock.get(id)) continue;
       // Someone else owns the job now (it stalled, expired or was moved), or it was cancelled
       // and the message did not reach this process: free the slot, refuse what comes later.
       const reason = cancelled === undefined ? new LockLostError(id) : new CancelledError(id, cancelled);

@@ -18,6 +18,7 @@ const samples = {
   groups: ['tenant-42', 'a:jobs:b', 'ünï ✓'],
   uniques: ['sync:7', 'a b', 'ünï {x} ✓'],
   calls: ['Zk3x9_QpLm2A.1f', 'x'],
+  locks: ['host:42:ab12cd34/7:3'],
 };
 const TYPE_PARTS = ['grouped', 'groups', 'group-active', 'group-paused', 'group-held', 'group-waiting'] as const;
 
@@ -52,6 +53,7 @@ function typescriptSide(base: string): Record<string, string | string[]> {
       samples.groups.flatMap((g) => [k.group(type, 'jobs', g), k.group(type, 'starts', g)]),
     ),
     unique: samples.uniques.map((key) => k.unique(key)),
+    cancelled: samples.locks.map((lock) => k.cancelled(lock)),
     saved: samples.calls.map((call) => k.saved(call)),
   };
 }
@@ -101,6 +103,7 @@ return cjson.encode({
   typeGroups = type_groups,
   group = groups,
   unique = each(s.uniques, function(key) return key_unique(base, key) end),
+  cancelled = each(s.locks, function(lock) return key_cancelled(base, lock) end),
   saved = each(s.calls, function(call) return key_saved(base, call) end),
 })
 `;

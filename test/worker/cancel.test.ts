@@ -12,6 +12,7 @@ import {
   TtlExceededError,
   type SavedJob,
 } from '../../src/index.js';
+import { ScriptStatus } from '../../src/store/script-status.js';
 import { expectConsistent } from '../support/check.js';
 import { nextEvent, redisClient, redisPort, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
 
@@ -133,6 +134,58 @@ describe('cancel', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(1_500);
     expect(reasons[0]).toBeInstanceOf(CancelledError);
     expect((reasons[0] as CancelledError).reason).toBe('late news');
+  });
+
+  it("a report or renewal under a cancelled attempt's lock learns it was cancelled, even once the job is gone", async () => {
+    const queue = testQueue({ maintenance: false });
+    const next = { type: 'r', count: 0, workerId: 'w/1', lockDuration: 10_000 };
+    const [kept, removed] = await queue.saveAll([queue.create('r', {}), queue.create('r', {}).removeOnFail(true)]);
+    const { taken } = await queue.store.take({ ...next, count: 2 });
+    expect(taken.map((r) => r.id)).toEqual([kept!.id, removed!.id]);
+    await queue.admin.cancelJobs([kept!.id, removed!.id], 'stop');
+    const held = taken.map((r) => ({ id: r.id, lock: r.lock! }));
+    expect(await queue.store.renew(10_000, held)).toEqual([
+      { id: kept!.id, cancelled: 'stop' },
+      { id: removed!.id, cancelled: 'stop' },
+    ]);
+    const reply = await queue.store.completeBatch(
+      held.map((h) => ({ ...h, resultJson: '' })),
+      next,
+    );
+    expect(reply.statuses).toEqual([ScriptStatus.CANCELLED, ScriptStatus.CANCELLED]);
+    // Moved back by hand, the job is no longer a cancelled one, and runs like any other.
+    const again = await queue.getJob(kept!.id);
+    expect(again.cancelled).toBe('stop');
+    await again.inactive();
+    expect((await queue.getJob(kept!.id)).cancelled).toBeUndefined();
+    await expectConsistent(queue);
+  });
+
+  it("keeps the context's methods as ctx's own: destructured, spread, listed", async () => {
+    const queue = testQueue();
+    const seen: Array<Record<string, unknown>> = [];
+    queue.process('c', (_job: SavedJob, ctx, done) => {
+      const { rateLimit, pause, id } = ctx;
+      seen.push({
+        keys: Object.keys(ctx).sort(),
+        spread: typeof { ...ctx }.pause,
+        rateLimit,
+        pause,
+        id,
+        signal: ctx.signal instanceof AbortSignal,
+      });
+      done();
+    });
+    await queue.create('c', {}).save();
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toMatchObject({
+      // The signal is a getter of ctx's prototype (made on first read), not an own key.
+      keys: ['id', 'pause', 'rateLimit', 'resume', 'shutdown'],
+      signal: true,
+      spread: 'function',
+      rateLimit: expect.any(Function),
+      id: expect.stringMatching(/:/),
+    });
   });
 
   it('answers bad input with a TypeError or RangeError and changes nothing', async () => {

@@ -33,7 +33,7 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
         emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
       else
         index_remove(base, jtype, state, id, group)
-        redis.call('HDEL', jk, 'lock', 'ttl_at')
+        redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')
         enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
         emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
       end

@@ -4,8 +4,8 @@ failed: its error is 'cancelled' (and the reason), its field 'cancelled' keeps t
 failed attempts list gets an entry with "code":"CANCELLED", its unique key is freed and its
 removeOnFail and retention apply as for any final failure. A waiting or delayed job never
 starts and spends no attempt; a running one counts the attempt it was making, loses its lock
-(so whatever its worker reports later is refused) and B:cancel tells the worker holding it
-to abort its handler's signal. A running job of a type with a concurrency limit frees its
+(its worker's later report is refused as CANCELLED, B:cancelled:<lock> says so) and B:cancel
+tells the worker holding it to abort its handler's signal. A running job of a type with a concurrency limit frees its
 place at once: the type's idle workers are woken.
 
 KEYS[1]  B:ids (routing only)
@@ -22,6 +22,8 @@ local base, reason = ARGV[1], ARGV[2]
 local now = now_ms()
 local now_text = int(now)
 local message = reason == '' and 'cancelled' or ('cancelled: ' .. reason)
+-- How long past its lock's deadline a cancelled attempt's lock is remembered.
+local CANCELLED_KEPT_MS = 600000
 local replies = {}
 for i = 3, #ARGV do
   local id = ARGV[i]
@@ -33,6 +35,12 @@ for i = 3, #ARGV do
   elseif state ~= 'inactive' and state ~= 'delayed' and state ~= 'active' then
     replies[#replies + 1] = state or ''
   else
+    -- Kept past the lock's deadline: whatever the worker says under this lock meanwhile (a
+    -- report, a renewal) learns that the attempt was cancelled, and why.
+    if state == 'active' and lock then
+      local deadline = tonumber(redis.call('ZSCORE', key_state(base, 'active'), fifo(id))) or now
+      redis.call('SET', key_cancelled(base, lock), reason, 'PX', math.max(deadline - now, 0) + CANCELLED_KEPT_MS)
+    end
     index_remove(base, jtype, state, id, group)
     redis.call('HDEL', jk, 'lock', 'ttl_at')
     made = tonumber(made) or 0

@@ -35,7 +35,7 @@ for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
   local state, held, jtype, started, roc, waited, ended, group, ukey =
     unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group', 'unique'))
-  local status = report_refusal(state, held, ended, lock)
+  local status = report_refusal(base, state, held, ended, lock)
   if not status then
     status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,

@@ -22,7 +22,7 @@ local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = key_job(base, id)
 local now = now_ms()
 local state, held, jtype, ended = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ended'))
-local status = report_refusal(state, held, ended, lock)
+local status = report_refusal(base, state, held, ended, lock)
 if not status then
   status = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
   -- Unless removeOnFail deleted it.

@@ -23,7 +23,8 @@ if not jtype then return STATUS.NO_JOB end
 if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
 index_remove(base, jtype, state, id, group)
-redis.call('HDEL', jk, 'lock', 'ttl_at')
+-- A job moved on by hand is no longer a cancelled one.
+redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')
 emit(base, id, jtype, 'moved', '[' .. cjson.encode(target) .. ',' .. cjson.encode(state or '') .. ']')
 if target == 'inactive' then
   enqueue(base, id, jtype, tonumber(priority) or 0, now, group)

@@ -46,6 +46,9 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
                                  that job waits, is delayed or runs (it frees the key as it
                                  finishes); '<id> ttl' when held for a ttl (PX), whatever becomes
                                  of the job (see includes/unique.lua)
+  B:cancelled:<lock>     string  the reason a running job's attempt under <lock> was cancelled, kept
+                                 10 minutes past its lock's deadline (PX): its worker's late report
+                                 and its next renewal learn why (see cancel.lua)
   B:saved:<call>         string  the reply of one save call, kept saveRetryWindow ms (PX), so the
                                  call sent again makes no job twice: '<first id>' when it made
                                  every job, else the JSON array of its replies (see save.lua)
@@ -66,6 +69,7 @@ local function key_work_time(base) return base .. ':stats:work-time' end
 local function key_events(base) return base .. ':events' end
 local function key_timers(base) return base .. ':timers' end
 local function key_cancel(base) return base .. ':cancel' end
+local function key_cancelled(base, lock) return base .. ':cancelled:' .. lock end
 local function key_schedules(base) return base .. ':schedules' end
 local function key_schedule(base, id) return base .. ':schedule:' .. id end
 

@@ -16,6 +16,8 @@ local STATUS = {
   LOCK_LOST = -1,
   -- complete, fail: this very report was applied before (it reached Redis twice).
   REPEATED = 2,
+  -- complete, fail: the attempt under this lock was cancelled (cancel.lua): nothing to report.
+  CANCELLED = 3,
   -- fail: the attempt failed and the job will run again.
   RETRY = 'retry',
   -- fail: the job failed for good.
