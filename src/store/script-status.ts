@@ -33,4 +33,5 @@ export const ScriptStatus = {
 } as const;
 
 /** What `complete` and `fail` reply for one job. */
-export type FinishStatus = (typeof ScriptStatus)['DONE' | 'NO_JOB' | 'LOCK_LOST' | 'REPEATED' | 'CANCELLED' | 'RETRY' | 'FAILED'];
+export type FinishStatus = (typeof ScriptStatus)[
+  'DONE' | 'NO_JOB' | 'LOCK_LOST' | 'REPEATED' | 'CANCELLED' | 'RETRY' | 'FAILED'];
