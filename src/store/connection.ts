@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
+import { StandaloneConnector } from 'ioredis/built/connectors/index.js';
 import { defaults } from '../defaults.js';
 import { ConnectionError } from '../errors.js';
 
@@ -80,6 +81,28 @@ const roleOptions: Record<ConnectionRole, RedisOptions> = {
   blocking: { maxRetriesPerRequest: null, connectTimeout: 5_000, maxLoadingRetryTime: LOADING_RECHECK_MS },
 };
 
+/**
+ * ioredis listens for its socket's 'error' with `once`: a socket that errs twice (a TLS socket
+ * can: a refused certificate, then an alert from the server) would throw the second error as
+ * an uncaught exception and end the process. ioredis reports the first; the rest are the same
+ * failure, and are dropped here.
+ */
+class SocketGuardingConnector extends StandaloneConnector {
+  // ioredis constructs a Connector from its own options, which are of this shape.
+  constructor(options: unknown) {
+    super(options as ConstructorParameters<typeof StandaloneConnector>[0]);
+  }
+  override async connect(
+    ...args: Parameters<StandaloneConnector['connect']>
+  ): ReturnType<StandaloneConnector['connect']> {
+    const socket = await super.connect(...args);
+    socket.on('error', ignoreRepeatedSocketError);
+    return socket;
+  }
+}
+
+function ignoreRepeatedSocketError(): void {}
+
 /** Commands whose arguments are credentials. */
 const CREDENTIAL_COMMANDS = new Set(['auth', 'hello']);
 
@@ -136,7 +159,7 @@ export function connectionFactory(
   };
   if (s.url) {
     const url = s.url;
-    return (role) => new Client(url, options(role));
+    return (role) => new Client(url, { Connector: SocketGuardingConnector, ...options(role) });
   }
   const credentials: RedisOptions = {
     ...((s.auth ?? s.password) ? { password: s.auth ?? s.password } : {}),
@@ -158,6 +181,7 @@ export function connectionFactory(
     return (role) => new Client({ sentinels, name, reconnectOnError, ...credentials, ...db, ...options(role) });
   }
   const base: RedisOptions = {
+    Connector: SocketGuardingConnector,
     ...(s.socket ? { path: s.socket } : { host: s.host ?? '127.0.0.1', port: s.port ?? 6379 }),
     ...credentials,
     ...(s.db !== undefined ? { db: s.db } : {}),

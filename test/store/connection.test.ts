@@ -105,6 +105,25 @@ describe('Redis connection settings', () => {
     }
   });
 
+  it.each([
+    ['{port}', () => ({ port: redisPort })],
+    ['a redis:// URL', () => `redis://127.0.0.1:${redisPort}`],
+  ])('a socket that errs twice (%s) is not an uncaught exception; the connection comes back', async (_name, redis) => {
+    const queue = open({ redis: redis() });
+    const errors: Error[] = [];
+    queue.on('error', (err: Error) => errors.push(err));
+    await roundTrip(queue);
+    // ioredis listens for its socket's first error only (`once`), as a TLS socket that is
+    // refused and then hears the server's alert would show.
+    const socket = queue.client.stream;
+    expect(() => {
+      socket.emit('error', new Error('first failure'));
+      socket.emit('error', new Error('a second error of the same socket'));
+    }).not.toThrow();
+    socket.destroy();
+    await roundTrip(queue);
+  });
+
   it('accepts {createClientFactory} returning an ioredis client', async () => {
     let made = 0;
     const queue = open({
