@@ -115,7 +115,7 @@ describe('Redis connection settings', () => {
     await roundTrip(queue);
     // ioredis listens for its socket's first error only (`once`), as a TLS socket that is
     // refused and then hears the server's alert would show.
-    const socket = queue.client.stream;
+    const socket = (queue.client as Redis).stream;
     expect(() => {
       socket.emit('error', new Error('first failure'));
       socket.emit('error', new Error('a second error of the same socket'));
