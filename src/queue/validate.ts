@@ -4,6 +4,7 @@ import type { Kue011Migration } from '../store/kue011/migrate.js';
 import type { RetentionOption } from '../store/retention.js';
 import type { BackoffOption, UniqueKey } from './job-types.js';
 import { describe } from '../describe.js';
+export { progressPercent } from '../progress.js';
 
 export { describe };
 
@@ -253,22 +254,6 @@ export function unique(key: unknown, options: unknown): UniqueKey {
     ...(ttl !== undefined && { ttl }),
     ...(replace !== undefined && { replace: boolean('unique replace', replace) }),
   };
-}
-
-/** `job.progress(completed, total)`: two finite numbers, `total` > 0; returns the 0-100 percentage. */
-export function progressPercent(completed: unknown, total: unknown): number {
-  if (
-    typeof completed !== 'number' ||
-    !Number.isFinite(completed) ||
-    typeof total !== 'number' ||
-    !Number.isFinite(total)
-  ) {
-    throw new TypeError(
-      `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
-    );
-  }
-  if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
-  return Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
 }
 
 /** The options of `queue.admin.migrateFromKue011`. */

@@ -1,4 +1,5 @@
 import { format } from 'node:util';
+import { progressPercent } from '../progress.js';
 import { toJson, type FromChild } from './protocol.js';
 
 /**
@@ -56,21 +57,10 @@ export function childJob(
     },
     progress(completed?: number, total?: number, data?: unknown) {
       if (completed === undefined) return percent;
-      // The same checks as Job.progress, here, so a bad call throws in the handler as it
-      // does in-process instead of surfacing later in the parent.
-      if (
-        typeof completed !== 'number' ||
-        !Number.isFinite(completed) ||
-        typeof total !== 'number' ||
-        !Number.isFinite(total)
-      ) {
-        throw new TypeError(
-          `progress takes two finite numbers (completed, total), got ${typeof completed} and ${typeof total}`,
-        );
-      }
-      if (total <= 0) throw new RangeError(`progress total must be > 0, got ${total}`);
-      percent = Math.max(0, Math.min(100, Math.floor((completed / total) * 100)));
-      send({ kind: 'kue:progress', runId: run.runId, completed, total, dataJson: toJson(data) });
+      // Checked here as Job.progress checks, so a bad call throws in the handler as it does
+      // in-process instead of surfacing later in the parent.
+      percent = progressPercent(completed, total);
+      send({ kind: 'kue:progress', runId: run.runId, completed, total: total!, dataJson: toJson(data) });
       return job;
     },
   };

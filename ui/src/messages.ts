@@ -1,11 +1,11 @@
 // Every string the dashboard shows, in one place: translate this file to translate the UI.
-import type { BulkAction, JobState } from './api';
+import type { JobState } from './api';
 import type { ListState, PageName } from './router';
 
-const nf = new Intl.NumberFormat();
-/** A whole number with grouping: 1,000,000. */
-export const num = (n: number): string => nf.format(n);
-const plural = (n: number, one: string, many: string) => `${num(n)} ${n === 1 ? one : many}`;
+import { actionMessages } from './action-messages';
+import { num, plural } from './numbers';
+
+export { num };
 
 export const stateNames: Record<JobState, string> = {
   inactive: 'Inactive',
@@ -262,61 +262,12 @@ export const m = {
   dueIn: (when: string) => `due ${when}`,
   attemptsShort: (made: number, max: number) => `${num(made)}/${num(max)} attempts`,
 
-  // Actions
-  actions: {
-    retry: 'Retry',
-    requeue: 'Run again',
-    promote: 'Promote now',
-    remove: 'Remove',
-    cancel: 'Cancel job',
-    setPriority: 'Set priority',
-    priorityLabel: 'Priority',
-  } as const,
-  bulkVerb: { retry: 'Retry', promote: 'Promote', remove: 'Remove', cancel: 'Cancel' } as Record<BulkAction, string>,
-  bulkDoing: { retry: 'Retrying', promote: 'Promoting', remove: 'Removing', cancel: 'Cancelling' } as Record<
-    BulkAction,
-    string
-  >,
-  bulkDone: { retry: 'Retried', promote: 'Promoted', remove: 'Removed', cancel: 'Cancelled' } as Record<
-    BulkAction,
-    string
-  >,
-  confirmTitle: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}?`,
-  confirmBody: (action: BulkAction, n: number, what: string) =>
-    action === 'remove'
-      ? `${plural(n, 'job', 'jobs')} (${what}) will be deleted with their logs. This cannot be undone.`
-      : action === 'cancel'
-        ? `${plural(n, 'job', 'jobs')} (${what}) will end failed and not run again; running ones are stopped.`
-        : action === 'retry'
-          ? `${plural(n, 'job', 'jobs')} (${what}) will go back to inactive and run again.`
-          : `${plural(n, 'job', 'jobs')} (${what}) will become inactive now instead of waiting.`,
-  confirmButton: (action: BulkAction, n: number) => `${m.bulkVerb[action]} ${plural(n, 'job', 'jobs')}`,
-  bulkProgress: (action: BulkAction, done: number, total: number) =>
-    `${m.bulkDoing[action]}… ${num(done)} of ${num(total)}`,
-  bulkWorking: (action: BulkAction) => `${m.bulkDoing[action]}…`,
-  bulkResult: (action: BulkAction, n: number, skipped: number) =>
-    `${m.bulkDone[action]} ${plural(n, 'job', 'jobs')}${skipped > 0 ? ` (${num(skipped)} skipped: no longer there or in another state)` : ''}`,
+  // Actions (their other strings: action-messages.ts)
+  ...actionMessages,
   selectionWhat: (state: ListState, type?: string, q?: string) =>
     [state === 'all' ? 'any state' : stateNames[state].toLowerCase(), type && `type “${type}”`, q && `matching “${q}”`]
       .filter(Boolean)
       .join(', '),
-  confirmRemoveJob: (id: string) => `Remove job #${id}?`,
-  confirmRemoveJobBody: 'The job, its log and its attempts will be deleted. This cannot be undone.',
-  jobRemoved: (id: string) => `Job #${id} removed`,
-  confirmCancelJob: (id: string) => `Cancel job #${id}?`,
-  confirmCancelJobBody:
-    'It ends failed and is not retried. If it is running, its handler is told to stop in whatever process runs it.',
-  cancelReasonLabel: 'Reason (optional)',
-  keepJob: 'Keep it',
-  jobCancelled: (id: string) => `Job #${id} cancelled`,
-  jobAlreadyFinished: (id: string) => `Job #${id} had already finished`,
-  jobRequeued: (id: string) => `Job #${id} is inactive again`,
-  jobPromoted: (id: string) => `Job #${id} promoted`,
-  priorityChanged: (id: string, name: string) => `Job #${id}: priority ${name}`,
-  actionFailed: (message: string) => `Failed: ${message}`,
-  networkError: 'The server did not answer',
-  copied: 'Copied to the clipboard',
-  copyFailed: 'Could not copy',
 
   // Job detail
   jobTitle: (id: string) => `Job #${id}`,
