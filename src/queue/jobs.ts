@@ -179,14 +179,11 @@ export class QueueJobs implements JobDirectory<Job> {
     settled(id, await this.deps.store.move(id, state, this.deps.lockDuration, expected), expected);
   }
 
-  /**
-   * Cancels jobs: per id, true when cancelled, false when it had already finished; an id with
-   * no job is a JobNotFoundError when `strict`, else false.
-   */
-  async cancel(ids: number[], reason: string, strict = true): Promise<boolean[]> {
+  /** Cancels jobs: per id, true when cancelled, false when it had already finished; none: JobNotFoundError. */
+  async cancel(ids: number[], reason: string): Promise<boolean[]> {
     const replies = await this.deps.store.cancel(ids, reason);
     return replies.map((reply, i) => {
-      if (reply === '' && strict) throw new JobNotFoundError(ids[i]!);
+      if (reply === '') throw new JobNotFoundError(ids[i]!);
       return reply === 'cancelled';
     });
   }

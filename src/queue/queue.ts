@@ -167,7 +167,11 @@ export class Queue extends QueueControls {
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record, signal) => Object.assign(this.jobs.fromRecord(record), { _signal: signal }),
+      makeJob: (record, signal) => {
+        const job = this.jobs.fromRecord(record);
+        job._signal = signal;
+        return job;
+      },
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
     });
