@@ -6,7 +6,7 @@ import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
 import { formatSchedules, listSchedules } from './schedules.js';
-import { defineGroups, defineLimit, defineLimits } from './flow.js';
+import { defineGroups, defineLimit, defineLimits } from './limits.js';
 import { defineCancel } from './cancel.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';

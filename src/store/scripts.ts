@@ -11,7 +11,7 @@ import present_idsInclude from './lua/includes/present_ids.lua';
 import dataInclude from './lua/includes/data.lua';
 import eventsInclude from './lua/includes/events.lua';
 import wakeInclude from './lua/includes/wake.lua';
-import waitingInclude from './lua/includes/waiting.lua';
+import queueingInclude from './lua/includes/queueing.lua';
 import statsInclude from './lua/includes/stats.lua';
 import searchInclude from './lua/includes/search.lua';
 import reportInclude from './lua/includes/report.lua';
@@ -80,7 +80,7 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   data: dataInclude,
   events: eventsInclude,
   wake: wakeInclude,
-  waiting: waitingInclude,
+  queueing: queueingInclude,
   stats: statsInclude,
   search: searchInclude,
   report: reportInclude,
@@ -169,7 +169,10 @@ export function defineScripts(client: RedisClient): void {
 
 type ScriptReply = unknown;
 
-/** Runs a registered script with its one routing key and plain string arguments. */
+/**
+ * Runs a registered script with its one routing key and plain string arguments. The arguments
+ * go as one array: spread into a call, a flow's 100,000 or more would overflow the stack.
+ */
 export function runScript(
   client: RedisClient,
   name: ScriptName,
@@ -178,7 +181,7 @@ export function runScript(
 ): Promise<ScriptReply> {
   const command = (client as unknown as Record<string, (...a: unknown[]) => Promise<ScriptReply>>)[`kue_${name}`];
   if (!command) throw new Error(`script ${name} is not defined on this client`);
-  return command.call(client, routingKey, ...args);
+  return command.call(client, routingKey, args);
 }
 
 /** Adds a registered script to a pipeline (or MULTI), as runScript runs it. */
@@ -190,5 +193,5 @@ export function pipeScript(
 ): ChainableCommander {
   const command = (pipeline as unknown as Record<string, (...a: unknown[]) => ChainableCommander>)[`kue_${name}`];
   if (!command) throw new Error(`script ${name} is not defined on this client`);
-  return command.call(pipeline, routingKey, ...args);
+  return command.call(pipeline, routingKey, args);
 }

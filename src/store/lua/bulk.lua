@@ -12,7 +12,7 @@ ARGV[6]  batch size
 Returns {handled in this batch, entries still matching after it}.
 Events: 'enqueue' [type] per job moved to inactive, 'remove' [type] per job removed.
 ]]
---@include util, keys, index, views, delete, events, waiting
+--@include util, keys, index, views, delete, events, queueing
 local base, action, state, jtype_filter, before, limit =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local max = before ~= '' and ('(' .. before) or '+inf'

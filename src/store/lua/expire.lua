@@ -12,7 +12,7 @@ ARGV[3]  max stalls: how many times a job may stall and still be retried
 Returns {handled, next deadline in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
 Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
 ]]
---@include util, keys, index, status, events, waiting, fail_attempt
+--@include util, keys, index, status, events, queueing, fail_attempt
 local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 'LIMIT', 0, limit)

@@ -24,7 +24,7 @@ Returns six values per id: id, outcome, its 0.11 state, its new state, its type,
 The id counter B:ids ends at least at P:ids and every id moved. Inactive jobs wake their
 type's workers; delayed ones tell the promotion timers. No job events are published.
 ]]
---@include util, keys, index, present, wake, waiting, kue011_keys, kue011_record
+--@include util, keys, index, present, wake, queueing, kue011_keys, kue011_record
 local base, prefix, mode = ARGV[1], ARGV[2], ARGV[3]
 local replacement_kind, replacement_delay = ARGV[4], tonumber(ARGV[5])
 local source_type = ARGV[6] ~= '' and ARGV[6] or nil

@@ -14,7 +14,7 @@ worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
---@include util, keys, index, status, events, waiting, expected, unique
+--@include util, keys, index, status, events, queueing, expected, unique
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = key_job(base, id)
 local jtype, state, priority, promote_at, delay, group, ukey =

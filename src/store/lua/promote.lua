@@ -10,7 +10,7 @@ next due time of any schedule in ms or -1}: the promotion timer, which runs at l
 maintenance interval, is how each process learns of schedules without polling for them.
 Events: 'promotion' [] and 'enqueue' [type] per job.
 ]]
---@include util, keys, index, status, events, waiting, schedules
+--@include util, keys, index, status, events, queueing, schedules
 local base, limit = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'delayed'), '-inf', now, 'LIMIT', 0, limit)

@@ -16,7 +16,7 @@ Reads  base    the queue's key base
 Sets   ids     per job, in order, its id as a string: the new job's, or the existing job's
        dups    nil, or dups[n] = true when job n resolved to an existing job by its unique key
        made    how many jobs it made: they have the ids first .. first + made - 1 ]]
---@include util, keys, index, data, search, present, wake, events, waiting
+--@include util, keys, index, data, search, present, wake, events, queueing
 -- Values one job takes in `values` (see the contract of save.lua for their order).
 local NEW_JOB_VALUES = 13
 

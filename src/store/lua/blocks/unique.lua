@@ -11,7 +11,7 @@ Reads  base, now, events: the create block's; data, words, delay, d: the job's v
        its options (unique, ttl, replace); id: the id the new job would get
 Sets   reply   '=<holder id>' when the job resolves to the holder
        claimed true when the new job takes the key ]]
---@include util, keys, index, data, search, events, waiting
+--@include util, keys, index, data, search, events, queueing
 
 local ukey, replace = opts.unique, opts.replace
 local uttl = opts.ttl and int(opts.ttl) or ''

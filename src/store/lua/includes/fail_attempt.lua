@@ -1,8 +1,8 @@
 --[[ fail_attempt: ends an active job's attempt with an error (fail, and the ttl and stall
 paths of expire): a retry after its backoff, or the final failure with its retention.
 The final failure frees the job's unique key. Needs util, keys, index, status, backoff,
-waiting, events, stats, delete, retain and unique. ]]
---@include util, keys, index, status, backoff, waiting, events, stats, delete, retain, unique
+queueing, events, stats, delete, retain and unique. ]]
+--@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run

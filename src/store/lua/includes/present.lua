@@ -8,7 +8,8 @@ it is deleted). Needs util and keys. ]]
 -- compares them), for check.ts, which reads the bitmaps.
 local PRESENT_SPAN = 8192
 
--- Sets the bits of new ids (a list of id strings, ascending): one command per span touched.
+-- Sets the bits of new ids (a list of id strings, ascending): one command per span touched,
+-- or per 1,000 ids (Lua's unpack spreads at most about 8,000 values).
 local function mark_present(base, ids)
   local span_of, ops = nil, nil
   local function flush()
@@ -20,7 +21,7 @@ local function mark_present(base, ids)
   for _, id in ipairs(ids) do
     local n = tonumber(id)
     local span = math.floor(n / PRESENT_SPAN)
-    if span ~= span_of then
+    if span ~= span_of or #ops >= 4000 then
       flush()
       span_of, ops = span, {}
     end

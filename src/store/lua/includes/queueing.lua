@@ -1,4 +1,4 @@
---[[ waiting: puts a job that is out of its previous state index into inactive or delayed,
+--[[ queueing: puts a job that is out of its previous state index into inactive or delayed,
 where it waits to run, and tells the promotion timers when delayed jobs fall due. Needs util,
 keys, index and wake. ]]
 --@include util, keys, index, wake
