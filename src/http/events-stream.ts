@@ -31,14 +31,15 @@ export function eventStream(queue: Queue): RequestHandler {
     const sendCounts = async () => {
       countsStale = false;
       try {
-        const [inactive, active, delayed, complete, failed] = await Promise.all([
+        const [inactive, active, delayed, complete, failed, waiting] = await Promise.all([
           queue.inactiveCount(),
           queue.activeCount(),
           queue.delayedCount(),
           queue.completeCount(),
           queue.failedCount(),
+          queue.waitingCount(),
         ]);
-        if (!closed) send('counts', { inactive, active, delayed, complete, failed });
+        if (!closed) send('counts', { inactive, active, delayed, complete, failed, waiting });
       } catch {
         if (!closed) send('error', { error: 'Redis is unavailable' });
       }

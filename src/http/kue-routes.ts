@@ -86,15 +86,17 @@ export function kueRoutes(queue: Queue): Router {
   const router = Router();
 
   router.get('/stats', async (_req, res) => {
-    const [inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime] = await Promise.all([
-      queue.inactiveCount(),
-      queue.completeCount(),
-      queue.activeCount(),
-      queue.failedCount(),
-      queue.delayedCount(),
-      queue.workTime(),
-    ]);
-    res.json({ inactiveCount, completeCount, activeCount, failedCount, delayedCount, workTime });
+    const [inactiveCount, completeCount, activeCount, failedCount, delayedCount, waitingCount, workTime] =
+      await Promise.all([
+        queue.inactiveCount(),
+        queue.completeCount(),
+        queue.activeCount(),
+        queue.failedCount(),
+        queue.delayedCount(),
+        queue.waitingCount(),
+        queue.workTime(),
+      ]);
+    res.json({ inactiveCount, completeCount, activeCount, failedCount, delayedCount, waitingCount, workTime });
   });
 
   router.get('/job/search', async (req, res) => {

@@ -137,7 +137,7 @@ export class QueueAdmin {
    * `STATE_CHANGED`) when the job is elsewhere, `JobNotFoundError` when it is gone.
    */
   async moveJob(id: number | string, state: JobState, from: JobState | readonly JobState[]): Promise<void> {
-    await this.jobs.move(check.jobId(id), check.state(state), expectedStates(from));
+    await this.jobs.move(check.jobId(id), check.moveTarget(state), expectedStates(from));
   }
 
   /** Removes a job only while it is in one of the `from` states (see moveJob). */

@@ -301,7 +301,7 @@ export class Job<D = any> extends EventEmitter {
   state(state: JobState, callback?: Callback<this>): Promise<this>;
   state(state?: JobState, callback?: Callback<this>): Promise<this> | JobState | undefined {
     if (state === undefined) return this._state;
-    const target = check.state(state);
+    const target = check.moveTarget(state);
     const moving = this.afterSave((id) => this.host.move(id, target)).then(() => {
       this._state = target;
       return this;

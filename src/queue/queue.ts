@@ -265,6 +265,10 @@ export class Queue extends QueueControls {
   delayedCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
     return this.countIn('delayed', type, callback);
   }
+  /** Parents of flows waiting for their children. */
+  waitingCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
+    return this.countIn('waiting', type, callback);
+  }
 
   /** Number of jobs in a state, optionally of one type. */
   card(state: JobState, type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
@@ -290,6 +294,10 @@ export class Queue extends QueueControls {
   }
   delayed(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
     return this.idsIn('delayed', type, callback);
+  }
+  /** Ids of the parents of flows waiting for their children. */
+  waiting(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
+    return this.idsIn('waiting', type, callback);
   }
 
   /** Ids of every job in a state (optionally of one type). Use `rangeByState` on big queues. */

@@ -1,5 +1,5 @@
 import { defaults } from '../defaults.js';
-import { JOB_STATES, type JobState } from '../store/keys.js';
+import { JOB_STATES, MOVE_TARGETS, type JobState, type MoveTarget } from '../store/keys.js';
 import type { Kue011Migration } from '../store/kue011/migrate.js';
 import type { RetentionOption } from '../store/retention.js';
 import type { BackoffOption, UniqueKey } from './job-types.js';
@@ -143,6 +143,15 @@ export function state(value: unknown): JobState {
     throw new RangeError(`state must be one of ${JOB_STATES.join(', ')}, got ${describe(value)}`);
   }
   return value as JobState;
+}
+
+/** A state a job can be moved into by hand (every state but `waiting`). */
+export function moveTarget(value: unknown): MoveTarget {
+  if (typeof value !== 'string' || !(MOVE_TARGETS as readonly string[]).includes(value)) {
+    const why = value === 'waiting' ? ' (a job waits only as the parent of a flow)' : '';
+    throw new RangeError(`a job can be moved to ${MOVE_TARGETS.join(', ')}, got ${describe(value)}${why}`);
+  }
+  return value as MoveTarget;
 }
 
 export function order(value: unknown): 'asc' | 'desc' {

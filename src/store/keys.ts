@@ -2,8 +2,12 @@
  * Every Redis key and channel name of a queue. Nothing outside `store/` builds key names.
  * All keys share one hash tag derived from the prefix, so one queue lives in one cluster slot.
  */
-export const JOB_STATES = ['inactive', 'delayed', 'active', 'complete', 'failed'] as const;
+/** A job's states; `waiting` is a flow's parent waiting for its children (docs/flows.md). */
+export const JOB_STATES = ['inactive', 'delayed', 'active', 'complete', 'failed', 'waiting'] as const;
 export type JobState = (typeof JOB_STATES)[number];
+/** The states a job can be moved into by hand: a job enters `waiting` only as a flow's parent. */
+export const MOVE_TARGETS = ['inactive', 'delayed', 'active', 'complete', 'failed'] as const satisfies readonly JobState[];
+export type MoveTarget = (typeof MOVE_TARGETS)[number];
 
 /** Ids per bitmap of `B:present:<n>`, as PRESENT_SPAN in lua/includes/present.lua. */
 export const PRESENT_SPAN = 8192;

@@ -390,7 +390,7 @@ describe('kue check', () => {
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain(
-      `Queue "${queue.prefix}" on ${testRedisUrl}: 2 jobs (inactive 1, delayed 1, active 0, complete 0, failed 0)`,
+      `Queue "${queue.prefix}" on ${testRedisUrl}: 2 jobs (inactive 1, delayed 1, active 0, complete 0, failed 0, waiting 0)`,
     );
     expect(clean.stdout).toContain('No inconsistencies found.');
 

@@ -45,7 +45,7 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   return { status: res.status, headers: res.headers, url: res.url, text, body };
 }
 
-const STATS_KEYS = ['activeCount', 'completeCount', 'delayedCount', 'failedCount', 'inactiveCount', 'workTime'];
+const STATS_KEYS = ['activeCount', 'completeCount', 'delayedCount', 'failedCount', 'inactiveCount', 'waitingCount', 'workTime'];
 
 function contract(hostName: string, host: Host, prefix: '' | '/kue') {
   const hosted: Hosted[] = [];
@@ -146,6 +146,7 @@ function contract(hostName: string, host: Host, prefix: '' | '/kue') {
       failedCount: 1,
       activeCount: 0,
       completeCount: 0,
+      waitingCount: 0,
       workTime: 0,
     });
   });

@@ -83,7 +83,7 @@ describe('dashboard routes', () => {
     expect((await search('q=invoice&state=all')).ids).toHaveLength(3);
     expect((await search('q=nothing')).ids).toEqual([]);
     expect((await http('/api/search')).status).toBe(400);
-    expect((await http('/api/search?q=x&state=waiting')).status).toBe(400);
+    expect((await http('/api/search?q=x&state=sleeping')).status).toBe(400);
   });
 
   it('POST /api/jobs/bulk retries failed and complete jobs, promotes delayed ones, removes any; others are skipped', async () => {

@@ -5,7 +5,7 @@
 import { JOB_STATES, type JobState } from '../keys.js';
 
 /** The states Kue 0.11 indexed: the same five names as this package's. */
-export const KUE011_STATES: readonly JobState[] = JOB_STATES;
+export const KUE011_STATES: readonly JobState[] = JOB_STATES.filter((s) => s !== 'waiting');
 
 export class Kue011Keys {
   /** The id counter. */

@@ -11,7 +11,7 @@ of each state found, as a flat list of state, count pairs.
 ]]
 --@include keys, index, present, data
 local base = ARGV[1]
-local states = { 'inactive', 'delayed', 'active', 'complete', 'failed' }
+local states = { 'inactive', 'delayed', 'active', 'complete', 'failed', 'waiting' }
 local last = tonumber(redis.call('GET', key_ids(base)) or '0') or 0
 local findings, counts = {}, {}
 

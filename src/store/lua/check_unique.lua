@@ -37,7 +37,7 @@ for i = 3, #ARGV do
         found(id or '', 'bad-unique', key)
       else
         local state, named = unpack(redis.call('HMGET', key_job(base, id), 'state', 'unique'))
-        if named ~= name or not (state == 'inactive' or state == 'delayed' or state == 'active') then
+        if named ~= name or not (state == 'inactive' or state == 'delayed' or state == 'active' or state == 'waiting') then
           found(id, 'unique-stale', key)
         end
       end

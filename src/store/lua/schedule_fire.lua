@@ -23,7 +23,7 @@ local values, extra, made_for, replies = {}, {}, {}, {}
 local function running(job_id)
   if not job_id then return false end
   local state = redis.call('HGET', key_job(base, job_id), 'state')
-  return state == 'inactive' or state == 'active' or state == 'delayed'
+  return state == 'inactive' or state == 'active' or state == 'delayed' or state == 'waiting'
 end
 
 local i = 2

@@ -56,7 +56,7 @@ if replace then
     if uttl == '' then redis.call('HDEL', jk, 'unique_ttl') else redis.call('HSET', jk, 'unique_ttl', uttl) end
     reply = '=' .. holder
   end
-elseif holder and (pending or state == 'active' or string.sub(held, -4) == ' ttl') then
+elseif holder and (pending or state == 'active' or state == 'waiting' or string.sub(held, -4) == ' ttl') then
   reply = '=' .. holder
 end
 
