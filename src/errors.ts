@@ -14,6 +14,8 @@ export const ErrorCode = {
   Cancelled: 'CANCELLED',
   SandboxCrashed: 'SANDBOX_CRASHED',
   SandboxLoadFailed: 'SANDBOX_LOAD_FAILED',
+  ChildFailed: 'CHILD_FAILED',
+  FlowConflict: 'FLOW_CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -169,5 +171,47 @@ export class SandboxLoadError extends KueError {
   ) {
     super(ErrorCode.SandboxLoadFailed, `sandboxed processor ${file} could not be loaded: ${reason}`);
     if (stack) this.stack = `${this.name}: ${this.message}\n${stack}`;
+  }
+}
+
+/**
+ * Why a flow's parent failed without running: one of its children failed for good, was
+ * cancelled, removed or moved to failed (policy `onChildFailure: 'fail'`, the default). The
+ * parent's record keeps the message and the child (`job.flow.failedChild`), its failed
+ * attempts an entry with code CHILD_FAILED; `ChildFailedError.of(job)` rebuilds the error
+ * from a loaded parent.
+ */
+export class ChildFailedError extends KueError {
+  constructor(
+    readonly jobId: number,
+    readonly childId: number,
+    message: string,
+  ) {
+    super(ErrorCode.ChildFailed, message);
+  }
+
+  /** The error of a loaded parent that a child failed, or undefined for any other job. */
+  static of(job: { id?: number; flow?: { failedChild?: number }; _error?: string }): ChildFailedError | undefined {
+    const childId = job.flow?.failedChild;
+    if (job.id === undefined || childId === undefined) return undefined;
+    return new ChildFailedError(job.id, childId, job._error ?? `child ${childId} failed`);
+  }
+}
+
+/**
+ * A flow was not saved because a job of it has a unique key another job holds: a parent would
+ * otherwise wait for a job that is not its own. Nothing of the flow was written.
+ */
+export class FlowConflictError extends KueError {
+  constructor(
+    /** Where the job is in the flow, e.g. "children[3]". */
+    readonly place: string,
+    readonly uniqueKey: string,
+    readonly holderId: number,
+  ) {
+    super(
+      ErrorCode.FlowConflict,
+      `the flow was not saved: ${place} has the unique key "${uniqueKey}", which job ${holderId} holds`,
+    );
   }
 }

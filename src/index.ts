@@ -31,6 +31,8 @@ import type { ScheduleRuleInput } from './queue/schedule-rule.js';
 import type { GroupInfo, LimitOptions, RateLimit, TypeLimits } from './queue/limits.js';
 import type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.js';
 import type { SandboxIsolation, SandboxOptions } from './sandbox/options.js';
+import type { FlowChild, FlowNode, FlowOptions, OnChildFailure } from './queue/flows.js';
+import type { ChildFailure, FlowInfo } from './store/tree-store.js';
 import type { SandboxedContext, SandboxedDone, SandboxedJob, SandboxedProcessor } from './sandbox/child-job.js';
 import {
   ConnectionError,
@@ -48,6 +50,8 @@ import {
   TtlExceededError,
   SandboxCrashError,
   SandboxLoadError,
+  ChildFailedError,
+  FlowConflictError,
 } from './errors.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
@@ -115,6 +119,8 @@ const kueModule = {
   CancelledError,
   SandboxCrashError,
   SandboxLoadError,
+  ChildFailedError,
+  FlowConflictError,
   ErrorCode,
 };
 
@@ -205,6 +211,14 @@ type SandboxedContextT = SandboxedContext;
 type SandboxedDoneT = SandboxedDone;
 type SandboxCrashErrorT = SandboxCrashError;
 type SandboxLoadErrorT = SandboxLoadError;
+type ChildFailedErrorT = ChildFailedError;
+type FlowConflictErrorT = FlowConflictError;
+type FlowOptionsT = FlowOptions;
+type FlowNodeT<D> = FlowNode<D>;
+type FlowChildT = FlowChild;
+type FlowInfoT = FlowInfo;
+type OnChildFailureT = OnChildFailure;
+type ChildFailureT = ChildFailure;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -273,6 +287,14 @@ declare namespace kue {
   type SandboxedDone = SandboxedDoneT;
   type SandboxCrashError = SandboxCrashErrorT;
   type SandboxLoadError = SandboxLoadErrorT;
+  type ChildFailedError = ChildFailedErrorT;
+  type FlowConflictError = FlowConflictErrorT;
+  type FlowOptions = FlowOptionsT;
+  type FlowNode<D = any> = FlowNodeT<D>;
+  type FlowChild = FlowChildT;
+  type FlowInfo = FlowInfoT;
+  type OnChildFailure = OnChildFailureT;
+  type ChildFailure = ChildFailureT;
 }
 
 export {
@@ -294,9 +316,17 @@ export {
   CancelledError,
   SandboxCrashError,
   SandboxLoadError,
+  ChildFailedError,
+  FlowConflictError,
   ErrorCode,
 };
 export type {
+  FlowOptions,
+  FlowNode,
+  FlowChild,
+  FlowInfo,
+  OnChildFailure,
+  ChildFailure,
   QueueOptions,
   BackoffOption,
   JobJSON,

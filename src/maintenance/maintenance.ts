@@ -26,7 +26,9 @@ export interface MaintenanceOptions {
  * polling faster than `interval`. Every process runs them; the scripts make concurrent runs
  * harmless. The schedule timer polls nothing of its own: it is set by the promotion sweep's
  * reply (which carries the first schedule's due time), by hints on upserts and by its own
- * replies, so a queue without schedules pays nothing for them.
+ * replies, so a queue without schedules pays nothing for them. The promotion sweep also
+ * finishes the cascades of flows (a failed parent's children to cancel), which scripts
+ * announce with a due time of now.
  */
 export class Maintenance {
   private readonly timers = new Map<Sweep, { handle: NodeJS.Timeout; at: number }>();
@@ -105,6 +107,15 @@ export class Maintenance {
     else this.schedule(sweep, this.options.interval);
     if (sweep === 'promote' && reply.nextSchedule !== ScriptStatus.NOTHING_DUE) {
       this.schedule('schedules', reply.nextSchedule - reply.now);
+    }
+    // Flow parents whose children are to be cancelled or removed (a parent failed by a child,
+    // or a cancel or removal whose caller died before finishing it).
+    if (sweep === 'promote' && reply.cascades > 0) {
+      try {
+        await this.store.trees.cascade();
+      } catch (err) {
+        if (!this.stopped) this.onError(err);
+      }
     }
   }
 

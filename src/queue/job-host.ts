@@ -22,6 +22,10 @@ export interface JobHost<J> {
   /** Records progress in the background; failures go to reportError. */
   progress(id: number, percent: number, data: unknown): void;
   reportError(err: unknown): void;
+  /** A flow parent's children's results, by child id. */
+  childResults(id: number): Promise<Record<string, unknown>>;
+  /** A flow parent's children that failed, were cancelled, removed or moved to failed, by child id. */
+  childFailures(id: number): Promise<Record<string, { error: string; code: string }>>;
 }
 
 /**

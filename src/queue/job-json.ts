@@ -1,6 +1,6 @@
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
-import type { BackoffOption, JobJSON, UniqueKey } from './job-types.js';
+import type { BackoffOption, FlowInfo, JobJSON, UniqueKey } from './job-types.js';
 
 /** What a Job (job.ts) holds that its JSON shows: named here so this module need not import it. */
 export interface JobFields {
@@ -30,6 +30,7 @@ export interface JobFields {
   _group?: string;
   _unique?: UniqueKey;
   cancelled?: string;
+  flow?: FlowInfo;
   _backoff?: BackoffOption;
 }
 
@@ -67,6 +68,7 @@ export function kueJson(job: JobFields): JobJSON {
       : null,
     cancelled: job.cancelled ?? null,
   };
+  if (job.flow) json.flow = { ...job.flow };
   if (job._backoff && typeof job._backoff === 'object') json.backoff = job._backoff as JobJSON['backoff'];
   return json;
 }

@@ -1,5 +1,6 @@
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
+import type { FlowInfo } from '../store/tree-store.js';
 
 /**
  * The priority names `job.priority(name)` accepts, as keys: Kue's five. A queue given its own
@@ -51,6 +52,8 @@ export interface UniqueKey extends UniqueOptions {
 }
 
 /** Kue's JSON shape of a job (the JSON API and `JSON.stringify(job)`). */
+export type { FlowInfo, OnChildFailure } from '../store/tree-store.js';
+
 export interface JobJSON {
   id: string;
   type: string;
@@ -84,4 +87,6 @@ export interface JobJSON {
   unique: { key: string; ttl?: number } | null;
   /** Set when the job was cancelled: the reason given ('' for none); null otherwise. */
   cancelled: string | null;
+  /** Only on the jobs of a flow: the parent's id, or a parent's children and policy. */
+  flow?: FlowInfo;
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { format } from 'node:util';
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
@@ -11,6 +10,7 @@ import {
   type SavingJob,
 } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
+import { JobFieldsBase } from './job-fields.js';
 import { jobStatics, type JobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON, PriorityName, UniqueKey, UniqueOptions } from './job-types.js';
 import { kueJson } from './job-json.js';
@@ -45,56 +45,7 @@ const statics: JobStatics<SavedJob> = jobStatics(() => resolveDefaultJobs());
  * A job: a chainable builder before `save()`, a record of Redis afterwards, and an
  * EventEmitter of its own events in the process that saved it (Kue's job-level events).
  */
-export class Job<D = any> extends EventEmitter {
-  /** Integer id, set once saved (see SavedJob). */
-  id?: number;
-  type: string;
-  data: D;
-  /** What the handler passed to `done(null, result)`, once complete. */
-  result?: unknown;
-  created_at?: number;
-  updated_at?: number;
-  promote_at?: number;
-  started_at?: number;
-  failed_at?: number;
-  completed_at?: number;
-  /** Milliseconds the successful attempt ran. */
-  duration?: number;
-  progress_data?: unknown;
-  /** The worker that last took the job, once one has. */
-  workerId?: string;
-  /** A run of a schedule: the schedule's id and the due time (epoch ms) it was made for. */
-  schedule?: { id: string; due: number };
-  /**
-   * Set by a save: `true` when the job's unique key was held, so the save made no job and `id`
-   * is the existing job's (whose record this object does not hold: `Job.get` loads it);
-   * `false` when the save made the job.
-   */
-  duplicate?: boolean;
-  /** Set when the job was cancelled: the reason given ('' for none). */
-  cancelled?: string;
-  /** On a job handed to a handler: makes its attempt's signal (see `signal`). */
-  _signal?: () => AbortSignal;
-  /** Raw fields, named as in Kue. Prefer the methods. */
-  _priority = 0;
-  _max_attempts = 1;
-  _attempts = 0;
-  _delay = 0;
-  _ttl = 0;
-  _state?: JobState;
-  _error?: string;
-  _stack?: string;
-  _progress = 0;
-  /** Unset (undefined) means the queue's default applies when the job is saved. */
-  _removeOnComplete?: RetentionOption;
-  _removeOnFail?: RetentionOption;
-  _backoff?: BackoffOption;
-  _jobEvents?: boolean;
-  _searchKeys?: string[];
-  _unique?: UniqueKey;
-  _group?: string;
-  /** The worker's lock on this attempt (set on jobs handed to a handler). */
-  _lock?: string;
+export class Job<D = any> extends JobFieldsBase<D> {
   private boundHost?: JobHost<Job>;
   /** The first save while it is on its way: calls made meanwhile wait for it, in order. */
   private inserting?: Promise<void>;
@@ -117,6 +68,22 @@ export class Job<D = any> extends EventEmitter {
 
   private get host(): JobHost<Job> {
     return (this.boundHost ??= resolveDefaultJobs());
+  }
+
+  /** True while the job's first save (or the flow it is part of) is on its way. */
+  get saving(): boolean {
+    return this.id === undefined && this.inserting !== undefined;
+  }
+
+  /** Whether the job belongs to the queue whose jobs `host` holds. */
+  _isOf(host: JobHost<Job>): boolean {
+    return this.host === host;
+  }
+
+  /** The job's first save goes with others (a flow): calls made meanwhile wait for it. */
+  _insertWith(inserting: Promise<void>): void {
+    this.inserting = inserting;
+    inserting.catch(() => this.inserting === inserting && (this.inserting = undefined));
   }
 
   /** Sets the priority by name (`low normal medium high critical`) or number; lower runs first. */
@@ -259,10 +226,8 @@ export class Job<D = any> extends EventEmitter {
     let saving: Promise<void>;
     if (this.id !== undefined || this.inserting) saving = this.afterSave(() => this.host.update(this));
     else {
-      const inserting = (this.inserting = this.host.insert(this));
       // A failed save may be tried again: later calls no longer wait for this one.
-      inserting.catch(() => this.inserting === inserting && (this.inserting = undefined));
-      saving = inserting;
+      this._insertWith((saving = this.host.insert(this)));
     }
     return awaitable(this, saving, callback, (err) => this.host.reportError(err));
   }
@@ -294,6 +259,30 @@ export class Job<D = any> extends EventEmitter {
       .then(() => check.cancelReason(given))
       .then((text) => this.afterSave(async (id) => (await this.host.cancel([id], text))[0]!));
     return withCallback(cancelling, cb);
+  }
+
+  /**
+   * On a flow's parent: its children's results by child id (as each child's handler returned
+   * them; null for none), read in pages so that 10,000 children do not block Redis.
+   */
+  childResults(callback?: Callback<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    return withCallback(
+      this.afterSave((id) => this.host.childResults(id)),
+      callback,
+    );
+  }
+
+  /**
+   * On a flow's parent: its children that failed for good, were cancelled, removed or moved to
+   * failed, by child id: `{error, code}` with code FAILED, CANCELLED, REMOVED or MOVED.
+   */
+  childFailures(
+    callback?: Callback<Record<string, { error: string; code: string }>>,
+  ): Promise<Record<string, { error: string; code: string }>> {
+    return withCallback(
+      this.afterSave((id) => this.host.childFailures(id)),
+      callback,
+    );
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */

@@ -1,9 +1,11 @@
-import { JobNotFoundError, StateChangedError } from '../errors.js';
+import { FlowConflictError, JobNotFoundError, StateChangedError } from '../errors.js';
 import type { JobRecord, NewJob } from '../store/codec.js';
 import type { JobState } from '../store/keys.js';
 import { encodeRetention, type RetentionOption } from '../store/retention.js';
 import type { MoveOutcome } from '../store/replies.js';
 import { SAVE_BATCH, type SaveReply, type Store } from '../store/store.js';
+import type { ChildFailure } from '../store/tree-store.js';
+import type { FlatFlowJob } from './flows.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
 import { Job, type SavedJob } from './job.js';
 import type { JobDirectory, JobHost } from './job-host.js';
@@ -42,6 +44,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job._group = record.group;
   job._unique = record.unique;
   job.cancelled = record.cancelled;
+  if (record.flow) job.flow = record.flow;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
@@ -123,6 +126,58 @@ export class QueueJobs implements JobDirectory<Job> {
     } finally {
       watchers.saveEnded();
     }
+  }
+
+  /**
+   * Saves a flow (flows.ts lists and checks it) in one script, all or nothing: the parents
+   * wait for their children. Every Job object gets its id; `save()` and the job's other
+   * calls made meanwhile wait for the flow.
+   */
+  async saveFlow(list: FlatFlowJob[]): Promise<void> {
+    const { testMode, subscription, watchers, store } = this.deps;
+    if (testMode.isEntered) testMode.jobs.push(...list.map((e) => e.job));
+    if (testMode.intercepts) return;
+    const fields = list.map((e) => this.fieldsOf(e.job));
+    const root = list[0]!.job;
+    let sends = this.sends.get(root);
+    if (!sends) this.sends.set(root, (sends = []));
+    const saving = (async () => {
+      if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
+      watchers.saveStarted();
+      try {
+        const jobs = list.map((e, i) => ({ job: fields[i]!, parent: e.parent, ...(e.node && { node: e.node }) }));
+        const reply = await store.trees.save(jobs, sends);
+        if ('ids' in reply) return reply.ids;
+        const { index, holder } = reply.conflict;
+        throw new FlowConflictError(list[index]!.place, list[index]!.job.unique()!.key, holder);
+      } finally {
+        watchers.saveEnded();
+      }
+    })();
+    const done = saving.then(() => undefined);
+    for (const e of list) e.job._insertWith(done);
+    const ids = await saving;
+    ids.forEach((id, i) => {
+      const { job, node, parent } = list[i]!;
+      this.saved(job, { id, duplicate: false }, fields[i]!.delay);
+      if (node) {
+        job._state = 'waiting';
+        job.flow = {
+          children: node.children,
+          onChildFailure: node.onChildFailure,
+          cancelChildren: node.cancelChildren,
+        };
+      }
+      if (parent >= 0) job.flow = { ...job.flow, parentId: ids[parent]! };
+    });
+  }
+
+  childResults(id: number): Promise<Record<string, unknown>> {
+    return this.deps.store.trees.results(id);
+  }
+
+  childFailures(id: number): Promise<Record<string, ChildFailure>> {
+    return this.deps.store.trees.failures(id);
   }
 
   /**

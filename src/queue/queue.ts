@@ -15,6 +15,7 @@ import { Backoffs, type BackoffFunction } from './backoffs.js';
 import { ErrorReporter } from './error-reporter.js';
 import { FINAL_EVENTS, JobEvents } from './job-events.js';
 import { QueueJobs } from './jobs.js';
+import { flattenFlow, type FlowChild, type FlowOptions } from './flows.js';
 import type { QueueOptions } from './options.js';
 import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
@@ -357,6 +358,27 @@ export class Queue extends QueueControls {
       this.jobs.saveAll(jobs).then(() => jobs as Array<Saved<J>>),
       callback,
     );
+  }
+
+  /**
+   * Saves a flow: `parent` runs once every one of its `children` has completed (each child a
+   * job made by `create()`, or `{job, children, ...options}`, a parent in turn). All its jobs
+   * are saved or none; resolves with the parent, which has its id (every Job object of the
+   * flow gets its own). While it waits the parent is in state `waiting`; its handler reads
+   * `job.childResults()`. See docs/flows.md for `onChildFailure` and `cancelChildren`.
+   */
+  flow<J extends Job>(
+    parent: J,
+    children: FlowChild[],
+    options?: FlowOptions | Callback<Saved<J>>,
+    callback?: Callback<Saved<J>>,
+  ): Promise<Saved<J>> {
+    const [opts, cb] = optionalThenCallback<FlowOptions, Saved<J>>(options, callback);
+    const saving = (async () => {
+      await this.jobs.saveFlow(flattenFlow(parent, children, opts, (job) => job._isOf(this.jobs)));
+      return parent as Saved<J>;
+    })();
+    return withCallback(saving, cb);
   }
 
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */

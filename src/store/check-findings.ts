@@ -25,7 +25,10 @@ export type CheckCode =
   | 'flow-invalid'
   | 'flow-unlisted'
   | 'flow-stray-log'
-  | 'group-miscounted';
+  | 'group-miscounted'
+  | 'tree-waits-on-finished'
+  | 'tree-waiting-empty'
+  | 'tree-child-unlisted';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -90,6 +93,12 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `the limits in ${key} are missing from the set of limited types: queue.limits() does not show them`;
     case 'flow-stray-log':
       return `${key} logs the starts of a type without a rate limit`;
+    case 'tree-waits-on-finished':
+      return `${key} still waits for child ${id}, which is finished or gone: its parent would wait forever`;
+    case 'tree-waiting-empty':
+      return `job ${id} waits for children but has no pending ones (${key}): it would wait forever`;
+    case 'tree-child-unlisted':
+      return `job ${id} is a child of a waiting parent that does not know it (${key})`;
     case 'group-miscounted':
       return `${key} counts group "${id}" otherwise than its waiting jobs: queue.groups() misstates its size`;
   }

@@ -52,6 +52,7 @@ const SINGLETONS: Record<string, string> = {
   'stats:work-time': 'string',
   schedules: 'zset',
   limited: 'set',
+  cascade: 'zset',
 };
 
 const GROUP_KEYS: Record<string, string> = {
@@ -73,7 +74,8 @@ function groupKey(length: number, rest: string): KeyKind {
 
 function classify(name: string): KeyKind {
   let m: RegExpExecArray | null;
-  if ((m = /^job:([1-9]\d*)(?::log|:errors)?$/.exec(name))) return { kind: 'job', id: m[1]! };
+  if ((m = /^job:([1-9]\d*)(?::log|:errors|:pending|:results|:child-errors)?$/.exec(name)))
+    return { kind: 'job', id: m[1]! };
   if (name === 'present') return { kind: 'index', state: 'spans', type: '' };
   if ((m = /^present:(\d+)$/.exec(name))) return { kind: 'present', span: Number(m[1]) };
   if ((m = /^(delayed|active)$/.exec(name))) return { kind: 'index', state: m[1] as JobState, type: '' };

@@ -1,5 +1,6 @@
 import type { JobState } from './keys.js';
 import { decodeRetention, encodeRetention, type RetentionOption } from './retention.js';
+import type { FlowInfo, OnChildFailure } from './tree-store.js';
 
 /** A job as stored in Redis, decoded. Times are epoch milliseconds from the Redis clock. */
 export interface JobRecord {
@@ -40,6 +41,8 @@ export interface JobRecord {
   unique?: { key: string; ttl?: number };
   /** Set when the job was cancelled: the reason ('' for none). */
   cancelled?: string;
+  /** Set on the jobs of a flow. */
+  flow?: FlowInfo;
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -91,7 +94,7 @@ export function encodeNewJob(job: NewJob): string[] {
  * What save.lua takes of a job beyond its values, or undefined when it has nothing
  * more (most jobs): its unique key and the earlier sends of a retry.
  */
-function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
+export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
   const { unique, sends } = job;
   if (!unique && !sends?.length) return undefined;
   return {
@@ -119,7 +122,7 @@ export function encodeSave(call: string, window: number, jobs: NewJob[]): Array<
 }
 
 /** JSON written by Kue is parsed; text that is not JSON is kept as a string, never evaluated. */
-function parseJson(text: string | undefined): unknown {
+export function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -140,6 +143,21 @@ function joinData(h: Record<string, string>): string | undefined {
   if (text === undefined) return undefined;
   for (let n = 1; h[`data.${n}`] !== undefined; n++) text += h[`data.${n}`];
   return text;
+}
+
+function flowOf(h: Record<string, string>): FlowInfo {
+  const flow: FlowInfo = {};
+  const parentId = num(h.parent);
+  const children = num(h.children);
+  const failedChild = num(h.failed_child);
+  if (parentId !== undefined) flow.parentId = parentId;
+  if (children !== undefined) {
+    flow.children = children;
+    flow.onChildFailure = (h.on_child_failure ?? 'fail') as OnChildFailure;
+    flow.cancelChildren = h.cancel_children === '1';
+  }
+  if (failedChild !== undefined) flow.failedChild = failedChild;
+  return flow;
 }
 
 /** Decodes a job hash (HGETALL as a flat array or an object). */
@@ -188,6 +206,7 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.worker_id) record.workerId = h.worker_id;
   if (h.group) record.group = h.group;
   if (h.cancelled !== undefined) record.cancelled = h.cancelled;
+  if (h.parent !== undefined || h.children !== undefined) record.flow = flowOf(h);
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.unique !== undefined) {
     const ttl = num(h.unique_ttl);

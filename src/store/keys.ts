@@ -6,7 +6,13 @@
 export const JOB_STATES = ['inactive', 'delayed', 'active', 'complete', 'failed', 'waiting'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 /** The states a job can be moved into by hand: a job enters `waiting` only as a flow's parent. */
-export const MOVE_TARGETS = ['inactive', 'delayed', 'active', 'complete', 'failed'] as const satisfies readonly JobState[];
+export const MOVE_TARGETS = [
+  'inactive',
+  'delayed',
+  'active',
+  'complete',
+  'failed',
+] as const satisfies readonly JobState[];
 export type MoveTarget = (typeof MOVE_TARGETS)[number];
 
 /** Ids per bitmap of `B:present:<n>`, as PRESENT_SPAN in lua/includes/present.lua. */
@@ -33,6 +39,8 @@ export class Keys {
   readonly cancel: string;
   /** Every schedule id, scored by its next due time (+inf while paused or finished). */
   readonly schedules: string;
+  /** Flow parents whose pending children are still to be cancelled or cut loose (`cancel:<id>`, `detach:<id>`). */
+  readonly cascade: string;
 
   constructor(readonly base: string) {
     this.ids = `${base}:ids`;
@@ -45,6 +53,7 @@ export class Keys {
     this.timers = `${base}:timers`;
     this.cancel = `${base}:cancel`;
     this.schedules = `${base}:schedules`;
+    this.cascade = `${base}:cascade`;
   }
 
   job(id: number | string): string {
@@ -57,6 +66,21 @@ export class Keys {
 
   errors(id: number | string): string {
     return `${this.base}:job:${id}:errors`;
+  }
+
+  /** A flow's parent: its children not yet settled. */
+  pending(id: number | string): string {
+    return `${this.base}:job:${id}:pending`;
+  }
+
+  /** A flow's parent: each completed child's result (JSON text). */
+  results(id: number | string): string {
+    return `${this.base}:job:${id}:results`;
+  }
+
+  /** A flow's parent: each failed, cancelled or removed child's `{error, code}`. */
+  childErrors(id: number | string): string {
+    return `${this.base}:job:${id}:child-errors`;
   }
 
   /** Bitmap of which ids of one span exist (bit i: id span * PRESENT_SPAN + i). */

@@ -112,4 +112,20 @@ export abstract class StoreReads {
   async lastId(): Promise<number> {
     return Number((await this.read('the last job id', () => this.client.get(this.keys.ids))) ?? 0);
   }
+
+  /**
+   * Blocks a dedicated connection until a wake marker for one of the types appears, or the
+   * timeout passes. Returns the type whose marker was taken, or null on timeout.
+   */
+  async waitForWork(blocking: RedisClient, types: string[], seconds: number): Promise<string | null> {
+    const reply = await blocking.blpop(...types.map((t) => this.keys.wake(t)), seconds);
+    if (!reply) return null;
+    const key = reply[0];
+    return types.find((t) => this.keys.wake(t) === key) ?? null;
+  }
+
+  /** Puts a consumed wake marker back (a worker woke but will not take jobs after all). */
+  async returnWake(type: string): Promise<void> {
+    await this.client.rpush(this.keys.wake(type), '1');
+  }
 }

@@ -68,6 +68,8 @@ export interface SweepReply {
   now: number;
   /** promote only: epoch ms of the first schedule's next due time, or NOTHING_DUE. */
   nextSchedule: number;
+  /** promote only: flow parents whose pending children are still to be cancelled or removed. */
+  cascades: number;
 }
 
 /**
@@ -94,8 +96,8 @@ export function decodeTake(pairs: TakenPair[], wait: number | undefined): TakeRe
 }
 
 export function sweep(reply: unknown): SweepReply {
-  const [moved, nextDue, now, nextSchedule = ScriptStatus.NOTHING_DUE] = reply as number[];
-  return { moved: moved!, nextDue: nextDue!, now: now!, nextSchedule };
+  const [moved, nextDue, now, nextSchedule = ScriptStatus.NOTHING_DUE, cascades = 0] = reply as number[];
+  return { moved: moved!, nextDue: nextDue!, now: now!, nextSchedule, cascades };
 }
 
 /** A page script's reply (member, score, member, score, ...) as ids and the next cursor. */

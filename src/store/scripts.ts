@@ -24,6 +24,9 @@ import kue011_keysInclude from './lua/includes/kue011_keys.lua';
 import kue011_recordInclude from './lua/includes/kue011_record.lua';
 import schedulesInclude from './lua/includes/schedules.lua';
 import uniqueInclude from './lua/includes/unique.lua';
+import failingInclude from './lua/includes/failing.lua';
+import parentsInclude from './lua/includes/parents.lua';
+import cancel_jobInclude from './lua/includes/cancel_job.lua';
 import createBlock from './lua/blocks/create.lua';
 import takeBlock from './lua/blocks/take.lua';
 import flowAdmitBlock from './lua/blocks/flow_admit.lua';
@@ -67,6 +70,8 @@ import rate_limit from './lua/rate_limit.lua';
 import limits from './lua/limits.lua';
 import group_pause from './lua/group_pause.lua';
 import groups from './lua/groups.lua';
+import tree_save from './lua/tree_save.lua';
+import tree_cascade from './lua/tree_cascade.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -93,6 +98,9 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   kue011_record: kue011_recordInclude,
   schedules: schedulesInclude,
   unique: uniqueInclude,
+  failing: failingInclude,
+  parents: parentsInclude,
+  cancel_job: cancel_jobInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
@@ -147,6 +155,8 @@ export const luaScripts = {
   group_pause,
   groups,
   cancel,
+  tree_save,
+  tree_cascade,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -9,6 +9,7 @@ import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts
 import { ScheduleStore } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
+import { TreeStore } from './tree-store.js';
 import {
   decodePage,
   decodeTake,
@@ -76,6 +77,8 @@ export class Store extends StoreReads {
   readonly schedules = new ScheduleStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts of job types' limits. */
   readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
+  /** The scripts and reads of flows (a parent and the children it waits for). */
+  readonly trees: TreeStore;
 
   constructor(
     client: RedisClient,
@@ -87,6 +90,12 @@ export class Store extends StoreReads {
   ) {
     super(client, new Keys(base));
     defineScripts(client);
+    this.trees = new TreeStore(
+      (name, args, outcome) => this.run(name, args, outcome),
+      client,
+      this.keys,
+      saveRetryWindow,
+    );
   }
 
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
@@ -275,16 +284,29 @@ export class Store extends StoreReads {
    * Cancels jobs (cancel.lua), at most CANCEL_BATCH per script call: per id, 'cancelled', the
    * state of a job that had already finished, or '' for none.
    */
-  async cancel(ids: number[], reason: string): Promise<string[]> {
+  async cancel(ids: number[], reason: string, children: 'cancel' | 'keep' = 'cancel'): Promise<string[]> {
     const replies: string[] = [];
+    const keep = children === 'keep' ? 'keep' : '';
     for (let i = 0; i < ids.length; i += CANCEL_BATCH)
-      replies.push(...((await this.run('cancel', [reason, ...ids.slice(i, i + CANCEL_BATCH)])) as string[]));
+      replies.push(...((await this.run('cancel', [reason, keep, ...ids.slice(i, i + CANCEL_BATCH)])) as string[]));
+    await this.trees.cascade();
     return replies;
   }
 
-  /** Removes a job, when it is in one of the `expected` states (any when omitted). */
-  async remove(id: number, expected?: readonly JobState[]): Promise<MoveOutcome> {
-    return moveOutcome(await this.run('remove', [id, expected?.join(',') ?? '']));
+  /**
+   * Removes a job, when it is in one of the `expected` states (any when omitted); a flow's
+   * parent takes its pending children along unless `children` is 'keep'.
+   */
+  async remove(
+    id: number,
+    expected?: readonly JobState[],
+    children: 'remove' | 'keep' = 'remove',
+  ): Promise<MoveOutcome> {
+    const outcome = moveOutcome(
+      await this.run('remove', [id, expected?.join(',') ?? '', children === 'keep' ? 'keep' : '']),
+    );
+    await this.trees.cascade();
+    return outcome;
   }
 
   /**
@@ -329,6 +351,7 @@ export class Store extends StoreReads {
       filter.before === undefined ? '' : filter.before,
       batch,
     ])) as [number, number];
+    if (action === 'remove') await this.trees.cascade();
     return { handled, remaining };
   }
 
@@ -367,21 +390,5 @@ export class Store extends StoreReads {
     type?: string,
   ): Promise<number[]> {
     return ((await this.run('range', [state, type ?? '', from, to, order])) as Array<string | number>).map(Number);
-  }
-
-  /**
-   * Blocks a dedicated connection until a wake marker for one of the types appears, or the
-   * timeout passes. Returns the type whose marker was taken, or null on timeout.
-   */
-  async waitForWork(blocking: RedisClient, types: string[], seconds: number): Promise<string | null> {
-    const reply = await blocking.blpop(...types.map((t) => this.keys.wake(t)), seconds);
-    if (!reply) return null;
-    const key = reply[0];
-    return types.find((t) => this.keys.wake(t) === key) ?? null;
-  }
-
-  /** Puts a consumed wake marker back (a worker woke but will not take jobs after all). */
-  async returnWake(type: string): Promise<void> {
-    await this.client.rpush(this.keys.wake(type), '1');
   }
 }

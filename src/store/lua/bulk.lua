@@ -12,7 +12,7 @@ ARGV[6]  batch size
 Returns {handled in this batch, entries still matching after it}.
 Events: 'enqueue' [type] per job moved to inactive, 'remove' [type] per job removed.
 ]]
---@include util, keys, index, views, delete, events, queueing
+--@include util, keys, index, views, events, queueing, parents
 local base, action, state, jtype_filter, before, limit =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local max = before ~= '' and ('(' .. before) or '+inf'
@@ -29,8 +29,7 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
       if not jtype then
         redis.call('ZREM', key, m)
       elseif action == 'remove' then
-        delete_job(base, id, jtype, state)
-        emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
+        remove_job(base, id, jtype, state, '', now)
       else
         index_remove(base, jtype, state, id, group)
         redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')

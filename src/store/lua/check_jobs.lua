@@ -4,12 +4,16 @@ findings: every transition is atomic too.
 
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
-ARGV[2]  first id of the batch, ARGV[3] ... the others (ids found from job, log and
-         errors keys)
+ARGV[2]  first id of the batch, ARGV[3] ... the others (ids found from job, log, errors
+         and flow keys)
+A flow's parent must hold every child it waits for in its pending set, and no child that
+is finished or gone (unless B:cascade still has them to cancel or remove); a child of a
+waiting parent must be pending, or have its result or error with the parent.
 Returns {findings, counts}: findings a flat list of id, code, key triples; counts the jobs
 of each state found, as a flat list of state, count pairs.
 ]]
 --@include keys, index, present, data
+local FINISHED = { complete = true, failed = true }
 local base = ARGV[1]
 local states = { 'inactive', 'delayed', 'active', 'complete', 'failed', 'waiting' }
 local last = tonumber(redis.call('GET', key_ids(base)) or '0') or 0
@@ -66,6 +70,22 @@ for i = 2, #ARGV do
       end
     end
     if data and not pcall(cjson.decode, data) then found(id, 'bad-data', jk) end
+    local parent, children = unpack(redis.call('HMGET', jk, 'parent', 'children'))
+    local pending = key_pending(base, id)
+    local cascading = redis.call('ZSCORE', key_cascade(base), 'cancel:' .. id) or
+      redis.call('ZSCORE', key_cascade(base), 'remove:' .. id)
+    if children and not cascading and redis.call('TYPE', pending).ok == 'set' then
+      for _, child in ipairs(redis.call('SMEMBERS', pending)) do
+        local cstate = redis.call('HGET', key_job(base, child), 'state')
+        if not cstate or FINISHED[cstate] then found(child, 'tree-waits-on-finished', pending) end
+      end
+    end
+    if state == 'waiting' and redis.call('EXISTS', pending) == 0 then found(id, 'tree-waiting-empty', pending) end
+    if parent and redis.call('HGET', key_job(base, parent), 'state') == 'waiting' and
+      not has('SISMEMBER', key_pending(base, parent), id) and not has('HEXISTS', key_results(base, parent), id) and
+      not has('HEXISTS', key_child_errors(base, parent), id) then
+      found(id, 'tree-child-unlisted', key_pending(base, parent))
+    end
     for word in string.gmatch(words or '', '%S+') do
       if not has('SISMEMBER', key_search(base, word), id) then
         found(id, 'missing-from-index', key_search(base, word))
@@ -74,12 +94,18 @@ for i = 2, #ARGV do
   elseif kind ~= 'none' then
     found(id, 'wrong-key-type', jk)
   end
-  for _, list in ipairs({ key_log(base, id), key_errors(base, id) }) do
-    local kind_of = redis.call('TYPE', list).ok
-    if kind_of ~= 'none' and kind_of ~= 'list' then
-      found(id, 'wrong-key-type', list)
-    elseif kind_of == 'list' and kind ~= 'hash' then
-      found(id, 'orphan-key', list)
+  local owned = { { key_log(base, id), 'list' }, { key_errors(base, id), 'list' }, { key_pending(base, id), 'set' },
+    { key_results(base, id), 'hash' }, { key_child_errors(base, id), 'hash' } }
+  for k, key_type in ipairs(owned) do
+    local key, expected = key_type[1], key_type[2]
+    local kind_of = redis.call('TYPE', key).ok
+    if kind_of ~= 'none' and kind_of ~= expected then
+      found(id, 'wrong-key-type', key)
+    elseif kind_of == expected and kind ~= 'hash' then
+      -- A removed parent's children still to be removed or cancelled are in its pending set.
+      local cascading = k == 3 and (redis.call('ZSCORE', key_cascade(base), 'cancel:' .. id) or
+        redis.call('ZSCORE', key_cascade(base), 'remove:' .. id))
+      if not cascading then found(id, 'orphan-key', key) end
     end
   end
 end

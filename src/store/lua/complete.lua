@@ -17,12 +17,13 @@ report ended its last attempt, because a report can reach Redis twice: ioredis r
 command whose reply a dropped connection lost, and the worker retries a report that timed
 out. Without it the second copy would look like a stale report (LOCK_LOST) and the worker
 would announce a LockLostError for a result that was in fact stored.
-A job's unique key is freed (includes/unique.lua).
+A job's unique key is freed (includes/unique.lua). A flow's child settles its parent with its
+result (includes/parents.lua), after this call's own events.
 Events, in one message: 'complete' [result] per job, then 'remove' [type] for a job removed
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
---@include util, keys, index, status, report, events, delete, retain, stats, unique
+--@include util, keys, index, status, report, events, delete, retain, stats, unique, parents
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -33,14 +34,14 @@ local jtype_taken
 -- First every report is judged, without writing.
 for g = 5, #ARGV, 3 do
   local id, lock, result = ARGV[g], ARGV[g + 1], ARGV[g + 2]
-  local state, held, jtype, started, roc, waited, ended, group, ukey =
-    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group', 'unique'))
+  local state, held, jtype, started, roc, waited, ended, group, ukey, parent =
+    unpack(redis.call('HMGET', key_job(base, id), 'state', 'lock', 'type', 'started_at', 'remove_on_complete', 'waited', 'ended', 'group', 'unique', 'parent'))
   local status = report_refusal(base, state, held, ended, lock)
   if not status then
     status = STATUS.DONE
     finishing[#finishing + 1] = { id = id, m = fifo(id), lock = lock, result = result, jtype = jtype,
       duration = now - (tonumber(started) or now), roc = roc, waited = tonumber(waited) or 0, group = group,
-      ukey = ukey }
+      ukey = ukey, parent = parent }
   end
   statuses[#statuses + 1] = status
   jtype_taken = jtype_taken or jtype
@@ -75,6 +76,8 @@ end
 
 -- The per-minute counters and the work time are written once per call, per type.
 local done = {}
+-- Flows' children, settled last: made only by the first of them.
+local children
 local work_time = 0
 for _, job in ipairs(finishing) do
   local id, jtype = job.id, job.jtype
@@ -89,6 +92,10 @@ for _, job in ipairs(finishing) do
   counts.wait = counts.wait + job.waited
   events[#events + 1] = event_text(id, jtype, 'complete', '[' .. (job.result ~= '' and job.result or 'null') .. ']')
   release_unique(base, id, job.ukey)
+  if job.parent then
+    children = children or {}
+    children[#children + 1] = { job.parent, id, 'done', job.result }
+  end
   if job.roc == '1' then
     delete_job(base, id, jtype, nil)
     events[#events + 1] = event_text(id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
@@ -117,6 +124,7 @@ end
 
 index_completed()
 emit_all(base, events)
+if children then settle(base, children, now) end
 if work_time > 0 then redis.call('INCRBY', key_work_time(base), work_time) end
 local minute
 for jtype, counts in pairs(done) do

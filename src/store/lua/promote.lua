@@ -6,8 +6,10 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  the most jobs to move in one call
 Returns {moved, next due time in ms or -1 (STATUS.NOTHING_DUE), server now in ms, the first
-next due time of any schedule in ms or -1}: the promotion timer, which runs at least every
-maintenance interval, is how each process learns of schedules without polling for them.
+next due time of any schedule in ms or -1, the number of flow parents whose children are
+still to be cancelled or removed (tree_cascade)}: the promotion timer, which runs at least
+every maintenance interval, is how each process learns of schedules and cascades without
+polling for them.
 Events: 'promotion' [] and 'enqueue' [type] per job.
 ]]
 --@include util, keys, index, status, events, queueing, schedules
@@ -27,4 +29,4 @@ for _, m in ipairs(due) do
   end
 end
 local first = redis.call('ZRANGE', key_state(base, 'delayed'), 0, 0, 'WITHSCORES')
-return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now, first_schedule_due(base) }
+return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now, first_schedule_due(base), redis.call('ZCARD', key_cascade(base)) }

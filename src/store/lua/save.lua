@@ -61,7 +61,7 @@ if record and not redis.call('SET', record, int(first), 'NX', 'PX', window) then
   for n = 1, count do replies[n] = int(made_first + n - 1) end
   return replies
 end
-local ids, dups, made
+local ids, dups, made, waits
 --@block create
 if dups then
   for n in pairs(dups) do ids[n] = '=' .. ids[n] end

@@ -68,7 +68,7 @@ while i <= #ARGV do
 end
 
 if #made_for > 0 then
-  local from, count, options, ids, dups, made = 1, #made_for
+  local from, count, options, ids, dups, made, waits = 1, #made_for
   local first = redis.call('INCRBY', key_ids(base), count) - count + 1
   --@block create
   for n, run in ipairs(made_for) do

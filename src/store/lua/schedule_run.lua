@@ -13,7 +13,7 @@ local key = key_schedule(base, id)
 local job = redis.call('HGET', key, 'job')
 if not job then return STATUS.NO_SCHEDULE end
 local due = int(now_ms())
-local values, from, count, extra, options, ids, dups, made = cjson.decode(job), 1, 1, { { 'schedule_id', id, 'schedule_due', due } }
+local values, from, count, extra, options, ids, dups, made, waits = cjson.decode(job), 1, 1, { { 'schedule_id', id, 'schedule_due', due } }
 local first = redis.call('INCRBY', key_ids(base), count) - count + 1
 --@block create
 redis.call('HSET', key, 'last_job', ids[1], 'last_due', due)

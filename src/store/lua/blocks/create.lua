@@ -13,6 +13,8 @@ Reads  base    the queue's key base
        extra   nil, or for job n a flat list of more fields to store (name, value, ...)
        options nil, or for job n (a string key) its options beyond the values, as save.lua's
                contract says (unique, ttl, replace, sends); most jobs have none
+       waits   nil, or for job n that is a flow's parent the number of its children: it is
+               made in state waiting (see tree_save.lua)
 Sets   ids     per job, in order, its id as a string: the new job's, or the existing job's
        dups    nil, or dups[n] = true when job n resolved to an existing job by its unique key
        made    how many jobs it made: they have the ids first .. first + made - 1 ]]
@@ -125,12 +127,18 @@ for n = 1, count do
         fields[#fields + 1] = int(opts.ttl)
       end
     end
-    if extra then
+    if extra and extra[n] then
       for _, v in ipairs(extra[n]) do fields[#fields + 1] = v end
     end
     -- A job that takes a unique key goes into its index at once, its events in order: a later
     -- job of this call with the same key may replace it (move it, rewrite it).
-    if d > 0 then
+    if waits and waits[n] then
+      -- A flow's parent: it waits for its children, and its delay counts from its release.
+      fields[#fields + 1] = 'state'
+      fields[#fields + 1] = 'waiting'
+      index_add(base, jtype, 'waiting', now, id)
+      events[#events + 1] = event_text(id, jtype, 'waiting', '[' .. waits[n] .. ']')
+    elseif d > 0 then
       local due = int(now + d)
       fields[#fields + 1] = 'state'
       fields[#fields + 1] = 'delayed'

@@ -1,16 +1,17 @@
 --[[ fail_attempt: ends an active job's attempt with an error (fail, and the ttl and stall
 paths of expire): a retry after its backoff, or the final failure with its retention.
-The final failure frees the job's unique key. Needs util, keys, index, status, backoff,
-queueing, events, stats, delete, retain and unique. ]]
---@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique
+The final failure frees the job's unique key and settles the job's parent when it is a flow's
+child. Needs util, keys, index, status, backoff, queueing, events, stats, delete, retain,
+unique and parents. ]]
+--@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique, parents
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run
 -- again, else STATUS.FAILED.
 local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, final)
   local jk = key_job(base, id)
-  local max, started, rof, priority, group, ukey =
-    unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'priority', 'group', 'unique'))
+  local max, started, rof, priority, group, ukey, parent =
+    unpack(redis.call('HMGET', jk, 'attempts', 'started_at', 'remove_on_fail', 'priority', 'group', 'unique', 'parent'))
   index_remove(base, jtype, 'active', id, group)
   local made = redis.call('HINCRBY', jk, 'made', 1)
   max = tonumber(max) or 1
@@ -41,10 +42,11 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
   if rof == '1' then
     delete_job(base, id, jtype, nil)
     emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
-    return STATUS.FAILED
+  else
+    index_add(base, jtype, 'failed', now, id)
+    redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
+    if rof then retain(base, jtype, 'failed', rof, now) end
   end
-  index_add(base, jtype, 'failed', now, id)
-  redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
-  if rof then retain(base, jtype, 'failed', rof, now) end
+  if parent then settle(base, { { parent, id, 'failed', message } }, now) end
   return STATUS.FAILED
 end

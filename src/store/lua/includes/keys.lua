@@ -8,6 +8,13 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:job:<id>             hash    the job record
   B:job:<id>:log         list    the job's log lines
   B:job:<id>:errors      list    its failed attempts, JSON {attempt, started_at, failed_at, error, stack}
+  B:job:<id>:pending     set     a flow's parent: the ids of its children not yet settled
+                                 (deleted once empty; see includes/parents.lua)
+  B:job:<id>:results     hash    a flow's parent: child id -> the child's result (JSON text)
+  B:job:<id>:child-errors hash   a flow's parent: child id -> JSON {error, code} of a child
+                                 that failed, was cancelled, removed or moved to failed
+  B:cascade              zset    'cancel:<id>' or 'detach:<id>': a parent whose pending children
+                                 are still to be cancelled or cut loose, scored by when queued
   B:present:<n>          string  bitmap: bit i is set while job n * PRESENT_SPAN + i exists
   B:present              zset    the <n> of every B:present:<n> (score = n)
   B:delayed, B:active    zset    delayed / active jobs of every type, for the sweeps
@@ -55,7 +62,8 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
 
 Members of every zset are fifo(id): equal scores then sort by id, so one priority is FIFO.
 Scores: inactive = priority, delayed = due time (ms), active = lock or ttl deadline
-(the earlier, ms), complete / failed = time of the transition (ms).
+(the earlier, ms), complete / failed = time of the transition (ms), waiting = when the
+parent began to wait (ms).
 All times come from the Redis server's clock, so workers on many machines agree.
 A job's data is stored in pieces of at most 64 bytes (data, data.1, ...; see data_fields).
 ]]
@@ -76,6 +84,10 @@ local function key_schedule(base, id) return base .. ':schedule:' .. id end
 local function key_job(base, id) return base .. ':job:' .. id end
 local function key_log(base, id) return base .. ':job:' .. id .. ':log' end
 local function key_errors(base, id) return base .. ':job:' .. id .. ':errors' end
+local function key_pending(base, id) return base .. ':job:' .. id .. ':pending' end
+local function key_results(base, id) return base .. ':job:' .. id .. ':results' end
+local function key_child_errors(base, id) return base .. ':job:' .. id .. ':child-errors' end
+local function key_cascade(base) return base .. ':cascade' end
 
 -- Spans and minutes are computed numbers: '%d' keeps a large one from turning into '1e+15'.
 local function key_present(base, span) return base .. ':present:' .. string.format('%d', span) end
