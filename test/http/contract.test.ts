@@ -45,7 +45,15 @@ async function call(url: string, init: RequestInit & { json?: unknown } = {}): P
   return { status: res.status, headers: res.headers, url: res.url, text, body };
 }
 
-const STATS_KEYS = ['activeCount', 'completeCount', 'delayedCount', 'failedCount', 'inactiveCount', 'waitingCount', 'workTime'];
+const STATS_KEYS = [
+  'activeCount',
+  'completeCount',
+  'delayedCount',
+  'failedCount',
+  'inactiveCount',
+  'waitingCount',
+  'workTime',
+];
 
 function contract(hostName: string, host: Host, prefix: '' | '/kue') {
   const hosted: Hosted[] = [];

@@ -374,7 +374,11 @@ describe('JSON API', () => {
       const http = await serve(queue);
       expect((await http('/api/types/mail/pause', { method: 'PUT' })).body).toEqual({ type: 'mail', paused: true });
       expect((await http('/api/types')).body).toEqual([
-        { type: 'mail', paused: true, counts: { inactive: 1, delayed: 0, active: 0, complete: 0, failed: 0, waiting: 0 } },
+        {
+          type: 'mail',
+          paused: true,
+          counts: { inactive: 1, delayed: 0, active: 0, complete: 0, failed: 0, waiting: 0 },
+        },
       ]);
       expect((await http('/api/types/mail/pause', { method: 'DELETE' })).body).toEqual({ type: 'mail', paused: false });
     });

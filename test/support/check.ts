@@ -9,7 +9,15 @@ export async function expectConsistent(queue: Queue, states?: Partial<Record<Job
   const report = await queue.admin.check();
   expect(report.findings.map((f) => f.message)).toEqual([]);
   if (states) {
-    expect(report.states).toEqual({ inactive: 0, delayed: 0, active: 0, complete: 0, failed: 0, waiting: 0, ...states });
+    expect(report.states).toEqual({
+      inactive: 0,
+      delayed: 0,
+      active: 0,
+      complete: 0,
+      failed: 0,
+      waiting: 0,
+      ...states,
+    });
   }
   return report;
 }
