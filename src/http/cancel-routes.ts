@@ -14,11 +14,16 @@ import { idList, objectBody } from './params.js';
 export function cancelRoutes(queue: Queue): Router {
   const router = Router();
 
-  /** {reason?} -> {id, cancelled}: false when the job had already finished. */
+  /**
+   * {reason?, children?} -> {id, cancelled}: false when the job had already finished. A flow's
+   * parent has its pending children cancelled too unless children is 'keep'.
+   */
   router.post('/job/:id/cancel', async (req, res) => {
     const id = check.jobId(req.params.id);
-    const { reason } = objectBody(req.body);
-    const outcome = await queue.admin.cancelJobs([id], check.cancelReason(reason));
+    const { reason, children } = objectBody(req.body);
+    const outcome = await queue.admin.cancelJobs([id], check.cancelReason(reason), {
+      children: check.childrenOption({ children }, 'cancel'),
+    });
     if (outcome.missing.length) throw new HttpError(404, `job ${id} does not exist`);
     res.json({ id, cancelled: outcome.cancelled.length === 1 });
   });

@@ -119,9 +119,11 @@ export function kueRoutes(queue: Queue): Router {
     res.json(await queue.log(id));
   });
 
+  // ?children=keep leaves a flow parent's pending children (by default they go with it).
   router.delete('/job/:id', async (req, res) => {
     const id = check.jobId(req.params.id);
-    await queue.admin.removeJob(id, await expectedStates(queue, id, req.query.from));
+    const children = check.childrenOption({ children: req.query.children }, 'remove');
+    await queue.admin.removeJob(id, await expectedStates(queue, id, req.query.from), { children });
     res.json({ message: `job ${id} removed` });
   });
 

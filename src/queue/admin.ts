@@ -28,7 +28,7 @@ export interface BulkOptions {
 }
 
 /** The states whose jobs can be cancelled. */
-export const CANCELLABLE_STATES = ['inactive', 'delayed', 'active'] as const;
+export const CANCELLABLE_STATES = ['inactive', 'delayed', 'active', 'waiting'] as const;
 export type CancellableState = (typeof CANCELLABLE_STATES)[number];
 
 /** What `cancelJobs` did with each id it was given. */
@@ -140,9 +140,16 @@ export class QueueAdmin {
     await this.jobs.move(check.jobId(id), check.moveTarget(state), expectedStates(from));
   }
 
-  /** Removes a job only while it is in one of the `from` states (see moveJob). */
-  async removeJob(id: number | string, from: JobState | readonly JobState[]): Promise<void> {
-    await this.jobs.remove(check.jobId(id), expectedStates(from));
+  /**
+   * Removes a job only while it is in one of the `from` states (see moveJob); a flow's parent
+   * takes its pending children along unless `{children: 'keep'}`.
+   */
+  async removeJob(
+    id: number | string,
+    from: JobState | readonly JobState[],
+    options?: { children?: 'remove' | 'keep' },
+  ): Promise<void> {
+    await this.jobs.remove(check.jobId(id), check.childrenOption(options, 'remove'), expectedStates(from));
   }
 
   /** Every failed attempt of a job (the latest 50), oldest first, with its error and stack. */
@@ -185,10 +192,15 @@ export class QueueAdmin {
   }
 
   /** Cancels jobs by id (see `job.cancel`), in batches; says what became of each id. */
-  async cancelJobs(ids: Array<number | string>, reason?: string): Promise<CancelOutcome> {
+  async cancelJobs(
+    ids: Array<number | string>,
+    reason?: string,
+    options?: { children?: 'cancel' | 'keep' },
+  ): Promise<CancelOutcome> {
     const [checked, text] = [ids.map((id) => check.jobId(id)), check.cancelReason(reason)];
+    const children = check.childrenOption(options, 'cancel');
     const outcome: CancelOutcome = { cancelled: [], finished: [], missing: [] };
-    const replies = await this.store.cancel(checked, text);
+    const replies = await this.store.cancel(checked, text, children);
     replies.forEach((reply, i) => {
       const kind = reply === 'cancelled' ? 'cancelled' : reply === '' ? 'missing' : 'finished';
       outcome[kind].push(checked[i]!);

@@ -13,10 +13,11 @@ export interface JobHost<J> {
   insert(job: J): Promise<void>;
   /** Writes a saved job's data and options back. */
   update(job: J): Promise<void>;
-  remove(id: number): Promise<void>;
+  /** Removes a job; a flow's parent takes its pending children along unless `children` is 'keep'. */
+  remove(id: number, children?: 'remove' | 'keep'): Promise<void>;
   move(id: number, state: JobState): Promise<void>;
   /** Per id: true when cancelled, false when already finished; a JobNotFoundError for none. */
-  cancel(ids: number[], reason: string): Promise<boolean[]>;
+  cancel(ids: number[], reason: string, children?: 'cancel' | 'keep'): Promise<boolean[]>;
   /** Appends a log line in the background; failures go to reportError. */
   log(id: number, line: string): void;
   /** Records progress in the background; failures go to reportError. */

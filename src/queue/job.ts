@@ -241,23 +241,32 @@ export class Job<D = any> extends JobFieldsBase<D> {
   }
 
   /** Deletes the job, its log and its index entries. */
-  remove(callback?: Callback<this>): Promise<this> {
-    return withCallback(
-      this.afterSave((id) => this.host.remove(id)).then(() => this),
-      callback,
-    );
+  remove(options?: { children?: 'remove' | 'keep' } | Callback<this>, callback?: Callback<this>): Promise<this> {
+    const [given, cb] = optionalThenCallback<{ children?: 'remove' | 'keep' }, this>(options, callback);
+    const removing = Promise.resolve()
+      .then(() => check.childrenOption(given, 'remove'))
+      .then((children) => this.afterSave((id) => this.host.remove(id, children)))
+      .then(() => this);
+    return withCallback(removing, cb);
   }
 
   /**
    * Cancels the job from any process (docs/cancellation.md): it ends failed, not retried; a
    * running handler's signal aborts with a CancelledError. Resolves false when the job had
-   * already finished; rejects with a JobNotFoundError when it does not exist.
+   * already finished; rejects with a JobNotFoundError when it does not exist. A flow's parent
+   * has its pending children cancelled too, unless `{children: 'keep'}`.
    */
-  cancel(reason?: string | Callback<boolean>, callback?: Callback<boolean>): Promise<boolean> {
-    const [given, cb] = optionalThenCallback<string, boolean>(reason, callback);
+  cancel(
+    reason?: string | Callback<boolean>,
+    options?: { children?: 'cancel' | 'keep' } | Callback<boolean>,
+    callback?: Callback<boolean>,
+  ): Promise<boolean> {
+    const cb = [callback, options, reason].find((a): a is Callback<boolean> => typeof a === 'function');
+    const given = typeof reason === 'function' ? undefined : reason;
+    const opts = typeof options === 'function' ? undefined : options;
     const cancelling = Promise.resolve()
-      .then(() => check.cancelReason(given))
-      .then((text) => this.afterSave(async (id) => (await this.host.cancel([id], text))[0]!));
+      .then(() => [check.cancelReason(given), check.childrenOption(opts, 'cancel')] as const)
+      .then(([text, children]) => this.afterSave(async (id) => (await this.host.cancel([id], text, children))[0]!));
     return withCallback(cancelling, cb);
   }
 

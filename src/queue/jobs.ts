@@ -225,8 +225,8 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** Removes a job; with `expected` states, only a job in one of them (else StateChangedError). */
-  async remove(id: number, expected?: readonly JobState[]): Promise<void> {
-    settled(id, await this.deps.store.remove(id, expected), expected);
+  async remove(id: number, children?: 'remove' | 'keep', expected?: readonly JobState[]): Promise<void> {
+    settled(id, await this.deps.store.remove(id, expected, children), expected);
   }
 
   /** Moves a job; with `expected` states, only a job in one of them (else StateChangedError). */
@@ -235,8 +235,8 @@ export class QueueJobs implements JobDirectory<Job> {
   }
 
   /** Cancels jobs: per id, true when cancelled, false when it had already finished; none: JobNotFoundError. */
-  async cancel(ids: number[], reason: string): Promise<boolean[]> {
-    const replies = await this.deps.store.cancel(ids, reason);
+  async cancel(ids: number[], reason: string, children?: 'cancel' | 'keep'): Promise<boolean[]> {
+    const replies = await this.deps.store.cancel(ids, reason, children);
     return replies.map((reply, i) => {
       if (reply === '') throw new JobNotFoundError(ids[i]!);
       return reply === 'cancelled';

@@ -300,3 +300,18 @@ export function kue011Migration(options: unknown): Kue011Migration {
     onProgress: o.onProgress as Kue011Migration['onProgress'],
   };
 }
+
+/** The `children` option of a removal or cancel of a flow's parent: what becomes of its pending children. */
+export function childrenOption<A extends 'remove' | 'cancel'>(options: unknown, action: A): A | 'keep' {
+  if (options === undefined || options === null) return action;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`options must be an object like {children: 'keep'}, got ${describe(options)}`);
+  }
+  const unknown = Object.keys(options).filter((k) => k !== 'children');
+  if (unknown.length) throw new TypeError(`unknown option(s) ${unknown.join(', ')}; known: children`);
+  const children = (options as { children?: unknown }).children ?? action;
+  if (children !== action && children !== 'keep') {
+    throw new RangeError(`children must be '${action}' or 'keep', got ${describe(children)}`);
+  }
+  return children as A | 'keep';
+}

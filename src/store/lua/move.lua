@@ -1,6 +1,10 @@
 --[[ move: put a job into a state by hand (job.inactive(), job.complete(), ... and the
 JSON API's PUT /job/:id/state/:state). Any worker holding the job loses its lock. A job moved
 to complete or failed frees its unique key; one moved back does not take it again.
+A flow's child moved to complete settles its parent as done (its result, if it has one), one
+moved to failed settles it as 'moved' (the parent's policy applies); a settled child moved
+back while its parent still waits is pending again. A waiting parent moved out of waiting
+runs without waiting for the rest of its children. Nothing moves into waiting.
 
 KEYS[1]  B:ids (routing only)
 ARGV[1]  B
@@ -14,12 +18,13 @@ worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
---@include util, keys, index, status, events, queueing, expected, unique
+--@include util, keys, index, status, events, queueing, expected, unique, parents
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = key_job(base, id)
-local jtype, state, priority, promote_at, delay, group, ukey =
-  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'group', 'unique'))
+local jtype, state, priority, promote_at, delay, group, ukey, parent, result =
+  unpack(redis.call('HMGET', jk, 'type', 'state', 'priority', 'promote_at', 'delay', 'group', 'unique', 'parent', 'result'))
 if not jtype then return STATUS.NO_JOB end
+if target == 'waiting' then return state or '' end
 if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
 index_remove(base, jtype, state, id, group)
@@ -42,5 +47,17 @@ else
   redis.call('HSET', jk, 'state', target, 'updated_at', int(now))
   -- Finished by hand, as by a worker: its unique key is free.
   if target ~= 'active' then release_unique(base, id, ukey) end
+end
+if parent then
+  if target == 'complete' then
+    settle(base, { { parent, id, 'done', result or '' } }, now)
+  elseif target == 'failed' then
+    settle(base, { { parent, id, 'moved', 'moved to failed' } }, now)
+  elseif redis.call('HGET', key_job(base, parent), 'state') == 'waiting' then
+    -- Back to run again: its parent waits for it once more.
+    redis.call('SADD', key_pending(base, parent), id)
+    redis.call('HDEL', key_results(base, parent), id)
+    redis.call('HDEL', key_child_errors(base, parent), id)
+  end
 end
 return STATUS.DONE

@@ -49,7 +49,7 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
       if (!cancelled) throw new Error(m.jobAlreadyFinished(job.id));
     }, m.jobCancelled(job.id));
   };
-  const cancellable = job.state === 'inactive' || job.state === 'delayed' || job.state === 'active';
+  const cancellable = ['inactive', 'delayed', 'active', 'waiting'].includes(job.state ?? '');
   const named = PRIORITIES.some(([, v]) => v === job.priority);
   return (
     <div class="detail-actions" data-testid="job-actions">

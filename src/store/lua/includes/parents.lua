@@ -13,7 +13,8 @@ maintenance hears. Needs util, keys, index, queueing, events, failing and delete
 --@include util, keys, index, queueing, events, failing, delete
 
 -- work: a list of {parent id, child id, outcome, text}; outcome 'done' (text: the result as
--- JSON text, '' for none), or 'failed', 'cancelled', 'removed', 'moved' (text: the error).
+-- JSON text, '' for none), or 'failed', 'cancelled', 'removed', 'moved' (text: the child's
+-- error: its handler's message, 'cancelled[: reason]', 'removed', 'moved to failed').
 local function settle(base, work, now)
   local i = 0
   while i < #work do
@@ -30,9 +31,9 @@ local function settle(base, work, now)
         redis.call('HSET', key_child_errors(base, parent), child,
           '{"error":' .. cjson.encode(text) .. ',"code":"' .. string.upper(outcome) .. '"}')
         if policy == 'ignore' then
-          emit(base, parent, jtype, 'child failed', '[' .. cjson.encode(child) .. ',' .. cjson.encode(text) .. ']')
+          emit(base, parent, jtype, 'child failed', '[' .. int(tonumber(child)) .. ',' .. cjson.encode(text) .. ']')
         elseif state == 'waiting' then
-          local message = 'child ' .. child .. (outcome == 'failed' and ' failed' or (' was ' .. outcome)) .. ': ' .. text
+          local message = 'child ' .. child .. (outcome == 'failed' and (' failed: ' .. text) or (' was ' .. text))
           index_remove(base, jtype, 'waiting', parent)
           if cascade == '1' and redis.call('EXISTS', pending) == 1 then
             redis.call('ZADD', key_cascade(base), now, 'cancel:' .. parent)
@@ -41,7 +42,7 @@ local function settle(base, work, now)
           if policy == 'remove-parent' then
             delete_job(base, parent, jtype, nil)
             emit(base, parent, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
-            if grand then work[#work + 1] = { grand, parent, 'removed', message } end
+            if grand then work[#work + 1] = { grand, parent, 'removed', 'removed (' .. message .. ')' } end
           else
             redis.call('HSET', jk, 'failed_child', child)
             end_failed(base, parent, jtype, message, 'CHILD_FAILED', 0, nil, now)
