@@ -1,6 +1,6 @@
 import type { JobState } from './keys.js';
 import { decodeRetention, encodeRetention, type RetentionOption } from './retention.js';
-import type { FlowInfo, OnChildFailure } from './tree-store.js';
+import type { FlowInfo, OnChildFailure } from './tree-types.js';
 
 /** A job as stored in Redis, decoded. Times are epoch milliseconds from the Redis clock. */
 export interface JobRecord {

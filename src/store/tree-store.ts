@@ -3,22 +3,9 @@ import { encodeJobOptions, encodeNewJob, parseJson, type NewJob } from './codec.
 import type { Keys } from './keys.js';
 import type { ScriptRunner } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
+import type { ChildFailure, OnChildFailure } from './tree-types.js';
 
-/** What a flow's parent does when a child fails for good, is cancelled, removed or moved to failed. */
-export type OnChildFailure = 'fail' | 'ignore' | 'remove-parent';
-
-/** A job's place in a flow (queue.flow): its parent, or, on a parent, its children and policy. */
-export interface FlowInfo {
-  /** On a child: its parent's id. */
-  parentId?: number;
-  /** On a parent: how many children it was saved with. */
-  children?: number;
-  onChildFailure?: OnChildFailure;
-  /** On a parent: its pending children are cancelled when it fails because of a child. */
-  cancelChildren?: boolean;
-  /** On a parent failed by a child: that child's id. */
-  failedChild?: number;
-}
+export type { ChildFailure, FlowInfo, OnChildFailure } from './tree-types.js';
 
 /** One job of a flow as saved: every parent comes before its children. */
 export interface TreeJob {
@@ -31,13 +18,6 @@ export interface TreeJob {
 
 /** What tree_save made: the jobs' ids in order, or the job whose unique key another job holds. */
 export type TreeSaveReply = { ids: number[] } | { conflict: { index: number; holder: number } };
-
-/** A child's error as its parent keeps it. */
-export interface ChildFailure {
-  error: string;
-  /** FAILED, CANCELLED, REMOVED or MOVED. */
-  code: string;
-}
 
 /** Children a tree_cascade call handles: bounds how long one call holds Redis. */
 const CASCADE_BATCH = 500;

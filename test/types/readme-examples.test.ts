@@ -35,12 +35,15 @@ declare const amount: number;
 declare const frames: number;
 declare const totalFrames: number;
 declare const frame: number;
+declare const frameNumbers: number[];
 declare const ca: string;
 declare const app: import('express').Express;
 declare const Redis: typeof import('ioredis').default;
 declare function sendEmail(to: string): Promise<unknown>;
 declare function post(data: unknown): Promise<Response>;
 declare function overloaded(): boolean;
+declare function draw(data: unknown): Promise<string>;
+declare function encode(parts: unknown[]): Promise<string>;
 declare function transcode(data: unknown, options: { signal: AbortSignal }): Promise<unknown>;
 // mocha and chai, for the test mode example.
 declare function before(fn: () => void): void;

@@ -18,12 +18,12 @@ command whose reply a dropped connection lost, and the worker retries a report t
 out. Without it the second copy would look like a stale report (LOCK_LOST) and the worker
 would announce a LockLostError for a result that was in fact stored.
 A job's unique key is freed (includes/unique.lua). A flow's child settles its parent with its
-result (includes/parents.lua), after this call's own events.
+result (blocks/child_done.lua), after this call's own events.
 Events, in one message: 'complete' [result] per job, then 'remove' [type] for a job removed
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
 ]]
---@include util, keys, index, status, report, events, delete, retain, stats, unique, parents
+--@include util, keys, index, status, report, events, delete, retain, stats, unique
 local base = ARGV[1]
 local now = now_ms()
 local now_text = int(now)
@@ -94,7 +94,7 @@ for _, job in ipairs(finishing) do
   release_unique(base, id, job.ukey)
   if job.parent then
     children = children or {}
-    children[#children + 1] = { job.parent, id, 'done', job.result }
+    children[#children + 1] = { job.parent, id, job.result }
   end
   if job.roc == '1' then
     delete_job(base, id, jtype, nil)
@@ -124,7 +124,9 @@ end
 
 index_completed()
 emit_all(base, events)
-if children then settle(base, children, now) end
+if children then
+  --@block child_done
+end
 if work_time > 0 then redis.call('INCRBY', key_work_time(base), work_time) end
 local minute
 for jtype, counts in pairs(done) do
