@@ -10,10 +10,12 @@ import { childJob, type SandboxedProcessor } from './child-job.js';
 import {
   isProtocolMessage,
   deserializeError,
+  fromJson,
   serializeError,
   toJson,
   type FatalOrigin,
   type FromChild,
+  type JobRead,
   type SerializedError,
   type ToChild,
 } from './protocol.js';
@@ -80,6 +82,20 @@ function memoryMb(): number {
   return (heap.used_heap_size + external) / 2 ** 20;
 }
 
+/** A read the run asked the parent for, waiting for its `kue:reply`. */
+interface PendingRead {
+  read: JobRead;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The run in progress: one at a time. */
+interface CurrentRun {
+  runId: number;
+  controller: AbortController;
+  reads: Map<number, PendingRead>;
+}
+
 function main(): void {
   if (!parentPort && !process.send) {
     console.error('dist/sandbox-child.js is started by Kue for sandboxed processors, not run directly.');
@@ -87,8 +103,7 @@ function main(): void {
   }
   const channel = parentPort ? threadChannel(parentPort) : processChannel();
   let handler: SandboxedProcessor | undefined;
-  /** The run in progress: one at a time. */
-  let current: { runId: number; controller: AbortController } | undefined;
+  let current: CurrentRun | undefined;
 
   const fatal = (origin: FatalOrigin) => (err: unknown) => {
     // Tell the parent why before dying, so the attempt fails with the cause, not an exit code.
@@ -114,12 +129,19 @@ function main(): void {
   function run(message: Extract<ToChild, { kind: 'kue:run' }>): void {
     const { runId } = message;
     const controller = new AbortController();
-    current = { runId, controller };
+    const reads = new Map<number, PendingRead>();
+    current = { runId, controller, reads };
     let settled = false;
+    let requests = 0;
     const finish = (err: unknown, result?: unknown) => {
       if (settled) return;
       settled = true;
       if (current?.runId === runId) current = undefined;
+      // The parent answers only while the run lasts: a read still unanswered never will be.
+      for (const pending of reads.values()) {
+        pending.reject(new Error(`job ${message.id} finished before its ${pending.read}() was answered`));
+      }
+      reads.clear();
       let error: SerializedError | undefined;
       let resultJson: string | undefined;
       if (err != null) {
@@ -137,7 +159,20 @@ function main(): void {
     };
     let job;
     try {
-      job = childJob(message, (m) => channel.send(m));
+      job = childJob(
+        message,
+        (m) => channel.send(m),
+        (read) =>
+          new Promise((resolve, reject) => {
+            if (settled) {
+              reject(new Error(`job ${message.id} has finished: its ${read}() can no longer be read`));
+              return;
+            }
+            const requestId = ++requests;
+            reads.set(requestId, { read, resolve, reject });
+            channel.send({ kind: 'kue:request', runId, requestId, read });
+          }),
+      );
     } catch (err) {
       finish(err);
       return;
@@ -175,6 +210,14 @@ function main(): void {
       case 'kue:abort':
         if (current?.runId === message.runId) current.controller.abort(deserializeError(message.reason));
         break;
+      case 'kue:reply': {
+        const pending = current?.runId === message.runId ? current.reads.get(message.requestId) : undefined;
+        if (!pending) break;
+        current!.reads.delete(message.requestId);
+        if (message.error) pending.reject(deserializeError(message.error));
+        else pending.resolve(fromJson(message.valueJson));
+        break;
+      }
     }
   });
 }

@@ -1,11 +1,13 @@
 import { format } from 'node:util';
 import { progressPercent } from '../progress.js';
-import { toJson, type FromChild } from './protocol.js';
+import type { ChildFailure } from '../store/tree-store.js';
+import { toJson, type FromChild, type JobRead } from './protocol.js';
 
 /**
  * The job a sandboxed processor receives, in its worker thread or child process: the job's
  * id, type and data (a JSON copy), and `log` / `progress`, which the parent applies to the
- * real job (so they reach Redis in order with the job's completion, as in-process).
+ * real job (so they reach Redis in order with the job's completion, as in-process). On a
+ * flow's parent, `childResults()` and `childFailures()` are read by the parent for the child.
  */
 export interface SandboxedJob<D = any> {
   readonly id: number;
@@ -17,6 +19,17 @@ export interface SandboxedJob<D = any> {
   progress(completed: number, total: number, data?: unknown): this;
   /** The percentage last reported by this attempt. */
   progress(): number;
+  /**
+   * On a flow's parent: its children's results by child id, as `Job#childResults()` reads
+   * them in the parent process (a JSON copy). Rejects with the parent's error (Redis), or
+   * when the attempt ends before the answer arrives.
+   */
+  childResults(): Promise<Record<string, unknown>>;
+  /**
+   * On a flow's parent: its children that failed for good, were cancelled, removed or moved to
+   * failed, by child id, as `Job#childFailures()`. Rejects as `childResults()` does.
+   */
+  childFailures(): Promise<Record<string, ChildFailure>>;
 }
 
 /**
@@ -39,10 +52,14 @@ export type SandboxedDone = ((err?: unknown, result?: unknown) => void) & Sandbo
  */
 export type SandboxedProcessor<D = any> = (job: SandboxedJob<D>, ctx: SandboxedDone, done: SandboxedDone) => unknown;
 
-/** Builds the child's job for one run; `send` posts to the parent. */
+/**
+ * Builds the child's job for one run; `send` posts to the parent, `read` asks the parent for
+ * a read of the job and resolves with its answer.
+ */
 export function childJob(
   run: { runId: number; id: number; type: string; dataJson: string },
   send: (message: FromChild) => void,
+  read: (what: JobRead) => Promise<unknown>,
 ): SandboxedJob {
   let percent = 0;
   const job = {
@@ -63,6 +80,8 @@ export function childJob(
       send({ kind: 'kue:progress', runId: run.runId, completed, total: total!, dataJson: toJson(data) });
       return job;
     },
+    childResults: () => read('childResults'),
+    childFailures: () => read('childFailures'),
   };
   return job as SandboxedJob;
 }

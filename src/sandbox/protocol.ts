@@ -14,6 +14,12 @@ export interface SerializedError {
   stack: string;
 }
 
+/**
+ * The reads of its job a child asks the parent for: the child has no Redis connection, the
+ * parent has the real job. Each is the method of that name on the parent's job.
+ */
+export type JobRead = 'childResults' | 'childFailures';
+
 /** Parent to child. */
 export type ToChild =
   /** Load the processor file; answered by `kue:ready` or `kue:load-failed`. */
@@ -24,7 +30,9 @@ export type ToChild =
    */
   | { kind: 'kue:run'; runId: number; id: number; type: string; dataJson: string; workerId: string }
   /** Abort the run: its `ctx.signal` aborts with this reason. */
-  | { kind: 'kue:abort'; runId: number; reason: SerializedError };
+  | { kind: 'kue:abort'; runId: number; reason: SerializedError }
+  /** The answer to the run's `kue:request`: the value as JSON text, or the error it failed with. */
+  | { kind: 'kue:reply'; runId: number; requestId: number; valueJson?: string; error?: SerializedError };
 
 /** How a child's fatal error reached it. */
 export type FatalOrigin = 'uncaught exception' | 'unhandled rejection';
@@ -35,6 +43,11 @@ export type FromChild =
   | { kind: 'kue:load-failed'; error: SerializedError }
   | { kind: 'kue:log'; runId: number; line: string }
   | { kind: 'kue:progress'; runId: number; completed: number; total: number; dataJson?: string }
+  /**
+   * A read of the run's job (`requestId` numbers the run's requests), answered by `kue:reply`
+   * while the run lasts; the child rejects what is unanswered when the run ends.
+   */
+  | { kind: 'kue:request'; runId: number; requestId: number; read: JobRead }
   /**
    * The run settled. `memoryMb`: the child's JS heap plus the memory its JS objects hold
    * outside it (Buffers), after the run, for the `maxMemoryMb` recycling check.

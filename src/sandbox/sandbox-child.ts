@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker as Thread } from 'node:worker_threads';
 import { SandboxCrashError, SandboxLoadError } from '../errors.js';
+import type { ChildFailure } from '../store/tree-store.js';
 import { childEntryPath } from './child-entry-path.js';
 import { inheritableExecArgv, type ResolvedSandboxOptions } from './options.js';
 import {
@@ -9,18 +10,27 @@ import {
   isProtocolMessage,
   serializeError,
   type FromChild,
+  type JobRead,
   type SerializedError,
   type ToChild,
 } from './protocol.js';
 
-/** The parent's side of a job: where the child's log lines and progress go. */
+/** The parent's side of a job: where the child's log lines and progress go, and its reads. */
 export interface SandboxJobHost {
   readonly id: number;
   readonly type: string;
   readonly data: unknown;
   log(line: string): unknown;
   progress(completed: number, total: number, data?: unknown): unknown;
+  childResults(): Promise<Record<string, unknown>>;
+  childFailures(): Promise<Record<string, ChildFailure>>;
 }
+
+/** What the child may ask of its job (`kue:request`): anything else is refused. */
+const JOB_READS: Record<JobRead, (job: SandboxJobHost) => Promise<unknown>> = {
+  childResults: (job) => job.childResults(),
+  childFailures: (job) => job.childFailures(),
+};
 
 interface Run {
   runId: number;
@@ -244,6 +254,10 @@ export class SandboxChild {
           this.report(err);
         }
         break;
+      case 'kue:request':
+        // A request of an ended run is dropped: the child rejected it when the run ended.
+        if (run?.runId === raw.runId) this.answer(run, raw.requestId, raw.read);
+        break;
       case 'kue:done':
         if (run?.runId !== raw.runId) break;
         this.memoryMb = raw.memoryMb;
@@ -257,6 +271,27 @@ export class SandboxChild {
         );
         break;
     }
+  }
+
+  /**
+   * Reads the run's job for the child and replies with the value as JSON text, or the error
+   * (Redis's, say) as a SerializedError. A reply that comes after the run ended (the job
+   * settled, the child died) is not sent: the child has rejected the request by then.
+   */
+  private answer(run: Run, requestId: number, read: JobRead): void {
+    const reply = (outcome: { valueJson: string } | { error: SerializedError }) => {
+      if (this.current === run) this.send({ kind: 'kue:reply', runId: run.runId, requestId, ...outcome });
+    };
+    const reading = Object.hasOwn(JOB_READS, read)
+      ? Promise.resolve().then(() => JOB_READS[read](run.job))
+      : Promise.reject(new TypeError(`a sandboxed job cannot read ${String(read)}`));
+    reading
+      .then((value) => JSON.stringify(value) ?? 'null')
+      .then(
+        (valueJson) => reply({ valueJson }),
+        (err: unknown) => reply({ error: serializeError(err) }),
+      )
+      .catch((err: unknown) => this.report(err));
   }
 
   private settle(run: Run, err: unknown, result?: unknown): void {

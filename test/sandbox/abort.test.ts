@@ -10,7 +10,17 @@ import { childOf, fixture, ISOLATIONS, settled, type Where } from './support.js'
 /** A job as the parent's worker hands it to a handler, recording what the child sends. */
 function fakeJob(id: number, data: object) {
   const lines: string[] = [];
-  return { id, type: 'b', data, lines, log: (line: string) => lines.push(line), progress: () => undefined };
+  return {
+    id,
+    type: 'b',
+    data,
+    lines,
+    log: (line: string) => lines.push(line),
+    progress: () => undefined,
+    // No flow's parent: no children, as a real job reads it.
+    childResults: () => Promise.resolve({}),
+    childFailures: () => Promise.resolve({}),
+  };
 }
 
 /** The ctx the parent's worker gives handlers, with a signal of the test's own. */

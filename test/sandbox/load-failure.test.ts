@@ -82,7 +82,15 @@ describe.each(ISOLATIONS)('a sandboxed processor that cannot be loaded (isolatio
 
     const sandbox = sandboxedProcessor(fixture('hangs-at-load.mjs'), { isolation }, () => undefined);
     try {
-      const job = { id: 1, type: 'slow', data: {}, log: () => undefined, progress: () => undefined };
+      const job = {
+        id: 1,
+        type: 'slow',
+        data: {},
+        log: () => undefined,
+        progress: () => undefined,
+        childResults: () => Promise.resolve({}),
+        childFailures: () => Promise.resolve({}),
+      };
       const ctx = { id: 'test-worker', signal: AbortSignal.timeout(100) } as unknown as DoneAndContext;
       const started = Date.now();
       await expect(sandbox.handler(job, ctx, () => undefined) as Promise<unknown>).rejects.toThrow(/timed? ?out/i);

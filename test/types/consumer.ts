@@ -17,6 +17,7 @@ import kue, {
   version,
 } from '../../dist/index.js';
 import type {
+  ChildFailure,
   DoneCallback,
   JobJSON,
   JobState,
@@ -162,7 +163,15 @@ export async function main(): Promise<void> {
     return { id: j.id, percent };
   };
   const doneStyle: SandboxedProcessor = (j, done) => done(null, j.type);
-  void [processor, doneStyle];
+  // A flow's parent reads its children through the parent process.
+  const flowParent: SandboxedProcessor = async (j) => {
+    const results: Record<string, unknown> = await j.childResults();
+    const failures: Record<string, ChildFailure> = await j.childFailures();
+    // @ts-expect-error the reads take no callback: they return promises
+    void j.childResults(() => undefined);
+    return { results, failed: Object.values(failures).map((f) => `${f.code}: ${f.error}`) };
+  };
+  void [processor, doneStyle, flowParent];
 
   // Counts and listings.
   const inactive: number = await queue.inactiveCount();
