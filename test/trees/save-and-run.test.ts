@@ -129,4 +129,31 @@ describe('queue.flow', () => {
     expect(parent.id).toBeTypeOf('number');
     await expectConsistent(queue, { waiting: 1, inactive: 2 });
   });
+
+  it('a flow sent again (its reply lost, the caller retrying) is made once: the first send answers', async () => {
+    const queue = testQueue();
+    const job = (type: string, data: unknown) => ({
+      type,
+      data: JSON.stringify(data),
+      priority: 0,
+      delay: 0,
+      attempts: 1,
+      ttl: 0,
+      removeOnComplete: false as const,
+      removeOnFail: false as const,
+      words: [],
+    });
+    const tree = [
+      { job: job('p', {}), parent: -1, node: { children: 2, onChildFailure: 'fail' as const, cancelChildren: false } },
+      { job: job('c', { n: 1 }), parent: 0 },
+      { job: job('c', { n: 2 }), parent: 0 },
+    ];
+    const sends: string[] = [];
+    const first = await queue.store.trees.save(tree, sends);
+    expect(sends).toHaveLength(1);
+    const again = await queue.store.trees.save(tree, sends);
+    expect(again).toEqual(first);
+    expect(sends).toHaveLength(2);
+    await expectConsistent(queue, { waiting: 1, inactive: 2 });
+  });
 });
