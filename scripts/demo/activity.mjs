@@ -1,7 +1,7 @@
 // What the demo knows of its queue: this run's tallies and latest events (from the queue's
 // events) and the jobs per state (from Redis). The terminal view shows it.
 
-export const STATES = ['inactive', 'active', 'delayed', 'complete', 'failed'];
+export const STATES = ['inactive', 'waiting', 'active', 'delayed', 'complete', 'failed'];
 
 /** Where the demo is in its life: set by start-up and teardown, read by everyone else. */
 export const run = { stopping: false, queueClosed: false };

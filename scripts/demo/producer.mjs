@@ -115,6 +115,38 @@ function makeJobs(queue) {
 const pendingSaves = new Set();
 let producer;
 let canceller;
+let publisher;
+
+/**
+ * A flow: publishing a video waits for its conversion and three thumbnails (state waiting on
+ * the dashboard, its children listed on its page), then runs with their results. A cancelled
+ * conversion (see the canceller) fails the publish at once, naming the child.
+ */
+function publishFlow(queue) {
+  const video = pick(VIDEOS);
+  const parent = queue.create('publish video', { title: `publish ${video}`, video }).attempts(2);
+  const conversion = queue
+    .create('video conversion', {
+      title: `converting ${video}.mov to mp4 (to publish)`,
+      file: `${video}.mov`,
+      format: 'mp4',
+      frames: rand(12, 24),
+    })
+    .attempts(3)
+    .backoff({ type: 'exponential', delay: 500, maxDelay: 4_000 })
+    .ttl(30_000);
+  const thumbnails = [
+    [320, 180],
+    [640, 360],
+    [1280, 720],
+  ].map(([width, height]) =>
+    queue
+      .create('thumbnail', { title: `thumbnail ${width}x${height} of ${video} (to publish)`, width, height })
+      .attempts(2)
+      .ttl(10_000),
+  );
+  return queue.flow(parent, [conversion, ...thumbnails]);
+}
 
 /**
  * The demo's schedules: a heartbeat every 30 s and a nightly report. Declared at every start
@@ -154,6 +186,16 @@ export function startProducer(queue) {
       void saving.finally(() => pendingSaves.delete(saving));
     }
   }, 400);
+  publisher = setInterval(() => {
+    const saving = publishFlow(queue)
+      .then((parent) => {
+        stats.produced += 5;
+        note('flow', `publish ${parent.data.video}: waits for 4 children (#${parent.id})`);
+      })
+      .catch((err) => note('error', `flow save failed: ${err.message}`));
+    pendingSaves.add(saving);
+    void saving.finally(() => pendingSaves.delete(saving));
+  }, 15_000);
   // Now and then a user changes their mind about a conversion: job.cancel stops the running
   // handler (its ctx.signal aborts) and the job ends failed, with the reason, not retried.
   canceller = setInterval(() => {
@@ -170,5 +212,6 @@ export function startProducer(queue) {
 export async function stopProducer() {
   clearInterval(producer);
   clearInterval(canceller);
+  clearInterval(publisher);
   await Promise.allSettled([...pendingSaves]);
 }

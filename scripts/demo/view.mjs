@@ -13,8 +13,8 @@ const red = paint('31');
 const green = paint('32');
 const yellow = paint('33');
 const cyan = paint('36');
-const STATE_COLORS = { inactive: cyan, active: yellow, delayed: dim, complete: green, failed: red };
-const EVENT_MARKS = { complete: green('✔'), retry: yellow('↻'), failed: red('✖'), error: red('!'), info: cyan('•') };
+const STATE_COLORS = { inactive: cyan, waiting: dim, active: yellow, delayed: dim, complete: green, failed: red };
+const EVENT_MARKS = { complete: green('✔'), retry: yellow('↻'), failed: red('✖'), error: red('!'), info: cyan('•'), flow: cyan('⋔') };
 const EVENT_LINES = 8;
 
 const startedAt = Date.now();

@@ -79,6 +79,14 @@ export function startWorkers(queue) {
   // runs out of memory fails that attempt only and is replaced; see thumbnail.mjs.
   queue.process('thumbnail', 2, new URL('./thumbnail.mjs', import.meta.url), { maxMemoryMb: 64 });
 
+  // A flow's parent: it runs once its conversion and thumbnails completed, with their results.
+  queue.process('publish video', async (job) => {
+    const results = await job.childResults();
+    job.log('publishing %s with %d parts', job.data.video, Object.keys(results).length);
+    await sleep(rand(200, 500));
+    return { published: `https://videos.example.test/${job.data.video}-${job.id}`, parts: Object.keys(results).length };
+  });
+
   queue.process('heartbeat', async (job) => {
     job.log('alive, due at %s', new Date(job.schedule.due).toISOString());
     return { ok: true };
