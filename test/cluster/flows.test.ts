@@ -40,15 +40,15 @@ describe('flows on Redis Cluster', () => {
     const root = queue.create('order', { id: 1 });
     const sections = [0, 1].map((m) => queue.create('section', { m }));
     const parts = sections.map((_, m) => [0, 1, 2].map((l) => queue.create('part', { m, l })));
-    await queue.flow(
+    const saved = await queue.flow(
       root,
       sections.map((job, m) => ({ job, children: parts[m]! })),
     );
     expect(await queue.waitingCount()).toBe(3);
     // The flow's own keys are in the queue's slot.
     const slot = await admin.cluster('KEYSLOT', `{${queue.prefix}}`);
-    expect(await admin.exists(`{${queue.prefix}}:job:${root.id}:pending`)).toBe(1);
-    expect(await admin.cluster('KEYSLOT', `{${queue.prefix}}:job:${root.id}:pending`)).toBe(slot);
+    expect(await admin.exists(`{${queue.prefix}}:job:${saved.id}:pending`)).toBe(1);
+    expect(await admin.cluster('KEYSLOT', `{${queue.prefix}}:job:${saved.id}:pending`)).toBe(slot);
 
     queue.process('part', 3, async (job: SavedJob) => job.data.m * 10 + job.data.l);
     queue.process('section', async (job: SavedJob) =>
@@ -63,9 +63,9 @@ describe('flows on Redis Cluster', () => {
     await waitFor(async () => (await queue.completeCount('order')) === 1, 15_000, 'the root to complete');
     expect(rootRuns).toBe(1);
     expect(rootResults).toEqual({ [String(sections[0]!.id)]: 0 + 1 + 2, [String(sections[1]!.id)]: 10 + 11 + 12 });
-    const done = await queue.getJob(root.id);
+    const done = await queue.getJob(saved.id);
     const lastSection = Math.max(
-      ...(await Promise.all(sections.map(async (s) => Number((await queue.getJob(s.id)).completed_at)))),
+      ...(await Promise.all(sections.map(async (s) => Number((await queue.getJob(s.id!)).completed_at)))),
     );
     expect(Number(done.started_at)).toBeGreaterThanOrEqual(lastSection);
     await expectConsistent(queue, { complete: 9 });
@@ -82,12 +82,12 @@ describe('flows on Redis Cluster', () => {
 
     expect(await root.cancel('stopped by the user')).toBe(true);
     for (const job of [root, mid, sibling, ...leaves]) {
-      const stored = await queue.getJob(job.id);
+      const stored = await queue.getJob(job.id!);
       expect(stored.state(), `job ${job.id}`).toBe('failed');
       expect(stored.toJSON().error, `job ${job.id}`).toMatch(/^cancelled/);
     }
-    expect((await queue.getJob(sibling.id)).toJSON().error).toMatch(new RegExp(`parent ${root.id} was cancelled`));
-    expect((await queue.getJob(leaves[0]!.id)).toJSON().error).toMatch(new RegExp(`parent ${mid.id}`));
+    expect((await queue.getJob(sibling.id!)).toJSON().error).toMatch(new RegExp(`parent ${root.id} was cancelled`));
+    expect((await queue.getJob(leaves[0]!.id!)).toJSON().error).toMatch(new RegExp(`parent ${mid.id}`));
     expect(await queue.waitingCount()).toBe(0);
     await expectConsistent(queue, { failed: 6 });
   });

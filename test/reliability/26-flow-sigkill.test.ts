@@ -37,8 +37,8 @@ describe('a flow whose worker process is SIGKILLed mid-job', () => {
 
       const parent = queue.create('assemble', {});
       const children = Array.from({ length: CHILDREN }, (_, n) => queue.create('part', { n }));
-      await queue.flow(parent, children);
-      expect(parent.state()).toBe('waiting');
+      const saved = await queue.flow(parent, children);
+      expect(saved.state()).toBe('waiting');
 
       await waitFor(
         async () => (await queue.completeCount('part')) >= KILL_AFTER,
@@ -56,10 +56,10 @@ describe('a flow whose worker process is SIGKILLed mid-job', () => {
       await waitFor(async () => (await queue.completeCount('assemble')) === 1, 20_000, 'the parent to complete');
       // The killed worker's jobs were recovered and run again by the others.
       expect(stalled.length).toBeGreaterThan(0);
-      expect(stalled.every((id) => id > parent.id && id <= parent.id + CHILDREN)).toBe(true);
+      expect(stalled.every((id) => id > saved.id && id <= saved.id + CHILDREN)).toBe(true);
 
       expect(await redis.get(runsKey)).toBe('1');
-      const done = await queue.getJob(parent.id);
+      const done = await queue.getJob(saved.id);
       expect(done.state()).toBe('complete');
       expect(done.result).toBe(CHILDREN);
 
