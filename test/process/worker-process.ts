@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { stopAfterTest } from '../support/children.js';
 import { redisPort } from '../support/setup.js';
 
-const workerScript = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
+/** The path of a fixture script in test/process/fixtures/. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+const workerScript = fixture('worker.mjs');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -16,13 +21,17 @@ export interface WorkerProcess {
   stdout: () => string;
 }
 
-/** Starts test/process/fixtures/worker.mjs and resolves once it printed "ready". */
+/**
+ * Starts test/process/fixtures/worker.mjs (or another fixture that prints "ready", e.g.
+ * `fixture('flow-worker.mjs')`) and resolves once it printed "ready".
+ */
 export async function startWorker(
   env: Record<string, string | number>,
   nodeArgs: string[] = [],
+  script = workerScript,
 ): Promise<WorkerProcess> {
   const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  const child = spawn(process.execPath, [...nodeArgs, workerScript], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, KUE_REDIS_PORT: String(redisPort), ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
