@@ -14,7 +14,14 @@ const green = paint('32');
 const yellow = paint('33');
 const cyan = paint('36');
 const STATE_COLORS = { inactive: cyan, waiting: dim, active: yellow, delayed: dim, complete: green, failed: red };
-const EVENT_MARKS = { complete: green('✔'), retry: yellow('↻'), failed: red('✖'), error: red('!'), info: cyan('•'), flow: cyan('⋔') };
+const EVENT_MARKS = {
+  complete: green('✔'),
+  retry: yellow('↻'),
+  failed: red('✖'),
+  error: red('!'),
+  info: cyan('•'),
+  flow: cyan('⋔'),
+};
 const EVENT_LINES = 8;
 
 const startedAt = Date.now();
