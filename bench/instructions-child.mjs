@@ -19,12 +19,15 @@ const worker = new kue.Queue(options);
 for (const queue of [producer, worker]) queue.on('error', (err) => console.error(err.message));
 const payload = (i) => ({ i, pad: 'x'.repeat(80) });
 
-/** Processes `count` jobs of `type` with one concurrency-1 worker; resolves when the last is done. */
-function drain(type, count) {
+/**
+ * Processes `count` jobs of `type` with one concurrency-1 worker; resolves when the last is
+ * done. With `failing`, each job's one attempt fails (the final failure path).
+ */
+function drain(type, count, failing = false) {
   let done = 0;
   return new Promise((resolve) =>
     worker.process(type, 1, (_job, cb) => {
-      cb();
+      cb(failing ? new Error('measured failure') : undefined);
       if (++done === count) resolve();
     }),
   );
@@ -35,8 +38,8 @@ const WARM_UP = 20;
 for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up', payload(i)).save();
 await drain('warm-up', WARM_UP);
 
-// What the measured jobs use: nothing, limits that never hold them back, 100 groups, or a
-// unique key each (a key claimed, not found held).
+// What the measured jobs use: nothing, limits that never hold them back, 100 groups, a unique
+// key each (a key claimed, not found held), or nothing but each fails (processing = failing).
 if (using === 'limits') {
   await producer.limit('measured', { rate: { max: 1_000_000, duration: 1_000 }, concurrency: 1_000 });
 }
@@ -50,7 +53,7 @@ const phases = {
   save: async () => {
     for (let i = 0; i < jobs; i++) await measured(i).save();
   },
-  process: () => drain('measured', jobs),
+  process: () => drain('measured', jobs, using === 'failures'),
 };
 
 async function run(phase) {

@@ -3,7 +3,7 @@
 // (repeat runs agree within about 0.3 %), so it tells whether a change costs the hot path 2 %:
 // the question every capability must answer for users who do not use it.
 //
-//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique]
+//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique|failures]
 //     [--options '<json>']
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
@@ -26,8 +26,8 @@ function option(name, fallback) {
 }
 const JOBS = Number(option('jobs', '1000'));
 const USING = option('using', 'nothing');
-if (!['nothing', 'limits', 'groups', 'unique'].includes(USING))
-  throw new Error('--using takes limits, groups or unique');
+if (!['nothing', 'limits', 'groups', 'unique', 'failures'].includes(USING))
+  throw new Error('--using takes limits, groups, unique or failures');
 const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];

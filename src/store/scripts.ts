@@ -33,7 +33,7 @@ import flowAdmitBlock from './lua/blocks/flow_admit.lua';
 import flowRecordBlock from './lua/blocks/flow_record.lua';
 import groupPopBlock from './lua/blocks/group_pop.lua';
 import uniqueBlock from './lua/blocks/unique.lua';
-import childDoneBlock from './lua/blocks/child_done.lua';
+import settleBlock from './lua/blocks/settle.lua';
 import save from './lua/save.lua';
 import cancel from './lua/cancel.lua';
 import take from './lua/take.lua';
@@ -112,7 +112,7 @@ export const luaBlocks: Readonly<Record<string, string>> = {
   flow_record: flowRecordBlock,
   group_pop: groupPopBlock,
   unique: uniqueBlock,
-  child_done: childDoneBlock,
+  settle: settleBlock,
 };
 
 /**

@@ -18,6 +18,8 @@ local base, action, state, jtype_filter, before, limit =
 local max = before ~= '' and ('(' .. before) or '+inf'
 local now = now_ms()
 local handled, remaining = 0, 0
+-- Flows' children removed, settled last (made by the first).
+local settling
 for _, key in ipairs(state_keys(base, state, jtype_filter)) do
   if handled < limit then
     local members = redis.call('ZRANGEBYSCORE', key, '-inf', max, 'LIMIT', 0, limit - handled)
@@ -29,7 +31,11 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
       if not jtype then
         redis.call('ZREM', key, m)
       elseif action == 'remove' then
-        remove_job(base, id, jtype, state, '', now)
+        local child = remove_job(base, id, jtype, state, '', now)
+        if child then
+          settling = settling or {}
+          settling[#settling + 1] = child
+        end
       else
         index_remove(base, jtype, state, id, group)
         redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')
@@ -39,5 +45,8 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
     end
   end
   remaining = remaining + redis.call('ZCOUNT', key, '-inf', max)
+end
+if settling then
+  --@block settle
 end
 return { handled, remaining }

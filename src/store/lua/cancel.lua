@@ -7,7 +7,7 @@ starts and spends no attempt; a running one counts the attempt it was making, lo
 (its worker's later report is refused as CANCELLED, B:cancelled:<lock> says so) and B:cancel
 tells the worker holding it to abort its handler's signal. A running job of a type with a
 concurrency limit frees its place at once: the type's idle workers are woken. A flow's child
-settles its parent (includes/parents.lua); a flow's parent has its pending children
+settles its parent (blocks/settle.lua); a flow's parent has its pending children
 cancelled too, unless told to keep them (tree_cascade).
 
 KEYS[1]  B:ids (routing only)
@@ -23,8 +23,16 @@ when removeOnFail deletes it).
 --@include util, cancel_job
 local base, reason, children = ARGV[1], ARGV[2], ARGV[3]
 local now = now_ms()
-local replies = {}
+local replies, settling = {}, nil
 for i = 4, #ARGV do
-  replies[#replies + 1] = cancel_job(base, ARGV[i], reason, children, now)
+  local reply, child = cancel_job(base, ARGV[i], reason, children, now)
+  replies[#replies + 1] = reply
+  if child then
+    settling = settling or {}
+    settling[#settling + 1] = child
+  end
+end
+if settling then
+  --@block settle
 end
 return replies

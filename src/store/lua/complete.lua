@@ -18,7 +18,7 @@ command whose reply a dropped connection lost, and the worker retries a report t
 out. Without it the second copy would look like a stale report (LOCK_LOST) and the worker
 would announce a LockLostError for a result that was in fact stored.
 A job's unique key is freed (includes/unique.lua). A flow's child settles its parent with its
-result (blocks/child_done.lua), after this call's own events.
+result (blocks/settle.lua), after this call's own events.
 Events, in one message: 'complete' [result] per job, then 'remove' [type] for a job removed
 on completion, and for each older completed job of its type that its retention deletes
 (remove_on_complete 'c:<n>' / 'a:<ms>', at most RETENTION_BATCH per call).
@@ -77,7 +77,7 @@ end
 -- The per-minute counters and the work time are written once per call, per type.
 local done = {}
 -- Flows' children, settled last: made only by the first of them.
-local children
+local settling
 local work_time = 0
 for _, job in ipairs(finishing) do
   local id, jtype = job.id, job.jtype
@@ -93,8 +93,8 @@ for _, job in ipairs(finishing) do
   events[#events + 1] = event_text(id, jtype, 'complete', '[' .. (job.result ~= '' and job.result or 'null') .. ']')
   release_unique(base, id, job.ukey)
   if job.parent then
-    children = children or {}
-    children[#children + 1] = { job.parent, id, job.result }
+    settling = settling or {}
+    settling[#settling + 1] = { job.parent, id, 'done', job.result }
   end
   if job.roc == '1' then
     delete_job(base, id, jtype, nil)
@@ -124,8 +124,8 @@ end
 
 index_completed()
 emit_all(base, events)
-if children then
-  --@block child_done
+if settling then
+  --@block settle
 end
 if work_time > 0 then redis.call('INCRBY', key_work_time(base), work_time) end
 local minute

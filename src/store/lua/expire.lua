@@ -16,6 +16,14 @@ Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
 local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 'LIMIT', 0, limit)
+-- Flows' children failed for good, settled last (made by the first).
+local settling
+local function note_child(_, child)
+  if child then
+    settling = settling or {}
+    settling[#settling + 1] = child
+  end
+end
 for _, m in ipairs(due) do
   local id = id_of(m)
   local jk = key_job(base, id)
@@ -23,19 +31,22 @@ for _, m in ipairs(due) do
   if not jtype then
     redis.call('ZREM', key_state(base, 'active'), m)
   elseif ttl_at and tonumber(ttl_at) <= now then
-    fail_attempt(base, id, jtype, 'TTL exceeded', '', -1, now, false)
+    note_child(fail_attempt(base, id, jtype, 'TTL exceeded', '', -1, now, false))
   else
     local stalls = redis.call('HINCRBY', jk, 'stalls', 1)
     redis.call('HDEL', jk, 'lock', 'ttl_at')
     if stalls > max_stalls then
       -- The stall budget is spent: no further attempts, whatever remains of them.
-      fail_attempt(base, id, jtype, 'job stalled too many times (' .. stalls .. ')', '', 0, now, true)
+      note_child(fail_attempt(base, id, jtype, 'job stalled too many times (' .. stalls .. ')', '', 0, now, true))
     else
       index_remove(base, jtype, 'active', id, group)
       enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
       emit(base, id, jtype, 'stalled', '[' .. stalls .. ']')
     end
   end
+end
+if settling then
+  --@block settle
 end
 local first = redis.call('ZRANGE', key_state(base, 'active'), 0, 0, 'WITHSCORES')
 return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now }

@@ -24,9 +24,14 @@ local now = now_ms()
 local state, held, jtype, ended = unpack(redis.call('HMGET', jk, 'state', 'lock', 'type', 'ended'))
 local status = report_refusal(base, state, held, ended, lock)
 if not status then
-  status = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
+  local child
+  status, child = fail_attempt(base, id, jtype, ARGV[4], ARGV[5], tonumber(ARGV[6]), now, false)
   -- Unless removeOnFail deleted it.
   if redis.call('EXISTS', jk) == 1 then redis.call('HSET', jk, 'ended', lock) end
+  if child then
+    local settling = { child }
+    --@block settle
+  end
 end
 local taken, wait = {}, nil
 if jtype then

@@ -17,5 +17,10 @@ local base, id, expected, children = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local jtype, state = unpack(redis.call('HMGET', key_job(base, id), 'type', 'state'))
 if not jtype then return STATUS.NO_JOB end
 if not state_expected(expected, state) then return state or '' end
-remove_job(base, id, jtype, state, children, now_ms())
+local now = now_ms()
+local child = remove_job(base, id, jtype, state, children, now)
+if child then
+  local settling = { child }
+  --@block settle
+end
 return STATUS.DONE

@@ -1,14 +1,15 @@
 --[[ cancel_job: ends one job that waits, is delayed, runs or (a flow's parent) waits for its
 children, for good, whatever attempts it has left (see cancel.lua). Needs keys, index,
-events, wake, queueing, failing and parents. ]]
---@include keys, index, events, wake, queueing, failing, parents
+events, wake, queueing and failing. ]]
+--@include keys, index, events, wake, queueing, failing
 
 -- How long past its lock's deadline a cancelled attempt's lock is remembered.
 local CANCELLED_KEPT_MS = 600000
 
 -- children: 'keep' leaves a cancelled parent's pending children be, else they are cancelled
 -- too (queued in B:cascade). Returns 'cancelled', the state of a job that had already
--- finished ('complete' or 'failed'), or '' when there is no such job.
+-- finished ('complete' or 'failed'), or '' when there is no such job; and for a flow's child
+-- cancelled, the settle block's item.
 local function cancel_job(base, id, reason, children, now)
   local jk = key_job(base, id)
   local jtype, state, lock, started, made, group, parent, parent_of = unpack(redis.call('HMGET', jk, 'type', 'state',
@@ -38,6 +39,5 @@ local function cancel_job(base, id, reason, children, now)
     hint_due(base, now)
   end
   end_failed(base, id, jtype, message, 'CANCELLED', made, state == 'active' and tonumber(started) and started or nil, now)
-  if parent then settle(base, { { parent, id, 'cancelled', message } }, now) end
-  return 'cancelled'
+  return 'cancelled', parent and { parent, id, 'cancelled', message } or nil
 end

@@ -1,13 +1,13 @@
 --[[ fail_attempt: ends an active job's attempt with an error (fail, and the ttl and stall
 paths of expire): a retry after its backoff, or the final failure with its retention.
-The final failure frees the job's unique key and settles the job's parent when it is a flow's
-child. Needs util, keys, index, status, backoff, queueing, events, stats, delete, retain,
-unique and parents. ]]
---@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique, parents
+The final failure frees the job's unique key; a flow's child's is for its caller to settle
+(the settle block). Needs util, keys, index, status, backoff, queueing, events, stats,
+delete, retain and unique. ]]
+--@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run
--- again, else STATUS.FAILED.
+-- again, else STATUS.FAILED and, for a flow's child, the settle block's item.
 local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, final)
   local jk = key_job(base, id)
   local max, started, rof, priority, group, ukey, parent =
@@ -47,6 +47,5 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
     redis.call('HSET', jk, 'state', 'failed', 'updated_at', int(now))
     if rof then retain(base, jtype, 'failed', rof, now) end
   end
-  if parent then settle(base, { { parent, id, 'failed', message } }, now) end
-  return STATUS.FAILED
+  return STATUS.FAILED, parent and { parent, id, 'failed', message } or nil
 end
