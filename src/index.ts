@@ -33,6 +33,14 @@ import type { MissedPolicy, OverlapPolicy } from './maintenance/schedule-times.j
 import type { SandboxIsolation, SandboxOptions } from './sandbox/options.js';
 import type { FlowChild, FlowNode, FlowOptions, OnChildFailure } from './queue/flows.js';
 import type { ChildFailure, FlowInfo } from './store/tree-store.js';
+import type {
+  ChildResultsPage,
+  FlowChildCounts,
+  FlowTree,
+  FlowTreeItem,
+  FlowTreeOptions,
+  FlowTreePart,
+} from './queue/flow-tree.js';
 import type { SandboxedContext, SandboxedDone, SandboxedJob, SandboxedProcessor } from './sandbox/child-job.js';
 import {
   ConnectionError,
@@ -219,6 +227,12 @@ type FlowChildT = FlowChild;
 type FlowInfoT = FlowInfo;
 type OnChildFailureT = OnChildFailure;
 type ChildFailureT = ChildFailure;
+type FlowTreeT = FlowTree;
+type FlowTreeItemT = FlowTreeItem;
+type FlowTreeOptionsT = FlowTreeOptions;
+type FlowTreePartT = FlowTreePart;
+type FlowChildCountsT = FlowChildCounts;
+type ChildResultsPageT = ChildResultsPage;
 // eslint-disable-next-line @typescript-eslint/no-namespace -- merges types into the default export
 declare namespace kue {
   type Queue = QueueT;
@@ -295,6 +309,12 @@ declare namespace kue {
   type FlowInfo = FlowInfoT;
   type OnChildFailure = OnChildFailureT;
   type ChildFailure = ChildFailureT;
+  type FlowTree = FlowTreeT;
+  type FlowTreeItem = FlowTreeItemT;
+  type FlowTreeOptions = FlowTreeOptionsT;
+  type FlowTreePart = FlowTreePartT;
+  type FlowChildCounts = FlowChildCountsT;
+  type ChildResultsPage = ChildResultsPageT;
 }
 
 export {
@@ -321,6 +341,12 @@ export {
   ErrorCode,
 };
 export type {
+  FlowTree,
+  FlowTreeItem,
+  FlowTreeOptions,
+  FlowTreePart,
+  FlowChildCounts,
+  ChildResultsPage,
   FlowOptions,
   FlowNode,
   FlowChild,

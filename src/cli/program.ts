@@ -8,6 +8,7 @@ import { formatReport, runCheck } from './check.js';
 import { formatSchedules, listSchedules } from './schedules.js';
 import { defineGroups, defineLimit, defineLimits } from './limits.js';
 import { defineCancel } from './cancel.js';
+import { defineFlowTree } from './flow-tree.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
 import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -356,6 +357,7 @@ export function createProgram(): Command {
   defineLimit(addQueueOptions(configureErrors(program.command('limit'))), out);
   defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);
   defineCancel(addQueueOptions(configureErrors(program.command('cancel'))), out);
+  defineFlowTree(addQueueOptions(configureErrors(program.command('flow'))), out);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { kueRoutes } from './kue-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { cancelRoutes } from './cancel-routes.js';
 import { flowRoutes } from './flow-routes.js';
+import { flowTreeRoutes } from './flow-tree-routes.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
 
@@ -77,6 +78,7 @@ export function createApp(options: AppOptions): KueApp {
   app.use(scheduleRoutes(queue));
   app.use(flowRoutes(queue));
   app.use(cancelRoutes(queue));
+  app.use(flowTreeRoutes(queue));
   app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
   app.use(errorHandler((err) => queue.reportError(err)));
 

@@ -40,8 +40,11 @@ function setUnique(job: Job, unique: unknown): void {
   job.unique(key as string, options);
 }
 
-/** Builds a job from one element of a POST /job body; throws a TypeError/RangeError when it is bad. */
-function buildJob(queue: Queue, body: unknown): Job {
+/**
+ * Builds a job from one element of a POST /job body (or one job of a POST /api/flows body);
+ * throws a TypeError/RangeError when it is bad.
+ */
+export function buildJob(queue: Queue, body: unknown): Job {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new TypeError('each job must be a JSON object');
   const { type, data, options = {} } = body as NewJobBody;
   const jobType = check.jobType(type);

@@ -8,6 +8,13 @@ import type { Store } from '../store/store.js';
 import type { SavedJob } from './job.js';
 import type { QueueJobs } from './jobs.js';
 import { withCallback, type Callback } from './callback.js';
+import {
+  readChildResults,
+  readFlowTree,
+  type ChildResultsPage,
+  type FlowTree,
+  type FlowTreeOptions,
+} from './flow-tree.js';
 import { stems } from './search-words.js';
 import * as check from './validate.js';
 
@@ -155,6 +162,34 @@ export class QueueAdmin {
   /** Every failed attempt of a job (the latest 50), oldest first, with its error and stack. */
   async attemptErrors(id: number): Promise<AttemptError[]> {
     return this.store.getErrors(check.jobId(id));
+  }
+
+  /**
+   * One job's place in a flow, read at one instant: its parent and policy, its children's
+   * counts, its pending children by state and the oldest of them (why it still waits), and a
+   * page of one part of its children (`pending`, `complete` or `failed`; a nested parent with
+   * its own counts). Each page costs about `limit` children however many there are; pass
+   * `next` back as `cursor` for the next. Rejects with JobNotFoundError for an unknown id.
+   * @example
+   *   const tree = await queue.admin.flowTree(parent.id, { part: 'failed', limit: 20 });
+   */
+  flowTree(id: number | string, options?: FlowTreeOptions, callback?: Callback<FlowTree>): Promise<FlowTree> {
+    return withCallback(
+      Promise.resolve().then(() => readFlowTree(this.store, id, options)),
+      callback,
+    );
+  }
+
+  /** A page of a flow parent's children's results (`job.childResults()` reads them all). */
+  childResults(
+    id: number | string,
+    options?: { cursor?: string; limit?: number },
+    callback?: Callback<ChildResultsPage>,
+  ): Promise<ChildResultsPage> {
+    return withCallback(
+      Promise.resolve().then(() => readChildResults(this.store, id, options)),
+      callback,
+    );
   }
 
   /** Ids of jobs whose search words include every word of the query (stemmed, any case). */

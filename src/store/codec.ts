@@ -145,7 +145,8 @@ function joinData(h: Record<string, string>): string | undefined {
   return text;
 }
 
-function flowOf(h: Record<string, string>): FlowInfo {
+/** A job's place in a flow, from its hash's fields (parent, children, on_child_failure, ...). */
+export function flowOf(h: Record<string, string | undefined>): FlowInfo {
   const flow: FlowInfo = {};
   const parentId = num(h.parent);
   const children = num(h.children);

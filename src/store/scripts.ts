@@ -73,6 +73,7 @@ import group_pause from './lua/group_pause.lua';
 import groups from './lua/groups.lua';
 import tree_save from './lua/tree_save.lua';
 import tree_cascade from './lua/tree_cascade.lua';
+import tree_read from './lua/tree_read.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -159,6 +160,7 @@ export const luaScripts = {
   cancel,
   tree_save,
   tree_cascade,
+  tree_read,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

@@ -1,9 +1,9 @@
 import type { RedisClient } from './connection.js';
-import { encodeJobOptions, encodeNewJob, parseJson, type NewJob } from './codec.js';
+import { encodeJobOptions, encodeNewJob, flowOf, parseJson, type NewJob } from './codec.js';
 import type { Keys } from './keys.js';
 import type { ScriptRunner } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
-import type { ChildFailure, OnChildFailure } from './tree-types.js';
+import type { ChildFailure, FlowInfo, OnChildFailure } from './tree-types.js';
 
 export type { ChildFailure, FlowInfo, OnChildFailure } from './tree-types.js';
 
@@ -18,6 +18,52 @@ export interface TreeJob {
 
 /** What tree_save made: the jobs' ids in order, or the job whose unique key another job holds. */
 export type TreeSaveReply = { ids: number[] } | { conflict: { index: number; holder: number } };
+
+/** Where a page of a flow's children starts (tree_read.lua): the first, after an id, or a scan cursor with members carried over. */
+export type TreePosition = { start: true } | { after: number } | { scan: string; carried: number[] };
+
+/** What the children of a parent have come to. */
+export interface TreeChildCounts {
+  /** How many children the parent was saved with. */
+  total: number;
+  /** Not yet settled. */
+  pending: number;
+  /** Completed: their results are kept. */
+  complete: number;
+  /** Failed for good, cancelled, removed or moved to failed. */
+  failed: number;
+}
+
+/** One child of a page: `type` and `state` are null once the job is gone (removed after it settled). */
+export interface TreeReadItem {
+  id: number;
+  type: string | null;
+  state: string | null;
+  /** The child's result as JSON text (part 'results'), its `{error, code}` JSON (part 'failed'), else null. */
+  text: string | null;
+  /** Set when the child is a parent itself. */
+  children?: TreeChildCounts;
+}
+
+/** One job's place in a flow and a page of its children, read at one instant (tree_read.lua). */
+export interface TreeRead {
+  type: string;
+  state: string;
+  flow: FlowInfo;
+  children: TreeChildCounts;
+  /** The pending children read (all of them, or a sample), counted by state ('missing': no job). */
+  pendingStates: Record<string, number>;
+  /** How many pending children were read for pendingStates. */
+  statesRead: number;
+  /** The lowest id among the pending children read. */
+  lowestPending: number | null;
+  items: TreeReadItem[];
+  /** Where the next page starts; null after the last. */
+  next: TreePosition | null;
+}
+
+/** Which part of a parent's children a read pages through; '' reads the summary alone. */
+export type TreeReadPart = 'pending' | 'complete' | 'failed' | 'results' | '';
 
 /** Children a tree_cascade call handles: bounds how long one call holds Redis. */
 const CASCADE_BATCH = 500;
@@ -75,6 +121,77 @@ export class TreeStore {
   /** Cancels or removes the pending children of parents queued for it, until none is left. */
   async cascade(): Promise<void> {
     while (((await this.run('tree_cascade', [CASCADE_BATCH])) as number) > 0);
+  }
+
+  /**
+   * A job's place in a flow, its children's counts, the states of its pending children (all
+   * of them up to `mostStates`, else a sample of that many) and a page of up to `limit` of one
+   * part, in one read-only script; null when the job does not exist.
+   */
+  async read(
+    id: number,
+    request: { part: TreeReadPart; from: TreePosition; limit: number; mostStates: number },
+  ): Promise<TreeRead | null> {
+    const { from } = request;
+    const where =
+      'after' in from
+        ? ['after', from.after, '']
+        : 'scan' in from
+          ? ['scan', from.scan, from.carried.join(',')]
+          : ['start', '', ''];
+    const reply = (await this.run('tree_read', [id, request.part, ...where, request.limit, request.mostStates])) as
+      | null
+      | [
+          Array<string | null>,
+          [number, number, number],
+          Array<string | number>,
+          number,
+          number | null,
+          Array<[string, string | null, string | null, string | null, ...Array<string | number | null>]>,
+          null | [string, string, string?],
+        ];
+    if (!reply) return null;
+    const [fields, [pending, complete, failed], states, statesRead, lowest, page, next] = reply;
+    const [type, state, parent, children, onChildFailure, cancelChildren, failedChild] = fields.map(
+      (f) => f ?? undefined,
+    );
+    const pendingStates: Record<string, number> = {};
+    for (let i = 0; i + 1 < states.length; i += 2) pendingStates[String(states[i])] = Number(states[i + 1]);
+    return {
+      type: type!,
+      state: state ?? '',
+      flow: flowOf({
+        parent,
+        children,
+        on_child_failure: onChildFailure,
+        cancel_children: cancelChildren,
+        failed_child: failedChild,
+      }),
+      children: { total: Number(children ?? 0), pending, complete, failed },
+      pendingStates,
+      statesRead,
+      lowestPending: lowest ?? null,
+      items: page.map(([child, childType, childState, text, total, ...counts]) => ({
+        id: Number(child),
+        type: childType,
+        state: childState,
+        text,
+        ...(total !== null &&
+          total !== undefined && {
+            children: {
+              total: Number(total),
+              pending: Number(counts[0]),
+              complete: Number(counts[1]),
+              failed: Number(counts[2]),
+            },
+          }),
+      })),
+      next: !next
+        ? null
+        : next[0] === 'after'
+          ? { after: Number(next[1]) }
+          : { scan: next[1], carried: next[2] ? next[2].split(',').map(Number) : [] },
+    };
   }
 
   /** A parent's children's results by child id (their JSON parsed; text that is not JSON stays text). */
