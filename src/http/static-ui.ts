@@ -14,6 +14,7 @@ export const CLIENT_ROUTES = [
   '/inactive',
   '/active',
   '/delayed',
+  '/waiting',
   '/complete',
   '/failed',
   '/schedules',

@@ -2,45 +2,10 @@
  * Keyboard alone, screen readers (axe-core finds no serious or critical violation in
  * either theme), phone-sized screens and the light / dark / system theme.
  */
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { Queue } from '../../src/index.js';
 import { testQueue, waitFor } from '../support/setup.js';
-import { describeUi, numberIn, useBrowser } from './harness.js';
-
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** Serious and critical axe-core violations on the page as it is now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    // Colours are judged as they end up: a drawer still fading in measures as low contrast.
-    const finite = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
-    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
-    const axe = (
-      window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-}
+import { axeViolations, describeUi, numberIn, useBrowser } from './harness.js';
 
 /**
  * A queue with jobs in every state, of a few types, with a paused type, a schedule, limits

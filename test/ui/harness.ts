@@ -16,6 +16,7 @@ import { createApp, type AppOptions, type KueApp, type Queue } from '../../src/i
 
 export const CHROMIUM = process.env.KUE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const AXE = `${root}node_modules/axe-core/axe.min.js`;
 const UI_INDEX = `${root}dist/ui/index.html`;
 
 /** Why the browser tests cannot run here, or undefined when they can. */
@@ -173,4 +174,38 @@ export async function rowsFit(page: Page): Promise<Array<{ id: string; fits: boo
       return { id: (r as HTMLElement).dataset.id!, fits };
     }),
   );
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/**
+ * Serious and critical axe-core violations on the page as it is now. axe is injected as a
+ * script, which the page's CSP would (rightly) refuse: open the page with `bypassCSP: true`.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    // Colours are judged as they end up: a drawer still fading in measures as low contrast.
+    const finite = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
 }

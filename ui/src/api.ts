@@ -4,6 +4,11 @@
 // The server's JSON shapes come from the package's own public types (erased at build time).
 import type {
   AttemptError,
+  ChildResultsPage,
+  FlowChildCounts,
+  FlowTree,
+  FlowTreeItem,
+  FlowTreePart,
   GroupInfo,
   JobJSON,
   LimitOptions,
@@ -16,7 +21,7 @@ import type {
 /** The most groups the server lists for a type (`queue.groups`): the largest ones. */
 export const GROUPS_LISTED_AT_MOST = 1_000;
 
-export const STATES = ['inactive', 'active', 'delayed', 'failed', 'complete'] as const;
+export const STATES = ['inactive', 'active', 'delayed', 'waiting', 'failed', 'complete'] as const;
 export type JobState = (typeof STATES)[number];
 export type Order = 'asc' | 'desc';
 export type Counts = Record<JobState, number>;
@@ -60,6 +65,9 @@ export type LimitsChange = Omit<LimitOptions, 'rate'> & { rate?: Partial<RateLim
 
 /** A group of a job type: its inactive (`waiting`) and active jobs, and whether it is paused. */
 export type { GroupInfo };
+
+/** A job's place in a flow and a page of its children (GET api/job/:id/flow). */
+export type { ChildResultsPage, FlowChildCounts, FlowTree, FlowTreeItem, FlowTreePart };
 
 /** An error the server answered (its own message), or a network failure. */
 export class ApiError extends Error {
@@ -125,12 +133,14 @@ export const api = {
       inactiveCount: number;
       activeCount: number;
       delayedCount: number;
+      waitingCount: number;
       failedCount: number;
       completeCount: number;
     }>('GET', 'stats').then((s): Counts => ({
       inactive: s.inactiveCount,
       active: s.activeCount,
       delayed: s.delayedCount,
+      waiting: s.waitingCount,
       failed: s.failedCount,
       complete: s.completeCount,
     })),
@@ -145,6 +155,9 @@ export const api = {
     request<{ ids: string[]; truncated: boolean }>('GET', `api/search${query(p)}`, undefined, signal),
   job: (id: string, signal?: AbortSignal) => request<JobDetail>('GET', `api/job/${enc(id)}`, undefined, signal),
   log: (id: string) => request<string[]>('GET', `job/${enc(id)}/log`),
+  /** A job's place in a flow, with a page of one part of its children (`next` goes on). */
+  flowTree: (id: string | number, p: { part: FlowTreePart; cursor?: string; limit?: number }, signal?: AbortSignal) =>
+    request<FlowTree>('GET', `api/job/${enc(String(id))}/flow${query(p)}`, undefined, signal),
   /**
    * The job actions name the state the job was shown in (`from`): the server acts only while
    * the job is still there (409 otherwise), so a job a worker took meanwhile is left alone.

@@ -11,6 +11,7 @@ const GO: Record<string, JobState | 'overview'> = {
   i: 'inactive',
   a: 'active',
   d: 'delayed',
+  w: 'waiting',
   f: 'failed',
   c: 'complete',
 };

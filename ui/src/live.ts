@@ -40,6 +40,7 @@ const STATE_OF_EVENT: Record<string, JobState | 'removed'> = {
   promotion: 'inactive',
   start: 'active',
   delayed: 'delayed',
+  waiting: 'waiting',
   failed: 'failed',
   complete: 'complete',
   remove: 'removed',
@@ -95,6 +96,7 @@ const countsDiffer = (a: Counts, b: Counts) =>
   a.inactive !== b.inactive ||
   a.active !== b.active ||
   a.delayed !== b.delayed ||
+  a.waiting !== b.waiting ||
   a.failed !== b.failed ||
   a.complete !== b.complete;
 

@@ -13,6 +13,7 @@ import './styles/limits.css';
 import './styles/groups.css';
 import './styles/list.css';
 import './styles/detail.css';
+import './styles/flow.css';
 
 startTheme();
 void loadConfig();

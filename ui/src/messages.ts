@@ -3,6 +3,7 @@ import type { JobState } from './api';
 import type { ListState, PageName } from './router';
 
 import { actionMessages } from './action-messages';
+import { flowMessages } from './flow-messages';
 import { num, plural } from './numbers';
 
 export { num };
@@ -11,6 +12,7 @@ export const stateNames: Record<JobState, string> = {
   inactive: 'Inactive',
   active: 'Active',
   delayed: 'Delayed',
+  waiting: 'Waiting',
   failed: 'Failed',
   complete: 'Complete',
 };
@@ -19,6 +21,7 @@ export const stateHints: Record<JobState, string> = {
   inactive: 'Waiting for a worker',
   active: 'Running now',
   delayed: 'Waiting for their time',
+  waiting: 'Parents waiting for their children',
   failed: 'Out of attempts',
   complete: 'Done',
 };
@@ -335,12 +338,15 @@ export const m = {
   items: (n: number) => plural(n, 'item', 'items'),
   keys: (n: number) => plural(n, 'key', 'keys'),
 
+  // Flows (their strings: flow-messages.ts)
+  flow: flowMessages,
+
   // Shortcuts
   shortcutsTitle: 'Keyboard shortcuts',
   shortcuts: [
     ['/', 'Focus search'],
     ['g o', 'Go to the overview'],
-    ['g i · g a · g d · g f · g c', 'Go to inactive, active, delayed, failed, complete'],
+    ['g i · g a · g d · g w · g f · g c', 'Go to inactive, active, delayed, waiting, failed, complete'],
     ['j / k', 'Next / previous job in a list'],
     ['Enter', 'Open the focused job'],
     ['x', 'Select the focused job'],

@@ -11,6 +11,8 @@ import { CancelIcon, PromoteIcon, RetryIcon, TrashIcon } from './icons';
 
 export function Actions({ job, reload, close }: { job: Detail; reload: () => void; close: () => void }) {
   const [busy, setBusy] = useState(false);
+  // A flow's parent takes its pending children along (and theirs): the buttons say so.
+  const parent = job.flow?.children !== undefined;
   const act = async (run: () => Promise<unknown>, success: string, after: 'reload' | 'close' = 'reload') => {
     setBusy(true);
     try {
@@ -28,7 +30,7 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
   const remove = async () => {
     const ok = await confirmAction({
       title: m.confirmRemoveJob(job.id),
-      body: m.confirmRemoveJobBody,
+      body: parent ? m.flow.confirmRemoveSubtreeBody : m.confirmRemoveJobBody,
       confirmLabel: m.actions.remove,
       danger: true,
     });
@@ -37,7 +39,7 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
   const cancel = async () => {
     const reason = await confirmWithReason({
       title: m.confirmCancelJob(job.id),
-      body: m.confirmCancelJobBody,
+      body: parent ? m.flow.confirmCancelSubtreeBody : m.confirmCancelJobBody,
       confirmLabel: m.actions.cancel,
       dismissLabel: m.keepJob,
       reasonLabel: m.cancelReasonLabel,
@@ -105,7 +107,7 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
           data-testid="job-cancel"
         >
           <CancelIcon size={16} />
-          {m.actions.cancel}
+          {parent ? m.flow.cancelSubtree : m.actions.cancel}
         </button>
       )}
       <button
@@ -116,7 +118,7 @@ export function Actions({ job, reload, close }: { job: Detail; reload: () => voi
         data-testid="job-remove"
       >
         <TrashIcon size={16} />
-        {m.actions.remove}
+        {parent ? m.flow.removeSubtree : m.actions.remove}
       </button>
     </div>
   );

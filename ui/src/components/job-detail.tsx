@@ -14,6 +14,7 @@ import { JsonView } from './json-view';
 import { Drawer } from './drawer';
 import { Actions } from './job-actions';
 import { Summary } from './job-facts';
+import { FlowPanel } from './flow-tree';
 
 const LOG_POLL = 1_000;
 
@@ -286,6 +287,7 @@ export function JobDetail({ id }: { id: string }) {
               </p>
             </Section>
           )}
+          <FlowPanel job={job} />
           <Section title={m.timeline} id="detail-timeline">
             <Timeline job={job} />
           </Section>

@@ -65,6 +65,15 @@ function Meta({ job, progress, now }: { job: Job; progress: number; now: number 
           <span class="row-time">{at(job.completed_at ?? job.updated_at)}</span>
         </span>
       );
+    case 'waiting':
+      return (
+        <span class="row-meta">
+          {job.flow?.children !== undefined && (
+            <span class="row-duration">{m.flow.childrenCount(job.flow.children)}</span>
+          )}
+          <span class="row-time">{at(job.created_at)}</span>
+        </span>
+      );
     case 'failed':
       return (
         <span class="row-meta">

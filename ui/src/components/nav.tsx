@@ -11,7 +11,7 @@ export function useCounts(type?: string): Counts | null {
   if (!type) return counts;
   const summary = types?.find((t) => t.type === type);
   if (summary) return summary.counts;
-  return types ? { inactive: 0, active: 0, delayed: 0, failed: 0, complete: 0 } : null;
+  return types ? { inactive: 0, active: 0, delayed: 0, waiting: 0, failed: 0, complete: 0 } : null;
 }
 
 export function Nav({ route }: { route: Route }) {
