@@ -97,7 +97,7 @@ export function formatFlowTree(tree: FlowTree, where: string): string[] {
     );
     lines.push(...alignedTable(rows));
   }
-  if (tree.next) lines.push('', `More: kue flow ${tree.id} --part ${tree.part} --cursor ${tree.next}`);
+  if (tree.next) lines.push('', `More: the same command with --cursor ${tree.next}`);
   return lines;
 }
 

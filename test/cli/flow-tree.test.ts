@@ -53,7 +53,7 @@ describe('kue flow', () => {
 
     const paged = await runCli(['flow', String(p), '--part', 'complete', '--limit', '1', ...where]);
     expect(paged.stdout).toContain('Complete children (1 of 2):\n');
-    const next = /More: kue flow \d+ --part complete --cursor (\S+)\n$/.exec(paged.stdout)![1]!;
+    const next = /More: the same command with --cursor (\S+)\n$/.exec(paged.stdout)![1]!;
     const rest = await runCli(['flow', String(p), '--part', 'complete', '--cursor', next, '--json', ...where]);
     expect(JSON.parse(rest.stdout)).toMatchObject({ items: [{ id: p + 2, type: 'quick' }], next: null });
 

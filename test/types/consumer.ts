@@ -142,6 +142,14 @@ export async function main(): Promise<void> {
   const outcome: kue.CancelOutcome = await queue.admin.cancelJobs([1, '2'], 'why');
   const many: number = await queue.admin.cancelAll({ state: 'active', type: 'email' });
   void [cancelled, byId, outcome.cancelled, outcome.finished, outcome.missing, many];
+  // Flows: one job's place in a flow, its children paged by part; results paged.
+  const tree: kue.FlowTree = await queue.admin.flowTree(1, { part: 'failed', limit: 20 });
+  const item: kue.FlowTreeItem | undefined = tree.items[0];
+  const part: kue.FlowTreePart = tree.part;
+  const counts: kue.FlowChildCounts = tree.children;
+  const results: kue.ChildResultsPage = await queue.admin.childResults('1', { cursor: tree.next ?? undefined });
+  void queue.admin.flowTree(1, {}, (err, t) => void (err ?? t.pendingStates.active));
+  void [item?.error, item?.children?.total, part, counts.pending, results.results[0]?.result, tree.flow.parentId];
   const cancelError = new kue.CancelledError(3, 'why');
   void [cancelError.code, cancelError.reason, cancelError.jobId];
   queue.process('email', async (j: Job<Email>) => ({ to: j.data.to }));
