@@ -25,9 +25,6 @@ function actionsFor(state: Route['state'], byFilter: boolean): BulkAction[] {
   if (state === 'failed') return ['retry', 'remove'];
   if (state === 'delayed') return ['promote', 'cancel', 'remove'];
   if (state === 'complete') return byFilter ? ['remove'] : ['retry', 'remove'];
-  // Cancelling every waiting parent by filter is not offered: the server cancels by state
-  // only inactive, delayed and active jobs.
-  if (state === 'waiting') return byFilter ? ['remove'] : ['cancel', 'remove'];
   if (state === 'all') return ['retry', 'promote', 'cancel', 'remove'];
   return ['cancel', 'remove'];
 }
