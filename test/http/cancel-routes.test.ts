@@ -46,7 +46,11 @@ describe('cancel routes', () => {
       ['/job/abc/cancel', {}, /job id/],
       ['/api/jobs/cancel', { ids: 'x' }, /job id/],
       ['/api/jobs/cancel', {}, /ids must be an array of job ids/],
-      ['/api/jobs/cancel-all', { state: 'complete' }, /state must be one of inactive, delayed, active, got "complete"/],
+      [
+        '/api/jobs/cancel-all',
+        { state: 'complete' },
+        /state must be one of inactive, delayed, active, waiting, got "complete"/,
+      ],
       ['/api/jobs/cancel-all', { type: '' }, /job type must be a non-empty string/],
     ];
     for (const [path, body, message] of cases) {
