@@ -117,14 +117,16 @@ export function flattenFlow(
     }
     list[index]!.node = { children: kids.length, ...opts };
     const prefix = depth === 0 ? 'children' : `${place}.children`;
-    kids.forEach((kid: unknown, i) => {
+    // By index, not forEach: a hole in the array is a missing child, not one to skip.
+    for (let i = 0; i < kids.length; i++) {
+      const kid: unknown = kids[i];
       const at = `${prefix}[${i}]`;
       if (isPlainObject(kid)) {
         addParent(kid.job, kid.children, nodeOptions(kid, at, NODE_KEYS), at, index, depth + 1);
       } else {
         addJob(kid, at, index);
       }
-    });
+    }
   };
 
   addParent(parent, children, nodeOptions(options, 'the flow options', OPTION_KEYS), 'the parent', -1, 0);

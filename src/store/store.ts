@@ -289,7 +289,7 @@ export class Store extends StoreReads {
     const keep = children === 'keep' ? 'keep' : '';
     for (let i = 0; i < ids.length; i += CANCEL_BATCH)
       replies.push(...((await this.run('cancel', [reason, keep, ...ids.slice(i, i + CANCEL_BATCH)])) as string[]));
-    await this.trees.cascade();
+    await this.trees.finishCascades();
     return replies;
   }
 
@@ -305,7 +305,7 @@ export class Store extends StoreReads {
     const outcome = moveOutcome(
       await this.run('remove', [id, expected?.join(',') ?? '', children === 'keep' ? 'keep' : '']),
     );
-    await this.trees.cascade();
+    await this.trees.finishCascades();
     return outcome;
   }
 
@@ -351,7 +351,7 @@ export class Store extends StoreReads {
       filter.before === undefined ? '' : filter.before,
       batch,
     ])) as [number, number];
-    if (action === 'remove') await this.trees.cascade();
+    if (action === 'remove') await this.trees.finishCascades();
     return { handled, remaining };
   }
 

@@ -124,6 +124,15 @@ export class TreeStore {
   }
 
   /**
+   * After a cancel or removal that may have queued a subtree: drains the queue before the
+   * caller's promise resolves. The change itself is made; should draining fail (Redis gone
+   * meanwhile), the promotion sweep of any process finishes it, and reports its own errors.
+   */
+  async finishCascades(): Promise<void> {
+    await this.cascade().catch(() => undefined);
+  }
+
+  /**
    * A job's place in a flow, its children's counts, the states of its pending children (all
    * of them up to `mostStates`, else a sample of that many) and a page of up to `limit` of one
    * part, in one read-only script; null when the job does not exist.

@@ -27,7 +27,7 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
     for _, m in ipairs(members) do
       local id = id_of(m)
       local jk = key_job(base, id)
-      local jtype, priority, group = unpack(redis.call('HMGET', jk, 'type', 'priority', 'group'))
+      local jtype, priority, group, parent = unpack(redis.call('HMGET', jk, 'type', 'priority', 'group', 'parent'))
       if not jtype then
         redis.call('ZREM', key, m)
       elseif action == 'remove' then
@@ -38,7 +38,13 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
         end
       else
         index_remove(base, jtype, state, id, group)
-        redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')
+        redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled', 'failed_child')
+        -- A flow's child run again while its parent still waits: the parent waits for it again.
+        if parent and redis.call('HGET', key_job(base, parent), 'state') == 'waiting' then
+          redis.call('SADD', key_pending(base, parent), id)
+          redis.call('HDEL', key_results(base, parent), id)
+          redis.call('HDEL', key_child_errors(base, parent), id)
+        end
         enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
         emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
       end

@@ -75,7 +75,9 @@ for i = 2, #ARGV do
     local cascading = redis.call('ZSCORE', key_cascade(base), 'cancel:' .. id) or
       redis.call('ZSCORE', key_cascade(base), 'remove:' .. id)
     if children and not cascading and redis.call('TYPE', pending).ok == 'set' then
-      for _, child in ipairs(redis.call('SMEMBERS', pending)) do
+      -- At most 1,000 members a parent (a random sample beyond), so that one batch of parents
+      -- of 20,000 children each does not hold Redis for long.
+      for _, child in ipairs(redis.call('SRANDMEMBER', pending, 1000)) do
         local cstate = redis.call('HGET', key_job(base, child), 'state')
         if not cstate or FINISHED[cstate] then found(child, 'tree-waits-on-finished', pending) end
       end

@@ -29,7 +29,7 @@ if not state_expected(expected, state) then return state or '' end
 local now = now_ms()
 index_remove(base, jtype, state, id, group)
 -- A job moved on by hand is no longer a cancelled one.
-redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled')
+redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled', 'failed_child')
 emit(base, id, jtype, 'moved', '[' .. cjson.encode(target) .. ',' .. cjson.encode(state or '') .. ']')
 if target == 'inactive' then
   enqueue(base, id, jtype, tonumber(priority) or 0, now, group)

@@ -36,6 +36,12 @@ local function replies_from(first_text)
   return ids
 end
 
+-- This very call again (ioredis resent it after its reply was lost): its reply, before the
+-- unique keys, which its own jobs now hold.
+if call ~= '' then
+  local record = redis.call('GET', key_saved(base, call))
+  if record then return replies_from(record) end
+end
 for send in string.gmatch(ARGV[4], '%S+') do
   local record = redis.call('GET', key_saved(base, send))
   if record then return replies_from(record) end

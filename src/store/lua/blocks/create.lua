@@ -52,8 +52,6 @@ local inactive = {}
 -- Made by the first delayed job: most calls have none.
 local delayed, all_delayed
 local types, events = {}, {}
--- Made by the first job of a group: most calls have none.
-local grouped_types
 local first_due
 -- Ids of the jobs made inactive, per type: one 'enqueue' event text per type lists them all.
 local enqueued = {}
@@ -159,11 +157,6 @@ for n = 1, count do
       if group or claimed then
         -- Indexed one by one: grouped and unique saves are the rarer kinds, and a grouped one
         -- may start a group.
-        if group and not (grouped_types and grouped_types[jtype]) then
-          grouped_types = grouped_types or {}
-          grouped_types[jtype] = true
-          redis.call('HSET', key_flow(base, jtype), 'grouped', '1')
-        end
         index_add(base, jtype, 'inactive', priority, id, group)
       else
         pair_into(list_in(inactive, jtype), priority, m)

@@ -46,6 +46,9 @@ local function index_add(base, jtype, state, score, id, group)
     redis.call('ZADD', key_state(base, 'group-waiting', jtype), redis.call('ZCARD', jobs), group)
     local rotation = key_state(base, 'groups', jtype)
     if not redis.call('ZSCORE', rotation, group) then
+      -- 'grouped' tells take to go by the rotation: set whichever way the job came (a save, a
+      -- promotion, a retry, a flow's parent released).
+      redis.call('HSET', key_flow(base, jtype), 'grouped', '1')
       redis.call('ZADD', rotation, redis.call('HINCRBY', key_flow(base, jtype), 'turn', 1), group)
     end
     return

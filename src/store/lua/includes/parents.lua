@@ -8,8 +8,12 @@ to its parent is the settle block. Needs keys, events and delete. ]]
 -- else nil.
 local function remove_job(base, id, jtype, state, children, now)
   local parent, parent_of = unpack(redis.call('HMGET', key_job(base, id), 'parent', 'children'))
-  if parent_of and children ~= 'keep' and redis.call('EXISTS', key_pending(base, id)) == 1 then
-    redis.call('ZADD', key_cascade(base), now, 'remove:' .. id)
+  if parent_of then
+    -- A removal decides what becomes of the children, over a cancel queued before it.
+    redis.call('ZREM', key_cascade(base), 'cancel:' .. id)
+    if children ~= 'keep' and redis.call('EXISTS', key_pending(base, id)) == 1 then
+      redis.call('ZADD', key_cascade(base), now, 'remove:' .. id)
+    end
   end
   delete_job(base, id, jtype, state)
   emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
