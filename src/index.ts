@@ -317,29 +317,9 @@ declare namespace kue {
   type ChildResultsPage = ChildResultsPageT;
 }
 
-export {
-  createApp,
-  Queue,
-  Job,
-  version,
-  KueError,
-  JobNotFoundError,
-  LockLostError,
-  ShutdownError,
-  TtlExceededError,
-  ConnectionError,
-  OutOfMemoryError,
-  NotReplicatedError,
-  StateChangedError,
-  MigrationRefusedError,
-  ScheduleNotFoundError,
-  CancelledError,
-  SandboxCrashError,
-  SandboxLoadError,
-  ChildFailedError,
-  FlowConflictError,
-  ErrorCode,
-};
+export { createApp, Queue, Job, version };
+// Every error class and ErrorCode, by name (errors.ts exports nothing else).
+export * from './errors.js';
 export type {
   FlowTree,
   FlowTreeItem,
