@@ -1,17 +1,20 @@
 // 100,000 Kue 0.11 jobs moved in one run, timed. The jobs are written straight into Redis in
 // the shape Kue 0.11 gives them (writeKue011Jobs: the fields of a real 0.11 job, checked in
 // every-state.test.ts), since saving 100,000 through Kue 0.11 itself would take minutes.
-// Separate from the other migration tests so that it can run beside them.
+// Separate from the other migration tests so that it can run beside them, on a redis-server
+// of its own (see test/support/own-redis.ts).
 import { describe, expect, it } from 'vitest';
+import { ownRedis } from '../support/own-redis.js';
 import { redisClient, testQueue, uniquePrefix } from '../support/setup.js';
 import { writeKue011Jobs, type Kue011Hash } from './kue011.js';
 
 const JOBS = 100_000;
+const server = ownRedis();
 
 describe('a Kue 0.11 queue of 100,000 jobs', () => {
   it('moves in one run (the time is printed and recorded in docs/migrating.md)', async () => {
     const prefix = uniquePrefix('m100k');
-    const redis = redisClient();
+    const redis = redisClient(server.port);
     const now = Date.now();
     const types = ['email', 'sms', 'video', 'report'];
     const jobs: Kue011Hash[] = [];
@@ -37,7 +40,7 @@ describe('a Kue 0.11 queue of 100,000 jobs', () => {
     await writeKue011Jobs(redis, prefix, jobs, now);
     console.log(`100k: wrote ${JOBS} Kue 0.11 jobs in ${Date.now() - writeStart} ms`);
 
-    const queue = testQueue({ prefix, maintenance: false });
+    const queue = testQueue({ prefix, redis: { port: server.port }, maintenance: false });
     const started = performance.now();
     let moveStarted = 0;
     const report = await queue.admin.migrateFromKue011({

@@ -1,14 +1,17 @@
 // `kue migrate` SIGKILLed in the middle of a run, then run again: every job ends in the new
 // layout exactly once, with its log, and a run after a complete one changes nothing. Uses the
-// BUILT executable (dist/cli.js): run `npx tsup` after changing src/.
+// BUILT executable (dist/cli.js): run `npx tsup` after changing src/. On a redis-server of its
+// own: see test/support/own-redis.ts.
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { keyBase, Keys, PRESENT_SPAN } from '../../src/store/keys.js';
 import { expectConsistent } from '../support/check.js';
+import { ownRedis } from '../support/own-redis.js';
 import { redisClient, testQueue, uniquePrefix, waitFor } from '../support/setup.js';
-import { kue011Member, runCli, startCli, testRedisUrl, writeKue011Jobs, type Kue011Hash } from './kue011.js';
+import { kue011Member, runCli, startCli, writeKue011Jobs, type Kue011Hash } from './kue011.js';
 
 const JOBS = 30_000;
+const server = ownRedis();
 
 /** For each id 1..JOBS: whether Kue 0.11's index lists it, and whether the new layout holds it. */
 async function whereIs(redis: Redis, from: string, keys: Keys): Promise<Array<{ old: boolean; moved: boolean }>> {
@@ -42,7 +45,7 @@ describe.each(spellings)('kue migrate SIGKILLed mid-way ($name)', ({ from: spell
   it('run again, loses and doubles no job; a third run changes nothing', async () => {
     const prefix = uniquePrefix('mkill');
     const from = spell(prefix);
-    const redis = redisClient();
+    const redis = redisClient(server.port);
     const keys = new Keys(keyBase(prefix));
     const jobs: Kue011Hash[] = [];
     for (let id = 1; id <= JOBS; id++) {
@@ -54,7 +57,7 @@ describe.each(spellings)('kue migrate SIGKILLed mid-way ($name)', ({ from: spell
     for (let id = 10; id <= JOBS; id += 10) logs.rpush(`${from}:job:${id}:log`, `first ${id}`, `second ${id}`);
     await logs.exec();
 
-    const args = ['migrate', '--from', from, '-q', prefix, '-r', testRedisUrl];
+    const args = ['migrate', '--from', from, '-q', prefix, '-r', server.url];
     const first = startCli(args);
     await waitFor(async () => (await redis.zcard(keys.state('inactive', 'email'))) >= 2_000, 30_000, 'moves to begin');
     first.child.kill('SIGKILL');
@@ -79,7 +82,7 @@ describe.each(spellings)('kue migrate SIGKILLed mid-way ($name)', ({ from: spell
     if (from !== keys.base)
       expect(await logLengths(redis, (id) => `${from}:job:${id}:log`)).toEqual(Array(JOBS / 10).fill(0));
 
-    const queue = testQueue({ prefix, maintenance: false });
+    const queue = testQueue({ prefix, redis: { port: server.port }, maintenance: false });
     const complete = Math.floor(JOBS / 7);
     const failed = Math.floor(JOBS / 11) - Math.floor(JOBS / 77);
     await expectConsistent(queue, { inactive: JOBS - complete - failed, complete, failed });

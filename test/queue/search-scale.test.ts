@@ -1,11 +1,15 @@
+// On a redis-server of its own (see test/support/own-redis.ts): 100,000 jobs and their word
+// index would otherwise stay on the shared one, and the search times are the file's own.
 import { describe, expect, it } from 'vitest';
+import { ownRedis } from '../support/own-redis.js';
 import { testQueue } from '../support/setup.js';
 
+const server = ownRedis();
 const WORDS = ['video', 'email', 'report', 'webhook', 'invoice', 'resize', 'thumbnail', 'archive', 'export', 'import'];
 
 describe('search at scale', () => {
   it('finds jobs among 100,000 indexed jobs quickly', async () => {
-    const queue = testQueue({ disableSearch: false });
+    const queue = testQueue({ disableSearch: false, redis: { port: server.port } });
     const total = 100_000;
     let rareId = 0;
     for (let start = 0; start < total; start += 2_000) {
