@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { Redis } from 'ioredis';
 import { Queue } from '../../src/index.js';
 import type { QueueOptions } from '../../src/index.js';
@@ -7,10 +7,42 @@ import type { QueueOptions } from '../../src/index.js';
 export const redisPort = Number(process.env.KUE_TEST_REDIS_PORT ?? 6379);
 
 let counter = 0;
+const prefixes = new Set<string>();
 /** A prefix no other test uses, so tests never see each other's keys. */
 export function uniquePrefix(name = 't'): string {
-  return `${name}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+  const prefix = `${name}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+  prefixes.add(prefix);
+  return prefix;
 }
+
+/** The prefix a key of either layout belongs to: `{prefix}:...` (Kue's), `prefix:...` (Kue 0.11's). */
+function prefixOf(key: string): string {
+  if (key.startsWith('{')) return key.slice(1, key.indexOf('}'));
+  const colon = key.indexOf(':');
+  return colon === -1 ? key : key.slice(0, colon);
+}
+
+// The keys of the file's prefixes go when the file ends (after its own hooks): left on the
+// shared server, they would slow every later key scan of every other file (snapshotOf, `kue
+// check`), and the suite runs files side by side.
+afterAll(async () => {
+  if (prefixes.size === 0) return;
+  const client = new Redis({ port: redisPort, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `*-${process.pid}-*`, 'COUNT', 1000);
+      cursor = next;
+      const ours = batch.filter((key) => prefixes.has(prefixOf(key)));
+      if (ours.length > 0) await client.unlink(...ours);
+    } while (cursor !== '0');
+  } catch {
+    // No shared server to clean (a file that only used servers of its own, run by hand).
+  } finally {
+    client.disconnect();
+  }
+}, 60_000);
 
 const opened: Queue[] = [];
 const clients: Redis[] = [];
@@ -23,9 +55,9 @@ export function testQueue(options: QueueOptions = {}): Queue {
   return queue;
 }
 
-/** A plain ioredis client on the test Redis, closed after the test. */
-export function redisClient(): Redis {
-  const client = new Redis({ port: redisPort, host: '127.0.0.1' });
+/** A plain ioredis client on the test Redis (or the one on `port`), closed after the test. */
+export function redisClient(port = redisPort): Redis {
+  const client = new Redis({ port, host: '127.0.0.1' });
   clients.push(client);
   return client;
 }
