@@ -1,7 +1,7 @@
 // `kue migrate`: moves a queue Kue 0.11 wrote into this package's layout, and says what it did.
 import { ConnectionError, MigrationRefusedError } from '../errors.js';
 import type { Kue011MigrationProgress, Kue011MigrationReport } from '../store/kue011/report.js';
-import { JOB_STATES } from '../store/keys.js';
+import { KUE011_STATES } from '../store/kue011/keys.js';
 import { Queue } from '../queue/queue.js';
 import { CliError } from './cli-error.js';
 
@@ -75,7 +75,7 @@ export function formatMigration(r: Kue011MigrationReport, where: string): string
     `${r.dryRun ? 'Would move' : 'Moved'} ${plural(moved, 'job')}${moved ? ', by their Kue 0.11 state:' : '.'}`,
   );
   if (moved > 0) {
-    const states = JOB_STATES.filter((s) => Object.values(r.movedByType).some((t) => t[s]));
+    const states = KUE011_STATES.filter((s) => Object.values(r.movedByType).some((t) => t[s]));
     const types = Object.keys(r.movedByType).sort();
     lines.push(
       ...table([

@@ -101,7 +101,7 @@ describe('a migration from Kue 0.11', () => {
     await expect(queue.getJob(6)).rejects.toThrow(/does not exist/);
     // kue check finds the moved jobs consistent, and points at what is left.
     const check = await queue.admin.check();
-    expect(check.states).toEqual({ inactive: 2, delayed: 1, active: 0, complete: 1, failed: 1 });
+    expect(check.states).toEqual({ inactive: 2, delayed: 1, active: 0, complete: 1, failed: 1, waiting: 0 });
     expect(check.findings).toMatchObject([{ code: 'kue011-queue', key: `${prefix}:jobs` }]);
     expect(check.findings[0]!.message).toMatch(/2 jobs of a queue Kue 0\.11 wrote.*kue migrate --from '/);
     // ...and ids continue above them all the same.

@@ -2,10 +2,12 @@
  * The key layout Kue 0.11 wrote, which the migration reads and retires. The Lua include
  * `kue011_keys` builds the same names (a test compares the two sides).
  */
-import { JOB_STATES, type JobState } from '../keys.js';
+import type { JobState } from '../keys.js';
 
+/** A state Kue 0.11 had: every state of this package but a flow's `waiting`. */
+export type Kue011State = Exclude<JobState, 'waiting'>;
 /** The states Kue 0.11 indexed: the same five names as this package's. */
-export const KUE011_STATES: readonly JobState[] = JOB_STATES.filter((s) => s !== 'waiting');
+export const KUE011_STATES: readonly Kue011State[] = ['inactive', 'delayed', 'active', 'complete', 'failed'];
 
 export class Kue011Keys {
   /** The id counter. */

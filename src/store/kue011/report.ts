@@ -2,7 +2,7 @@
  * What a migration from Kue 0.11 did (or, in a dry run, would do), tallied from the replies
  * of the `migrate` script.
  */
-import { JOB_STATES, type JobState } from '../keys.js';
+import { KUE011_STATES, type Kue011State } from './keys.js';
 
 /** A Kue 0.11 job left where it is, and why. */
 export interface Kue011SkippedJob {
@@ -22,9 +22,9 @@ export interface Kue011MigrationReport {
   to: string;
   dryRun: boolean;
   /** Jobs moved (in a dry run: that would move), by their Kue 0.11 state. */
-  moved: Record<JobState, number>;
+  moved: Record<Kue011State, number>;
   /** The same per type: type, then Kue 0.11 state. */
-  movedByType: Record<string, Partial<Record<JobState, number>>>;
+  movedByType: Record<string, Partial<Record<Kue011State, number>>>;
   /** Active jobs gone back to inactive, their interrupted attempt counted. */
   requeued: number;
   /** Active jobs failed because that attempt was their last. */
@@ -86,7 +86,7 @@ export function emptyReport(from: string, to: string, dryRun: boolean): Kue011Mi
     from,
     to,
     dryRun,
-    moved: Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>,
+    moved: Object.fromEntries(KUE011_STATES.map((s) => [s, 0])) as Record<Kue011State, number>,
     movedByType: {},
     requeued: 0,
     failedStranded: 0,
@@ -117,7 +117,7 @@ export function tally(report: Kue011MigrationReport, reply: readonly string[]): 
   ];
   switch (outcome) {
     case 'moved': {
-      const from = kue011State as JobState;
+      const from = kue011State as Kue011State;
       report.moved[from] += 1;
       const byType = (report.movedByType[type] ??= {});
       byType[from] = (byType[from] ?? 0) + 1;
