@@ -14,6 +14,7 @@ interface CancelOptions {
   state?: CancellableState;
   type?: string;
   json?: boolean;
+  keepChildren?: boolean;
 }
 
 function parseState(value: string): CancellableState {
@@ -51,6 +52,7 @@ export function defineCancel(cmd: Command, out: (line: string) => void): Command
     .option('--all', 'cancel every waiting, delayed and running job (narrowed by --state and --type)')
     .option('--state <state>', `with --all: only jobs in this state (${CANCELLABLE_STATES.join(', ')})`, parseState)
     .option('--type <type>', 'with --all: only jobs of this type')
+    .option('--keep-children', "a flow's parent cancelled by id leaves its pending children running")
     .option('--json', 'print the outcome as JSON')
     .action(async (parsed: number[] | undefined, opts: CancelOptions) => {
       const ids = parsed ?? [];
@@ -70,7 +72,7 @@ export function defineCancel(cmd: Command, out: (line: string) => void): Command
         return;
       }
       const outcome = await withQueue(queue, 'The jobs could not be cancelled', (q) =>
-        q.admin.cancelJobs(ids, opts.reason),
+        q.admin.cancelJobs(ids, opts.reason, { children: opts.keepChildren ? 'keep' : 'cancel' }),
       );
       if (opts.json) out(JSON.stringify(outcome, null, 2));
       else formatCancel(outcome).forEach((line) => out(line));

@@ -18,6 +18,19 @@ describe('kue cancel', () => {
     expect((await queue.getJob(a!.id)).cancelled).toBe('bad batch');
   });
 
+  it("a flow's parent takes its pending children along, unless --keep-children", async () => {
+    const queue = testQueue({ maintenance: false });
+    const where = ['-r', testRedisUrl, '-q', queue.prefix];
+    const [p1, p2] = [queue.create('p', {}), queue.create('p', {})];
+    await queue.flow(p1, [queue.create('c', {}), queue.create('c', {})]);
+    await queue.flow(p2, [queue.create('c', {})]);
+    expect((await runCli(['cancel', String(p1.id), ...where])).code).toBe(0);
+    expect(await queue.card('failed', 'c')).toBe(2);
+    expect((await runCli(['cancel', String(p2.id), '--keep-children', ...where])).code).toBe(0);
+    expect(await queue.card('inactive', 'c')).toBe(1);
+    expect(await queue.card('failed', 'p')).toBe(2);
+  });
+
   it('--all cancels what matches --state and --type', async () => {
     const queue = testQueue({ maintenance: false });
     const where = ['-r', testRedisUrl, '-q', queue.prefix];
