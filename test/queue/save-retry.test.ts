@@ -12,23 +12,11 @@ import { encodeSave, type NewJob } from '../../src/store/codec.js';
 import { runScript } from '../../src/store/scripts.js';
 import { expectConsistent } from '../support/check.js';
 import { holdRedis } from '../support/hold-redis.js';
+import { newJob } from '../support/new-job.js';
 import { redisClient, testQueue } from '../support/setup.js';
 
 /** A job as the Store hands it to save.lua. */
-function group(data: object, more: Partial<NewJob> = {}): NewJob {
-  return {
-    type: 't',
-    data: JSON.stringify(data),
-    priority: 0,
-    delay: 0,
-    attempts: 1,
-    ttl: 0,
-    removeOnComplete: false,
-    removeOnFail: false,
-    words: [],
-    ...more,
-  };
-}
+const group = (data: object, more: Partial<NewJob> = {}): NewJob => newJob('t', data, more);
 
 /** Runs the save script as the Store sends it, with a call token of the test's choosing. */
 function sendSave(queue: Queue, call: string, jobs: NewJob[], window = 60_000): Promise<unknown> {

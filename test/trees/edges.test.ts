@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeNewJob } from '../../src/store/codec.js';
 import { runScript } from '../../src/store/scripts.js';
 import { expectConsistent } from '../support/check.js';
+import { newJob } from '../support/new-job.js';
 import { testQueue, waitFor } from '../support/setup.js';
 
 describe('flow edges', () => {
@@ -29,18 +30,7 @@ describe('flow edges', () => {
   it('the same tree_save call twice (a resend after a lost reply) answers the first reply, unique keys and all', async () => {
     const queue = testQueue();
     const job = (type: string, unique?: string) =>
-      encodeNewJob({
-        type,
-        data: '{}',
-        priority: 0,
-        delay: 0,
-        attempts: 1,
-        ttl: 0,
-        removeOnComplete: false,
-        removeOnFail: false,
-        words: [],
-        ...(unique && { unique: { key: unique } }),
-      });
+      encodeNewJob(newJob(type, {}, unique ? { unique: { key: unique } } : {}));
     const base = `{${queue.prefix}}`;
     const args = [base, 'call-1', 60_000, '', '0,1', '{"1":[1,"",0]}', ...job('p'), ...job('c', 'k1')];
     args.push(JSON.stringify({ 2: { unique: 'k1' } }));

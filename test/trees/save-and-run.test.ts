@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowConflictError, type SavedJob } from '../../src/index.js';
 import { expectConsistent } from '../support/check.js';
+import { newJob } from '../support/new-job.js';
 import { redisClient, testQueue, waitFor } from '../support/setup.js';
 
 describe('queue.flow', () => {
@@ -132,17 +133,7 @@ describe('queue.flow', () => {
 
   it('a flow sent again (its reply lost, the caller retrying) is made once: the first send answers', async () => {
     const queue = testQueue();
-    const job = (type: string, data: unknown) => ({
-      type,
-      data: JSON.stringify(data),
-      priority: 0,
-      delay: 0,
-      attempts: 1,
-      ttl: 0,
-      removeOnComplete: false as const,
-      removeOnFail: false as const,
-      words: [],
-    });
+    const job = newJob;
     const tree = [
       { job: job('p', {}), parent: -1, node: { children: 2, onChildFailure: 'fail' as const, cancelChildren: false } },
       { job: job('c', { n: 1 }), parent: 0 },
