@@ -133,11 +133,14 @@ describe('queue.flow', () => {
 
   it('a flow sent again (its reply lost, the caller retrying) is made once: the first send answers', async () => {
     const queue = testQueue();
-    const job = newJob;
     const tree = [
-      { job: job('p', {}), parent: -1, node: { children: 2, onChildFailure: 'fail' as const, cancelChildren: false } },
-      { job: job('c', { n: 1 }), parent: 0 },
-      { job: job('c', { n: 2 }), parent: 0 },
+      {
+        job: newJob('p', {}),
+        parent: -1,
+        node: { children: 2, onChildFailure: 'fail' as const, cancelChildren: false },
+      },
+      { job: newJob('c', { n: 1 }), parent: 0 },
+      { job: newJob('c', { n: 2 }), parent: 0 },
     ];
     const sends: string[] = [];
     const first = await queue.store.trees.save(tree, sends);
