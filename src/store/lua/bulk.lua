@@ -39,12 +39,7 @@ for _, key in ipairs(state_keys(base, state, jtype_filter)) do
       else
         index_remove(base, jtype, state, id, group)
         redis.call('HDEL', jk, 'lock', 'ttl_at', 'cancelled', 'failed_child')
-        -- A flow's child run again while its parent still waits: the parent waits for it again.
-        if parent and redis.call('HGET', key_job(base, parent), 'state') == 'waiting' then
-          redis.call('SADD', key_pending(base, parent), id)
-          redis.call('HDEL', key_results(base, parent), id)
-          redis.call('HDEL', key_child_errors(base, parent), id)
-        end
+        if parent then wait_again(base, parent, id) end
         enqueue(base, id, jtype, tonumber(priority) or 0, now, group)
         emit(base, id, jtype, 'enqueue', '[' .. cjson.encode(jtype) .. ']')
       end

@@ -12,7 +12,7 @@ waiting parent must be pending, or have its result or error with the parent.
 Returns {findings, counts}: findings a flat list of id, code, key triples; counts the jobs
 of each state found, as a flat list of state, count pairs.
 ]]
---@include keys, index, present, data
+--@include keys, index, present, data, delete
 local FINISHED = { complete = true, failed = true }
 local base = ARGV[1]
 local states = { 'inactive', 'delayed', 'active', 'complete', 'failed', 'waiting' }
@@ -72,9 +72,7 @@ for i = 2, #ARGV do
     if data and not pcall(cjson.decode, data) then found(id, 'bad-data', jk) end
     local parent, children = unpack(redis.call('HMGET', jk, 'parent', 'children'))
     local pending = key_pending(base, id)
-    local cascading = redis.call('ZSCORE', key_cascade(base), 'cancel:' .. id) or
-      redis.call('ZSCORE', key_cascade(base), 'remove:' .. id)
-    if children and not cascading and redis.call('TYPE', pending).ok == 'set' then
+    if children and not cascade_queued(base, id) and redis.call('TYPE', pending).ok == 'set' then
       -- At most 1,000 members a parent (a random sample beyond), so that one batch of parents
       -- of 20,000 children each does not hold Redis for long.
       for _, child in ipairs(redis.call('SRANDMEMBER', pending, 1000)) do
@@ -105,9 +103,7 @@ for i = 2, #ARGV do
       found(id, 'wrong-key-type', key)
     elseif kind_of == expected and kind ~= 'hash' then
       -- A removed parent's children still to be removed or cancelled are in its pending set.
-      local cascading = k == 3 and (redis.call('ZSCORE', key_cascade(base), 'cancel:' .. id) or
-        redis.call('ZSCORE', key_cascade(base), 'remove:' .. id))
-      if not cascading then found(id, 'orphan-key', key) end
+      if not (k == 3 and cascade_queued(base, id)) then found(id, 'orphan-key', key) end
     end
   end
 end

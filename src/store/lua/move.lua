@@ -18,7 +18,7 @@ worker holding it keeps its lock.
 Events: 'moved' [to, from] for every move, then 'enqueue' [type] when moved to inactive or
 'delayed' [due] when moved to delayed.
 ]]
---@include util, keys, index, status, events, queueing, expected, unique
+--@include util, keys, index, status, events, queueing, expected, unique, parents
 local base, id, target, lock_ms, expected = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local jk = key_job(base, id)
 local jtype, state, priority, promote_at, delay, group, ukey, parent, result =
@@ -52,11 +52,8 @@ if parent then
   if target == 'complete' or target == 'failed' then
     local settling = { { parent, id, target == 'complete' and 'done' or 'moved', target == 'complete' and (result or '') or 'moved to failed' } }
     --@block settle
-  elseif redis.call('HGET', key_job(base, parent), 'state') == 'waiting' then
-    -- Back to run again: its parent waits for it once more.
-    redis.call('SADD', key_pending(base, parent), id)
-    redis.call('HDEL', key_results(base, parent), id)
-    redis.call('HDEL', key_child_errors(base, parent), id)
+  else
+    wait_again(base, parent, id)
   end
 end
 return STATUS.DONE

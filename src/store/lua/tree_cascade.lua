@@ -12,7 +12,7 @@ ARGV[2]  the most children to handle in this call
 Returns the number of parents still queued (0: done).
 Events: those of cancel (cancelled, failed) or remove per child.
 ]]
---@include util, keys, events, delete, cancel_job
+--@include util, keys, cancel_job, parents
 local base, limit = ARGV[1], tonumber(ARGV[2])
 local now = now_ms()
 local cascade = key_cascade(base)
@@ -31,14 +31,9 @@ for _, entry in ipairs(redis.call('ZRANGE', cascade, 0, 99)) do
     if kind == 'cancel' then
       cancel_job(base, child, reason, '', now)
     else
-      local jtype, state, parent_of = unpack(redis.call('HMGET', key_job(base, child), 'type', 'state', 'children'))
-      if jtype then
-        if parent_of and redis.call('EXISTS', key_pending(base, child)) == 1 then
-          redis.call('ZADD', cascade, now, 'remove:' .. child)
-        end
-        delete_job(base, child, jtype, state)
-        emit(base, child, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
-      end
+      -- Its parent's settle item is moot: the child has left the pending set already.
+      local jtype, state = unpack(redis.call('HMGET', key_job(base, child), 'type', 'state'))
+      if jtype then remove_job(base, child, jtype, state, '', now) end
     end
   end
   if redis.call('EXISTS', pending) == 0 then redis.call('ZREM', cascade, entry) end

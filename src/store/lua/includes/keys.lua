@@ -9,12 +9,12 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:job:<id>:log         list    the job's log lines
   B:job:<id>:errors      list    its failed attempts, JSON {attempt, started_at, failed_at, error, stack}
   B:job:<id>:pending     set     a flow's parent: the ids of its children not yet settled
-                                 (deleted once empty; see includes/parents.lua)
+                                 (deleted once empty; see blocks/settle.lua)
   B:job:<id>:results     hash    a flow's parent: child id -> the child's result (JSON text)
   B:job:<id>:child-errors hash   a flow's parent: child id -> JSON {error, code} of a child
                                  that failed, was cancelled, removed or moved to failed
-  B:cascade              zset    'cancel:<id>' or 'detach:<id>': a parent whose pending children
-                                 are still to be cancelled or cut loose, scored by when queued
+  B:cascade              zset    'cancel:<id>' or 'remove:<id>': a parent whose pending children
+                                 are still to be cancelled or removed, scored by when queued
   B:present:<n>          string  bitmap: bit i is set while job n * PRESENT_SPAN + i exists
   B:present              zset    the <n> of every B:present:<n> (score = n)
   B:delayed, B:active    zset    delayed / active jobs of every type, for the sweeps

@@ -1,5 +1,6 @@
---[[ parents: removing a job of a flow by hand (remove, bulk removal). What a child's end does
-to its parent is the settle block. Needs keys, events and delete. ]]
+--[[ parents: what a change by hand does to a flow (remove, bulk removal and retry, move, the
+removals of tree_cascade). What a child's end does to its parent is the settle block. Needs
+keys, events and delete. ]]
 --@include keys, events, delete
 
 -- Deletes a job as a removal by hand does: a parent's pending children are queued for
@@ -18,4 +19,13 @@ local function remove_job(base, id, jtype, state, children, now)
   delete_job(base, id, jtype, state)
   emit(base, id, jtype, 'remove', '[' .. cjson.encode(jtype) .. ']')
   return parent and { parent, id, 'removed', 'removed' } or nil
+end
+
+-- A flow's child run again by hand (moved back, retried in bulk): a parent that still waits
+-- waits for it once more, and forgets how it had settled.
+local function wait_again(base, parent, id)
+  if redis.call('HGET', key_job(base, parent), 'state') ~= 'waiting' then return end
+  redis.call('SADD', key_pending(base, parent), id)
+  redis.call('HDEL', key_results(base, parent), id)
+  redis.call('HDEL', key_child_errors(base, parent), id)
 end
