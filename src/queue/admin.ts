@@ -244,8 +244,9 @@ export class QueueAdmin {
   }
 
   /**
-   * Cancels every waiting, delayed and running job, or those of one `state` (and of a type),
-   * in batches of BULK_BATCH; returns how many were cancelled.
+   * Cancels every waiting, delayed and running job and every flow parent waiting for its
+   * children, or those of one `state` (and of a type), in batches of BULK_BATCH; returns how
+   * many it cancelled itself (a parent's pending children, cancelled with it, not counted).
    */
   async cancelAll(
     options: Omit<BulkOptions, 'before'> & { state?: CancellableState } = {},
@@ -262,7 +263,8 @@ export class QueueAdmin {
     // walked (a delayed job promoted, a running one failing into a retry).
     for (let round = -1; round !== 0;) {
       round = 0;
-      for (const state of options.state ? [options.state] : (['delayed', 'inactive', 'active'] as const)) {
+      // Waiting parents first: each takes its pending children along.
+      for (const state of options.state ? [options.state] : (['waiting', 'delayed', 'inactive', 'active'] as const)) {
         for (;;) {
           const ids = await this.store.ids(state, 0, BULK_BATCH - 1, 'asc', type);
           if (ids.length === 0) break;

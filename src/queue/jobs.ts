@@ -162,11 +162,7 @@ export class QueueJobs implements JobDirectory<Job> {
       this.saved(job, { id, duplicate: false }, fields[i]!.delay);
       if (node) {
         job._state = 'waiting';
-        job.flow = {
-          children: node.children,
-          onChildFailure: node.onChildFailure,
-          cancelChildren: node.cancelChildren,
-        };
+        job.flow = { ...node };
       }
       if (parent >= 0) job.flow = { ...job.flow, parentId: ids[parent]! };
     });

@@ -191,6 +191,15 @@ describe('moving, removing and cancelling by hand', () => {
     await expect(kept.children[0]!.remove({ children: 'all' as 'keep' })).rejects.toThrow(RangeError);
   });
 
+  it('cancelAll cancels waiting parents too, with their children', async () => {
+    const queue = testQueue();
+    const { parent } = await family(queue, 2, { onChildFailure: 'ignore' });
+    // The parent; its children go with it (not counted).
+    expect(await queue.admin.cancelAll()).toBe(1);
+    expect((await queue.getJob(parent.id)).cancelled).toBe('');
+    await expectConsistent(queue, { failed: 3 });
+  });
+
   it('cancelling a waiting parent cancels its pending children, unless children: keep', async () => {
     const queue = testQueue();
     const { parent, children } = await family(queue, 3);
