@@ -40,6 +40,8 @@ export const defaults = {
    * a retry. About 130 bytes per call while kept.
    */
   saveRetryWindow: 60_000,
+  /** Entries the event stream keeps (events.maxLen). */
+  eventsMaxLen: 100_000,
   /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
   durableSaves: { replicas: 1, timeout: 1_000 },
   /** Whether saved Job objects get job-level events. */

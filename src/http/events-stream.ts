@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { JobEvent } from '../events/event-bus.js';
+import type { JobEvent } from '../events/job-event.js';
 import type { Queue } from '../queue/queue.js';
 
 /** How often buffered job events and changed counts are sent (ms): a few updates per second. */

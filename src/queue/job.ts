@@ -10,6 +10,7 @@ import {
   type SavingJob,
 } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
+import type { FinishedOptions } from './finished.js';
 import { JobFieldsBase } from './job-fields.js';
 import { jobStatics, type JobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON, PriorityName, UniqueKey, UniqueOptions } from './job-types.js';
@@ -291,6 +292,19 @@ export class Job<D = any> extends JobFieldsBase<D> {
     return withCallback(
       this.afterSave((id) => this.host.childFailures(id)),
       callback,
+    );
+  }
+
+  /**
+   * Resolves with the job's result once it completes; rejects once it fails for good
+   * (JobFailedError, CancelledError, ChildFailedError) or is removed (JobNotFoundError). Works
+   * from any process, across reconnections, and for a job that ended before the call.
+   */
+  finished(options?: FinishedOptions | Callback<unknown>, callback?: Callback<unknown>): Promise<unknown> {
+    const [opts, cb] = optionalThenCallback<FinishedOptions, unknown>(options, callback);
+    return withCallback(
+      this.afterSave((id) => this.host.finished(id, opts)),
+      cb,
     );
   }
 

@@ -6,6 +6,7 @@ import type { MoveOutcome } from '../store/replies.js';
 import { SAVE_BATCH, type SaveReply, type Store } from '../store/store.js';
 import type { ChildFailure } from '../store/tree-store.js';
 import type { FlatFlowJob } from './flows.js';
+import { FinishedWaiters, type FinishedOptions } from './finished.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
 import { Job, type SavedJob } from './job.js';
 import type { JobDirectory, JobHost } from './job-host.js';
@@ -86,9 +87,19 @@ export class QueueJobs implements JobDirectory<Job> {
    * Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
    */
   private readonly sends = new WeakMap<Job, string[]>();
+  /** The promises of `job.finished()`, settled by job events. */
+  readonly finishing: FinishedWaiters;
 
   constructor(private readonly deps: QueueJobsDeps) {
     this.priorities = deps.priorities;
+    this.finishing = new FinishedWaiters({
+      listen: () => deps.subscription.listenForEvents(),
+      load: async (id) => (await deps.store.getJob(id)) ?? undefined,
+    });
+  }
+
+  finished(id: number, options?: FinishedOptions): Promise<unknown> {
+    return this.finishing.wait(id, options);
   }
 
   /** A Job of this queue from a stored record. */

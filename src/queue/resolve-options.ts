@@ -19,6 +19,8 @@ export interface ResolvedQueueOptions {
   durableSaves: { replicas: number; timeout: number } | undefined;
   saveRetryWindow: number;
   jobEvents: boolean;
+  /** Entries the event stream keeps. */
+  eventsMaxLen: number;
   disableSearch: boolean;
   priorities: Record<string, number>;
   lockDuration: number;
@@ -73,6 +75,15 @@ function given<T>(value: unknown, fallback: T, validate: (value: unknown) => T):
   return value === undefined || value === null ? fallback : validate(value);
 }
 
+function eventsMaxLen(value: unknown): number {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError(`events must be an object like {maxLen: 100000}, got ${check.describe(value)}`);
+  for (const key of Object.keys(value))
+    if (key !== 'maxLen') throw new TypeError(`events takes only maxLen, got "${key}"`);
+  const { maxLen } = value as { maxLen?: unknown };
+  return given(maxLen, defaults.eventsMaxLen, (v) => check.integer('events.maxLen', v, 100, 100_000_000));
+}
+
 /**
  * Checks the options of `createQueue` / `new Queue` and fills in the defaults: a bad option
  * throws a TypeError (wrong type) or RangeError (bad value) naming it, before anything
@@ -94,6 +105,7 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
       check.integer('saveRetryWindow', v, 0, 2 ** 31 - 1),
     ),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
+    eventsMaxLen: given(o.events, defaults.eventsMaxLen, eventsMaxLen),
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
     priorities: given(o.priorities, defaults.priorities, priorities),
     lockDuration: given(o.lockDuration, defaults.lockDuration, (v) => check.timerSpan('lockDuration', v, 1)),

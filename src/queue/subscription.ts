@@ -1,4 +1,6 @@
-import { EventBus, subscribe, type JobEvent } from '../events/event-bus.js';
+import { subscribe, type JobEvent } from '../events/job-event.js';
+import { EventStream } from '../events/event-stream.js';
+import { EventLog } from '../store/event-log.js';
 import { defaults } from '../defaults.js';
 import type { Maintenance } from '../maintenance/maintenance.js';
 import type { RedisClient } from '../store/connection.js';
@@ -12,51 +14,58 @@ export interface SubscriptionDeps {
   client: RedisClient;
   /** The queue's subscriber connection. */
   subscriber: RedisClient;
+  /** Makes the connection the event stream is read on (once, when events are first wanted). */
+  createReader: () => RedisClient;
   watchers: JobEvents;
   dispatch: (e: JobEvent) => void;
+  /** The stream lost entries after `after` before this process read them. */
+  eventsLost: (after: string) => void;
   reportError: (err: unknown) => void;
   shuttingDown: () => boolean;
 }
 
 /**
- * A queue's pub/sub side: the job events (subscribed once something in the process wants
- * them), the due-time hints for the promotion timer, and the check, after the subscriber
- * reconnects, that Redis kept the jobs whose Job objects are watched.
+ * What a queue hears from Redis: the job events (read from the event stream once something in
+ * the process wants them), the due-time and cancel hints (pub/sub), and the check, after the
+ * event connection comes back, that Redis kept the jobs whose Job objects are watched.
  */
 export class QueueSubscription {
-  private readonly bus: EventBus;
+  private stream?: EventStream;
   private eventsStarting?: Promise<void>;
   private ready = false;
   private wait?: Promise<void>;
   private verifying = false;
 
-  constructor(private readonly deps: SubscriptionDeps) {
-    this.bus = new EventBus(deps.subscriber, deps.store.keys.events, deps.dispatch);
-    deps.subscriber.on('close', () => deps.watchers.connectionLost());
-    deps.subscriber.on('ready', () => void this.verifyWatchers());
-  }
+  constructor(private readonly deps: SubscriptionDeps) {}
 
   /** Whether job events are subscribed to, or on their way. */
   get wanted(): boolean {
     return this.eventsStarting !== undefined;
   }
 
-  /** Subscribes to the job events (once); settles when subscribed or when that failed. */
+  /** Where the event stream has been read to, once reading began. */
+  get position(): string | undefined {
+    return this.stream?.position;
+  }
+
+  /** Starts reading the job events (once); settles when the reading position is known. */
   listenForEvents(): Promise<void> {
-    this.eventsStarting ??= this.bus.start().then(
-      () => {
-        this.ready = true;
-      },
-      // Shutting down before the subscription is answered is not an error.
-      (err: unknown) => {
-        if (!this.deps.shuttingDown()) this.deps.reportError(err);
-      },
-    );
+    this.eventsStarting ??= this.openStream()
+      .start()
+      .then(
+        () => {
+          this.ready = true;
+        },
+        // Shutting down before the subscription is answered is not an error.
+        (err: unknown) => {
+          if (!this.deps.shuttingDown()) this.deps.reportError(err);
+        },
+      );
     return this.eventsStarting;
   }
 
   /**
-   * Waits for the event subscription so a job's first events reach it; bounded, and cut short
+   * Waits for the event stream's position so a job's first events reach it; bounded, and cut short
    * when a connection fails: then the subscription is not coming soon and the save must fail
    * (or succeed) on its own. Saves made together share one wait (and one 'error' listener).
    */
@@ -120,8 +129,24 @@ export class QueueSubscription {
     });
   }
 
-  close(): Promise<void> {
-    return this.bus.close();
+  private openStream(): EventStream {
+    const { deps } = this;
+    const reader = deps.createReader();
+    reader.on('close', () => deps.watchers.connectionLost());
+    reader.on('ready', () => void this.verifyWatchers());
+    this.stream = new EventStream(new EventLog(deps.store.keys), reader, {
+      event: deps.dispatch,
+      lost: deps.eventsLost,
+      error: (err) => {
+        if (!deps.shuttingDown()) deps.reportError(err);
+      },
+    });
+    return this.stream;
+  }
+
+  close(): void {
+    this.stream?.close();
+    this.deps.subscriber.disconnect();
   }
 
   /**

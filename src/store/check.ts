@@ -53,6 +53,7 @@ const SINGLETONS: Record<string, string> = {
   schedules: 'zset',
   limited: 'set',
   cascade: 'zset',
+  stream: 'stream',
 };
 
 const GROUP_KEYS: Record<string, string> = {

@@ -87,9 +87,11 @@ export class Store extends StoreReads {
     private readonly durability?: { replicas: number; timeout: number },
     /** How long Redis keeps each save call's reply, so the call sent again makes nothing twice (ms; 0: not kept). */
     private readonly saveRetryWindow = 0,
+    /** Entries the event stream keeps. */
+    streamCap = 100_000,
   ) {
     super(client, new Keys(base));
-    defineScripts(client);
+    defineScripts(client, streamCap);
     this.trees = new TreeStore(
       (name, args, outcome) => this.run(name, args, outcome),
       client,

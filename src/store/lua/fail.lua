@@ -17,7 +17,7 @@ STATUS.NO_JOB (0) = no such job, STATUS.LOCK_LOST (-1) = lock not ours, STATUS.R
 this very report was applied before (a resend after its reply was lost): nothing changed.
 Events: 'failed attempt' [message, attempts made] or 'failed' [message].
 ]]
---@include util, keys, report, fail_attempt
+--@include util, keys, report, events, fail_attempt
 local base, id, lock = ARGV[1], ARGV[2], ARGV[3]
 local jk = key_job(base, id)
 local now = now_ms()
@@ -33,9 +33,10 @@ if not status then
     --@block settle
   end
 end
-local taken, wait = {}, nil
+local taken, wait, start_event = {}, nil, nil
 if jtype then
   local count, worker, lock_ms = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
   --@block take
+  if start_event then emit_all(base, { start_event }) end
 end
 return { status, taken, wait }

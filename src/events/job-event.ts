@@ -1,6 +1,6 @@
 import type { RedisClient } from '../store/connection.js';
 
-/** One transition as published by a Lua script. */
+/** One transition as a Lua script recorded it. */
 export interface JobEvent {
   /** Kue's event name: enqueue, start, promotion, progress, failed attempt, failed, complete, remove, delayed, stalled. */
   event: string;
@@ -28,8 +28,8 @@ function addEvents(m: WireMessage, into: JobEvent[]): void {
   }
 }
 
-/** A message holds one event, or several as a JSON array (one message per script call). */
-function parse(text: string): JobEvent[] {
+/** A stream entry or message holds one event, or several as a JSON array. Text that is not such JSON yields none. */
+export function parseEvents(text: string): JobEvent[] {
   try {
     const parsed = JSON.parse(text) as WireMessage | WireMessage[];
     const events: JobEvent[] = [];
@@ -48,34 +48,4 @@ function parse(text: string): JobEvent[] {
 export async function subscribe(client: RedisClient, channel: string): Promise<unknown> {
   if (client.status === 'connect') await new Promise((resolve) => client.once('ready', resolve));
   return client.subscribe(channel);
-}
-
-/**
- * Listens to a queue's event channel on a dedicated connection and hands each transition to
- * one listener. Pub/sub delivers to every process that listens, which is what makes queue
- * events work across processes.
- */
-export class EventBus {
-  private started?: Promise<unknown>;
-
-  constructor(
-    private readonly subscriber: RedisClient,
-    private readonly channel: string,
-    private readonly listener: (event: JobEvent) => void,
-  ) {
-    subscriber.on('message', (ch: string, text: string) => {
-      if (ch !== this.channel) return;
-      for (const event of parse(text)) this.listener(event);
-    });
-  }
-
-  /** Subscribes once; later calls share the first subscription. */
-  start(): Promise<unknown> {
-    this.started ??= subscribe(this.subscriber, this.channel);
-    return this.started;
-  }
-
-  async close(): Promise<void> {
-    this.subscriber.disconnect();
-  }
 }

@@ -1,0 +1,52 @@
+// The event stream B:stream: capped, read from where each process left off, and robust to
+// entries that are not Kue's.
+import { describe, expect, it } from 'vitest';
+import { nextEvent, redisClient, testQueue } from '../support/setup.js';
+
+describe('the event stream', () => {
+  it('keeps about events.maxLen entries however many calls emit', async () => {
+    const queue = testQueue({ events: { maxLen: 200 } });
+    const redis = redisClient();
+    for (let i = 0; i < 3_000; i++) await queue.create('tick').save();
+    const length = await redis.xlen(`{${queue.prefix}}:stream`);
+    // Trimmed in whole nodes of 100 entries, by the calls of one millisecond in 100.
+    expect(length).toBeGreaterThanOrEqual(200);
+    expect(length).toBeLessThan(800);
+  });
+
+  it('holds one entry per script call: a saveAll of 500 jobs is one entry', async () => {
+    const queue = testQueue();
+    const redis = redisClient();
+    await queue.saveAll(Array.from({ length: 500 }, (_, i) => queue.create('bulk', { i })));
+    const entries = (await redis.xrange(`{${queue.prefix}}:stream`, '-', '+')) as Array<[string, string[]]>;
+    expect(entries).toHaveLength(1);
+    const [field, text] = entries[0]![1];
+    expect(field).toBe('m');
+    // Jobs of one type that share an event are one object with their ids.
+    const event = JSON.parse(text!) as { e: string; ids: string[] };
+    expect(event.e).toBe('enqueue');
+    expect(event.ids).toHaveLength(500);
+  });
+
+  it('skips entries that are not Kue events and goes on reading', async () => {
+    const queue = testQueue();
+    const redis = redisClient();
+    const job = await queue.create('after-junk').save();
+    const stream = `{${queue.prefix}}:stream`;
+    await redis.xadd(stream, '*', 'm', 'not json {');
+    await redis.xadd(stream, '*', 'other', 'field');
+    await redis.xadd(stream, '*', 'm', '{"e":"progress","id":"x"}');
+    const removed = nextEvent(queue, 'job remove');
+    await job.remove();
+    expect(await removed).toEqual([job.id, 'after-junk']);
+  });
+
+  it('answers a bad events option with TypeError / RangeError', () => {
+    expect(() => testQueue({ events: { maxLen: 5 } })).toThrow(RangeError);
+    expect(() => testQueue({ events: { maxLen: 1.5 } })).toThrow('events.maxLen must be a whole number');
+    expect(() => testQueue({ events: 'big' as unknown as { maxLen: number } })).toThrow(TypeError);
+    expect(() => testQueue({ events: { maxLen: 1000, keep: 1 } as unknown as { maxLen: number } })).toThrow(
+      'events takes only maxLen, got "keep"',
+    );
+  });
+});
