@@ -81,7 +81,7 @@ export class EventStream {
       if (this.after !== from) continue; // moved back by checkGap: read again from there
       for (const entry of entries) {
         this.after = entry.id;
-        for (const event of parseEvents(entry.text)) {
+        for (const event of parseEvents(entry.text, entry.id)) {
           try {
             this.handlers.event(event);
           } catch (err) {

@@ -7,6 +7,8 @@ export interface JobEvent {
   id: number;
   type: string;
   args: unknown[];
+  /** The id of the event stream entry it came in ('<ms>-<seq>'), for resuming after it. */
+  entry?: string;
 }
 
 interface WireMessage {
@@ -18,22 +20,22 @@ interface WireMessage {
   a: unknown[];
 }
 
-function addEvents(m: WireMessage, into: JobEvent[]): void {
+function addEvents(m: WireMessage, into: JobEvent[], entry: string | undefined): void {
   if (typeof m !== 'object' || m === null || typeof m.e !== 'string' || !Array.isArray(m.a)) return;
   const type = String(m.t);
   if (Array.isArray(m.ids)) {
-    for (const id of m.ids) into.push({ event: m.e, id: Number(id), type, args: m.a });
+    for (const id of m.ids) into.push({ event: m.e, id: Number(id), type, args: m.a, entry });
   } else {
-    into.push({ event: m.e, id: Number(m.id), type, args: m.a });
+    into.push({ event: m.e, id: Number(m.id), type, args: m.a, entry });
   }
 }
 
 /** A stream entry or message holds one event, or several as a JSON array. Text that is not such JSON yields none. */
-export function parseEvents(text: string): JobEvent[] {
+export function parseEvents(text: string, entry?: string): JobEvent[] {
   try {
     const parsed = JSON.parse(text) as WireMessage | WireMessage[];
     const events: JobEvent[] = [];
-    for (const m of Array.isArray(parsed) ? parsed : [parsed]) addEvents(m, events);
+    for (const m of Array.isArray(parsed) ? parsed : [parsed]) addEvents(m, events, entry);
     return events;
   } catch {
     return [];

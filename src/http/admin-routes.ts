@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { defaults } from '../defaults.js';
 import { JobNotFoundError, StateChangedError } from '../errors.js';
 import { MAX_PAGE, MAX_THROUGHPUT_MINUTES, type BulkOptions } from '../queue/admin.js';
+import { MAX_HISTORY_ENTRIES } from '../queue/event-history.js';
 import type { SavedJob } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 import * as check from '../queue/validate.js';
@@ -222,6 +223,18 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   });
 
   router.get('/api/events', eventStream(queue));
+
+  /** The job events the stream still holds: ?after=<entry id> or ?since=<ms>, &limit= (entries). */
+  router.get('/api/events/history', async (req, res) => {
+    const since = stringQuery(req.query.since);
+    res.json(
+      await queue.admin.events({
+        after: stringQuery(req.query.after),
+        since: since === undefined ? undefined : intQuery(since, 'since', 0, 0, Number.MAX_SAFE_INTEGER),
+        limit: intQuery(stringQuery(req.query.limit), 'limit', 100, 1, MAX_HISTORY_ENTRIES),
+      }),
+    );
+  });
 
   return router;
 }

@@ -1,5 +1,6 @@
 import type { RedisClient } from './connection.js';
 import { decodeJob, type JobRecord } from './codec.js';
+import { compareIds, EventLog, STREAM_START, type StreamEntry } from './event-log.js';
 import type { Keys } from './keys.js';
 import { readError } from './redis-errors.js';
 import { decodeMinute, type AttemptError, type MinuteCounters } from './replies.js';
@@ -106,6 +107,19 @@ export abstract class StoreReads {
 
   async workTime(): Promise<number> {
     return Number((await this.read('the work time', () => this.client.get(this.keys.workTime))) ?? 0);
+  }
+
+  /**
+   * Up to `count` entries of the event stream after the entry `after`, oldest first, and
+   * whether entries after it were trimmed already (the history has a gap).
+   */
+  async eventsAfter(after: string, count: number): Promise<{ entries: StreamEntry[]; gap: boolean }> {
+    const log = new EventLog(this.keys);
+    return this.read('the event stream', async () => {
+      const [entries, info] = await Promise.all([log.range(this.client, after, count), log.info(this.client)]);
+      const gap = after !== STREAM_START && info.first !== undefined && compareIds(info.first, after) > 0;
+      return { entries, gap };
+    });
   }
 
   /** The last id given to a job (0 before the first save, or after Redis lost its data). */
