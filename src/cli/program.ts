@@ -9,6 +9,7 @@ import { formatSchedules, listSchedules } from './schedules.js';
 import { defineGroups, defineLimit, defineLimits } from './limits.js';
 import { defineCancel } from './cancel.js';
 import { defineFlowTree } from './flow-tree.js';
+import { defineEvents } from './events.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
 import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
@@ -358,6 +359,7 @@ export function createProgram(): Command {
   defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);
   defineCancel(addQueueOptions(configureErrors(program.command('cancel'))), out);
   defineFlowTree(addQueueOptions(configureErrors(program.command('flow'))), out);
+  defineEvents(addQueueOptions(configureErrors(program.command('events'))), out);
   return program;
 }
 

@@ -292,6 +292,14 @@ export class Queue extends QueueListings {
     return withCallback(saving, cb);
   }
 
+  /**
+   * Starts reading the job events, as adding a `job …` or `event` listener does; resolves once
+   * every event appended from then on will be heard (so a history read after it leaves no gap).
+   */
+  listenForEvents(): Promise<void> {
+    return this.subscription.listenForEvents();
+  }
+
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */
   reportError(err: unknown): void {
     this.errors.report(err);
