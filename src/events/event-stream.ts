@@ -37,26 +37,30 @@ export class EventStream {
 
   constructor(
     private readonly log: EventLog,
+    /** The connection that blocks in XREAD: made for this, it may still be connecting at start. */
     private readonly reader: RedisClient,
+    /** The queue's command connection, usually connected already: the first position is read on it. */
+    private readonly command: RedisClient,
     private readonly handlers: EventStreamHandlers,
   ) {
     reader.on('close', () => (this.suspect = true));
   }
 
-  /** The position of the last entry handed on, once reading began. */
-  get position(): string | undefined {
-    return this.after;
-  }
-
   /**
    * Begins reading after the stream's newest entry (once): settles when the position is known,
-   * so that every event of a job saved afterwards is read. Waits while Redis is unreachable.
+   * so that every event of a job saved afterwards is read (a save by this process waits for
+   * it: the position is read on the connected command connection, not the new reader's).
+   * Waits while Redis is unreachable.
    */
   start(): Promise<void> {
-    this.starting ??= this.log.tail(this.reader).then((id) => {
-      this.after = id;
-      void this.loop();
-    });
+    this.starting ??= this.log
+      .tail(this.command)
+      // The command connection gives up on an unreachable Redis; the reader waits for it.
+      .catch(() => this.log.tail(this.reader))
+      .then((id) => {
+        this.after = id;
+        void this.loop();
+      });
     return this.starting;
   }
 

@@ -43,11 +43,6 @@ export class QueueSubscription {
     return this.eventsStarting !== undefined;
   }
 
-  /** Where the event stream has been read to, once reading began. */
-  get position(): string | undefined {
-    return this.stream?.position;
-  }
-
   /** Starts reading the job events (once); settles when the reading position is known. */
   listenForEvents(): Promise<void> {
     this.eventsStarting ??= this.openStream()
@@ -134,7 +129,7 @@ export class QueueSubscription {
     const reader = deps.createReader();
     reader.on('close', () => deps.watchers.connectionLost());
     reader.on('ready', () => void this.verifyWatchers());
-    this.stream = new EventStream(new EventLog(deps.store.keys), reader, {
+    this.stream = new EventStream(new EventLog(deps.store.keys), reader, deps.client, {
       event: deps.dispatch,
       lost: deps.eventsLost,
       error: (err) => {

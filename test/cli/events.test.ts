@@ -16,7 +16,10 @@ describe('kue events', () => {
       /^\d{4}-\d\d-\d\dT[\d:.]+Z {2}enqueue {8}#1 email \["email"\]\n\S+ {2}remove {9}#1 email \["email"\]\n$/,
     );
     const json = await runCli(['events', '--json', '--since', '1h', ...where]);
-    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; entry: string });
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; entry: string });
     expect(events.map((e) => e.event)).toEqual(['enqueue', 'remove']);
     expect(events[0]!.entry).toMatch(/^\d+-\d+$/);
   });
