@@ -95,7 +95,7 @@ export function eventStream(queue: Queue): RequestHandler {
         res.write(entry ? `id: ${entry}\n` : '');
         send(
           'jobs',
-          buffered.map(({ event, id, type, args }) => ({ event, id, type, args })),
+          buffered.map(({ event, id, type, args, entry }) => ({ event, id, type, args, entry })),
         );
       }
       if (dropped > 0) send('overflow', { dropped });

@@ -94,9 +94,10 @@ describe('the event history', () => {
     const text = await readEvents(await listen(restarted), next, (t) => t.includes('event: jobs'));
     expect(text).toContain('event: resumed\ndata: {"replayed":2}');
     const jobs = /id: (\d+-\d+)\nevent: jobs\ndata: (.*)\n/.exec(text)!;
+    const entry = expect.stringMatching(/^\d+-\d+$/) as unknown;
     expect(JSON.parse(jobs[2]!)).toEqual([
-      { event: 'enqueue', id: missed.id, type: 'while-away', args: ['while-away'] },
-      { event: 'remove', id: missed.id, type: 'while-away', args: ['while-away'] },
+      { event: 'enqueue', id: missed.id, type: 'while-away', args: ['while-away'], entry },
+      { event: 'remove', id: missed.id, type: 'while-away', args: ['while-away'], entry },
     ]);
     // Its id is the last entry sent: the next reconnection resumes after it.
     expect(jobs[1]).toBe((await queue.admin.events({ after: next })).next);
