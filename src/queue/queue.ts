@@ -73,7 +73,7 @@ export class Queue extends QueueListings {
     this.lockDuration = o.lockDuration;
     this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.errors.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow, o.eventsMaxLen);
+    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow, o.events.maxLen);
     checkEvictionPolicy(this.client, this.store, o.logger, (message, policy) => {
       o.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.

@@ -19,8 +19,8 @@ export interface ResolvedQueueOptions {
   durableSaves: { replicas: number; timeout: number } | undefined;
   saveRetryWindow: number;
   jobEvents: boolean;
-  /** Entries the event stream keeps. */
-  eventsMaxLen: number;
+  /** The event stream: how many entries it keeps. */
+  events: { maxLen: number };
   disableSearch: boolean;
   priorities: Record<string, number>;
   lockDuration: number;
@@ -105,7 +105,7 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
       check.integer('saveRetryWindow', v, 0, 2 ** 31 - 1),
     ),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
-    eventsMaxLen: given(o.events, defaults.eventsMaxLen, eventsMaxLen),
+    events: { maxLen: given(o.events, defaults.eventsMaxLen, eventsMaxLen) },
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
     priorities: given(o.priorities, defaults.priorities, priorities),
     lockDuration: given(o.lockDuration, defaults.lockDuration, (v) => check.timerSpan('lockDuration', v, 1)),
