@@ -31,6 +31,8 @@ export interface SubscriptionDeps {
  */
 export class QueueSubscription {
   private stream?: EventStream;
+  /** Settles once the due-time hints are subscribed to (this process runs maintenance). */
+  private dueTimes?: Promise<unknown>;
   private eventsStarting?: Promise<void>;
   private ready = false;
   private wait?: Promise<void>;
@@ -77,7 +79,8 @@ export class QueueSubscription {
     let timer: NodeJS.Timeout | undefined;
     let failed: (() => void) | undefined;
     await Promise.race([
-      starting,
+      // The due-time hints too: a job delayed by this very save must reach this process's timer.
+      Promise.all([starting, this.dueTimes]),
       new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
       new Promise<void>((r) => subscriber.once('error', (failed = r))),
     ]);
@@ -96,7 +99,7 @@ export class QueueSubscription {
       if (text.startsWith('s')) maintenance.hintSchedule(Number(text.slice(1)));
       else maintenance.hintDelayed(Number(text));
     });
-    subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
+    this.dueTimes = subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
       if (!this.deps.shuttingDown()) this.deps.reportError(err);
     });
   }
