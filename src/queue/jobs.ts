@@ -46,6 +46,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job._unique = record.unique;
   job.cancelled = record.cancelled;
   if (record.flow) job.flow = record.flow;
+  if (record.traceparent) job._traceparent = record.traceparent;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
