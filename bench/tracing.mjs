@@ -6,7 +6,7 @@
 // behind a SimpleSpanProcessor or a BatchSpanProcessor). Prints the median µs per job of each
 // phase over the repetitions, and the difference to off. Needs a built dist/. See docs/tracing.md.
 //
-//   npm run bench:tracing -- [--n 5000] [--reps 5]
+//   npm run bench:tracing -- [--n 20000] [--reps 3]
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,8 +16,8 @@ function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
-const N = Number(option('n', 5_000));
-const REPS = Number(option('reps', 5));
+const N = Number(option('n', 20_000));
+const REPS = Number(option('reps', 3));
 if (!Number.isInteger(N) || N < 1 || !Number.isInteger(REPS) || REPS < 1)
   throw new Error('--n and --reps must be positive integers');
 const MODES = ['off', 'noop', 'simple', 'batch'];
