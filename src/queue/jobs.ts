@@ -89,7 +89,8 @@ function typeOfAll(jobs: Array<{ type: string }>): string | undefined {
  * trace context. One span per call: a bulk save is one span for all its jobs.
  */
 function startSend(tracing: Tracing | undefined, fields: NewJob[]): SendSpan | undefined {
-  const span = tracing?.send(typeOfAll(fields), fields.length);
+  // saveAll([]) sends nothing.
+  const span = fields.length > 0 ? tracing?.send(typeOfAll(fields), fields.length) : undefined;
   if (span) for (const f of fields) f.traceparent = span.traceparent;
   return span;
 }

@@ -1,7 +1,8 @@
 /**
  * A run's consumer span ends when the run ends, however it ends: completed, its ttl run out,
  * cancelled from outside, held back by ctx.rateLimit, or run in a sandboxed processor (the
- * span lives in this process, around the child's run). In this process, with an SDK that
+ * span lives in this process, around the child's run); and a save's producer span records a
+ * failed save. In this process, with an SDK that
  * keeps spans in memory; the API's globals are released when the file ends.
  */
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/cli/redis-process.js';
 import { testQueue, waitFor } from '../support/setup.js';
 
 const exporter = new InMemorySpanExporter();
@@ -106,5 +108,27 @@ describe('the consumer span of a run ends with the run', () => {
     expect(run!.spanContext().traceId).toBe(send.spanContext().traceId);
     expect(run!.status.code).toBe(SpanStatusCode.UNSET);
     await queue.shutdown(2_000);
+  });
+});
+
+describe('the producer span of a save', () => {
+  const sends = (type: string) => exporter.getFinishedSpans().filter((s) => s.name === `send ${type}`);
+
+  it('a save that fails (nothing listening) records the error on its span', async () => {
+    const queue = testQueue({ redis: { port: await freePort() }, commandTimeout: 500 });
+    await expect(queue.create('unsent', {}).save()).rejects.toThrow();
+    const [span, ...more] = sends('unsent');
+    expect(more).toEqual([]);
+    expect(span!.kind).toBe(SpanKind.PRODUCER);
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.events.map((e) => e.name)).toEqual(['exception']);
+    expect(span!.attributes['messaging.message.id']).toBeUndefined();
+  });
+
+  it('saveAll([]) makes no span', async () => {
+    const queue = testQueue({ maintenance: false });
+    const before = exporter.getFinishedSpans().length;
+    await queue.saveAll([]);
+    expect(exporter.getFinishedSpans()).toHaveLength(before);
   });
 });
