@@ -2,8 +2,8 @@
  * A run's consumer span ends when the run ends, however it ends: completed, its ttl run out,
  * cancelled from outside, held back by ctx.rateLimit, or run in a sandboxed processor (the
  * span lives in this process, around the child's run); and a save's producer span records a
- * failed save. In this process, with an SDK that
- * keeps spans in memory; the API's globals are released when the file ends.
+ * failed save. In this process, with an SDK that keeps spans in memory; the API's globals
+ * are released when the file ends.
  */
 import { fileURLToPath } from 'node:url';
 import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
