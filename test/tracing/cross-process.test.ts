@@ -215,3 +215,25 @@ describe('createQueue({ tracing: false })', () => {
     }
   }, 60_000);
 });
+
+describe('without @opentelemetry/api installed (an optional peer dependency)', () => {
+  const hide = fileURLToPath(new URL('./fixtures/hide-otel.cjs', import.meta.url));
+  const untraced = fileURLToPath(new URL('./fixtures/untraced.mjs', import.meta.url));
+
+  it.each(['esm', 'cjs'])(
+    'the %s build saves, fails, retries and completes jobs as before, storing no trace field',
+    async (format) => {
+      const prefix = uniquePrefix(`tracing-absent-${format}`);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--require', hide, untraced, String(redisPort), prefix, format],
+        { timeout: 30_000 },
+      );
+      const { apiFound, hash } = JSON.parse(stdout) as { apiFound: boolean; hash: Record<string, string> };
+      expect(apiFound).toBe(false);
+      expect(hash).toMatchObject({ state: 'complete', made: '1', error: 'first attempt fails' });
+      expect(hash.tp).toBeUndefined();
+      expect(hash.sp1).toBeUndefined();
+    },
+  );
+});
