@@ -46,6 +46,8 @@ export const defaults = {
   durableSaves: { replicas: 1, timeout: 1_000 },
   /** Whether saved Job objects get job-level events. */
   jobEvents: true,
+  /** Whether a queue makes OpenTelemetry spans when a tracer provider is registered. */
+  tracing: true,
   /** Whether jobs go unindexed for search (Kue >= 0.9). */
   disableSearch: true,
   /** Retention of finished jobs that set none: keep them. */

@@ -12,7 +12,16 @@ import { defineFlowTree } from './flow-tree.js';
 import { defineEvents } from './events.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
-import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
+import {
+  parseAuth,
+  parseBackoff,
+  parseCount,
+  parseHost,
+  parsePort,
+  parsePrefix,
+  parseRedisUrl,
+  parseTraceUrl,
+} from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -24,6 +33,7 @@ interface CommonOptions {
   auth?: { username: string; password: string };
   readOnly?: boolean;
   title?: string;
+  traceUrl?: string;
 }
 interface DashboardCommandOptions extends CommonOptions {
   host: string;
@@ -93,7 +103,12 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
         .argParser(parseAuth),
     )
     .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
-    .option('--title <title>', `page title (default: "${defaults.title}")`);
+    .option('--title <title>', `page title (default: "${defaults.title}")`)
+    .option(
+      '--trace-url <template>',
+      "link each traced job to its trace: your tracing backend's http(s) URL with {traceId} in it",
+      parseTraceUrl,
+    );
 }
 
 /** True when the promise has settled (or is missing). */
@@ -113,6 +128,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     auth: opts.auth,
     readOnly: opts.readOnly === true,
     title: opts.title,
+    ...(opts.traceUrl !== undefined && { traceUrl: opts.traceUrl }),
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
   };

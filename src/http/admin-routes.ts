@@ -76,7 +76,10 @@ async function typeSummaries(queue: Queue) {
 }
 
 /** Routes beyond Kue's API, for the dashboard: under /api. */
-export function adminRoutes(queue: Queue, config: () => { title: string; readOnly: boolean }): Router {
+export function adminRoutes(
+  queue: Queue,
+  config: () => { title: string; readOnly: boolean; traceUrl?: string },
+): Router {
   const router = Router();
 
   router.get('/api/config', (_req, res) => {

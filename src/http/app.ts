@@ -11,6 +11,7 @@ import { flowRoutes } from './flow-routes.js';
 import { flowTreeRoutes } from './flow-tree-routes.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
+import { checkTraceUrl } from './trace-url.js';
 
 export interface AppOptions {
   /** The queue to serve. */
@@ -23,6 +24,12 @@ export interface AppOptions {
   readOnly?: boolean;
   /** Largest accepted request body, bytes or a size like '1mb'. @default '1mb' */
   bodyLimit?: number | string;
+  /**
+   * Where the dashboard links a traced job: an http(s) URL of your tracing backend with
+   * `{traceId}` in it. Without one, no link is shown.
+   * @example createApp({ queue, traceUrl: 'https://grafana.example/explore?traceId={traceId}' })
+   */
+  traceUrl?: string;
 }
 
 /** An Express application serving the JSON API (and the dashboard). */
@@ -51,6 +58,7 @@ const refuseOtherBodies: RequestHandler = (req, res, next) => {
  */
 export function createApp(options: AppOptions): KueApp {
   const { queue } = options;
+  const traceUrl = options.traceUrl === undefined ? undefined : checkTraceUrl(options.traceUrl);
   const app = express();
   app.set('title', options.title ?? defaults.title);
   app.set('x-powered-by', false);
@@ -74,7 +82,13 @@ export function createApp(options: AppOptions): KueApp {
 
   app.use(staticUi(() => String(app.get('title'))));
   app.use(kueRoutes(queue));
-  app.use(adminRoutes(queue, () => ({ title: String(app.get('title')), readOnly: options.readOnly === true })));
+  app.use(
+    adminRoutes(queue, () => ({
+      title: String(app.get('title')),
+      readOnly: options.readOnly === true,
+      ...(traceUrl !== undefined && { traceUrl }),
+    })),
+  );
   app.use(scheduleRoutes(queue));
   app.use(flowRoutes(queue));
   app.use(cancelRoutes(queue));

@@ -235,10 +235,7 @@ export class Job<D = any> extends JobFieldsBase<D> {
 
   /** Writes the job's data and options back to Redis. */
   update(callback?: Callback<this>): Promise<this> {
-    return withCallback(
-      this.afterSave(() => this.host.update(this)).then(() => this),
-      callback,
-    );
+    return this.ask(() => this.host.update(this).then(() => this), callback);
   }
 
   /** Deletes the job, its log and its index entries. */
@@ -271,28 +268,16 @@ export class Job<D = any> extends JobFieldsBase<D> {
     return withCallback(cancelling, cb);
   }
 
-  /**
-   * On a flow's parent: its children's results by child id (as each child's handler returned
-   * them; null for none), read in pages so that 10,000 children do not block Redis.
-   */
+  /** A flow parent's children's results by child id (null for none), read in pages of 1,000. */
   childResults(callback?: Callback<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    return withCallback(
-      this.afterSave((id) => this.host.childResults(id)),
-      callback,
-    );
+    return this.ask((id) => this.host.childResults(id), callback);
   }
 
-  /**
-   * On a flow's parent: its children that failed for good, were cancelled, removed or moved to
-   * failed, by child id: `{error, code}` with code FAILED, CANCELLED, REMOVED or MOVED.
-   */
+  /** A flow parent's children that failed, by id: `{error, code}`, code FAILED, CANCELLED, REMOVED or MOVED. */
   childFailures(
     callback?: Callback<Record<string, { error: string; code: string }>>,
   ): Promise<Record<string, { error: string; code: string }>> {
-    return withCallback(
-      this.afterSave((id) => this.host.childFailures(id)),
-      callback,
-    );
+    return this.ask((id) => this.host.childFailures(id), callback);
   }
 
   /**
@@ -302,10 +287,7 @@ export class Job<D = any> extends JobFieldsBase<D> {
    */
   finished(options?: FinishedOptions | Callback<unknown>, callback?: Callback<unknown>): Promise<unknown> {
     const [opts, cb] = optionalThenCallback<FinishedOptions, unknown>(options, callback);
-    return withCallback(
-      this.afterSave((id) => this.host.finished(id, opts)),
-      cb,
-    );
+    return this.ask((id) => this.host.finished(id, opts), cb);
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
@@ -381,6 +363,11 @@ export class Job<D = any> extends JobFieldsBase<D> {
     if (this.id !== undefined) return op(this.id);
     if (!this.inserting) return Promise.reject(new Error(`job of type "${this.type}" has not been saved yet`));
     return this.inserting.then(() => op(this.requireId()));
+  }
+
+  /** `afterSave`, settling a callback too. */
+  private ask<T>(op: (id: number) => Promise<T>, callback?: Callback<T>): Promise<T> {
+    return withCallback(this.afterSave(op), callback);
   }
 
   /** `afterSave` for the background writes (log, progress): a failed save is reported by save. */

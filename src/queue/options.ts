@@ -89,4 +89,10 @@ export interface QueueOptions {
   removeOnComplete?: RetentionOption;
   /** `removeOnFail` of every job saved through this queue that sets none itself. @default false */
   removeOnFail?: RetentionOption;
+  /**
+   * Make OpenTelemetry spans (a producer span per save, a consumer span per run) when the
+   * application has `@opentelemetry/api` installed and a tracer provider registered
+   * (docs/tracing.md). `false` skips the API altogether. @default true
+   */
+  tracing?: boolean;
 }

@@ -6,6 +6,7 @@ import { Maintenance } from '../maintenance/maintenance.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
 import { keyBase } from '../store/keys.js';
 import { Store } from '../store/store.js';
+import { Tracing } from '../tracing/tracing.js';
 import { Worker } from '../worker/worker.js';
 import { isProcessorFile, type SandboxOptions } from '../sandbox/options.js';
 import { sandboxedProcessor, type SandboxedProcessorHandle } from '../sandbox/sandboxed-processor.js';
@@ -106,6 +107,7 @@ export class Queue extends QueueListings {
       retention: { complete: o.removeOnComplete, fail: o.removeOnFail },
       lockDuration: this.lockDuration,
       reportError: (err) => this.reportError(err),
+      tracing: Tracing.create(o.tracing),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
     this.limiting = new QueueLimits(this.store);
@@ -173,13 +175,10 @@ export class Queue extends QueueListings {
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record, signal) => {
-        const job = this.jobs.fromRecord(record);
-        job._signal = signal;
-        return job;
-      },
+      makeJob: (record, signal) => Object.assign(this.jobs.fromRecord(record), { _signal: signal }),
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
+      tracing: this.jobs.tracing,
     });
     this.workers.push(worker);
     if (this.workers.length === 1) {

@@ -30,6 +30,7 @@ export interface ResolvedQueueOptions {
   logger: Logger;
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
+  tracing: boolean;
 }
 
 const LOGGER_METHODS = ['debug', 'warn', 'error'] as const;
@@ -119,5 +120,6 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
       check.retention('removeOnComplete', v),
     ),
     removeOnFail: given(o.removeOnFail, defaults.removeOnFail, (v) => check.retention('removeOnFail', v)),
+    tracing: given(o.tracing, defaults.tracing, (v) => check.boolean('tracing', v)),
   };
 }

@@ -248,17 +248,12 @@ export class Store extends StoreReads {
     error: { message: string; stack: string },
     retryDelay: number,
     next: TakeRequest,
+    firstAttempt?: string,
   ): Promise<FinishReply> {
-    const reply = (await this.run('fail', [
-      id,
-      lock,
-      error.message,
-      error.stack,
-      retryDelay,
-      next.count,
-      next.workerId,
-      next.lockDuration,
-    ])) as [FinishReply['status'], TakenPair[], number?];
+    const args = [id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration];
+    // The first attempt's span, for the retries' links: an argument only when there is one.
+    if (firstAttempt !== undefined) args.push(firstAttempt);
+    const reply = (await this.run('fail', args)) as [FinishReply['status'], TakenPair[], number?];
     return { status: reply[0], ...decodeTake(reply[1], reply[2]) };
   }
 

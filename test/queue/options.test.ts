@@ -125,6 +125,7 @@ const BAD: Bad[] = [
   ['removeOnFail', 1.5, RangeError, /^removeOnFail count .*got 1\.5 \(number\)$/],
   ['removeOnFail', {}, RangeError, /^removeOnFail needs an age or a count, got \{\} \(object\)$/],
   ['removeOnFail', [10], TypeError, /^removeOnFail must be .*got \[10\] \(object\)$/],
+  ['tracing', 'off', TypeError, /^tracing must be .*got "off" \(string\)$/],
 ];
 
 describe('queue options', () => {
@@ -169,6 +170,7 @@ describe('queue options', () => {
       logger: silentLogger,
       removeOnComplete: defaults.removeOnComplete,
       removeOnFail: defaults.removeOnFail,
+      tracing: defaults.tracing,
     };
     expect(resolveQueueOptions({})).toEqual(expected);
     const allNull = Object.fromEntries(Object.keys(expected).map((k) => [k, null]));
@@ -196,6 +198,7 @@ describe('queue options', () => {
       logger,
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
+      tracing: false,
       skipConfig: true,
       formatHtml: () => '',
     } as QueueOptions);
@@ -216,6 +219,7 @@ describe('queue options', () => {
       logger,
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
+      tracing: false,
     });
     expect(resolveQueueOptions({ logger: console }).logger).toBe(console);
   });

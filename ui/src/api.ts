@@ -130,7 +130,7 @@ export interface StreamEvent {
 }
 
 export const api = {
-  config: () => request<{ title: string; readOnly: boolean; search?: boolean }>('GET', 'api/config'),
+  config: () => request<{ title: string; readOnly: boolean; search?: boolean; traceUrl?: string }>('GET', 'api/config'),
   /** True when this user may change jobs (read-only mode and auth functions refuse it). */
   canWrite: () =>
     request<{ canWrite: boolean }>('POST', 'api/can-write').then(
