@@ -1,5 +1,5 @@
 import type { RedisClient } from '../store/connection.js';
-import { compareIds, type EventLog, type StreamEntry } from '../store/event-log.js';
+import type { EventLog, StreamEntry } from '../store/event-log.js';
 import { parseEvents, type JobEvent } from './job-event.js';
 
 /** Entries per read: a reader that falls behind catches up in large steps. */
@@ -13,9 +13,8 @@ const RETRY_AFTER = 500;
 export interface EventStreamHandlers {
   event: (event: JobEvent) => void;
   /**
-   * Entries after `after` were trimmed before this reader got them (it was away longer than
-   * the cap covers, or fell behind), or Redis lost the stream (restarted without its data, or
-   * failed over to a replica that had not received them).
+   * The entry `after`, the last this reader handed on, is gone: the entries after it may have
+   * been trimmed before this reader got them, or Redis lost the stream.
    */
   lost: (after: string) => void;
   error: (err: unknown) => void;
@@ -23,17 +22,17 @@ export interface EventStreamHandlers {
 
 /**
  * Reads a queue's event stream on a connection of its own, from where it left off: after a
- * reconnection (the connection dropped, CLIENT KILL) ioredis sends the pending read again with
- * the same position, so every entry is handed on once, in order. A gap it cannot cover is
- * reported as `lost`.
+ * reconnection (the connection dropped, CLIENT KILL) it reads on from the same entry, so every
+ * entry is handed on once, in order. Each read starts at the last entry read, which must still
+ * be there: trimming removes the oldest entries first, so a read that finds it knows nothing
+ * was trimmed unread, and one that does not reports the gap as `lost`. When nothing is new it
+ * waits (XREAD BLOCK), then reads again.
  */
 export class EventStream {
   /** The id of the last entry handed on (or of the stream's newest when reading began). */
   private after?: string;
   private starting?: Promise<void>;
   private closed = false;
-  /** The connection broke or a read came back full: entries may have been trimmed meanwhile. */
-  private suspect = false;
 
   constructor(
     private readonly log: EventLog,
@@ -42,9 +41,7 @@ export class EventStream {
     /** The queue's command connection, usually connected already: the first position is read on it. */
     private readonly command: RedisClient,
     private readonly handlers: EventStreamHandlers,
-  ) {
-    reader.on('close', () => (this.suspect = true));
-  }
+  ) {}
 
   /**
    * Begins reading after the stream's newest entry (once): settles when the position is known,
@@ -72,46 +69,41 @@ export class EventStream {
   private async loop(): Promise<void> {
     while (!this.closed) {
       const from = this.after!;
-      let entries: StreamEntry[];
       try {
-        entries = await this.log.read(this.reader, from, READ_BATCH, READ_BLOCK);
-        if (this.suspect) await this.checkGap(from);
+        const read = await this.log.readFrom(this.reader, from, READ_BATCH);
+        if (!read.contiguous) await this.gap(from, read.last);
+        else if (read.last === undefined) await this.log.waitAfter(this.reader, from, READ_BLOCK);
+        if (read.last !== undefined) this.after = read.last;
+        this.hand(read.entries);
       } catch (err) {
         if (this.closed) return;
         this.handlers.error(err);
         await new Promise((r) => setTimeout(r, RETRY_AFTER));
-        continue;
       }
-      if (this.after !== from) continue; // moved back by checkGap: read again from there
-      for (const entry of entries) {
-        this.after = entry.id;
-        for (const event of parseEvents(entry.text, entry.id)) {
-          try {
-            this.handlers.event(event);
-          } catch (err) {
-            this.handlers.error(err);
-          }
+    }
+  }
+
+  private hand(entries: StreamEntry[]): void {
+    for (const entry of entries) {
+      for (const event of parseEvents(entry.text, entry.id)) {
+        try {
+          this.handlers.event(event);
+        } catch (err) {
+          this.handlers.error(err);
         }
       }
-      if (entries.length === READ_BATCH) this.suspect = true;
     }
   }
 
   /**
-   * Whether entries after `from` were trimmed before this reader got them: the oldest entry
-   * kept is past `from`. (Redis counts only XDEL in its max-deleted-entry-id, not trimming.)
-   * When `from` was the last entry of the node trimmed, and the next one kept, no entry was
-   * in fact missed: the report errs on that side.
+   * The entry read last is gone: the entries after it were trimmed before this reader got
+   * them (it was away, or blocked, longer than the cap covers), or Redis lost the stream
+   * (restarted from an older snapshot or without data, failed over to a replica behind).
+   * When `from` itself was the only entry trimmed, no event was in fact missed: the report
+   * errs on that side. With nothing after it, reading goes on from the stream's newest entry.
    */
-  private async checkGap(from: string): Promise<void> {
-    const info = await this.log.info(this.reader);
-    this.suspect = false;
-    if (compareIds(info.lastGenerated, from) < 0) {
-      // The stream went back in time: Redis lost it. Read from its present newest entry on.
-      this.after = info.lastGenerated;
-      this.handlers.lost(from);
-      return;
-    }
-    if (info.first !== undefined && compareIds(info.first, from) > 0) this.handlers.lost(from);
+  private async gap(from: string, next: string | undefined): Promise<void> {
+    if (next === undefined) this.after = await this.log.tail(this.reader);
+    this.handlers.lost(from);
   }
 }

@@ -11,7 +11,7 @@ import { HttpError } from './errors.js';
 import { eventStream } from './events-stream.js';
 import { expectedStates } from './expected-state.js';
 import { jobJson } from './job-json.js';
-import { idList, intQuery, stringQuery } from './params.js';
+import { booleanQuery, idList, intQuery, stringQuery } from './params.js';
 
 interface BulkBody {
   type?: unknown;
@@ -227,7 +227,7 @@ export function adminRoutes(
 
   router.get('/api/events', eventStream(queue));
 
-  /** The job events the stream still holds: ?after=<entry id> or ?since=<ms>, &limit= (entries). */
+  /** The job events the stream still holds: ?after=<entry id>, or ?since=<ms>[&newest=true], &limit= (entries). */
   router.get('/api/events/history', async (req, res) => {
     const since = stringQuery(req.query.since);
     res.json(
@@ -235,6 +235,7 @@ export function adminRoutes(
         after: stringQuery(req.query.after),
         since: since === undefined ? undefined : intQuery(since, 'since', 0, 0, Number.MAX_SAFE_INTEGER),
         limit: intQuery(stringQuery(req.query.limit), 'limit', 100, 1, MAX_HISTORY_ENTRIES),
+        newest: booleanQuery(stringQuery(req.query.newest), 'newest'),
       }),
     );
   });

@@ -67,9 +67,14 @@ export function eventStream(queue: Queue): RequestHandler {
       else dropped++;
     };
     queue.on('event', listener);
+    // This process missed events: the client is told to reload.
+    const lost = () => void dropped++;
+    queue.on('events lost', lost);
 
-    // Live events are listened to before the history is read, so none falls between them.
+    // Live events are listened to before the history is read, so none falls between them; they
+    // are held until the history is in.
     const resumeFrom = lastEventId(req);
+    let replaying = resumeFrom !== undefined;
     const replay = async (after: string) => {
       try {
         const history = await queue.admin.events({ after, limit: MAX_HISTORY_ENTRIES });
@@ -86,10 +91,12 @@ export function eventStream(queue: Queue): RequestHandler {
       } catch {
         dropped++;
       }
+      replaying = false;
     };
     if (resumeFrom) void replay(resumeFrom);
 
     const flush = setInterval(() => {
+      if (replaying) return;
       const entry = buffered.at(-1)?.entry;
       if (buffered.length > 0) {
         res.write(entry ? `id: ${entry}\n` : '');
@@ -110,6 +117,7 @@ export function eventStream(queue: Queue): RequestHandler {
       clearInterval(flush);
       clearInterval(heartbeat);
       queue.off('event', listener);
+      queue.off('events lost', lost);
     });
   };
 }

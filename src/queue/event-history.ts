@@ -9,6 +9,8 @@ export interface EventHistoryOptions {
   since?: number;
   /** Most stream entries read (one entry holds the events of one script call). @default 100 */
   limit?: number;
+  /** Without `after`: the newest `limit` entries from `since` on (still oldest first), not the oldest. */
+  newest?: boolean;
 }
 
 /** A page of the event stream's history. */
@@ -17,7 +19,10 @@ export interface EventHistory {
   events: JobEvent[];
   /** Where the next page starts (`after`): the last entry read, or the `after` given when none was. */
   next: string;
-  /** Entries after `after` were trimmed already: events are missing before the first one here. */
+  /**
+   * Events are missing before the first one here: the entry `after` was trimmed already, or
+   * the stream no longer reaches back to `since`.
+   */
   gap: boolean;
 }
 
@@ -25,29 +30,33 @@ const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
 /** Most entries one page reads. */
 export const MAX_HISTORY_ENTRIES = 1_000;
 
-function checkHistoryOptions(options: EventHistoryOptions): { after: string; limit: number } {
+function checkHistoryOptions(
+  options: EventHistoryOptions,
+): Required<Pick<EventHistoryOptions, 'limit'>> & EventHistoryOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('events options must be an object');
-  const { after, since, limit = 100 } = options;
+  const { after, since, limit = 100, newest } = options;
   for (const key of Object.keys(options))
-    if (!['after', 'since', 'limit'].includes(key)) throw new TypeError(`events takes no option "${key}"`);
+    if (!['after', 'since', 'limit', 'newest'].includes(key)) throw new TypeError(`events takes no option "${key}"`);
   if (after !== undefined && (typeof after !== 'string' || !ENTRY_ID.test(after)))
     throw new TypeError(`after must be a stream entry id like "1700000000000-0", got ${JSON.stringify(after)}`);
-  if (since !== undefined && !(typeof since === 'number' && Number.isInteger(since) && since >= 0))
+  if (since !== undefined && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0))
     throw new RangeError(`since must be a time in ms since the epoch, got ${String(since)}`);
-  if (after !== undefined && since !== undefined) throw new TypeError('give after or since, not both');
+  if (after !== undefined && (since !== undefined || newest))
+    throw new TypeError('after goes without since and newest');
+  if (newest !== undefined && typeof newest !== 'boolean') throw new TypeError('newest must be true or false');
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_HISTORY_ENTRIES))
     throw new RangeError(`limit must be a whole number from 1 to ${MAX_HISTORY_ENTRIES}, got ${String(limit)}`);
-  // An entry id just before `since`'s first: XRANGE reads after it.
-  return { after: after ?? (since ? `${since - 1}-${Number.MAX_SAFE_INTEGER}` : '0-0'), limit };
+  return { ...options, limit };
 }
 
 /** One page of the job events the stream still holds (see `queue.admin.events`). */
 export async function readEventHistory(store: Store, options: EventHistoryOptions = {}): Promise<EventHistory> {
-  const { after, limit } = checkHistoryOptions(options);
-  const { entries, gap } = await store.eventsAfter(after, limit);
+  const { after, since = 0, limit, newest = false } = checkHistoryOptions(options);
+  const { entries, gap } =
+    after === undefined ? await store.eventsSince(since, limit, newest) : await store.eventsAfter(after, limit);
   return {
     events: entries.flatMap((entry) => parseEvents(entry.text, entry.id)),
-    next: entries.at(-1)?.id ?? after,
-    gap: gap && options.since === undefined,
+    next: entries.at(-1)?.id ?? after ?? `${since}-0`,
+    gap,
   };
 }

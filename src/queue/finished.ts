@@ -23,8 +23,8 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
-/** The events after which a job's record may show its end. */
-const ENDING_EVENTS = new Set(['complete', 'failed', 'remove']);
+/** The events after which a job's record may show its end (a move by hand may end it too). */
+const ENDING_EVENTS = new Set(['complete', 'failed', 'cancelled', 'remove', 'moved']);
 
 type Outcome = { result: unknown } | { error: Error } | undefined;
 
@@ -39,6 +39,7 @@ function outcomeOf(id: number, record: JobRecord | undefined, event?: JobEvent):
   if (record) return undefined;
   // Removed: on completion or failure (its ending event, in the same entry, says how it ended), or by hand.
   if (event?.event === 'complete') return { result: event.args[0] ?? null };
+  if (event?.event === 'cancelled') return { error: new CancelledError(id, String(event.args[0] ?? '')) };
   if (event?.event === 'failed') return { error: new JobFailedError(id, String(event.args[0])) };
   return { error: new JobNotFoundError(id, `job ${id} does not exist (removed before it finished?)`) };
 }
@@ -50,6 +51,11 @@ function outcomeOf(id: number, record: JobRecord | undefined, event?: JobEvent):
  */
 export class FinishedWaiters {
   private readonly waiters = new Map<number, Set<Waiter>>();
+  /**
+   * When each waited-for job was created, as first read: Redis that lost its data (restarted
+   * from an older snapshot) gives the id to a new job, whose end must not settle the waiter.
+   */
+  private readonly created = new Map<number, number>();
 
   constructor(private readonly deps: FinishedDeps) {}
 
@@ -63,7 +69,10 @@ export class FinishedWaiters {
       const settle = (then: () => void) => {
         const set = this.waiters.get(id);
         if (!set?.delete(waiter)) return;
-        if (set.size === 0) this.waiters.delete(id);
+        if (set.size === 0) {
+          this.waiters.delete(id);
+          this.created.delete(id);
+        }
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         then();
@@ -101,7 +110,14 @@ export class FinishedWaiters {
   private async check(id: number, event?: JobEvent): Promise<void> {
     let outcome: Outcome;
     try {
-      outcome = outcomeOf(id, await this.deps.load(id), event);
+      let record = await this.deps.load(id);
+      const created = this.created.get(id);
+      if (record && created !== undefined && record.createdAt !== created) {
+        record = undefined;
+        event = undefined;
+      }
+      if (record && this.waiters.has(id)) this.created.set(id, record.createdAt);
+      outcome = outcomeOf(id, record, event);
     } catch {
       // Redis unreachable: the ending event (if this is one) still tells, else keep waiting:
       // the stream or a later recheck will tell.

@@ -114,7 +114,7 @@ export class QueueJobs implements JobDirectory<Job> {
   constructor(private readonly deps: QueueJobsDeps) {
     this.priorities = deps.priorities;
     this.finishing = new FinishedWaiters({
-      listen: () => deps.subscription.listenForEvents(),
+      listen: () => deps.subscription.startEvents(),
       load: async (id) => (await deps.store.getJob(id)) ?? undefined,
     });
   }

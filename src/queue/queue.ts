@@ -306,11 +306,15 @@ export class Queue extends QueueListings {
 
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   private dispatch(e: JobEvent): void {
-    this.emit(`job ${e.event}`, e.id, ...e.args);
-    // Every transition as one object, with its job type (what dashboards and bridges need).
-    this.emit('event', e);
-    this.watchers.deliver(e);
+    // Kue's own bookkeeping first: a listener that throws must not stop it.
     this.jobs.finishing.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
+    try {
+      this.emit(`job ${e.event}`, e.id, ...e.args);
+      // Every transition as one object, with its job type (what dashboards and bridges need).
+      this.emit('event', e);
+    } finally {
+      this.watchers.deliver(e);
+    }
   }
 }

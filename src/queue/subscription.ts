@@ -45,17 +45,30 @@ export class QueueSubscription {
     return this.eventsStarting !== undefined;
   }
 
-  /** Starts reading the job events (once); settles when the reading position is known. */
+  /**
+   * Starts reading the job events (once); settles when the reading position is known. A failure
+   * (Redis refusing the read, not an outage: that is waited out) goes to reportError.
+   */
   listenForEvents(): Promise<void> {
+    return this.startEvents().catch((err: unknown) => {
+      // Shutting down before the position is read is not an error.
+      if (!this.deps.shuttingDown()) this.deps.reportError(err);
+    });
+  }
+
+  /** `listenForEvents`, rejecting when the start failed; a later call starts again. */
+  startEvents(): Promise<void> {
     this.eventsStarting ??= this.openStream()
       .start()
       .then(
         () => {
           this.ready = true;
         },
-        // Shutting down before the subscription is answered is not an error.
         (err: unknown) => {
-          if (!this.deps.shuttingDown()) this.deps.reportError(err);
+          this.eventsStarting = undefined;
+          this.stream?.close();
+          this.stream = undefined;
+          throw err;
         },
       );
     return this.eventsStarting;

@@ -7,12 +7,20 @@ export interface StreamEntry {
   text: string;
 }
 
-/** What XINFO STREAM tells a reader resuming after a break. */
+/** What XINFO STREAM tells of the stream. */
 export interface StreamInfo {
-  /** The newest id the stream gave out ('0-0' when it does not exist). */
-  lastGenerated: string;
   /** The oldest id still kept, if any. */
   first?: string;
+  /** Whether entries were ever trimmed from it (Redis 7 counts what was added; on 6.2, assumed). */
+  trimmed: boolean;
+}
+
+/** A read that checks it follows on from where the reader was. */
+export interface ContiguousRead {
+  /** The entries after `from`, oldest first. */
+  entries: StreamEntry[];
+  /** Whether `from` was still there: then nothing after it was trimmed unread. */
+  contiguous: boolean;
 }
 
 /** The id '0-0': before every entry. */
@@ -25,9 +33,9 @@ export function compareIds(a: string, b: string): number {
   return am - bm || as - bs;
 }
 
-type XReadReply = Array<[string, Array<[string, string[]]>]> | null;
+type Pairs = Array<[string, string[]]>;
 
-function entriesOf(pairs: Array<[string, string[]]>): StreamEntry[] {
+function entriesOf(pairs: Pairs): StreamEntry[] {
   // Each entry has one field, 'm'; anything else is not ours and is skipped.
   return pairs.filter(([, fields]) => fields[0] === 'm').map(([id, fields]) => ({ id, text: String(fields[1]) }));
 }
@@ -45,38 +53,32 @@ export class EventLog {
     return newest[0]?.[0] ?? STREAM_START;
   }
 
-  /** The entries after `after`, waiting up to `blockMs` for the first; [] when none came. */
-  async read(reader: RedisClient, after: string, count: number, blockMs: number): Promise<StreamEntry[]> {
-    const reply = (await reader.xread(
-      'COUNT',
-      count,
-      'BLOCK',
-      blockMs,
-      'STREAMS',
-      this.keys.stream,
-      after,
-    )) as XReadReply;
-    return reply ? entriesOf(reply[0]![1]) : [];
+  /**
+   * Up to `count` entries after `from`, read from `from` itself: trimming removes the oldest
+   * entries first, so while `from` is there nothing after it was trimmed. One command, so the
+   * check and the read see one instant. (From STREAM_START nothing can be checked.)
+   */
+  async readFrom(client: RedisClient, from: string, count: number): Promise<ContiguousRead & { last?: string }> {
+    if (from === STREAM_START) {
+      const pairs = (await client.xrange(this.keys.stream, '-', '+', 'COUNT', count)) as Pairs;
+      return { entries: entriesOf(pairs), contiguous: true, last: pairs.at(-1)?.[0] };
+    }
+    const pairs = (await client.xrange(this.keys.stream, from, '+', 'COUNT', count + 1)) as Pairs;
+    const contiguous = pairs[0]?.[0] === from;
+    const after = contiguous ? pairs.slice(1) : pairs;
+    return { entries: entriesOf(after), contiguous, last: after.at(-1)?.[0] };
   }
 
-  /** The newest `count` entries at most, from `sinceMs` (Redis time) on, oldest first. */
-  async recent(client: RedisClient, sinceMs: number, count: number): Promise<StreamEntry[]> {
-    const pairs = (await client.xrevrange(
-      this.keys.stream,
-      '+',
-      String(Math.max(0, Math.floor(sinceMs))),
-      'COUNT',
-      count,
-    )) as Array<[string, string[]]>;
-    return entriesOf(pairs).reverse();
+  /** Waits up to `blockMs` for an entry after `from`; true when one came. */
+  async waitAfter(reader: RedisClient, from: string, blockMs: number): Promise<boolean> {
+    return (await reader.xread('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from)) !== null;
   }
 
-  /** The entries after `after`, up to `count`, oldest first (no wait). */
-  async range(client: RedisClient, after: string, count: number): Promise<StreamEntry[]> {
-    const pairs = (await client.xrange(this.keys.stream, `(${after}`, '+', 'COUNT', count)) as Array<
-      [string, string[]]
-    >;
-    return entriesOf(pairs);
+  /** Up to `count` entries from `sinceMs` (Redis time) on, oldest first: the oldest of them, or the newest. */
+  async since(client: RedisClient, sinceMs: number, count: number, newest: boolean): Promise<StreamEntry[]> {
+    const since = String(Math.max(0, Math.floor(sinceMs)));
+    if (!newest) return entriesOf((await client.xrange(this.keys.stream, since, '+', 'COUNT', count)) as Pairs);
+    return entriesOf((await client.xrevrange(this.keys.stream, '+', since, 'COUNT', count)) as Pairs).reverse();
   }
 
   async info(client: RedisClient): Promise<StreamInfo> {
@@ -84,11 +86,12 @@ export class EventLog {
     try {
       reply = (await client.xinfo('STREAM', this.keys.stream)) as unknown[];
     } catch (err) {
-      if (err instanceof Error && /no such key/i.test(err.message)) return { lastGenerated: STREAM_START };
+      if (err instanceof Error && /no such key/i.test(err.message)) return { trimmed: false };
       throw err;
     }
-    const field = (name: string) => reply[reply.indexOf(name) + 1];
+    const field = (name: string) => (reply.includes(name) ? reply[reply.indexOf(name) + 1] : undefined);
     const first = field('first-entry') as [string, string[]] | null;
-    return { lastGenerated: String(field('last-generated-id')), first: first?.[0] };
+    const added = field('entries-added');
+    return { first: first?.[0], trimmed: added === undefined || Number(added) > Number(field('length')) };
   }
 }

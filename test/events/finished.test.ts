@@ -9,7 +9,7 @@ import {
   TimeoutError,
   type Job,
 } from '../../src/index.js';
-import { testQueue, uniquePrefix } from '../support/setup.js';
+import { redisClient, testQueue, uniquePrefix } from '../support/setup.js';
 import { startWorker } from '../process/worker-process.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -123,5 +123,51 @@ describe('job.finished()', () => {
     const results = Promise.all(jobs.map((job) => job.finished({ timeout: 20_000 })));
     const worker = await startWorker({ KUE_PREFIX: prefix, KUE_TYPE: 'remote', KUE_CONCURRENCY: 4 });
     expect(await results).toEqual(jobs.map((_, i) => ({ pid: worker.pid, tag: i })));
+  });
+});
+
+describe('job.finished() and the ways a job can end', () => {
+  it('settles for a job moved to complete or failed by hand', async () => {
+    const queue = testQueue();
+    const done = await queue.create('by-hand').save();
+    const doneFinished = done.finished({ timeout: 5_000 });
+    await done.complete();
+    expect(await doneFinished).toBeNull();
+    const broken = await queue.create('by-hand').save();
+    const brokenFinished = broken.finished({ timeout: 5_000 });
+    await broken.failed();
+    expect(await rejection(brokenFinished)).toBeInstanceOf(JobFailedError);
+  });
+
+  it('rejects with CancelledError for a cancelled job removed on failure', async () => {
+    const queue = testQueue();
+    const job = await queue.create('gone').removeOnFail(true).save();
+    const finished = job.finished({ timeout: 5_000 });
+    await job.cancel('user asked');
+    expect(await rejection(finished)).toMatchObject({ name: 'CancelledError', reason: 'user asked' });
+  });
+
+  it('settles even when a queue listener throws', async () => {
+    const queue = testQueue();
+    queue.on('job complete', () => {
+      throw new Error('a listener bug');
+    });
+    queue.process('fine', (_j, done) => done(null, 'ok'));
+    const job = await queue.create('fine').save();
+    expect(await job.finished({ timeout: 5_000 })).toBe('ok');
+  });
+
+  it('does not take the end of a new job that got the same id (Redis lost its data) for its own', async () => {
+    const queue = testQueue();
+    const redis = redisClient();
+    const job = await queue.create('mine', { mine: true }).save();
+    const finished = job.finished({ timeout: 5_000 });
+    // As after a restart from an older snapshot: another job bears the id, and it completes.
+    await new Promise((r) => setTimeout(r, 50));
+    const key = `{${queue.prefix}}:job:${job.id}`;
+    await redis.hset(key, 'created_at', String(Date.now() + 1), 'state', 'complete', 'result', '"not yours"');
+    const event = JSON.stringify({ e: 'complete', id: String(job.id), t: 'mine', a: ['not yours'] });
+    await redis.xadd(`{${queue.prefix}}:stream`, '*', 'm', event);
+    expect(await rejection(finished)).toBeInstanceOf(JobNotFoundError);
   });
 });

@@ -1,7 +1,7 @@
 // The event stream B:stream: capped, read from where each process left off, and robust to
 // entries that are not Kue's.
 import { describe, expect, it } from 'vitest';
-import { nextEvent, redisClient, testQueue } from '../support/setup.js';
+import { nextEvent, redisClient, testQueue, waitFor } from '../support/setup.js';
 
 describe('the event stream', () => {
   it('keeps about events.maxLen entries however many calls emit', async () => {
@@ -55,5 +55,37 @@ describe('the event stream', () => {
     expect(() => testQueue({ events: { maxLen: 1000, keep: 1 } as unknown as { maxLen: number } })).toThrow(
       'events takes only maxLen, got "keep"',
     );
+  });
+
+  it("reports 'events lost' when entries after the last one read are trimmed before it reads on", async () => {
+    const queue = testQueue();
+    const redis = redisClient();
+    const lost: Array<{ after: string }> = [];
+    queue.on('events lost', (e: { after: string }) => lost.push(e));
+    const first = await queue.create('first').save();
+    await nextEvent(queue, 'job enqueue');
+    // One call appends 50 entries and trims all but 10: the reader, waiting for a new entry,
+    // finds the one it read last gone.
+    await redis.eval(
+      "for i = 1, 50 do redis.call('XADD', KEYS[1], '*', 'm', '[]') end redis.call('XTRIM', KEYS[1], 'MAXLEN', 10)",
+      1,
+      `{${queue.prefix}}:stream`,
+    );
+    await waitFor(() => lost.length === 1, 5_000, "'events lost'");
+    expect(lost[0]!.after).toMatch(/^\d+-\d+$/);
+    // And it reads on: the next events arrive.
+    const removed = nextEvent(queue, 'job remove');
+    await first.remove();
+    expect(await removed).toEqual([first.id, 'first']);
+    expect(lost).toHaveLength(1);
+  });
+
+  it('is trimmed even when its last id is ahead of the clock (a clock stepped back)', async () => {
+    const queue = testQueue({ events: { maxLen: 100 } });
+    const redis = redisClient();
+    const stream = `{${queue.prefix}}:stream`;
+    await redis.xadd(stream, `${Date.now() + 3_600_000}-0`, 'm', '[]');
+    for (let i = 0; i < 1_000; i++) await queue.create('tick').save();
+    expect(await redis.xlen(stream)).toBeLessThan(400);
   });
 });

@@ -111,4 +111,36 @@ describe('the event history', () => {
     const text = await readEvents(await listen(queue), events[0]!.entry!, (t) => t.includes('event: overflow'));
     expect(text).not.toContain('event: resumed');
   });
+
+  it('newest=true gives the newest entries from `since` on, still oldest first', async () => {
+    const queue = testQueue();
+    for (const n of [1, 2, 3, 4]) await queue.create('recent', { n }).save();
+    const http = await serve(queue);
+    const page = await http('/api/events/history?since=0&newest=true&limit=2');
+    expect(page.status).toBe(200);
+    expect(page.body.events.map((e: { id: number }) => e.id)).toEqual([3, 4]);
+    expect(page.body.gap).toBe(false);
+    expect((await http('/api/events/history?newest=maybe')).status).toBe(400);
+    expect((await http('/api/events/history?after=1-0&newest=true')).status).toBe(400);
+  });
+
+  it("tells the browser to reload when this process missed events ('events lost')", async () => {
+    const queue = testQueue();
+    const base = await listen(queue);
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/events`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += new TextDecoder().decode(value);
+        if (text.includes('event: counts')) queue.emit('events lost', { after: '1-0' });
+        return text.includes('event: overflow');
+      },
+      5_000,
+      'overflow',
+    );
+    controller.abort();
+  });
 });

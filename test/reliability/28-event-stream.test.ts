@@ -111,4 +111,26 @@ describe('the event stream', () => {
       expect(before.id).toBeGreaterThan(job.id);
     },
   );
+
+  it(
+    'a listener that started on an empty stream reports no gap after a reconnection',
+    { timeout: 30_000 },
+    async () => {
+      server = await startRedis();
+      const { port } = server;
+      const control = new Redis({ port, host: '127.0.0.1' });
+      controls.push(control);
+      const listener = queueOn(port, uniquePrefix('fresh'));
+      const lost: unknown[] = [];
+      listener.on('events lost', (e: unknown) => lost.push(e));
+      await listener.listenForEvents();
+      await waitFor(async () => (await killReaders(control)) === 1, 5_000, 'a reader to kill');
+      const job = await listener.create('first').save();
+      await job.remove();
+      await waitFor(() => listener.listenerCount('job remove') >= 0 && lost.length === 0, 1_000);
+      const removed = await new Promise((resolve) => listener.once('job remove', resolve).once('error', resolve));
+      expect(removed).toBeDefined();
+      expect(lost).toEqual([]);
+    },
+  );
 });

@@ -155,10 +155,10 @@ export const api = {
     })),
   types: () => request<TypeSummary[]>('GET', 'api/types'),
   /** A page of the job events the event stream holds (`next` goes on). */
-  eventHistory: (p: { since?: number; after?: string; limit: number }, signal?: AbortSignal) =>
+  eventHistory: (p: { since?: number; after?: string; newest?: boolean; limit: number }, signal?: AbortSignal) =>
     request<{ events: StreamEvent[]; next: string; gap: boolean }>(
       'GET',
-      `api/events/history${query(p)}`,
+      `api/events/history${query({ ...p, newest: p.newest ? 'true' : undefined })}`,
       undefined,
       signal,
     ),
