@@ -72,9 +72,10 @@ export class EventStream {
       try {
         const read = await this.log.readFrom(this.reader, from, READ_BATCH);
         if (!read.contiguous) await this.gap(from, read.last);
-        else if (read.last === undefined) await this.log.waitAfter(this.reader, from, READ_BLOCK);
         if (read.last !== undefined) this.after = read.last;
         this.hand(read.entries);
+        // Caught up: wait for what comes next (at once when something already has).
+        if (read.entries.length < READ_BATCH) await this.log.waitAfter(this.reader, this.after!, READ_BLOCK);
       } catch (err) {
         if (this.closed) return;
         this.handlers.error(err);
