@@ -4,7 +4,7 @@
 // the question every capability must answer for users who do not use it.
 //
 //   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique|failures]
-//     [--options '<json>']
+//     [--options '<json>'] [--scraped]
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
 // base commit after `npm ci && npm run build`) on the same workload: N awaited single saves of
@@ -13,6 +13,8 @@
 // on the type that never hold a job back; `--using groups` puts the jobs in 100 groups: what
 // those capabilities cost when in use; `--using unique` gives each job a unique key of its own.
 // `--options` adds queue options (JSON) to both checkouts, e.g. '{"saveRetryWindow":0}'.
+// `--scraped` scrapes the metrics once before measuring (in a checkout that has them), so the
+// scripts that end jobs count for Prometheus: what a scraper costs (docs/metrics.md).
 // Needs valgrind (Debian: apt-get install valgrind).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +31,7 @@ const USING = option('using', 'nothing');
 if (!['nothing', 'limits', 'groups', 'unique', 'failures'].includes(USING))
   throw new Error('--using takes limits, groups, unique or failures');
 const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
+const SCRAPED = process.argv.includes('--scraped');
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error('--jobs must be a positive integer');
@@ -76,7 +79,7 @@ async function measure(checkout) {
       await sleep(100);
     }
     const child = fork(childEntry, [
-      JSON.stringify({ checkout, port, jobs: JOBS, using: USING, queueOptions: QUEUE_OPTIONS }),
+      JSON.stringify({ checkout, port, jobs: JOBS, using: USING, queueOptions: QUEUE_OPTIONS, scraped: SCRAPED }),
     ]);
     const reply = (key) => new Promise((ok) => child.on('message', (m) => m[key] && ok(m)));
     await reply('ready');
@@ -101,7 +104,7 @@ async function measure(checkout) {
 const results = [];
 for (const checkout of checkouts) results.push({ checkout, ...(await measure(checkout)) });
 const format = (n) => Math.round(n).toLocaleString('en-US').padStart(10);
-console.log(`Redis instructions per job (${JOBS} jobs using ${USING}, callgrind)`);
+console.log(`Redis instructions per job (${JOBS} jobs using ${USING}${SCRAPED ? ', scraped' : ''}, callgrind)`);
 console.log(`${'checkout'.padEnd(12)} ${'save'.padStart(10)} ${'process'.padStart(10)}`);
 for (const [i, r] of results.entries())
   console.log(`${(i === 0 ? 'this' : 'against').padEnd(12)} ${format(r.save)} ${format(r.process)}`);

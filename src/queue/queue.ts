@@ -21,6 +21,7 @@ import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { QueueSchedules } from './schedules.js';
 import { QueueLimits } from './limits.js';
+import { QueueMetrics } from './metrics.js';
 import { QueueControls } from './queue-controls.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
@@ -48,6 +49,8 @@ export class Queue extends QueueControls {
   readonly scheduling: QueueSchedules;
   /** @internal */
   readonly limiting: QueueLimits;
+  /** Prometheus metrics of the whole queue: `register(registry)`, `text()` (docs/metrics.md). */
+  readonly metrics: QueueMetrics;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
@@ -104,6 +107,7 @@ export class Queue extends QueueControls {
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
     this.limiting = new QueueLimits(this.store);
+    this.metrics = new QueueMetrics(this.store, this.prefix, o.metrics);
     this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
@@ -112,18 +116,7 @@ export class Queue extends QueueControls {
         void this.subscription.listenForEvents();
     });
     if (o.maintenance) {
-      this.maintenance = new Maintenance(
-        this.store,
-        {
-          maxStalls: o.maxStalls,
-          batch: defaults.maintenanceBatch,
-          interval: o.maintenanceInterval,
-          scheduleBatch: defaults.scheduleBatch,
-          missedAfter: defaults.scheduleMissedAfter,
-        },
-        (err) => this.reportError(err),
-      );
-      this.maintenance.start();
+      this.maintenance = Maintenance.started(this.store, o, (err) => this.reportError(err));
       this.subscription.listenForDueTimes(this.maintenance);
     }
   }

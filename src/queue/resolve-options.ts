@@ -18,6 +18,7 @@ export interface ResolvedQueueOptions {
   /** What a save waits for; undefined: nothing. */
   durableSaves: { replicas: number; timeout: number } | undefined;
   saveRetryWindow: number;
+  metrics: { maxTypes: number; lease: number };
   jobEvents: boolean;
   disableSearch: boolean;
   priorities: Record<string, number>;
@@ -93,6 +94,7 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     saveRetryWindow: given(o.saveRetryWindow, defaults.saveRetryWindow, (v) =>
       check.integer('saveRetryWindow', v, 0, 2 ** 31 - 1),
     ),
+    metrics: given(o.metrics, { ...defaults.metrics }, check.metrics),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
     priorities: given(o.priorities, defaults.priorities, priorities),

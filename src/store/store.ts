@@ -10,6 +10,7 @@ import { ScheduleStore } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
 import { TreeStore } from './tree-store.js';
+import { MetricsStore } from './metrics-store.js';
 import {
   decodePage,
   decodeTake,
@@ -77,6 +78,8 @@ export class Store extends StoreReads {
   readonly schedules = new ScheduleStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts of job types' limits. */
   readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
+  /** The scrape of the Prometheus metrics. */
+  readonly metrics = new MetricsStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts and reads of flows (a parent and the children it waits for). */
   readonly trees: TreeStore;
 
