@@ -24,6 +24,8 @@ export interface DashboardOptions {
   auth?: AuthOption;
   readOnly?: boolean;
   title?: string;
+  /** Serve GET /metrics (Prometheus). @default true */
+  metrics?: boolean;
   /** When the port is taken, listen on any free port instead of failing. @default false */
   anyPortIfTaken?: boolean;
   /**
@@ -80,7 +82,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   watchErrors(queue, options.onError ?? ((err) => process.stderr.write(`kue: ${err.message}\n`)), options.onReconnect);
   const shutdownQueue = () => queue.shutdown(SHUTDOWN_TIMEOUT).catch(() => undefined);
 
-  const app = createApp({ queue, title: options.title, auth: options.auth, readOnly: options.readOnly });
+  const app = createApp({
+    queue,
+    title: options.title,
+    auth: options.auth,
+    readOnly: options.readOnly,
+    metrics: options.metrics,
+  });
   let server: Server;
   try {
     server = await listen(app, port, host).catch((err: unknown) => {

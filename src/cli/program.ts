@@ -23,6 +23,8 @@ interface CommonOptions {
   auth?: { username: string; password: string };
   readOnly?: boolean;
   title?: string;
+  /** false with --no-metrics. */
+  metrics?: boolean;
 }
 interface DashboardCommandOptions extends CommonOptions {
   host: string;
@@ -92,7 +94,8 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
         .argParser(parseAuth),
     )
     .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
-    .option('--title <title>', `page title (default: "${defaults.title}")`);
+    .option('--title <title>', `page title (default: "${defaults.title}")`)
+    .option('--no-metrics', 'do not serve GET /metrics (Prometheus metrics of the queue)');
 }
 
 /** True when the promise has settled (or is missing). */
@@ -112,6 +115,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     auth: opts.auth,
     readOnly: opts.readOnly === true,
     title: opts.title,
+    metrics: opts.metrics !== false,
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
   };
@@ -120,6 +124,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
 function describeAccess(opts: CommonOptions): string {
   const parts = [`queue prefix "${opts.prefix}"`];
   if (opts.readOnly) parts.push('read-only');
+  if (opts.metrics === false) parts.push('no /metrics');
   if (opts.auth) parts.push(`basic auth as "${opts.auth.username}"`);
   return parts.join(', ');
 }

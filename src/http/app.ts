@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { defaults } from '../defaults.js';
+import { describe } from '../describe.js';
 import type { Queue } from '../queue/queue.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -9,6 +10,7 @@ import { scheduleRoutes } from './schedule-routes.js';
 import { cancelRoutes } from './cancel-routes.js';
 import { flowRoutes } from './flow-routes.js';
 import { flowTreeRoutes } from './flow-tree-routes.js';
+import { metricsRoute } from './metrics-route.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
 
@@ -23,6 +25,12 @@ export interface AppOptions {
   readOnly?: boolean;
   /** Largest accepted request body, bytes or a size like '1mb'. @default '1mb' */
   bodyLimit?: number | string;
+  /**
+   * Serve `GET /metrics`: the queue's Prometheus metrics (docs/metrics.md), behind `auth`
+   * like every route. Each scrape keeps the scripts counting for `metrics.lease`.
+   * @default true
+   */
+  metrics?: boolean;
 }
 
 /** An Express application serving the JSON API (and the dashboard). */
@@ -51,6 +59,8 @@ const refuseOtherBodies: RequestHandler = (req, res, next) => {
  */
 export function createApp(options: AppOptions): KueApp {
   const { queue } = options;
+  if (options.metrics !== undefined && typeof options.metrics !== 'boolean')
+    throw new TypeError(`metrics must be true or false, got ${describe(options.metrics)}`);
   const app = express();
   app.set('title', options.title ?? defaults.title);
   app.set('x-powered-by', false);
@@ -79,6 +89,7 @@ export function createApp(options: AppOptions): KueApp {
   app.use(flowRoutes(queue));
   app.use(cancelRoutes(queue));
   app.use(flowTreeRoutes(queue));
+  if (options.metrics !== false) app.use(metricsRoute(queue));
   app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
   app.use(errorHandler((err) => queue.reportError(err)));
 
