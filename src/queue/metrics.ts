@@ -153,8 +153,11 @@ class Sources {
     if (!this.pending) {
       const pending = Promise.all(this.queues.map(async (q) => ({ queue: q.queue, types: foldTypes(await q.read()) })));
       this.pending = pending;
-      // Shared by the asks of this scrape only: the next scrape reads again.
-      const clear = () => setImmediate(() => this.pending === pending && (this.pending = undefined));
+      // Shared by the asks made while it runs (a registry asks every family at once): an ask
+      // after it settled is another scrape, and reads again.
+      const clear = () => {
+        if (this.pending === pending) this.pending = undefined;
+      };
       pending.then(clear, clear);
     }
     return this.pending;
