@@ -8,7 +8,7 @@ Fields of B:type:<type>:metrics (counts since the first scrape; short names keep
 listpack):
   f   jobs failed for good (cancelled jobs are not in it)
   t   failed attempts that will run again (retried, at once or after their backoff)
-  s   stalls (a job whose lock expired; it also counts in f or t when that ends it)
+  s   stalls (a job whose lock expired; one that stalled too often also counts in f)
   x   jobs cancelled
   r<i> / w<i>  completed jobs by run time / wait time, bucket i of metrics_bucket (not
        cumulative); their sum is the number of completed jobs
