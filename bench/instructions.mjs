@@ -3,7 +3,7 @@
 // (repeat runs agree within about 0.3 %), so it tells whether a change costs the hot path 2 %:
 // the question every capability must answer for users who do not use it.
 //
-//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique|failures]
+//   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique|failures|tracer|tracer-failures]
 //     [--options '<json>'] [--scraped] [--hz <n>]
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
@@ -11,7 +11,9 @@
 // a 100-byte job, then one concurrency-1 worker processing them. Prints instructions per save
 // and per processed job, and the ratios. `--using limits` sets a rate and a concurrency limit
 // on the type that never hold a job back; `--using groups` puts the jobs in 100 groups: what
-// those capabilities cost when in use; `--using unique` gives each job a unique key of its own.
+// those capabilities cost when in use; `--using unique` gives each job a unique key of its own;
+// `--using tracer` registers an OpenTelemetry SDK in the measuring process (`tracer-failures`:
+// and every job fails), for what tracing costs Redis (a checkout without tracing ignores it).
 // `--options` adds queue options (JSON) to both checkouts, e.g. '{"saveRetryWindow":0}'.
 // `--scraped` scrapes the metrics once before measuring (in a checkout that has them), so the
 // scripts that end jobs count for Prometheus: what a scraper costs (docs/metrics.md).
@@ -31,8 +33,8 @@ function option(name, fallback) {
 }
 const JOBS = Number(option('jobs', '1000'));
 const USING = option('using', 'nothing');
-if (!['nothing', 'limits', 'groups', 'unique', 'failures'].includes(USING))
-  throw new Error('--using takes limits, groups, unique or failures');
+if (!['nothing', 'limits', 'groups', 'unique', 'failures', 'tracer', 'tracer-failures'].includes(USING))
+  throw new Error('--using takes limits, groups, unique, failures, tracer or tracer-failures');
 const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
 const SCRAPED = process.argv.includes('--scraped');
 const HZ = option('hz');

@@ -40,6 +40,8 @@ export const defaults = {
    * a retry. About 130 bytes per call while kept.
    */
   saveRetryWindow: 60_000,
+  /** Entries the event stream keeps (events.maxLen). */
+  eventsMaxLen: 100_000,
   /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
   durableSaves: { replicas: 1, timeout: 1_000 },
   /** Prometheus metrics (docs/metrics.md), `createQueue({ metrics })`. */
@@ -54,6 +56,8 @@ export const defaults = {
   },
   /** Whether saved Job objects get job-level events. */
   jobEvents: true,
+  /** Whether a queue makes OpenTelemetry spans when a tracer provider is registered. */
+  tracing: true,
   /** Whether jobs go unindexed for search (Kue >= 0.9). */
   disableSearch: true,
   /** Retention of finished jobs that set none: keep them. */

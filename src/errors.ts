@@ -16,6 +16,8 @@ export const ErrorCode = {
   SandboxLoadFailed: 'SANDBOX_LOAD_FAILED',
   ChildFailed: 'CHILD_FAILED',
   FlowConflict: 'FLOW_CONFLICT',
+  JobFailed: 'JOB_FAILED',
+  Timeout: 'TIMEOUT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -213,5 +215,25 @@ export class FlowConflictError extends KueError {
       ErrorCode.FlowConflict,
       `the flow was not saved: ${place} has the unique key "${uniqueKey}", which job ${holderId} holds`,
     );
+  }
+}
+
+/**
+ * `job.finished()`: the job failed for good (its last attempt failed, it outlived its ttl or
+ * stalled too often, or it was moved to failed). `error` is the job's own error message.
+ */
+export class JobFailedError extends KueError {
+  constructor(
+    readonly jobId: number,
+    readonly error: string,
+  ) {
+    super(ErrorCode.JobFailed, `job ${jobId} failed: ${error}`);
+  }
+}
+
+/** A wait given a `timeout` (e.g. `job.finished({timeout})`) ran out first. */
+export class TimeoutError extends KueError {
+  constructor(message: string) {
+    super(ErrorCode.Timeout, message);
   }
 }

@@ -15,7 +15,7 @@ import {
 } from './queue/job.js';
 import type { RetentionOption } from './store/retention.js';
 import type { Callback } from './queue/callback.js';
-import type { JobEvent } from './events/event-bus.js';
+import type { JobEvent } from './events/job-event.js';
 import type { DoneCallback, DoneAndContext, WorkerContext } from './worker/handler.js';
 import type { RedisConnectionOptions, RedisSetting, RedisClient } from './store/connection.js';
 import type { JobState } from './store/keys.js';
@@ -60,7 +60,10 @@ import {
   SandboxLoadError,
   ChildFailedError,
   FlowConflictError,
+  JobFailedError,
+  TimeoutError,
 } from './errors.js';
+import type { FinishedOptions } from './queue/finished.js';
 import { defaults } from './defaults.js';
 import { version } from './version.js';
 
@@ -129,6 +132,8 @@ const kueModule = {
   SandboxLoadError,
   ChildFailedError,
   FlowConflictError,
+  JobFailedError,
+  TimeoutError,
   ErrorCode,
 };
 
@@ -221,6 +226,9 @@ type SandboxCrashErrorT = SandboxCrashError;
 type SandboxLoadErrorT = SandboxLoadError;
 type ChildFailedErrorT = ChildFailedError;
 type FlowConflictErrorT = FlowConflictError;
+type JobFailedErrorT = JobFailedError;
+type TimeoutErrorT = TimeoutError;
+type FinishedOptionsT = FinishedOptions;
 type FlowOptionsT = FlowOptions;
 type FlowNodeT<D> = FlowNode<D>;
 type FlowChildT = FlowChild;
@@ -303,6 +311,9 @@ declare namespace kue {
   type SandboxLoadError = SandboxLoadErrorT;
   type ChildFailedError = ChildFailedErrorT;
   type FlowConflictError = FlowConflictErrorT;
+  type JobFailedError = JobFailedErrorT;
+  type TimeoutError = TimeoutErrorT;
+  type FinishedOptions = FinishedOptionsT;
   type FlowOptions = FlowOptionsT;
   type FlowNode<D = any> = FlowNodeT<D>;
   type FlowChild = FlowChildT;
@@ -321,6 +332,7 @@ export { createApp, Queue, Job, version };
 // Every error class and ErrorCode, by name (errors.ts exports nothing else).
 export * from './errors.js';
 export type {
+  FinishedOptions,
   FlowTree,
   FlowTreeItem,
   FlowTreeOptions,

@@ -128,6 +128,7 @@ async function main() {
 
   console.log(`kue demo: Redis on ${HOST}:${redis.port} (pid ${redis.pid}), data in ${REDIS_DIR_SHOWN}`);
   console.log(`Dashboard: ${dashboardUrl}`);
+  console.log(`The job events of the last minutes: ${dashboardUrl}activity`);
   console.log(
     `Finished jobs stay for the dashboard: the newest ${RETENTION.removeOnComplete} completed and ` +
       `${RETENTION.removeOnFail} failed of each type (removeOnComplete / removeOnFail).`,

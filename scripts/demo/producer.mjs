@@ -191,6 +191,11 @@ export function startProducer(queue) {
       .then((parent) => {
         stats.produced += 5;
         note('flow', `publish ${parent.data.video}: waits for 4 children (#${parent.id})`);
+        // job.finished() settles from the event stream when the parent ends, whoever runs it.
+        parent.finished().then(
+          () => note('flow', `${parent.data.video} published (#${parent.id}, job.finished() resolved)`),
+          (err) => note('flow', `${parent.data.video} not published: ${err.message}`),
+        );
       })
       .catch((err) => note('error', `flow save failed: ${err.message}`));
     pendingSaves.add(saving);

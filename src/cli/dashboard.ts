@@ -26,6 +26,8 @@ export interface DashboardOptions {
   title?: string;
   /** Serve GET /metrics (Prometheus). @default true */
   metrics?: boolean;
+  /** An http(s) URL template with `{traceId}`: the dashboard links traced jobs there. */
+  traceUrl?: string;
   /** When the port is taken, listen on any free port instead of failing. @default false */
   anyPortIfTaken?: boolean;
   /**
@@ -88,6 +90,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     auth: options.auth,
     readOnly: options.readOnly,
     metrics: options.metrics,
+    ...(options.traceUrl !== undefined && { traceUrl: options.traceUrl }),
   });
   let server: Server;
   try {

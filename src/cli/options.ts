@@ -2,6 +2,7 @@
 // value is reported as a usage error (exit code 2) naming the option, before anything starts.
 import { InvalidArgumentError } from 'commander';
 import * as check from '../queue/validate.js';
+import { checkTraceUrl } from '../http/trace-url.js';
 
 /** A TCP port: a whole number from 0 to 65535 (0: any free port). */
 export function parsePort(value: string): number {
@@ -55,6 +56,15 @@ export function parseAuth(value: string): { username: string; password: string }
 export function parseHost(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('The host must not be empty (e.g. 127.0.0.1 or 0.0.0.0).');
   return value;
+}
+
+/** `--trace-url`: an http(s) URL template with {traceId} in it (see createApp's traceUrl). */
+export function parseTraceUrl(value: string): string {
+  try {
+    return checkTraceUrl(value);
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message.replace(/^traceUrl/, 'The trace URL')}.`);
+  }
 }
 
 /** What replaces a stored backoff function: a delay in whole milliseconds, or a strategy's name. */

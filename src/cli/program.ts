@@ -9,9 +9,19 @@ import { formatSchedules, listSchedules } from './schedules.js';
 import { defineGroups, defineLimit, defineLimits } from './limits.js';
 import { defineCancel } from './cancel.js';
 import { defineFlowTree } from './flow-tree.js';
+import { defineEvents } from './events.js';
 import { DATA_DIR, startDev, type Dev } from './dev.js';
 import { formatMigration, formatProgress, runMigrate } from './migrate.js';
-import { parseAuth, parseBackoff, parseCount, parseHost, parsePort, parsePrefix, parseRedisUrl } from './options.js';
+import {
+  parseAuth,
+  parseBackoff,
+  parseCount,
+  parseHost,
+  parsePort,
+  parsePrefix,
+  parseRedisUrl,
+  parseTraceUrl,
+} from './options.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -25,6 +35,7 @@ interface CommonOptions {
   title?: string;
   /** false with --no-metrics. */
   metrics?: boolean;
+  traceUrl?: string;
 }
 interface DashboardCommandOptions extends CommonOptions {
   host: string;
@@ -95,7 +106,12 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
     )
     .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
     .option('--title <title>', `page title (default: "${defaults.title}")`)
-    .option('--no-metrics', 'do not serve GET /metrics (Prometheus metrics of the queue)');
+    .option('--no-metrics', 'do not serve GET /metrics (Prometheus metrics of the queue)')
+    .option(
+      '--trace-url <template>',
+      "link each traced job to its trace: your tracing backend's http(s) URL with {traceId} in it",
+      parseTraceUrl,
+    );
 }
 
 /** True when the promise has settled (or is missing). */
@@ -116,6 +132,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     readOnly: opts.readOnly === true,
     title: opts.title,
     metrics: opts.metrics !== false,
+    ...(opts.traceUrl !== undefined && { traceUrl: opts.traceUrl }),
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
   };
@@ -363,6 +380,7 @@ export function createProgram(): Command {
   defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);
   defineCancel(addQueueOptions(configureErrors(program.command('cancel'))), out);
   defineFlowTree(addQueueOptions(configureErrors(program.command('flow'))), out);
+  defineEvents(addQueueOptions(configureErrors(program.command('events'))), out);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { defaults } from '../defaults.js';
 import { JobNotFoundError, StateChangedError } from '../errors.js';
 import { MAX_PAGE, MAX_THROUGHPUT_MINUTES, type BulkOptions } from '../queue/admin.js';
+import { MAX_HISTORY_ENTRIES } from '../queue/event-history.js';
 import type { SavedJob } from '../queue/job.js';
 import type { Queue } from '../queue/queue.js';
 import * as check from '../queue/validate.js';
@@ -10,7 +11,7 @@ import { HttpError } from './errors.js';
 import { eventStream } from './events-stream.js';
 import { expectedStates } from './expected-state.js';
 import { jobJson } from './job-json.js';
-import { idList, intQuery, stringQuery } from './params.js';
+import { booleanQuery, idList, intQuery, stringQuery } from './params.js';
 
 interface BulkBody {
   type?: unknown;
@@ -75,7 +76,10 @@ async function typeSummaries(queue: Queue) {
 }
 
 /** Routes beyond Kue's API, for the dashboard: under /api. */
-export function adminRoutes(queue: Queue, config: () => { title: string; readOnly: boolean }): Router {
+export function adminRoutes(
+  queue: Queue,
+  config: () => { title: string; readOnly: boolean; traceUrl?: string },
+): Router {
   const router = Router();
 
   router.get('/api/config', (_req, res) => {
@@ -222,6 +226,19 @@ export function adminRoutes(queue: Queue, config: () => { title: string; readOnl
   });
 
   router.get('/api/events', eventStream(queue));
+
+  /** The job events the stream still holds: ?after=<entry id>, or ?since=<ms>[&newest=true], &limit= (entries). */
+  router.get('/api/events/history', async (req, res) => {
+    const since = stringQuery(req.query.since);
+    res.json(
+      await queue.admin.events({
+        after: stringQuery(req.query.after),
+        since: since === undefined ? undefined : intQuery(since, 'since', 0, 0, Number.MAX_SAFE_INTEGER),
+        limit: intQuery(stringQuery(req.query.limit), 'limit', 100, 1, MAX_HISTORY_ENTRIES),
+        newest: booleanQuery(stringQuery(req.query.newest), 'newest'),
+      }),
+    );
+  });
 
   return router;
 }

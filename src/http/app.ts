@@ -13,6 +13,7 @@ import { flowTreeRoutes } from './flow-tree-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
+import { checkTraceUrl } from './trace-url.js';
 
 export interface AppOptions {
   /** The queue to serve. */
@@ -31,6 +32,12 @@ export interface AppOptions {
    * @default true
    */
   metrics?: boolean;
+  /**
+   * Where the dashboard links a traced job: an http(s) URL of your tracing backend with
+   * `{traceId}` in it. Without one, no link is shown.
+   * @example createApp({ queue, traceUrl: 'https://grafana.example/explore?traceId={traceId}' })
+   */
+  traceUrl?: string;
 }
 
 /** An Express application serving the JSON API (and the dashboard). */
@@ -61,6 +68,7 @@ export function createApp(options: AppOptions): KueApp {
   const { queue } = options;
   if (options.metrics !== undefined && typeof options.metrics !== 'boolean')
     throw new TypeError(`metrics must be true or false, got ${describe(options.metrics)}`);
+  const traceUrl = options.traceUrl === undefined ? undefined : checkTraceUrl(options.traceUrl);
   const app = express();
   app.set('title', options.title ?? defaults.title);
   app.set('x-powered-by', false);
@@ -84,7 +92,13 @@ export function createApp(options: AppOptions): KueApp {
 
   app.use(staticUi(() => String(app.get('title'))));
   app.use(kueRoutes(queue));
-  app.use(adminRoutes(queue, () => ({ title: String(app.get('title')), readOnly: options.readOnly === true })));
+  app.use(
+    adminRoutes(queue, () => ({
+      title: String(app.get('title')),
+      readOnly: options.readOnly === true,
+      ...(traceUrl !== undefined && { traceUrl }),
+    })),
+  );
   app.use(scheduleRoutes(queue));
   app.use(flowRoutes(queue));
   app.use(cancelRoutes(queue));

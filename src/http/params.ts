@@ -53,3 +53,11 @@ export function stringQuery(value: unknown): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+/** `true` / `false` (or `1` / `0`) in a query string, or undefined when absent. */
+export function booleanQuery(text: string | undefined, name: string): boolean | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new HttpError(400, `${name} must be true or false, got ${check.describe(text)}`);
+}

@@ -20,6 +20,7 @@ export const CLIENT_ROUTES = [
   '/schedules',
   '/limits',
   '/groups',
+  '/activity',
 ] as const;
 
 /** Replaced in the built index.html by the HTML-escaped title on every request. */

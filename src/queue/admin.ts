@@ -15,6 +15,7 @@ import {
   type FlowTree,
   type FlowTreeOptions,
 } from './flow-tree.js';
+import { readEventHistory, type EventHistory, type EventHistoryOptions } from './event-history.js';
 import { stems } from './search-words.js';
 import * as check from './validate.js';
 
@@ -193,6 +194,18 @@ export class QueueAdmin {
   }
 
   /** Ids of jobs whose search words include every word of the query (stemmed, any case). */
+  /**
+   * The job events the event stream still holds (events.maxLen entries), oldest first, a page
+   * at a time: after an entry, from a time, or from the oldest kept. A dashboard or a tool that
+   * restarts reads what it missed.
+   */
+  events(options?: EventHistoryOptions, callback?: Callback<EventHistory>): Promise<EventHistory> {
+    return withCallback(
+      Promise.resolve().then(() => readEventHistory(this.store, options)),
+      callback,
+    );
+  }
+
   async search(query: string): Promise<number[]> {
     if (typeof query !== 'string') throw new TypeError('search query must be a string');
     return this.store.search(stems(query));

@@ -1,4 +1,4 @@
-import type { JobEvent } from '../events/event-bus.js';
+import type { JobEvent } from '../events/job-event.js';
 import type { Job } from './job.js';
 
 /** After these a job has no further events to deliver to its Job object. */

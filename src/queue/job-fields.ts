@@ -38,6 +38,8 @@ export class JobFieldsBase<D = any> extends EventEmitter {
   cancelled?: string;
   /** Set on the jobs of a flow: its parent's id, or (on a parent) its children and policy. */
   flow?: FlowInfo;
+  /** The W3C traceparent of the span that saved the job, when a tracer recorded one. */
+  _traceparent?: string;
   /** On a job handed to a handler: makes its attempt's signal (see `signal`). */
   _signal?: () => AbortSignal;
   /** Raw fields, named as in Kue. Prefer the methods. */

@@ -1,5 +1,6 @@
 import type { JobState } from '../store/keys.js';
 import type { Saved } from './callback.js';
+import type { FinishedOptions } from './finished.js';
 
 /**
  * What a job needs from the queue it belongs to: the narrow side of the queue a Job talks
@@ -23,6 +24,8 @@ export interface JobHost<J> {
   /** Records progress in the background; failures go to reportError. */
   progress(id: number, percent: number, data: unknown): void;
   reportError(err: unknown): void;
+  /** The job's result once it completes; rejects once it fails for good or is removed. */
+  finished(id: number, options?: FinishedOptions): Promise<unknown>;
   /** A flow parent's children's results, by child id. */
   childResults(id: number): Promise<Record<string, unknown>>;
   /** A flow parent's children that failed, were cancelled, removed or moved to failed, by child id. */

@@ -1,5 +1,6 @@
 import type { JobState } from '../store/keys.js';
 import type { RetentionOption } from '../store/retention.js';
+import { traceIdOf } from '../tracing/traceparent.js';
 import type { BackoffOption, FlowInfo, JobJSON, UniqueKey } from './job-types.js';
 
 /** What a Job (job.ts) holds that its JSON shows: named here so this module need not import it. */
@@ -32,6 +33,7 @@ export interface JobFields {
   cancelled?: string;
   flow?: FlowInfo;
   _backoff?: BackoffOption;
+  _traceparent?: string;
 }
 
 /** A job in Kue's JSON shape (`job.toJSON()`, the JSON API). */
@@ -70,5 +72,7 @@ export function kueJson(job: JobFields): JobJSON {
   };
   if (job.flow) json.flow = { ...job.flow };
   if (job._backoff && typeof job._backoff === 'object') json.backoff = job._backoff as JobJSON['backoff'];
+  const traceId = traceIdOf(job._traceparent);
+  if (traceId) json.traceId = traceId;
   return json;
 }

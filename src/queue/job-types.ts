@@ -89,4 +89,9 @@ export interface JobJSON {
   cancelled: string | null;
   /** Only on the jobs of a flow: the parent's id, or a parent's children and policy. */
   flow?: FlowInfo;
+  /**
+   * Only on a job saved while a tracer recorded: the id of the trace its save started
+   * (32 hex digits), as tracing backends show it (docs/tracing.md).
+   */
+  traceId?: string;
 }

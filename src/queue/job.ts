@@ -10,6 +10,7 @@ import {
   type SavingJob,
 } from './callback.js';
 import type { JobDirectory, JobHost } from './job-host.js';
+import type { FinishedOptions } from './finished.js';
 import { JobFieldsBase } from './job-fields.js';
 import { jobStatics, type JobStatics } from './job-statics.js';
 import type { BackoffOption, JobJSON, PriorityName, UniqueKey, UniqueOptions } from './job-types.js';
@@ -234,10 +235,7 @@ export class Job<D = any> extends JobFieldsBase<D> {
 
   /** Writes the job's data and options back to Redis. */
   update(callback?: Callback<this>): Promise<this> {
-    return withCallback(
-      this.afterSave(() => this.host.update(this)).then(() => this),
-      callback,
-    );
+    return this.ask(() => this.host.update(this).then(() => this), callback);
   }
 
   /** Deletes the job, its log and its index entries. */
@@ -270,28 +268,26 @@ export class Job<D = any> extends JobFieldsBase<D> {
     return withCallback(cancelling, cb);
   }
 
-  /**
-   * On a flow's parent: its children's results by child id (as each child's handler returned
-   * them; null for none), read in pages so that 10,000 children do not block Redis.
-   */
+  /** A flow parent's children's results by child id (null for none), read in pages of 1,000. */
   childResults(callback?: Callback<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    return withCallback(
-      this.afterSave((id) => this.host.childResults(id)),
-      callback,
-    );
+    return this.ask((id) => this.host.childResults(id), callback);
   }
 
-  /**
-   * On a flow's parent: its children that failed for good, were cancelled, removed or moved to
-   * failed, by child id: `{error, code}` with code FAILED, CANCELLED, REMOVED or MOVED.
-   */
+  /** A flow parent's children that failed, by id: `{error, code}`, code FAILED, CANCELLED, REMOVED or MOVED. */
   childFailures(
     callback?: Callback<Record<string, { error: string; code: string }>>,
   ): Promise<Record<string, { error: string; code: string }>> {
-    return withCallback(
-      this.afterSave((id) => this.host.childFailures(id)),
-      callback,
-    );
+    return this.ask((id) => this.host.childFailures(id), callback);
+  }
+
+  /**
+   * Resolves with the job's result once it completes; rejects once it fails for good
+   * (JobFailedError, CancelledError, ChildFailedError) or is removed (JobNotFoundError). Works
+   * from any process, across reconnections, and for a job that ended before the call.
+   */
+  finished(options?: FinishedOptions | Callback<unknown>, callback?: Callback<unknown>): Promise<unknown> {
+    const [opts, cb] = optionalThenCallback<FinishedOptions, unknown>(options, callback);
+    return this.ask((id) => this.host.finished(id, opts), cb);
   }
 
   /** With no argument the job's state; with one, moves the job to that state. */
@@ -367,6 +363,11 @@ export class Job<D = any> extends JobFieldsBase<D> {
     if (this.id !== undefined) return op(this.id);
     if (!this.inserting) return Promise.reject(new Error(`job of type "${this.type}" has not been saved yet`));
     return this.inserting.then(() => op(this.requireId()));
+  }
+
+  /** `afterSave`, settling a callback too. */
+  private ask<T>(op: (id: number) => Promise<T>, callback?: Callback<T>): Promise<T> {
+    return withCallback(this.afterSave(op), callback);
   }
 
   /** `afterSave` for the background writes (log, progress): a failed save is reported by save. */

@@ -6,6 +6,7 @@ import type { MoveOutcome } from '../store/replies.js';
 import { SAVE_BATCH, type SaveReply, type Store } from '../store/store.js';
 import type { ChildFailure } from '../store/tree-store.js';
 import type { FlatFlowJob } from './flows.js';
+import { FinishedWaiters, type FinishedOptions } from './finished.js';
 import { encodeBackoff, type Backoffs } from './backoffs.js';
 import { Job, type SavedJob } from './job.js';
 import type { JobDirectory, JobHost } from './job-host.js';
@@ -13,6 +14,7 @@ import type { JobEvents } from './job-events.js';
 import { searchWords } from './search-words.js';
 import type { QueueSubscription } from './subscription.js';
 import type { TestMode } from './test-mode.js';
+import type { SendSpan, Tracing } from '../tracing/tracing.js';
 import * as check from './validate.js';
 
 /** A Job filled from a stored record, talking through `host`. */
@@ -45,6 +47,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   job._unique = record.unique;
   job.cancelled = record.cancelled;
   if (record.flow) job.flow = record.flow;
+  if (record.traceparent) job._traceparent = record.traceparent;
   if (record.backoff) {
     const { type, delay, maxDelay } = record.backoff;
     job._backoff = { type, ...(delay !== undefined && { delay }), ...(maxDelay !== undefined && { maxDelay }) };
@@ -72,6 +75,25 @@ export interface QueueJobsDeps {
   retention: { complete: RetentionOption; fail: RetentionOption };
   lockDuration: number;
   reportError: (err: unknown) => void;
+  /** The queue's tracing, when it traces: each save call gets a producer span. */
+  tracing?: Tracing;
+}
+
+/** The one type of a save's jobs, or undefined when they are of several. */
+function typeOfAll(jobs: Array<{ type: string }>): string | undefined {
+  const type = jobs[0]?.type;
+  return jobs.every((j) => j.type === type) ? type : undefined;
+}
+
+/**
+ * Starts the producer span of a save (none when nothing records it) and gives each job its
+ * trace context. One span per call: a bulk save is one span for all its jobs.
+ */
+function startSend(tracing: Tracing | undefined, fields: NewJob[]): SendSpan | undefined {
+  // saveAll([]) sends nothing.
+  const span = fields.length > 0 ? tracing?.send(typeOfAll(fields), fields.length) : undefined;
+  if (span) for (const f of fields) f.traceparent = span.traceparent;
+  return span;
 }
 
 /**
@@ -86,9 +108,24 @@ export class QueueJobs implements JobDirectory<Job> {
    * Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
    */
   private readonly sends = new WeakMap<Job, string[]>();
+  /** The promises of `job.finished()`, settled by job events. */
+  readonly finishing: FinishedWaiters;
 
   constructor(private readonly deps: QueueJobsDeps) {
     this.priorities = deps.priorities;
+    this.finishing = new FinishedWaiters({
+      listen: () => deps.subscription.startEvents(),
+      load: async (id) => (await deps.store.getJob(id)) ?? undefined,
+    });
+  }
+
+  finished(id: number, options?: FinishedOptions): Promise<unknown> {
+    return this.finishing.wait(id, options);
+  }
+
+  /** The queue's tracing (its workers make their runs' spans with it). */
+  get tracing(): Tracing | undefined {
+    return this.deps.tracing;
   }
 
   /** A Job of this queue from a stored record. */
@@ -102,7 +139,7 @@ export class QueueJobs implements JobDirectory<Job> {
 
   /** Saves jobs, validating every one before anything is written; one script per SAVE_BATCH. */
   async saveAll(jobs: Job[]): Promise<void> {
-    const { testMode, subscription, watchers, store } = this.deps;
+    const { testMode } = this.deps;
     if (testMode.isEntered) testMode.jobs.push(...jobs);
     if (testMode.intercepts) return;
     const fields = jobs.map((job) => {
@@ -110,19 +147,41 @@ export class QueueJobs implements JobDirectory<Job> {
       if (!sends) this.sends.set(job, (sends = []));
       return { ...this.fieldsOf(job), sends };
     });
+    const span = startSend(this.deps.tracing, fields);
+    if (!span) {
+      await this.send(jobs, fields);
+      return;
+    }
+    try {
+      span.sent(await this.send(jobs, fields));
+    } catch (err) {
+      span.failed(err);
+      throw err;
+    }
+  }
+
+  /** The saves of saveAll, after their checks; answers the jobs' ids. */
+  private async send(jobs: Job[], fields: NewJob[]): Promise<number[]> {
+    const { subscription, watchers, store } = this.deps;
     // Saved Job objects get their events, and listeners get the events of this save.
     if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
     watchers.saveStarted();
     try {
       if (jobs.length === 1) {
         // The single saves of one tick share one script (Store.saveJob).
-        this.saved(jobs[0]!, await store.saveJob(fields[0]!), fields[0]!.delay);
-        return;
+        const reply = await store.saveJob(fields[0]!);
+        this.saved(jobs[0]!, reply, fields[0]!.delay);
+        return [reply.id];
       }
+      const ids: number[] = [];
       for (let start = 0; start < jobs.length; start += SAVE_BATCH) {
         const replies = await store.saveJobs(fields.slice(start, start + SAVE_BATCH));
-        replies.forEach((reply, i) => this.saved(jobs[start + i]!, reply, fields[start + i]!.delay));
+        replies.forEach((reply, i) => {
+          this.saved(jobs[start + i]!, reply, fields[start + i]!.delay);
+          ids.push(reply.id);
+        });
       }
+      return ids;
     } finally {
       watchers.saveEnded();
     }
@@ -138,6 +197,7 @@ export class QueueJobs implements JobDirectory<Job> {
     if (testMode.isEntered) testMode.jobs.push(...list.map((e) => e.job));
     if (testMode.intercepts) return;
     const fields = list.map((e) => this.fieldsOf(e.job));
+    const span = startSend(this.deps.tracing, fields);
     const root = list[0]!.job;
     let sends = this.sends.get(root);
     if (!sends) this.sends.set(root, (sends = []));
@@ -154,6 +214,12 @@ export class QueueJobs implements JobDirectory<Job> {
         watchers.saveEnded();
       }
     })();
+    if (span) {
+      saving.then(
+        (ids) => span.sent(ids),
+        (err: unknown) => span.failed(err),
+      );
+    }
     const done = saving.then(() => undefined);
     for (const e of list) e.job._insertWith(done);
     const ids = await saving;

@@ -79,6 +79,14 @@ export interface QueueOptions {
   maintenanceInterval?: number;
   /** Run promotion of delayed jobs and recovery of stalled ones in this process. @default true */
   maintenance?: boolean;
+  /**
+   * The event stream (docs/events.md): `maxLen` is how many entries Redis keeps (one per
+   * script call that emits, about 70 bytes each with small results), so how long a listener
+   * may be disconnected and still receive every event. Give every process the same value:
+   * each trims the stream to its own.
+   * @default { maxLen: 100000 }
+   */
+  events?: { maxLen?: number };
   /** Where Kue logs. Silent by default. */
   logger?: Logger;
   /**
@@ -90,4 +98,10 @@ export interface QueueOptions {
   removeOnComplete?: RetentionOption;
   /** `removeOnFail` of every job saved through this queue that sets none itself. @default false */
   removeOnFail?: RetentionOption;
+  /**
+   * Make OpenTelemetry spans (a producer span per save, a consumer span per run) when the
+   * application has `@opentelemetry/api` installed and a tracer provider registered
+   * (docs/tracing.md). `false` skips the API altogether. @default true
+   */
+  tracing?: boolean;
 }

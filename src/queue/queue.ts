@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { defaults } from '../defaults.js';
 import { KueError, ErrorCode } from '../errors.js';
-import type { JobEvent } from '../events/event-bus.js';
+import type { JobEvent } from '../events/job-event.js';
 import { Maintenance } from '../maintenance/maintenance.js';
 import { connectionFactory, type ConnectionRole, type RedisClient } from '../store/connection.js';
-import { keyBase, type JobState } from '../store/keys.js';
+import { keyBase } from '../store/keys.js';
 import { Store } from '../store/store.js';
+import { Tracing } from '../tracing/tracing.js';
 import { Worker } from '../worker/worker.js';
 import { isProcessorFile, type SandboxOptions } from '../sandbox/options.js';
 import { sandboxedProcessor, type SandboxedProcessorHandle } from '../sandbox/sandboxed-processor.js';
@@ -22,7 +23,7 @@ import { QueueAdmin } from './admin.js';
 import { QueueSchedules } from './schedules.js';
 import { QueueLimits } from './limits.js';
 import { QueueMetrics } from './metrics.js';
-import { QueueControls } from './queue-controls.js';
+import { QueueListings } from './queue-listings.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
 import { resolveQueueOptions } from './resolve-options.js';
@@ -33,7 +34,7 @@ import * as check from './validate.js';
  * for jobs of every process, and answers questions about jobs. Use `kue.createQueue()` for
  * the process's shared queue, `new kue.Queue(options)` for an independent one.
  */
-export class Queue extends QueueControls {
+export class Queue extends QueueListings {
   readonly prefix: string;
   /** The command connection (an ioredis client). */
   readonly client: RedisClient;
@@ -76,7 +77,7 @@ export class Queue extends QueueControls {
     this.lockDuration = o.lockDuration;
     this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
     this.client = this.errors.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow);
+    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow, o.events.maxLen);
     checkEvictionPolicy(this.client, this.store, o.logger, (message, policy) => {
       o.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
@@ -87,8 +88,13 @@ export class Queue extends QueueControls {
       store: this.store,
       client: this.client,
       subscriber: this.subscriber,
+      createReader: () => this.errors.watch(this.makeConnection('blocking')),
       watchers: this.watchers,
       dispatch: (e) => this.dispatch(e),
+      eventsLost: (after) => {
+        this.emit('events lost', { after });
+        this.jobs.finishing.recheck();
+      },
       reportError: (err) => this.reportError(err),
       shuttingDown: () => this.shutdownPromise !== undefined,
     });
@@ -104,6 +110,7 @@ export class Queue extends QueueControls {
       retention: { complete: o.removeOnComplete, fail: o.removeOnFail },
       lockDuration: this.lockDuration,
       reportError: (err) => this.reportError(err),
+      tracing: Tracing.create(o.tracing),
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
     this.limiting = new QueueLimits(this.store);
@@ -161,13 +168,10 @@ export class Queue extends QueueControls {
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
-      makeJob: (record, signal) => {
-        const job = this.jobs.fromRecord(record);
-        job._signal = signal;
-        return job;
-      },
+      makeJob: (record, signal) => Object.assign(this.jobs.fromRecord(record), { _signal: signal }),
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
+      tracing: this.jobs.tracing,
     });
     this.workers.push(worker);
     if (this.workers.length === 1) {
@@ -225,7 +229,7 @@ export class Queue extends QueueControls {
   private async close(timeout: number): Promise<void> {
     this.maintenance?.stop();
     await Promise.all(this.workers.map((w) => this.closeWorker(w, timeout)));
-    await this.subscription.close();
+    this.subscription.close();
     if (this.client.status === 'ready') {
       const ended = once(this.client, 'end');
       await this.client.quit().catch(() => this.client.disconnect());
@@ -240,100 +244,6 @@ export class Queue extends QueueControls {
   private async closeWorker(worker: Worker<SavedJob>, timeout: number): Promise<void> {
     await worker.close(timeout);
     await this.sandboxes.get(worker)?.close();
-  }
-
-  // Counts and listings.
-
-  inactiveCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('inactive', type, callback);
-  }
-  activeCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('active', type, callback);
-  }
-  completeCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('complete', type, callback);
-  }
-  failedCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('failed', type, callback);
-  }
-  delayedCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('delayed', type, callback);
-  }
-  /** Parents of flows waiting for their children. */
-  waitingCount(type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn('waiting', type, callback);
-  }
-
-  /** Number of jobs in a state, optionally of one type. */
-  card(state: JobState, type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    return this.countIn(check.state(state), type, callback);
-  }
-
-  private countIn(state: JobState, type?: string | Callback<number>, callback?: Callback<number>): Promise<number> {
-    const [t, cb] = optionalThenCallback<string, number>(type, callback);
-    return withCallback(this.store.count(state, t), cb);
-  }
-
-  inactive(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('inactive', type, callback);
-  }
-  active(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('active', type, callback);
-  }
-  complete(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('complete', type, callback);
-  }
-  failed(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('failed', type, callback);
-  }
-  delayed(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('delayed', type, callback);
-  }
-  /** Ids of the parents of flows waiting for their children. */
-  waiting(type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn('waiting', type, callback);
-  }
-
-  /** Ids of every job in a state (optionally of one type). Use `rangeByState` on big queues. */
-  state(state: JobState, type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    return this.idsIn(check.state(state), type, callback);
-  }
-
-  private idsIn(state: JobState, type?: string | Callback<number[]>, callback?: Callback<number[]>): Promise<number[]> {
-    const [t, cb] = optionalThenCallback<string, number[]>(type, callback);
-    return withCallback(this.store.ids(state, 0, -1, 'asc', t), cb);
-  }
-
-  /** Every job type saved so far. */
-  types(callback?: Callback<string[]>): Promise<string[]> {
-    return withCallback(this.store.types(), callback);
-  }
-
-  /** Total milliseconds spent by completed jobs. */
-  workTime(callback?: Callback<number>): Promise<number> {
-    return withCallback(this.store.workTime(), callback);
-  }
-
-  /** Loads a job; rejects with `JobNotFoundError` naming the id when there is none. */
-  getJob(id: number | string, type?: string): Promise<SavedJob> {
-    return this.jobs.getJob(id, type);
-  }
-
-  range(from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
-    return this.jobs.loadRange('all', from, to, order);
-  }
-
-  rangeByState(state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
-    return this.jobs.loadRange(state, from, to, order);
-  }
-
-  rangeByType(type: string, state: JobState, from: number, to: number, order?: 'asc' | 'desc'): Promise<SavedJob[]> {
-    return this.jobs.loadRange(state, from, to, order, type);
-  }
-
-  /** Jobs by id, in that order, skipping ids that no longer exist. */
-  loadJobs(ids: number[]): Promise<SavedJob[]> {
-    return this.jobs.load(ids);
   }
 
   /** The log lines of a job. */
@@ -374,6 +284,14 @@ export class Queue extends QueueControls {
     return withCallback(saving, cb);
   }
 
+  /**
+   * Starts reading the job events, as adding a `job …` or `event` listener does; resolves once
+   * every event appended from then on will be heard (so a history read after it leaves no gap).
+   */
+  listenForEvents(): Promise<void> {
+    return this.subscription.listenForEvents();
+  }
+
   /** Sends an error to 'error' listeners (or, with none, to the logger and one process warning). */
   reportError(err: unknown): void {
     this.errors.report(err);
@@ -381,10 +299,15 @@ export class Queue extends QueueControls {
 
   /** Routes one transition to queue listeners and to the Job object saved here, if any. */
   private dispatch(e: JobEvent): void {
-    this.emit(`job ${e.event}`, e.id, ...e.args);
-    // Every transition as one object, with its job type (what dashboards and bridges need).
-    this.emit('event', e);
-    this.watchers.deliver(e);
+    // Kue's own bookkeeping first: a listener that throws must not stop it.
+    this.jobs.finishing.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
+    try {
+      this.emit(`job ${e.event}`, e.id, ...e.args);
+      // Every transition as one object, with its job type (what dashboards and bridges need).
+      this.emit('event', e);
+    } finally {
+      this.watchers.deliver(e);
+    }
   }
 }

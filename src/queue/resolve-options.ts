@@ -20,6 +20,8 @@ export interface ResolvedQueueOptions {
   saveRetryWindow: number;
   metrics: { maxTypes: number; lease: number };
   jobEvents: boolean;
+  /** The event stream: how many entries it keeps. */
+  events: { maxLen: number };
   disableSearch: boolean;
   priorities: Record<string, number>;
   lockDuration: number;
@@ -29,6 +31,7 @@ export interface ResolvedQueueOptions {
   logger: Logger;
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
+  tracing: boolean;
 }
 
 const LOGGER_METHODS = ['debug', 'warn', 'error'] as const;
@@ -74,6 +77,15 @@ function given<T>(value: unknown, fallback: T, validate: (value: unknown) => T):
   return value === undefined || value === null ? fallback : validate(value);
 }
 
+function eventsMaxLen(value: unknown): number {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError(`events must be an object like {maxLen: 100000}, got ${check.describe(value)}`);
+  for (const key of Object.keys(value))
+    if (key !== 'maxLen') throw new TypeError(`events takes only maxLen, got "${key}"`);
+  const { maxLen } = value as { maxLen?: unknown };
+  return given(maxLen, defaults.eventsMaxLen, (v) => check.integer('events.maxLen', v, 100, 100_000_000));
+}
+
 /**
  * Checks the options of `createQueue` / `new Queue` and fills in the defaults: a bad option
  * throws a TypeError (wrong type) or RangeError (bad value) naming it, before anything
@@ -96,6 +108,7 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     ),
     metrics: given(o.metrics, { ...defaults.metrics }, check.metrics),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
+    events: { maxLen: given(o.events, defaults.eventsMaxLen, eventsMaxLen) },
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),
     priorities: given(o.priorities, defaults.priorities, priorities),
     lockDuration: given(o.lockDuration, defaults.lockDuration, (v) => check.timerSpan('lockDuration', v, 1)),
@@ -109,5 +122,6 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
       check.retention('removeOnComplete', v),
     ),
     removeOnFail: given(o.removeOnFail, defaults.removeOnFail, (v) => check.retention('removeOnFail', v)),
+    tracing: given(o.tracing, defaults.tracing, (v) => check.boolean('tracing', v)),
   };
 }

@@ -1,4 +1,6 @@
-import { EventBus, subscribe, type JobEvent } from '../events/event-bus.js';
+import { subscribe, type JobEvent } from '../events/job-event.js';
+import { EventStream } from '../events/event-stream.js';
+import { EventLog } from '../store/event-log.js';
 import { defaults } from '../defaults.js';
 import type { Maintenance } from '../maintenance/maintenance.js';
 import type { RedisClient } from '../store/connection.js';
@@ -12,51 +14,68 @@ export interface SubscriptionDeps {
   client: RedisClient;
   /** The queue's subscriber connection. */
   subscriber: RedisClient;
+  /** Makes the connection the event stream is read on (once, when events are first wanted). */
+  createReader: () => RedisClient;
   watchers: JobEvents;
   dispatch: (e: JobEvent) => void;
+  /** The stream lost entries after `after` before this process read them. */
+  eventsLost: (after: string) => void;
   reportError: (err: unknown) => void;
   shuttingDown: () => boolean;
 }
 
 /**
- * A queue's pub/sub side: the job events (subscribed once something in the process wants
- * them), the due-time hints for the promotion timer, and the check, after the subscriber
- * reconnects, that Redis kept the jobs whose Job objects are watched.
+ * What a queue hears from Redis: the job events (read from the event stream once something in
+ * the process wants them), the due-time and cancel hints (pub/sub), and the check, after the
+ * event connection comes back, that Redis kept the jobs whose Job objects are watched.
  */
 export class QueueSubscription {
-  private readonly bus: EventBus;
+  private stream?: EventStream;
+  /** Settles once the due-time hints are subscribed to (this process runs maintenance). */
+  private dueTimes?: Promise<unknown>;
   private eventsStarting?: Promise<void>;
   private ready = false;
   private wait?: Promise<void>;
   private verifying = false;
 
-  constructor(private readonly deps: SubscriptionDeps) {
-    this.bus = new EventBus(deps.subscriber, deps.store.keys.events, deps.dispatch);
-    deps.subscriber.on('close', () => deps.watchers.connectionLost());
-    deps.subscriber.on('ready', () => void this.verifyWatchers());
-  }
+  constructor(private readonly deps: SubscriptionDeps) {}
 
   /** Whether job events are subscribed to, or on their way. */
   get wanted(): boolean {
     return this.eventsStarting !== undefined;
   }
 
-  /** Subscribes to the job events (once); settles when subscribed or when that failed. */
+  /**
+   * Starts reading the job events (once); settles when the reading position is known. A failure
+   * (Redis refusing the read, not an outage: that is waited out) goes to reportError.
+   */
   listenForEvents(): Promise<void> {
-    this.eventsStarting ??= this.bus.start().then(
-      () => {
-        this.ready = true;
-      },
-      // Shutting down before the subscription is answered is not an error.
-      (err: unknown) => {
-        if (!this.deps.shuttingDown()) this.deps.reportError(err);
-      },
-    );
+    return this.startEvents().catch((err: unknown) => {
+      // Shutting down before the position is read is not an error.
+      if (!this.deps.shuttingDown()) this.deps.reportError(err);
+    });
+  }
+
+  /** `listenForEvents`, rejecting when the start failed; a later call starts again. */
+  startEvents(): Promise<void> {
+    this.eventsStarting ??= this.openStream()
+      .start()
+      .then(
+        () => {
+          this.ready = true;
+        },
+        (err: unknown) => {
+          this.eventsStarting = undefined;
+          this.stream?.close();
+          this.stream = undefined;
+          throw err;
+        },
+      );
     return this.eventsStarting;
   }
 
   /**
-   * Waits for the event subscription so a job's first events reach it; bounded, and cut short
+   * Waits for the event stream's position so a job's first events reach it; bounded, and cut short
    * when a connection fails: then the subscription is not coming soon and the save must fail
    * (or succeed) on its own. Saves made together share one wait (and one 'error' listener).
    */
@@ -73,7 +92,8 @@ export class QueueSubscription {
     let timer: NodeJS.Timeout | undefined;
     let failed: (() => void) | undefined;
     await Promise.race([
-      starting,
+      // The due-time hints too: a job delayed by this very save must reach this process's timer.
+      Promise.all([starting, this.dueTimes]),
       new Promise((r) => (timer = setTimeout(r, defaults.subscribeWait))),
       new Promise<void>((r) => subscriber.once('error', (failed = r))),
     ]);
@@ -92,7 +112,7 @@ export class QueueSubscription {
       if (text.startsWith('s')) maintenance.hintSchedule(Number(text.slice(1)));
       else maintenance.hintDelayed(Number(text));
     });
-    subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
+    this.dueTimes = subscribe(this.deps.subscriber, channel).catch((err: unknown) => {
       if (!this.deps.shuttingDown()) this.deps.reportError(err);
     });
   }
@@ -120,8 +140,24 @@ export class QueueSubscription {
     });
   }
 
-  close(): Promise<void> {
-    return this.bus.close();
+  private openStream(): EventStream {
+    const { deps } = this;
+    const reader = deps.createReader();
+    reader.on('close', () => deps.watchers.connectionLost());
+    reader.on('ready', () => void this.verifyWatchers());
+    this.stream = new EventStream(new EventLog(deps.store.keys), reader, deps.client, {
+      event: deps.dispatch,
+      lost: deps.eventsLost,
+      error: (err) => {
+        if (!deps.shuttingDown()) deps.reportError(err);
+      },
+    });
+    return this.stream;
+  }
+
+  close(): void {
+    this.stream?.close();
+    this.deps.subscriber.disconnect();
   }
 
   /**

@@ -57,6 +57,7 @@ const SINGLETONS: Record<string, string> = {
   cascade: 'zset',
   'metrics:lease': 'string',
   'metrics:named': 'set',
+  stream: 'stream',
 };
 
 const GROUP_KEYS: Record<string, string> = {

@@ -43,6 +43,10 @@ export interface JobRecord {
   cancelled?: string;
   /** Set on the jobs of a flow. */
   flow?: FlowInfo;
+  /** The W3C traceparent of the span that saved the job, when a tracer recorded it (field `tp`). */
+  traceparent?: string;
+  /** The traceparent of the span of the job's first attempt, stored when it failed (field `sp1`). */
+  firstAttempt?: string;
 }
 
 /** The fields `save.lua` takes for one job, already validated. */
@@ -68,6 +72,8 @@ export interface NewJob {
    * that may have been made. The Store appends each call it sends the job in.
    */
   sends?: string[];
+  /** The W3C traceparent of the span that saves the job (stored as the job's `tp` field). */
+  traceparent?: string;
 }
 
 /** One job's values among save.lua's arguments (see its contract). */
@@ -92,12 +98,13 @@ export function encodeNewJob(job: NewJob): string[] {
 
 /**
  * What save.lua takes of a job beyond its values, or undefined when it has nothing
- * more (most jobs): its unique key and the earlier sends of a retry.
+ * more (most jobs): its unique key, the earlier sends of a retry and its trace context.
  */
 export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefined {
-  const { unique, sends } = job;
-  if (!unique && !sends?.length) return undefined;
+  const { unique, sends, traceparent } = job;
+  if (!unique && !sends?.length && traceparent === undefined) return undefined;
   return {
+    ...(traceparent !== undefined && { tp: traceparent }),
     ...(unique && { unique: unique.key }),
     ...(unique?.ttl !== undefined && { ttl: unique.ttl }),
     ...(unique?.replace && { replace: true }),
@@ -207,6 +214,8 @@ export function decodeJob(id: number, raw: string[] | Record<string, string>): J
   if (h.worker_id) record.workerId = h.worker_id;
   if (h.group) record.group = h.group;
   if (h.cancelled !== undefined) record.cancelled = h.cancelled;
+  if (h.tp !== undefined) record.traceparent = h.tp;
+  if (h.sp1 !== undefined) record.firstAttempt = h.sp1;
   if (h.parent !== undefined || h.children !== undefined) record.flow = flowOf(h);
   if (h.schedule_id !== undefined) record.schedule = { id: h.schedule_id, due: num(h.schedule_due) ?? 0 };
   if (h.unique !== undefined) {

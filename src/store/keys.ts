@@ -32,7 +32,8 @@ export class Keys {
   /** Types that have (or had) limits: a flow hash (see `flow`). */
   readonly limited: string;
   readonly workTime: string;
-  readonly events: string;
+  /** The job events, a capped stream every process reads from where it left off. */
+  readonly stream: string;
   /** Due times of jobs just delayed, for every process's promotion timer. */
   readonly timers: string;
   /** Channel: cancellations of running jobs, for the workers holding them. */
@@ -53,7 +54,7 @@ export class Keys {
     this.paused = `${base}:paused`;
     this.limited = `${base}:limited`;
     this.workTime = `${base}:stats:work-time`;
-    this.events = `${base}:events`;
+    this.stream = `${base}:stream`;
     this.timers = `${base}:timers`;
     this.cancel = `${base}:cancel`;
     this.schedules = `${base}:schedules`;

@@ -1,5 +1,6 @@
 import type { RedisClient } from './connection.js';
 import { decodeJob, type JobRecord } from './codec.js';
+import { compareIds, EventLog, type StreamEntry } from './event-log.js';
 import type { Keys } from './keys.js';
 import { readError } from './redis-errors.js';
 import { decodeMinute, type AttemptError, type MinuteCounters } from './replies.js';
@@ -106,6 +107,36 @@ export abstract class StoreReads {
 
   async workTime(): Promise<number> {
     return Number((await this.read('the work time', () => this.client.get(this.keys.workTime))) ?? 0);
+  }
+
+  /**
+   * Up to `count` entries of the event stream after the entry `after`, oldest first, and
+   * whether entries after it were trimmed already (`after` is gone: the history has a gap).
+   */
+  async eventsAfter(after: string, count: number): Promise<{ entries: StreamEntry[]; gap: boolean }> {
+    const read = await this.read('the event stream', () => new EventLog(this.keys).readFrom(this.client, after, count));
+    return { entries: read.entries, gap: !read.contiguous };
+  }
+
+  /**
+   * Up to `count` entries of the event stream from `sinceMs` on (the oldest, or the newest of
+   * them), oldest first, and whether the stream no longer reaches back to `sinceMs` (entries
+   * were trimmed since).
+   */
+  async eventsSince(
+    sinceMs: number,
+    count: number,
+    newest: boolean,
+  ): Promise<{ entries: StreamEntry[]; gap: boolean }> {
+    const log = new EventLog(this.keys);
+    return this.read('the event stream', async () => {
+      const [entries, info] = await Promise.all([
+        log.since(this.client, sinceMs, count, newest),
+        log.info(this.client),
+      ]);
+      const gap = info.trimmed && info.first !== undefined && compareIds(info.first, `${sinceMs}-0`) > 0;
+      return { entries, gap };
+    });
   }
 
   /** The last id given to a job (0 before the first save, or after Redis lost its data). */

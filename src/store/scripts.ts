@@ -178,10 +178,18 @@ export function assembledScript(name: ScriptName): Readonly<AssembledScript> {
   return assembled[name];
 }
 
-/** Registers every script on a client (ioredis caches them by SHA and reloads on NOSCRIPT). */
-export function defineScripts(client: RedisClient): void {
+/** The line of lua/includes/events.lua that holds the event stream's cap. */
+const STREAM_CAP_LINE = /^local STREAM_CAP = '\d+'$/m;
+
+/**
+ * Registers every script on a client (ioredis caches them by SHA and reloads on NOSCRIPT),
+ * with the event stream's cap written into them: a constant costs the scripts nothing, where
+ * reading a setting would cost each call one more command.
+ */
+export function defineScripts(client: RedisClient, streamCap: number): void {
   for (const name of SCRIPT_NAMES) {
-    client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua: assembled[name].text });
+    const lua = assembled[name].text.replace(STREAM_CAP_LINE, `local STREAM_CAP = '${Math.floor(streamCap)}'`);
+    client.defineCommand(`kue_${name}`, { numberOfKeys: 1, lua });
   }
 }
 

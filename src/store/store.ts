@@ -90,9 +90,11 @@ export class Store extends StoreReads {
     private readonly durability?: { replicas: number; timeout: number },
     /** How long Redis keeps each save call's reply, so the call sent again makes nothing twice (ms; 0: not kept). */
     private readonly saveRetryWindow = 0,
+    /** Entries the event stream keeps. */
+    streamCap = 100_000,
   ) {
     super(client, new Keys(base));
-    defineScripts(client);
+    defineScripts(client, streamCap);
     this.trees = new TreeStore(
       (name, args, outcome) => this.run(name, args, outcome),
       client,
@@ -249,17 +251,12 @@ export class Store extends StoreReads {
     error: { message: string; stack: string },
     retryDelay: number,
     next: TakeRequest,
+    firstAttempt?: string,
   ): Promise<FinishReply> {
-    const reply = (await this.run('fail', [
-      id,
-      lock,
-      error.message,
-      error.stack,
-      retryDelay,
-      next.count,
-      next.workerId,
-      next.lockDuration,
-    ])) as [FinishReply['status'], TakenPair[], number?];
+    const args = [id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration];
+    // The first attempt's span, for the retries' links: an argument only when there is one.
+    if (firstAttempt !== undefined) args.push(firstAttempt);
+    const reply = (await this.run('fail', args)) as [FinishReply['status'], TakenPair[], number?];
     return { status: reply[0], ...decodeTake(reply[1], reply[2]) };
   }
 

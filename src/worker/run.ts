@@ -1,4 +1,5 @@
 import type { JobRecord } from '../store/codec.js';
+import type { ProcessSpan } from '../tracing/tracing.js';
 
 /** One attempt a worker is running: its job, its lock, and how it ends. */
 export interface Running<J> {
@@ -17,6 +18,8 @@ export interface Running<J> {
   controller?: AbortController;
   /** Why the attempt was stopped from outside, once it was: a signal made later starts aborted. */
   stopReason?: Error;
+  /** The run's consumer span, when a tracer records it (see worker/traced-run.ts). */
+  span?: ProcessSpan;
 }
 
 /** The run's signal, made on first use; aborted already when the attempt was stopped. */
@@ -45,5 +48,6 @@ export function stopRun(run: Running<unknown>, reason: Error): boolean {
   run.settled = true;
   clearTimeout(run.ttlTimer);
   abortRun(run, reason);
+  run.span?.end(reason);
   return true;
 }

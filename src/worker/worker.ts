@@ -10,7 +10,9 @@ import { IdleWait } from './idle-wait.js';
 import { abortRun, signalOf, stopRun, type Running } from './run.js';
 import { contextPrototype, makeDone, type SharedContext } from './context.js';
 import { CancelInbox } from './cancel-inbox.js';
-import { describeError, isThenable, type JobHandler, type WorkerContext } from './handler.js';
+import { describeError, type JobHandler, type WorkerContext } from './handler.js';
+import type { Tracing } from '../tracing/tracing.js';
+import { invokeHandler, spanFailed, startRunSpan } from './traced-run.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
 export interface WorkerDeps<J> {
@@ -24,6 +26,8 @@ export interface WorkerDeps<J> {
   /** Wait before the next attempt, or -1 to let the script apply the built-in backoff. */
   retryDelay: (record: JobRecord) => number;
   onError: (err: unknown) => void;
+  /** The queue's tracing, when it traces: each run gets a consumer span (traced-run.ts). */
+  tracing?: Tracing;
 }
 
 /** The longest delay setTimeout honours. */
@@ -237,19 +241,8 @@ export class Worker<J> {
       (err, result) => void this.settle(run, err, result),
       (ms) => this.rateLimit(run, ms),
     );
-    let returned: unknown;
-    try {
-      returned = this.handler(run.job, done, done);
-    } catch (err) {
-      done(err ?? new Error('handler threw'));
-      return;
-    }
-    if (isThenable(returned)) {
-      returned.then(
-        (value) => done(null, value),
-        (err: unknown) => done(err ?? new Error('handler rejected')),
-      );
-    }
+    run.span = startRunSpan(this.deps.tracing, record);
+    invokeHandler(this.handler, run, done);
   }
 
   /** ctx.rateLimit: holds the type back for `ms` and puts the job back, unless it is settled. */
@@ -292,6 +285,7 @@ export class Worker<J> {
       return;
     }
     const reason = failure;
+    const firstAttempt = spanFailed(run, reason);
     const reply = await this.finish([run], (next) =>
       this.deps.store.fail(
         run.record.id,
@@ -299,6 +293,7 @@ export class Worker<J> {
         describeError(reason),
         reason instanceof TtlExceededError || reason instanceof ShutdownError ? -1 : this.deps.retryDelay(run.record),
         next,
+        firstAttempt,
       ),
     );
     if (reply?.status === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(run.record.id));
@@ -364,6 +359,7 @@ export class Worker<J> {
   }
 
   private release(run: Running<J>): void {
+    run.span?.end(run.stopReason);
     if (this.active.get(run.record.id) === run) this.active.delete(run.record.id);
     if (this.active.size === 0) {
       const waiters = this.idleWaiters;

@@ -53,7 +53,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
  * ones below it. Files at the top of src/ other than the entry points (errors, defaults,
  * logger, version) are shared by every layer.
  */
-const LAYERS = ['store', 'events|maintenance|worker', 'sandbox', 'queue', 'http', 'cli'];
+const LAYERS = ['store|tracing', 'events|maintenance|worker', 'sandbox', 'queue', 'http', 'cli'];
 const ENTRY_POINTS = new Set(['index.ts', 'cjs.ts']);
 
 function layerOf(file: string): number {

@@ -85,16 +85,17 @@ describe('job-level events', () => {
 });
 
 describe('queue-level events', () => {
-  it('"event" carries every transition as {event, id, type, args}; moves by hand emit "moved"', async () => {
+  it('"event" carries every transition as {event, id, type, args, entry}; moves by hand emit "moved"', async () => {
     const queue = testQueue();
     const seen: unknown[] = [];
     queue.on('event', (e: unknown) => seen.push(e));
     const job = await queue.create('mail').save();
     await job.failed();
     await waitFor(() => seen.length === 2);
+    const entry = expect.stringMatching(/^\d+-\d+$/) as unknown;
     expect(seen).toEqual([
-      { event: 'enqueue', id: job.id, type: 'mail', args: ['mail'] },
-      { event: 'moved', id: job.id, type: 'mail', args: ['failed', 'inactive'] },
+      { event: 'enqueue', id: job.id, type: 'mail', args: ['mail'], entry },
+      { event: 'moved', id: job.id, type: 'mail', args: ['failed', 'inactive'], entry },
     ]);
   });
 

@@ -126,6 +126,7 @@ const BAD: Bad[] = [
   ['removeOnFail', 1.5, RangeError, /^removeOnFail count .*got 1\.5 \(number\)$/],
   ['removeOnFail', {}, RangeError, /^removeOnFail needs an age or a count, got \{\} \(object\)$/],
   ['removeOnFail', [10], TypeError, /^removeOnFail must be .*got \[10\] \(object\)$/],
+  ['tracing', 'off', TypeError, /^tracing must be .*got "off" \(string\)$/],
 ];
 
 describe('queue options', () => {
@@ -161,6 +162,7 @@ describe('queue options', () => {
       saveRetryWindow: defaults.saveRetryWindow,
       metrics: defaults.metrics,
       jobEvents: defaults.jobEvents,
+      events: { maxLen: defaults.eventsMaxLen },
       disableSearch: defaults.disableSearch,
       priorities: defaults.priorities,
       lockDuration: defaults.lockDuration,
@@ -170,6 +172,7 @@ describe('queue options', () => {
       logger: silentLogger,
       removeOnComplete: defaults.removeOnComplete,
       removeOnFail: defaults.removeOnFail,
+      tracing: defaults.tracing,
     };
     expect(resolveQueueOptions({})).toEqual(expected);
     const allNull = Object.fromEntries(Object.keys(expected).map((k) => [k, null]));
@@ -188,6 +191,7 @@ describe('queue options', () => {
       saveRetryWindow: 0,
       metrics: { maxTypes: 50 },
       jobEvents: false,
+      events: { maxLen: 5_000 },
       disableSearch: false,
       priorities: { urgent: -20, whenever: 100 },
       lockDuration: 1_000.4,
@@ -197,6 +201,7 @@ describe('queue options', () => {
       logger,
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
+      tracing: false,
       skipConfig: true,
       formatHtml: () => '',
     } as QueueOptions);
@@ -208,6 +213,7 @@ describe('queue options', () => {
       saveRetryWindow: 0,
       metrics: { maxTypes: 50, lease: defaults.metrics.lease },
       jobEvents: false,
+      events: { maxLen: 5_000 },
       disableSearch: false,
       priorities: { urgent: -20, whenever: 100 },
       lockDuration: 1_000,
@@ -217,6 +223,7 @@ describe('queue options', () => {
       logger,
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
+      tracing: false,
     });
     expect(resolveQueueOptions({ logger: console }).logger).toBe(console);
   });

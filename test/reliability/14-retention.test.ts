@@ -27,7 +27,7 @@ async function expectOnlyJobs(queue: Queue, kept: number[]): Promise<void> {
       continue;
     }
     expect(rest, `unexpected key ${key}`).toMatch(
-      /^(ids|types|present|present:\d+|delayed|active|type:[^:]+:(inactive|delayed|active|complete|failed|wake)|stats:.+|search:.+|saved:.+)$/,
+      /^(ids|types|stream|present|present:\d+|delayed|active|type:[^:]+:(inactive|delayed|active|complete|failed|wake)|stats:.+|search:.+|saved:.+)$/,
     );
     const type = await redis.type(key);
     if (type === 'zset' && rest !== 'present') {

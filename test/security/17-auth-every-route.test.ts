@@ -114,6 +114,7 @@ const ROUTES: Route[] = [
   { method: 'GET', template: '/api/throughput', path: '/api/throughput?minutes=5', serves: 'json' },
   { method: 'GET', template: '/api/events', path: '/api/events', serves: 'sse' },
   { method: 'GET', template: '/metrics', path: '/metrics', serves: 'metrics' },
+  { method: 'GET', template: '/api/events/history', path: '/api/events/history?limit=5', serves: 'json' },
   { method: 'GET', template: '/api/schedules', path: '/api/schedules', serves: 'json' },
   { method: 'GET', template: '/api/schedules/:id', path: '/api/schedules/nightly', serves: 'json' },
   {

@@ -30,6 +30,7 @@ describe('a waiting job', () => {
       `job:${job.id}`,
       'present',
       'present:0',
+      'stream',
       'type:email:inactive',
       'type:email:wake',
       'types',

@@ -120,8 +120,17 @@ const query = (params: Record<string, string | number | undefined>) => {
 
 const enc = encodeURIComponent;
 
+/** A job event as the event stream holds it: `entry` is its stream entry ('<ms>-<seq>'). */
+export interface StreamEvent {
+  event: string;
+  id: number;
+  type: string;
+  args: unknown[];
+  entry?: string;
+}
+
 export const api = {
-  config: () => request<{ title: string; readOnly: boolean; search?: boolean }>('GET', 'api/config'),
+  config: () => request<{ title: string; readOnly: boolean; search?: boolean; traceUrl?: string }>('GET', 'api/config'),
   /** True when this user may change jobs (read-only mode and auth functions refuse it). */
   canWrite: () =>
     request<{ canWrite: boolean }>('POST', 'api/can-write').then(
@@ -145,6 +154,14 @@ export const api = {
       complete: s.completeCount,
     })),
   types: () => request<TypeSummary[]>('GET', 'api/types'),
+  /** A page of the job events the event stream holds (`next` goes on). */
+  eventHistory: (p: { since?: number; after?: string; newest?: boolean; limit: number }, signal?: AbortSignal) =>
+    request<{ events: StreamEvent[]; next: string; gap: boolean }>(
+      'GET',
+      `api/events/history${query({ ...p, newest: p.newest ? 'true' : undefined })}`,
+      undefined,
+      signal,
+    ),
   page: (
     p: { state: JobState | 'all'; type?: string; order: Order; cursor?: string; limit: number },
     signal?: AbortSignal,

@@ -10,6 +10,8 @@ export interface Config {
   canWrite: boolean;
   /** False when the dashboard's queue has `disableSearch` (Kue's default): nothing it saves is indexed. */
   search: boolean;
+  /** Where traced jobs link to: an http(s) URL with {traceId} (createApp's traceUrl), if any. */
+  traceUrl?: string;
   loaded: boolean;
 }
 
@@ -21,9 +23,20 @@ export const configStore = createStore<Config>({
   loaded: false,
 });
 
+/** The server checked it; the page checks again before making links of it. */
+function isTraceUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^https?:\/\//i.test(value) && value.includes('{traceId}');
+}
+
+/** The link to a job's trace, or undefined without a template or a trace id (32 hex digits). */
+export function traceLink(template: string | undefined, traceId: string | undefined): string | undefined {
+  if (!template || !traceId || !/^[0-9a-f]{32}$/.test(traceId)) return undefined;
+  return template.split('{traceId}').join(traceId);
+}
+
 export async function loadConfig(): Promise<void> {
   const [config, canWrite] = await Promise.all([
-    api.config().catch(() => ({ title: document.title, readOnly: false, search: true })),
+    api.config().catch(() => ({ title: document.title, readOnly: false, search: true, traceUrl: undefined })),
     api.canWrite(),
   ]);
   configStore.set({
@@ -31,6 +44,7 @@ export async function loadConfig(): Promise<void> {
     readOnly: config.readOnly,
     canWrite: canWrite && !config.readOnly,
     search: config.search !== false,
+    ...(isTraceUrl(config.traceUrl) && { traceUrl: config.traceUrl }),
     loaded: true,
   });
 }

@@ -6,11 +6,13 @@ import { createStore, throttle } from './store';
 
 export type LiveStatus = 'connecting' | 'live' | 'lost' | 'hidden';
 
-/** One job event: Kue's name ('progress', 'complete', ...), the job id and its arguments. */
+/** One job event: Kue's name ('progress', 'complete', ...), the job id, its type, its arguments and stream entry. */
 export interface JobEvent {
   event: string;
   id: number;
+  type?: string;
   args: unknown[];
+  entry?: string;
 }
 
 export const liveStatus = createStore<LiveStatus>('connecting');

@@ -77,6 +77,13 @@ export const m = {
     `${plural(n, 'job', 'jobs')} ${stateNames[state].toLowerCase()}${type ? ` of type “${type}”` : ''}`,
   totalRow: 'All types',
 
+  // Activity: the recent job events
+  activity: 'Activity',
+  activityIntro: (minutes: number) =>
+    `Job events of the last ${minutes} minutes that the event stream still holds, newest first, then live.`,
+  noActivity: 'No job events in the last minutes.',
+  activityGap: 'Older events were trimmed from the stream: the list starts later.',
+  activityColumns: { time: 'Time', event: 'Event', job: 'Job', type: 'Type', details: 'Details' },
   // Schedules
   schedules: 'Schedules',
   schedulesIntro: 'Recurring jobs: each due time runs once, as an ordinary job.',
@@ -281,6 +288,9 @@ export const m = {
     unique: 'Unique key',
     cancelled: 'Cancelled',
     cancelledValue: (reason: string) => (reason ? `“${reason}”` : 'without a reason'),
+    trace: 'Trace',
+    viewTrace: 'View trace',
+    viewTraceLabel: (traceId: string) => `View trace ${traceId} (opens your tracing backend)`,
     uniqueValue: (key: string, ttl?: string) => (ttl ? `“${key}”, held ${ttl} after its save` : `“${key}”`),
     state: 'State',
     type: 'Type',
@@ -364,4 +374,9 @@ export const m = {
 };
 
 /** The names of the pages of their own, in the navigation and the window title. */
-export const pageNames: Record<PageName, string> = { schedules: m.schedules, limits: m.limits, groups: m.groups };
+export const pageNames: Record<PageName, string> = {
+  schedules: m.schedules,
+  limits: m.limits,
+  groups: m.groups,
+  activity: m.activity,
+};

@@ -8,7 +8,7 @@ export type Density = 'compact' | 'detailed';
 export type ListState = JobState | 'all';
 
 /** The pages of their own, at `/<name>`: neither the overview nor a list of jobs. */
-export const PAGES = ['schedules', 'limits', 'groups'] as const;
+export const PAGES = ['schedules', 'limits', 'groups', 'activity'] as const;
 export type PageName = (typeof PAGES)[number];
 
 export interface Route {

@@ -131,8 +131,10 @@ for _, job in ipairs(finishing) do
 end
 
 index_completed()
-emit_all(base, events)
 if settling then
+  -- A parent settles after its children's events.
+  emit_all(base, events)
+  events = {}
   --@block settle
 end
 if work_time > 0 then redis.call('INCRBY', key_work_time(base), work_time) end
@@ -151,9 +153,12 @@ for jtype, counts in pairs(done) do
     end
   end
 end
-local taken, wait = {}, nil
+local taken, wait, start_event = {}, nil, nil
 if jtype_taken then
   local jtype, count, worker, lock_ms = jtype_taken, tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
   --@block take
 end
+-- This call's events and the next jobs' start: one stream entry.
+events[#events + 1] = start_event
+emit_all(base, events)
 return { statuses, taken, wait }

@@ -17,7 +17,8 @@ what those jobs have, by their place in the call (from 1): {"<n>": {
   "replace": true: a waiting or delayed job holding the key takes this job's data and delay
              instead,
   "sends":   the earlier sends of this very job (a caller's retry), '<call token>.<index from
-             0>' each: the first whose call Redis recorded gives the job's reply}}
+             0>' each: the first whose call Redis recorded gives the job's reply,
+  "tp":      the W3C traceparent of the span that saved the job, stored as its field `tp`}}
 Each job's values:
   type          non-empty string
   data          JSON text

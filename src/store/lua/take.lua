@@ -11,9 +11,10 @@ priority; wait, only when the type's limits (B:type:<type>:flow) held every job 
 to wait before asking again, 0 = until an active job of the type ends.
 Nothing is taken while the type is paused (B:paused).
 ]]
---@include util
+--@include util, events
 local base, jtype, count, worker, lock_ms = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local now = now_ms()
-local taken, wait = {}, nil
+local taken, wait, start_event = {}, nil, nil
 --@block take
+if start_event then emit_all(base, { start_event }) end
 return { taken, wait }

@@ -17,8 +17,8 @@ ARGV[4]  the tokens of earlier sends of this very flow (a caller's retry), space
 ARGV[5]  per job, comma-separated, the place (from 1) of its parent in this call; 0 for the root
 ARGV[6]  JSON {"<place>": [number of children, policy ('' = fail), cancel children (0|1)]}
          of the jobs that are parents
-then 13 values per job as save.lua's, and last, when some job has a unique key, JSON
-{"<place>": {"unique", "ttl"}} as save.lua's options.
+then 13 values per job as save.lua's, and last, when some job has a unique key or a trace
+context, JSON {"<place>": {"unique", "ttl", "tp"}} as save.lua's options.
 Returns the ids of the jobs in argument order (they are consecutive), or {'conflict',
 place, holder id} when the unique key of the job at place is held by another job.
 Events: as save's, and 'waiting' [children] per parent.
@@ -50,7 +50,8 @@ end
 -- Every unique key must be free before anything is written.
 if options then
   for place, opts in pairs(options) do
-    local held = redis.call('GET', key_unique(base, opts.unique))
+    -- A job whose only option is its trace context holds no key.
+    local held = opts.unique and redis.call('GET', key_unique(base, opts.unique))
     local holder = held and string.match(held, '^%d+')
     if holder then
       local state, named = unpack(redis.call('HMGET', key_job(base, holder), 'state', 'unique'))

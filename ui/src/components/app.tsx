@@ -13,6 +13,7 @@ import { LiveBanner } from './live-status';
 import { Nav } from './nav';
 import { Overview } from './overview';
 import { Schedules } from './schedules';
+import { Activity } from './activity';
 import { ShortcutsHelp } from './shortcuts-help';
 import { Toasts } from './toasts';
 
@@ -45,6 +46,7 @@ export function App() {
           {route.view === 'overview' && <Overview route={route} />}
           {route.view === 'list' && <JobList route={route} />}
           {route.view === 'schedules' && <Schedules />}
+          {route.view === 'activity' && <Activity />}
           {route.view === 'limits' && <LimitsPage />}
           {route.view === 'groups' && <GroupsPage route={route} />}
         </main>

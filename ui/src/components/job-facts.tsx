@@ -1,10 +1,12 @@
 // The facts of one job at a glance: state, priority, progress, attempts, its group, options,
-// its worker, its schedule and unique key.
+// its worker, its schedule, unique key and trace.
 import type { JobDetail as Detail } from '../api';
+import { configStore, traceLink } from '../config';
 import { formatDuration, formatTime, PRIORITIES, priorityName } from '../format';
 import { m, stateNames } from '../messages';
 import { GroupLink } from './groups';
 import { ProgressBar } from './job-row';
+import { useStore } from '../store';
 
 /** `{type: 'exponential', delay: 1000}` as "exponential, 1.00 s". */
 function backoffText(backoff: unknown): string {
@@ -21,6 +23,7 @@ function backoffText(backoff: unknown): string {
 
 export function Summary({ job }: { job: Detail }) {
   const f = m.fields;
+  const trace = traceLink(useStore(configStore).traceUrl, job.traceId);
   return (
     <dl class="facts" data-testid="job-facts">
       <div>
@@ -94,6 +97,22 @@ export function Summary({ job }: { job: Detail }) {
         <div>
           <dt>{f.cancelled}</dt>
           <dd data-testid="job-cancelled">{f.cancelledValue(job.cancelled)}</dd>
+        </div>
+      )}
+      {trace && (
+        <div>
+          <dt>{f.trace}</dt>
+          <dd>
+            <a
+              href={trace}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="job-trace-link"
+              aria-label={f.viewTraceLabel(job.traceId!)}
+            >
+              {f.viewTrace}
+            </a>
+          </dd>
         </div>
       )}
       {job.unique && (

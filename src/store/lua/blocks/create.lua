@@ -12,7 +12,7 @@ Reads  base    the queue's key base
                take them in order, and the ids left over are given back
        extra   nil, or for job n a flat list of more fields to store (name, value, ...)
        options nil, or for job n (a string key) its options beyond the values, as save.lua's
-               contract says (unique, ttl, replace, sends); most jobs have none
+               contract says (unique, ttl, replace, sends, tp); most jobs have none
        waits   nil, or for job n that is a flow's parent the number of its children: it is
                made in state waiting (see tree_save.lua)
 Sets   ids     per job, in order, its id as a string: the new job's, or the existing job's
@@ -124,6 +124,11 @@ for n = 1, count do
         fields[#fields + 1] = 'unique_ttl'
         fields[#fields + 1] = int(opts.ttl)
       end
+    end
+    -- The trace context of the save's span (only when a tracer recorded it).
+    if opts and opts.tp then
+      fields[#fields + 1] = 'tp'
+      fields[#fields + 1] = opts.tp
     end
     if extra and extra[n] then
       for _, v in ipairs(extra[n]) do fields[#fields + 1] = v end

@@ -9,7 +9,9 @@ Reads  base, jtype, now
 Sets   taken    {id, HGETALL} pairs in priority-then-FIFO order (the script declares it, {})
        wait     when the limits held jobs back: the ms to wait before asking again (0: until
                 an active job of the type ends)
-The index updates and the 'start' events of all the jobs are one command each. ]]
+       start_event  the 'start' event of the jobs taken, or nil: the script writes it with its
+                own events, in one entry
+The index updates of all the jobs are one command each, and their 'start' events one event. ]]
 --@include util, keys, index, wake
 -- `break` leaves the block early: Lua 5.1 has no goto.
 repeat
@@ -82,8 +84,7 @@ repeat
     redis.call('ZADD', key_state(base, 'active'), unpack(active))
     redis.call('ZADD', key_state(base, 'active', jtype), unpack(active))
     local t = cjson.encode(jtype)
-    redis.call('PUBLISH', key_events(base),
-      '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}')
+    start_event = '{"e":"start","ids":["' .. table.concat(started, '","') .. '"],"t":' .. t .. ',"a":[' .. t .. ']}'
   end
   -- Pass the wake marker on while jobs of this type remain, so other idle workers wake.
   local waiting = key

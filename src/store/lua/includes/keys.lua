@@ -47,7 +47,8 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:search:<word>        set     ids of jobs whose search words include <word>
   B:paused               set     types no worker may take
   B:limited              set     types that have (or had) a flow hash, for listing limits
-  B:events               channel one JSON message per transition (or a JSON array of them)
+  B:stream               stream  the job events: one entry per emit, field 'm' = one JSON event or
+                                 a JSON array of them; capped (MAXLEN ~) at events.maxLen entries
   B:cancel               channel one JSON message per running job cancelled: {id, lock, reason},
                                  for the worker holding it (see cancel.lua)
   B:timers               channel the due time (ms) of a job just delayed, for promotion timers;
@@ -80,7 +81,7 @@ local function key_types(base) return base .. ':types' end
 local function key_paused(base) return base .. ':paused' end
 local function key_limited(base) return base .. ':limited' end
 local function key_work_time(base) return base .. ':stats:work-time' end
-local function key_events(base) return base .. ':events' end
+local function key_stream(base) return base .. ':stream' end
 local function key_timers(base) return base .. ':timers' end
 local function key_cancel(base) return base .. ':cancel' end
 local function key_cancelled(base, lock) return base .. ':cancelled:' .. lock end

@@ -1,0 +1,109 @@
+import type { RedisClient } from '../store/connection.js';
+import type { EventLog, StreamEntry } from '../store/event-log.js';
+import { parseEvents, type JobEvent } from './job-event.js';
+
+/** Entries per read: a reader that falls behind catches up in large steps. */
+const READ_BATCH = 1_000;
+/** How long one read waits for new entries (ms); the loop then reads again. */
+const READ_BLOCK = 5_000;
+/** Pause after a failed read before the next (ms). */
+const RETRY_AFTER = 500;
+
+/** What the reader hands on. */
+export interface EventStreamHandlers {
+  event: (event: JobEvent) => void;
+  /**
+   * The entry `after`, the last this reader handed on, is gone: the entries after it may have
+   * been trimmed before this reader got them, or Redis lost the stream.
+   */
+  lost: (after: string) => void;
+  error: (err: unknown) => void;
+}
+
+/**
+ * Reads a queue's event stream on a connection of its own, from where it left off: after a
+ * reconnection (the connection dropped, CLIENT KILL) it reads on from the same entry, so every
+ * entry is handed on once, in order. Each read starts at the last entry read, which must still
+ * be there: trimming removes the oldest entries first, so a read that finds it knows nothing
+ * was trimmed unread, and one that does not reports the gap as `lost`. When nothing is new it
+ * waits (XREAD BLOCK), then reads again.
+ */
+export class EventStream {
+  /** The id of the last entry handed on (or of the stream's newest when reading began). */
+  private after?: string;
+  private starting?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly log: EventLog,
+    /** The connection that blocks in XREAD: made for this, it may still be connecting at start. */
+    private readonly reader: RedisClient,
+    /** The queue's command connection, usually connected already: the first position is read on it. */
+    private readonly command: RedisClient,
+    private readonly handlers: EventStreamHandlers,
+  ) {}
+
+  /**
+   * Begins reading after the stream's newest entry (once): settles when the position is known,
+   * so that every event of a job saved afterwards is read (a save by this process waits for
+   * it: the position is read on the connected command connection, not the new reader's).
+   * Waits while Redis is unreachable.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.log
+      .tail(this.command)
+      // The command connection gives up on an unreachable Redis; the reader waits for it.
+      .catch(() => this.log.tail(this.reader))
+      .then((id) => {
+        this.after = id;
+        void this.loop();
+      });
+    return this.starting;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.reader.disconnect();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed) {
+      const from = this.after!;
+      try {
+        const read = await this.log.readFrom(this.reader, from, READ_BATCH);
+        if (!read.contiguous) await this.gap(from, read.last);
+        else if (read.last === undefined) await this.log.waitAfter(this.reader, from, READ_BLOCK);
+        if (read.last !== undefined) this.after = read.last;
+        this.hand(read.entries);
+      } catch (err) {
+        if (this.closed) return;
+        this.handlers.error(err);
+        await new Promise((r) => setTimeout(r, RETRY_AFTER));
+      }
+    }
+  }
+
+  private hand(entries: StreamEntry[]): void {
+    for (const entry of entries) {
+      for (const event of parseEvents(entry.text, entry.id)) {
+        try {
+          this.handlers.event(event);
+        } catch (err) {
+          this.handlers.error(err);
+        }
+      }
+    }
+  }
+
+  /**
+   * The entry read last is gone: the entries after it were trimmed before this reader got
+   * them (it was away, or blocked, longer than the cap covers), or Redis lost the stream
+   * (restarted from an older snapshot or without data, failed over to a replica behind).
+   * When `from` itself was the only entry trimmed, no event was in fact missed: the report
+   * errs on that side. With nothing after it, reading goes on from the stream's newest entry.
+   */
+  private async gap(from: string, next: string | undefined): Promise<void> {
+    if (next === undefined) this.after = await this.log.tail(this.reader);
+    this.handlers.lost(from);
+  }
+}
