@@ -1,5 +1,13 @@
-import { JOB_STATES, type JobState } from './keys.js';
+import type { RedisClient } from './connection.js';
+import { JOB_STATES, type JobState, type Keys } from './keys.js';
 import type { ScriptRunner } from './schedule-store.js';
+
+/**
+ * How long this process trusts what it learnt of the scrape lease (ms): within it, the scripts
+ * that end jobs are told whether to count and ask Redis nothing; past it, the next one asks
+ * (one EXISTS) while the lease is looked up again in the background.
+ */
+const LEASE_KNOWN_MS = 1_000;
 
 /**
  * The upper bounds (ms) of the run and wait time histograms' buckets, as metrics_bucket in
@@ -38,7 +46,37 @@ function histogram(fields: Map<string, number>, prefix: 'r' | 'w'): StoredHistog
 
 /** The scrape script (lua/metrics.lua). */
 export class MetricsStore {
-  constructor(private readonly run: ScriptRunner) {}
+  private known?: { on: boolean; at: number };
+  private asking = false;
+
+  constructor(
+    private readonly run: ScriptRunner,
+    private readonly client: RedisClient,
+    private readonly keys: Keys,
+  ) {}
+
+  /**
+   * The variant of the scripts that end jobs to run: `_on` (count) or `_off` (do not) from
+   * what this process learnt of the lease within the last second, else '' (the script looks
+   * the lease up itself). A queue nobody scrapes then pays one EXISTS per process per second,
+   * not one per call; counting starts within a second of the first scrape.
+   */
+  variant(): '' | '_on' | '_off' {
+    if (this.known && Date.now() - this.known.at < LEASE_KNOWN_MS) return this.known.on ? '_on' : '_off';
+    if (!this.asking) {
+      this.asking = true;
+      this.client.exists(this.keys.metricsLease).then(
+        (n) => {
+          this.known = { on: n === 1, at: Date.now() };
+          this.asking = false;
+        },
+        () => {
+          this.asking = false;
+        },
+      );
+    }
+    return '';
+  }
 
   /**
    * Every type's metrics in one script call, which also (re)sets the lease that keeps the
@@ -48,6 +86,7 @@ export class MetricsStore {
     const reply = (await this.run('metrics', [maxTypes, leaseMs, ...JOB_STATES])) as Array<
       [string, number, string[], number[]]
     >;
+    this.known = { on: true, at: Date.now() };
     return reply.map(([type, named, flat, counts]) => {
       const fields = new Map<string, number>();
       for (let i = 0; i < flat.length; i += 2) fields.set(flat[i]!, Number(flat[i + 1]));

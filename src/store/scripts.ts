@@ -120,6 +120,14 @@ export const luaBlocks: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A script that ends jobs, told whether a scrape's lease is on (MetricsStore.variant): it then
+ * counts for the metrics, or not, without looking the lease up (lua/includes/metrics.lua).
+ */
+function toldMetrics(body: string, on: boolean): string {
+  return `--@include metrics\nmetrics_on = ${on}\n${body}`;
+}
+
+/**
  * One Lua script per transition, and the reads that must see one instant or merge indexes
  * (page, range, count, check_*); each is assembled with the includes it names.
  */
@@ -127,7 +135,11 @@ export const luaScripts = {
   save,
   take,
   complete,
+  complete_on: toldMetrics(complete, true),
+  complete_off: toldMetrics(complete, false),
   fail,
+  fail_on: toldMetrics(fail, true),
+  fail_off: toldMetrics(fail, false),
   promote,
   expire,
   renew,

@@ -122,6 +122,8 @@ describe('metrics after a known workload of 3 worker processes', () => {
       expect(valuesOf(first, 'kue_jobs_completed_total')).toEqual({ render: 0 });
       expect(valuesOf(first, 'kue_jobs', (l) => l.state!)['render/complete']).toBe(3);
       expect(await redis.pttl(keys.metricsLease)).toBeGreaterThan(3_000_000);
+      // The worker processes learn of the lease within a second.
+      await new Promise((r) => setTimeout(r, 1_100));
 
       // Completions of run times across the buckets, retries that then complete, attempts
       // failed until none is left, and two delayed jobs cancelled.

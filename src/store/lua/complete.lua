@@ -77,7 +77,7 @@ end
 -- The per-minute counters and the work time are written once per call, per type; so are the
 -- metrics' histograms, while a scrape's lease is on (includes/metrics.lua).
 local done = {}
-if finishing[1] then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+if finishing[1] and metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
 -- Flows' children, settled last: made only by the first of them.
 local settling
 local work_time = 0

@@ -1,8 +1,10 @@
 --[[ metrics: the Prometheus counters of each job type (docs/metrics.md), in a hash per type,
 key_metrics(base, type). They are written only while a scrape's lease exists
-(key_metrics_lease, set by the metrics script): the first job a call ends asks once (EXISTS)
-and the rest of the call reads the answer, so a queue nobody scrapes pays one EXISTS per call
-that ends jobs. Needs nothing but keys, which its users include themselves.
+(key_metrics_lease, set by the metrics script). complete and fail come in variants told the
+answer (complete_on, complete_off, ...: metrics_on set before the body, see
+MetricsStore.variant), which look nothing up; otherwise the first job a call ends asks once
+(EXISTS) and the rest of the call reads the answer. Needs nothing but keys, which its users
+include themselves.
 
 Fields of B:type:<type>:metrics (counts since the first scrape; short names keep the hash a
 listpack):
@@ -15,7 +17,7 @@ listpack):
   rs / ws      the sums of those run / wait times, in ms
 ]]
 
--- nil until the first job of a call ends; then whether a scrape's lease is on.
+-- Whether a scrape's lease is on: nil until told, or until the first job of a call ends.
 local metrics_on = nil
 
 -- The bucket index (0 to 15) of a duration in ms: the smallest upper bound it does not exceed,
