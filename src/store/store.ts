@@ -256,7 +256,11 @@ export class Store extends StoreReads {
     const args = [id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration];
     // The first attempt's span, for the retries' links: an argument only when there is one.
     if (firstAttempt !== undefined) args.push(firstAttempt);
-    const reply = (await this.run(`fail${this.metrics.variant()}`, args)) as [FinishReply['status'], TakenPair[], number?];
+    const reply = (await this.run(`fail${this.metrics.variant()}`, args)) as [
+      FinishReply['status'],
+      TakenPair[],
+      number?,
+    ];
     return { status: reply[0], ...decodeTake(reply[1], reply[2]) };
   }
 
