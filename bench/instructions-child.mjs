@@ -2,10 +2,11 @@
 // given, warms the scripts up, then on each request from the parent runs one measured phase
 // (`save`: N awaited single saves of a 100-byte job; `process`: one concurrency-1 worker
 // drains them) and answers when it is over. `queueOptions` are more options for its queues
-// (e.g. {"saveRetryWindow":0}).
+// (e.g. {"saveRetryWindow":0}). `scraped`: the metrics are scraped once after the warm-up (in
+// a checkout that has them), so the measured jobs are counted for Prometheus.
 import { pathToFileURL } from 'node:url';
 
-const { checkout, port, jobs, using, queueOptions } = JSON.parse(process.argv[2]);
+const { checkout, port, jobs, using, queueOptions, scraped } = JSON.parse(process.argv[2]);
 // `tracer`, `tracer-failures`: an OpenTelemetry SDK is registered, so saves store their trace
 // context and failed first attempts their span (what tracing costs Redis).
 if (using.startsWith('tracer')) {
@@ -46,7 +47,11 @@ function drain(type, count, failing = false) {
 // Warm-up: every script the phases use is loaded (and compiled) before anything is counted.
 const WARM_UP = 20;
 for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up', payload(i)).save();
+if (using === 'failures') for (let i = 0; i < WARM_UP; i++) await producer.create('warm-up-failing', payload(i)).save();
 await drain('warm-up', WARM_UP);
+// The failure path's scripts too: one first run in the measured phase would count its compile.
+if (using === 'failures') await drain('warm-up-failing', WARM_UP, true);
+if (scraped && producer.metrics) await producer.metrics.text();
 
 // What the measured jobs use: nothing, limits that never hold them back, 100 groups, a unique
 // key each (a key claimed, not found held), or nothing but each fails (processing = failing).

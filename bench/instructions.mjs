@@ -4,7 +4,7 @@
 // the question every capability must answer for users who do not use it.
 //
 //   npm run bench:instructions -- [--jobs 1000] [--against <checkout>] [--using limits|groups|unique|failures|tracer|tracer-failures]
-//     [--options '<json>']
+//     [--options '<json>'] [--scraped] [--hz <n>]
 //
 // Measures this checkout (and with --against, another built one, e.g. a `git worktree` of the
 // base commit after `npm ci && npm run build`) on the same workload: N awaited single saves of
@@ -15,6 +15,11 @@
 // `--using tracer` registers an OpenTelemetry SDK in the measuring process (`tracer-failures`:
 // and every job fails), for what tracing costs Redis (a checkout without tracing ignores it).
 // `--options` adds queue options (JSON) to both checkouts, e.g. '{"saveRetryWindow":0}'.
+// `--scraped` scrapes the metrics once before measuring (in a checkout that has them), so the
+// scripts that end jobs count for Prometheus: what a scraper costs (docs/metrics.md).
+// `--hz 1` runs the measured server's timers (serverCron) once a second instead of ten times:
+// callgrind counts them too, and on a loaded machine, where the phases take longer, they move
+// the figures by 1 % or more.
 // Needs valgrind (Debian: apt-get install valgrind).
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +36,10 @@ const USING = option('using', 'nothing');
 if (!['nothing', 'limits', 'groups', 'unique', 'failures', 'tracer', 'tracer-failures'].includes(USING))
   throw new Error('--using takes limits, groups, unique, failures, tracer or tracer-failures');
 const QUEUE_OPTIONS = JSON.parse(option('options', '{}'));
+const SCRAPED = process.argv.includes('--scraped');
+const HZ = option('hz');
+if (HZ !== undefined && !(Number.isInteger(Number(HZ)) && Number(HZ) >= 1 && Number(HZ) <= 500))
+  throw new Error('--hz must be a whole number from 1 to 500');
 const here = fileURLToPath(new URL('..', import.meta.url));
 const checkouts = [here, ...(option('against') ? [resolve(option('against'))] : [])];
 if (!Number.isInteger(JOBS) || JOBS < 1) throw new Error('--jobs must be a positive integer');
@@ -69,6 +78,7 @@ async function measure(checkout) {
       '',
       '--appendonly',
       'no',
+      ...(HZ === undefined ? [] : ['--hz', HZ]),
     ]),
     { stdio: 'ignore' },
   );
@@ -78,7 +88,7 @@ async function measure(checkout) {
       await sleep(100);
     }
     const child = fork(childEntry, [
-      JSON.stringify({ checkout, port, jobs: JOBS, using: USING, queueOptions: QUEUE_OPTIONS }),
+      JSON.stringify({ checkout, port, jobs: JOBS, using: USING, queueOptions: QUEUE_OPTIONS, scraped: SCRAPED }),
     ]);
     const reply = (key) => new Promise((ok) => child.on('message', (m) => m[key] && ok(m)));
     await reply('ready');
@@ -103,7 +113,9 @@ async function measure(checkout) {
 const results = [];
 for (const checkout of checkouts) results.push({ checkout, ...(await measure(checkout)) });
 const format = (n) => Math.round(n).toLocaleString('en-US').padStart(10);
-console.log(`Redis instructions per job (${JOBS} jobs using ${USING}, callgrind)`);
+console.log(
+  `Redis instructions per job (${JOBS} jobs using ${USING}${SCRAPED ? ', scraped' : ''}${HZ ? `, hz ${HZ}` : ''}, callgrind)`,
+);
 console.log(`${'checkout'.padEnd(12)} ${'save'.padStart(10)} ${'process'.padStart(10)}`);
 for (const [i, r] of results.entries())
   console.log(`${(i === 0 ? 'this' : 'against').padEnd(12)} ${format(r.save)} ${format(r.process)}`);

@@ -44,6 +44,16 @@ export const defaults = {
   eventsMaxLen: 100_000,
   /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
   durableSaves: { replicas: 1, timeout: 1_000 },
+  /** Prometheus metrics (docs/metrics.md), `createQueue({ metrics })`. */
+  metrics: {
+    /** Types exported under their own name; the others are summed as `type="_other"`. */
+    maxTypes: 200,
+    /**
+     * How long after a scrape the scripts that end jobs keep counting (ms): a scrape sets this
+     * lease, and counting stops when no scrape came within it.
+     */
+    lease: 3_600_000,
+  },
   /** Whether saved Job objects get job-level events. */
   jobEvents: true,
   /** Whether a queue makes OpenTelemetry spans when a tracer provider is registered. */

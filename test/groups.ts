@@ -28,6 +28,8 @@ export const ALONE_FILES = [
   // The dashboard's first paint within a second, and a page answering within 500 ms.
   'test/ui/overview.test.ts',
   'test/ui/job-detail.test.ts',
+  // SIGKILLs a worker process and waits for its job's lock to lapse (1.5 s) and be recovered.
+  'test/metrics/workload-processes.test.ts',
 ];
 
 /** The same as globs, for vitest's include and exclude. */

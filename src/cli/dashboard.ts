@@ -24,6 +24,8 @@ export interface DashboardOptions {
   auth?: AuthOption;
   readOnly?: boolean;
   title?: string;
+  /** Serve GET /metrics (Prometheus). @default true */
+  metrics?: boolean;
   /** An http(s) URL template with `{traceId}`: the dashboard links traced jobs there. */
   traceUrl?: string;
   /** When the port is taken, listen on any free port instead of failing. @default false */
@@ -87,6 +89,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     title: options.title,
     auth: options.auth,
     readOnly: options.readOnly,
+    metrics: options.metrics,
     ...(options.traceUrl !== undefined && { traceUrl: options.traceUrl }),
   });
   let server: Server;

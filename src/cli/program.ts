@@ -33,6 +33,8 @@ interface CommonOptions {
   auth?: { username: string; password: string };
   readOnly?: boolean;
   title?: string;
+  /** false with --no-metrics. */
+  metrics?: boolean;
   traceUrl?: string;
 }
 interface DashboardCommandOptions extends CommonOptions {
@@ -104,6 +106,7 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
     )
     .option('--read-only', 'refuse every change (retry, remove, pause...) with 403')
     .option('--title <title>', `page title (default: "${defaults.title}")`)
+    .option('--no-metrics', 'do not serve GET /metrics (Prometheus metrics of the queue)')
     .option(
       '--trace-url <template>',
       "link each traced job to its trace: your tracing backend's http(s) URL with {traceId} in it",
@@ -128,6 +131,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     auth: opts.auth,
     readOnly: opts.readOnly === true,
     title: opts.title,
+    metrics: opts.metrics !== false,
     ...(opts.traceUrl !== undefined && { traceUrl: opts.traceUrl }),
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
@@ -137,6 +141,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
 function describeAccess(opts: CommonOptions): string {
   const parts = [`queue prefix "${opts.prefix}"`];
   if (opts.readOnly) parts.push('read-only');
+  if (opts.metrics === false) parts.push('no /metrics');
   if (opts.auth) parts.push(`basic auth as "${opts.auth.username}"`);
   return parts.join(', ');
 }

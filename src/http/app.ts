@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { defaults } from '../defaults.js';
+import { describe } from '../describe.js';
 import type { Queue } from '../queue/queue.js';
 import { adminRoutes } from './admin-routes.js';
 import { errorHandler, HttpError } from './errors.js';
@@ -9,6 +10,7 @@ import { scheduleRoutes } from './schedule-routes.js';
 import { cancelRoutes } from './cancel-routes.js';
 import { flowRoutes } from './flow-routes.js';
 import { flowTreeRoutes } from './flow-tree-routes.js';
+import { metricsRoute } from './metrics-route.js';
 import { staticUi } from './static-ui.js';
 import { refuseCrossSite, refuseWrites, requireAuth, type AuthOption } from './security.js';
 import { checkTraceUrl } from './trace-url.js';
@@ -24,6 +26,12 @@ export interface AppOptions {
   readOnly?: boolean;
   /** Largest accepted request body, bytes or a size like '1mb'. @default '1mb' */
   bodyLimit?: number | string;
+  /**
+   * Serve `GET /metrics`: the queue's Prometheus metrics (docs/metrics.md), behind `auth`
+   * like every route. Each scrape keeps the scripts counting for `metrics.lease`.
+   * @default true
+   */
+  metrics?: boolean;
   /**
    * Where the dashboard links a traced job: an http(s) URL of your tracing backend with
    * `{traceId}` in it. Without one, no link is shown.
@@ -58,6 +66,8 @@ const refuseOtherBodies: RequestHandler = (req, res, next) => {
  */
 export function createApp(options: AppOptions): KueApp {
   const { queue } = options;
+  if (options.metrics !== undefined && typeof options.metrics !== 'boolean')
+    throw new TypeError(`metrics must be true or false, got ${describe(options.metrics)}`);
   const traceUrl = options.traceUrl === undefined ? undefined : checkTraceUrl(options.traceUrl);
   const app = express();
   app.set('title', options.title ?? defaults.title);
@@ -93,6 +103,7 @@ export function createApp(options: AppOptions): KueApp {
   app.use(flowRoutes(queue));
   app.use(cancelRoutes(queue));
   app.use(flowTreeRoutes(queue));
+  if (options.metrics !== false) app.use(metricsRoute(queue));
   app.use((_req, _res, next) => next(new HttpError(404, 'no such route')));
   app.use(errorHandler((err) => queue.reportError(err)));
 

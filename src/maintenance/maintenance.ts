@@ -1,3 +1,4 @@
+import { defaults } from '../defaults.js';
 import type { SweepReply } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
@@ -41,6 +42,27 @@ export class Maintenance {
     private readonly options: MaintenanceOptions,
     private readonly onError: (err: unknown) => void,
   ) {}
+
+  /** A queue's maintenance: its stall budget and interval, Kue's defaults for the rest; started. */
+  static started(
+    store: Store,
+    queue: { maxStalls: number; maintenanceInterval: number },
+    onError: (err: unknown) => void,
+  ): Maintenance {
+    const maintenance = new Maintenance(
+      store,
+      {
+        maxStalls: queue.maxStalls,
+        batch: defaults.maintenanceBatch,
+        interval: queue.maintenanceInterval,
+        scheduleBatch: defaults.scheduleBatch,
+        missedAfter: defaults.scheduleMissedAfter,
+      },
+      onError,
+    );
+    maintenance.start();
+    return maintenance;
+  }
 
   start(): void {
     this.stopped = false;

@@ -45,6 +45,15 @@ export interface QueueOptions {
    */
   saveRetryWindow?: number;
   /**
+   * Prometheus metrics of the queue (`queue.metrics`, `GET /metrics`; docs/metrics.md).
+   * `maxTypes`: how many job types are exported under their own `type` label; the others are
+   * summed as `type="_other"` (a type once named stays named). `lease` (ms): how long after a
+   * scrape the scripts that end jobs keep counting; nothing is counted before the first scrape.
+   * @default { maxTypes: 200, lease: 3600000 }
+   * @example createQueue({ metrics: { maxTypes: 50 } })
+   */
+  metrics?: { maxTypes?: number; lease?: number };
+  /**
    * Keep saved Job objects in memory to emit job-level events on them. Queue-level events
    * (`job complete`, ...) fire either way.
    * @default true

@@ -22,6 +22,7 @@ import { TestMode } from './test-mode.js';
 import { QueueAdmin } from './admin.js';
 import { QueueSchedules } from './schedules.js';
 import { QueueLimits } from './limits.js';
+import { QueueMetrics } from './metrics.js';
 import { QueueListings } from './queue-listings.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
 import { QueueSubscription } from './subscription.js';
@@ -49,6 +50,8 @@ export class Queue extends QueueListings {
   readonly scheduling: QueueSchedules;
   /** @internal */
   readonly limiting: QueueLimits;
+  /** Prometheus metrics of the whole queue: `register(registry)`, `text()` (docs/metrics.md). */
+  readonly metrics: QueueMetrics;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
   private readonly makeConnection: (role: ConnectionRole) => RedisClient;
@@ -111,6 +114,7 @@ export class Queue extends QueueListings {
     });
     this.admin = new QueueAdmin(this.store, this.jobs);
     this.limiting = new QueueLimits(this.store);
+    this.metrics = new QueueMetrics(this.store, this.prefix, o.metrics);
     this.scheduling = new QueueSchedules(this.store, this.jobs, (due) => this.maintenance?.hintSchedule(due));
     // Job events are subscribed to once something here wants them (a listener, a saved job to
     // watch): a worker process that only processes jobs then parses none of them.
@@ -119,18 +123,7 @@ export class Queue extends QueueListings {
         void this.subscription.listenForEvents();
     });
     if (o.maintenance) {
-      this.maintenance = new Maintenance(
-        this.store,
-        {
-          maxStalls: o.maxStalls,
-          batch: defaults.maintenanceBatch,
-          interval: o.maintenanceInterval,
-          scheduleBatch: defaults.scheduleBatch,
-          missedAfter: defaults.scheduleMissedAfter,
-        },
-        (err) => this.reportError(err),
-      );
-      this.maintenance.start();
+      this.maintenance = Maintenance.started(this.store, o, (err) => this.reportError(err));
       this.subscription.listenForDueTimes(this.maintenance);
     }
   }

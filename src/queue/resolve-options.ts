@@ -18,6 +18,7 @@ export interface ResolvedQueueOptions {
   /** What a save waits for; undefined: nothing. */
   durableSaves: { replicas: number; timeout: number } | undefined;
   saveRetryWindow: number;
+  metrics: { maxTypes: number; lease: number };
   jobEvents: boolean;
   /** The event stream: how many entries it keeps. */
   events: { maxLen: number };
@@ -105,6 +106,7 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     saveRetryWindow: given(o.saveRetryWindow, defaults.saveRetryWindow, (v) =>
       check.integer('saveRetryWindow', v, 0, 2 ** 31 - 1),
     ),
+    metrics: given(o.metrics, { ...defaults.metrics }, check.metrics),
     jobEvents: given(o.jobEvents, defaults.jobEvents, (v) => check.boolean('jobEvents', v)),
     events: { maxLen: given(o.events, defaults.eventsMaxLen, eventsMaxLen) },
     disableSearch: given(o.disableSearch, defaults.disableSearch, (v) => check.boolean('disableSearch', v)),

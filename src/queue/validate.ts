@@ -126,6 +126,20 @@ export function durableSaves(value: unknown): { replicas: number; timeout: numbe
   return { replicas, timeout: ms };
 }
 
+/** `metrics`: {maxTypes, lease} (docs/metrics.md). */
+export function metrics(value: unknown): { maxTypes: number; lease: number } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`metrics must be an object {maxTypes, lease}, got ${describe(value)}`);
+  }
+  const extra = Object.keys(value).filter((k) => k !== 'maxTypes' && k !== 'lease');
+  if (extra.length) throw new RangeError(`metrics takes maxTypes and lease, not ${extra.join(', ')}`);
+  const { maxTypes, lease } = value as { maxTypes?: unknown; lease?: unknown };
+  return {
+    maxTypes: maxTypes === undefined ? defaults.metrics.maxTypes : integer('metrics.maxTypes', maxTypes, 0, 100_000),
+    lease: lease === undefined ? defaults.metrics.lease : timerSpan('metrics.lease', lease, 1_000),
+  };
+}
+
 export function attempts(n: unknown): number {
   if (typeof n !== 'number') throw new TypeError(`attempts must be a number, got ${describe(n)}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`attempts must be an integer >= 1, got ${describe(n)}`);

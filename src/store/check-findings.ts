@@ -28,7 +28,9 @@ export type CheckCode =
   | 'group-miscounted'
   | 'tree-waits-on-finished'
   | 'tree-waiting-empty'
-  | 'tree-child-unlisted';
+  | 'tree-child-unlisted'
+  | 'metrics-invalid'
+  | 'metrics-lease-forever';
 
 export interface CheckFinding {
   code: CheckCode;
@@ -99,6 +101,10 @@ function describe(code: CheckCode, key: string, id: string): string {
       return `job ${id} waits for children but has no pending ones (${key}): it would wait forever`;
     case 'tree-child-unlisted':
       return `job ${id} is a child of a waiting parent that does not know it (${key})`;
+    case 'metrics-invalid':
+      return `${key} has a field the metrics scrape cannot read: "${id}" (an unknown name, or not a whole number)`;
+    case 'metrics-lease-forever':
+      return `${key} does not expire: the scripts that end jobs would count forever, scraped or not`;
     case 'group-miscounted':
       return `${key} counts group "${id}" otherwise than its waiting jobs: queue.groups() misstates its size`;
   }

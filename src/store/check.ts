@@ -11,6 +11,7 @@ import { isKue011Key, kue011Candidates, kue011Queues, listedByKue011 } from './k
 import { runScript, type ScriptName } from './scripts.js';
 import { readError } from './redis-errors.js';
 import type { Store } from './store.js';
+import { metricsFindings } from './check-metrics.js';
 import { finding, type CheckCode, type CheckFinding } from './check-findings.js';
 import { groupCountFindings, type GroupKeys } from './check-groups.js';
 
@@ -41,6 +42,7 @@ type KeyKind =
   | { kind: 'flow'; type: string }
   | { kind: 'group-count'; type: string }
   | { kind: 'starts'; type: string }
+  | { kind: 'metrics' }
   | { kind: 'other'; redisType: string }
   | { kind: 'unknown' };
 
@@ -53,6 +55,8 @@ const SINGLETONS: Record<string, string> = {
   schedules: 'zset',
   limited: 'set',
   cascade: 'zset',
+  'metrics:lease': 'string',
+  'metrics:named': 'set',
   stream: 'stream',
 };
 
@@ -84,6 +88,7 @@ function classify(name: string): KeyKind {
     return { kind: 'index', state: m[2] as JobState, type: m[1]! };
   if (/^type:.+:wake$/.test(name)) return { kind: 'wake' };
   if ((m = /^type:(.+):(flow|starts)$/.exec(name))) return { kind: m[2] as 'flow' | 'starts', type: m[1]! };
+  if (/^type:.+:metrics$/.test(name)) return { kind: 'metrics' };
   if ((m = /^type:(.+):grouped$/.exec(name))) return { kind: 'index', state: 'inactive', type: m[1]! };
   if ((m = /^type:(.+):group-waiting$/.exec(name))) return { kind: 'group-count', type: m[1]! };
   if ((m = /^type:.+:(groups|group-held|group-active|group-paused)$/.exec(name)))
@@ -109,6 +114,7 @@ function expectedType(key: KeyKind): string | undefined {
       return 'list';
     case 'schedule':
     case 'flow':
+    case 'metrics':
       return 'hash';
     case 'starts':
       return 'list';
@@ -251,6 +257,7 @@ async function inspect(store: Store): Promise<CheckReport> {
   const presence: Array<[string, number]> = [];
   const records = { unique: [] as string[], saved: [] as string[] };
   const groupKeys: GroupKeys = { counts: [], waiting: [] };
+  const metricsHashes: string[] = [];
   for (const [key, kind] of names) {
     if (kind.kind === 'job') jobIds.add(kind.id);
     else if (kind.kind === 'present') presence.push([key, kind.span]);
@@ -264,6 +271,7 @@ async function inspect(store: Store): Promise<CheckReport> {
     else if (kind.kind === 'flow') flows.push([key, kind.type]);
     else if (kind.kind === 'starts') logs.push([key, kind.type]);
     else if (kind.kind === 'group-count') groupKeys.counts.push([key, kind.type]);
+    else if (kind.kind === 'metrics') metricsHashes.push(key);
     else if (kind.kind === 'unknown') findings.push(finding('unknown-key', key));
   }
 
@@ -328,6 +336,7 @@ async function inspect(store: Store): Promise<CheckReport> {
 
   findings.push(...(await flowFindings(client, keys, flows, logs)));
   findings.push(...(await groupCountFindings(store, groupKeys)));
+  findings.push(...(await metricsFindings(client, keys, metricsHashes, names.has(keys.metricsLease))));
 
   const unique = new Map(findings.map((f) => [`${f.code} ${f.key} ${f.id ?? f.schedule ?? f.group ?? ''}`, f]));
   const jobs = Object.values(states).reduce((a, b) => a + b, 0);

@@ -42,6 +42,10 @@ export class Keys {
   readonly schedules: string;
   /** Flow parents whose pending children are still to be cancelled or cut loose (`cancel:<id>`, `detach:<id>`). */
   readonly cascade: string;
+  /** Set (PX) by each metrics scrape: while it exists, the scripts that end jobs count into `metrics(type)`. */
+  readonly metricsLease: string;
+  /** The types a scrape exports under their own name (at most maxTypes; it only grows). */
+  readonly metricsNamed: string;
 
   constructor(readonly base: string) {
     this.ids = `${base}:ids`;
@@ -55,6 +59,8 @@ export class Keys {
     this.cancel = `${base}:cancel`;
     this.schedules = `${base}:schedules`;
     this.cascade = `${base}:cascade`;
+    this.metricsLease = `${base}:metrics:lease`;
+    this.metricsNamed = `${base}:metrics:named`;
   }
 
   job(id: number | string): string {
@@ -120,6 +126,11 @@ export class Keys {
   /** The start times of a rate-limited type's latest jobs, newest first. */
   starts(type: string): string {
     return `${this.base}:type:${type}:starts`;
+  }
+
+  /** A type's Prometheus counters and histograms (lua/includes/metrics.lua). */
+  metrics(type: string): string {
+    return `${this.base}:type:${type}:metrics`;
   }
 
   /** A type's keys for its groups (see lua/includes/keys.lua). */

@@ -27,6 +27,7 @@ import uniqueInclude from './lua/includes/unique.lua';
 import failingInclude from './lua/includes/failing.lua';
 import parentsInclude from './lua/includes/parents.lua';
 import cancel_jobInclude from './lua/includes/cancel_job.lua';
+import metricsInclude from './lua/includes/metrics.lua';
 import createBlock from './lua/blocks/create.lua';
 import takeBlock from './lua/blocks/take.lua';
 import flowAdmitBlock from './lua/blocks/flow_admit.lua';
@@ -74,6 +75,7 @@ import groups from './lua/groups.lua';
 import tree_save from './lua/tree_save.lua';
 import tree_cascade from './lua/tree_cascade.lua';
 import tree_read from './lua/tree_read.lua';
+import metrics from './lua/metrics.lua';
 
 /** The shared fragments of lua/includes/, by the name a `--@include` line gives them. */
 export const luaIncludes: Readonly<Record<string, string>> = {
@@ -103,6 +105,7 @@ export const luaIncludes: Readonly<Record<string, string>> = {
   failing: failingInclude,
   parents: parentsInclude,
   cancel_job: cancel_jobInclude,
+  metrics: metricsInclude,
 };
 
 /** The code several scripts run, pasted where a `--@block` line names it (see lua-assembly.ts). */
@@ -117,6 +120,14 @@ export const luaBlocks: Readonly<Record<string, string>> = {
 };
 
 /**
+ * A script that ends jobs, told whether a scrape's lease is on (MetricsStore.variant): it then
+ * counts for the metrics, or not, without looking the lease up (lua/includes/metrics.lua).
+ */
+function toldMetrics(body: string, on: boolean): string {
+  return `--@include metrics\nmetrics_on = ${on}\n${body}`;
+}
+
+/**
  * One Lua script per transition, and the reads that must see one instant or merge indexes
  * (page, range, count, check_*); each is assembled with the includes it names.
  */
@@ -124,7 +135,11 @@ export const luaScripts = {
   save,
   take,
   complete,
+  complete_on: toldMetrics(complete, true),
+  complete_off: toldMetrics(complete, false),
   fail,
+  fail_on: toldMetrics(fail, true),
+  fail_off: toldMetrics(fail, false),
   promote,
   expire,
   renew,
@@ -161,6 +176,7 @@ export const luaScripts = {
   tree_save,
   tree_cascade,
   tree_read,
+  metrics,
 };
 export type ScriptName = keyof typeof luaScripts;
 export const SCRIPT_NAMES = Object.keys(luaScripts) as ScriptName[];

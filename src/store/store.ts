@@ -10,6 +10,7 @@ import { ScheduleStore } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
 import { TreeStore } from './tree-store.js';
+import { MetricsStore } from './metrics-store.js';
 import {
   decodePage,
   decodeTake,
@@ -77,6 +78,8 @@ export class Store extends StoreReads {
   readonly schedules = new ScheduleStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts of job types' limits. */
   readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
+  /** The scrape of the Prometheus metrics, and whether the scripts that end jobs count. */
+  readonly metrics = new MetricsStore((name, args, outcome) => this.run(name, args, outcome), this.client, this.keys);
   /** The scripts and reads of flows (a parent and the children it waits for). */
   readonly trees: TreeStore;
 
@@ -228,7 +231,7 @@ export class Store extends StoreReads {
   ): Promise<TakeReply & { statuses: Array<FinishReply['status']> }> {
     const args: Array<string | number> = [next.count, next.workerId, next.lockDuration];
     for (const job of jobs) args.push(job.id, job.lock, job.resultJson);
-    const [statuses, taken, wait] = (await this.run('complete', args)) as [
+    const [statuses, taken, wait] = (await this.run(`complete${this.metrics.variant()}`, args)) as [
       Array<FinishReply['status']>,
       TakenPair[],
       number?,
@@ -253,7 +256,11 @@ export class Store extends StoreReads {
     const args = [id, lock, error.message, error.stack, retryDelay, next.count, next.workerId, next.lockDuration];
     // The first attempt's span, for the retries' links: an argument only when there is one.
     if (firstAttempt !== undefined) args.push(firstAttempt);
-    const reply = (await this.run('fail', args)) as [FinishReply['status'], TakenPair[], number?];
+    const reply = (await this.run(`fail${this.metrics.variant()}`, args)) as [
+      FinishReply['status'],
+      TakenPair[],
+      number?,
+    ];
     return { status: reply[0], ...decodeTake(reply[1], reply[2]) };
   }
 

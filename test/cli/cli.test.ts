@@ -163,6 +163,7 @@ describe('kue CLI: help and usage errors', () => {
       '--auth <user:password>',
       '--read-only',
       '--title <title>',
+      '--no-metrics',
     ]) {
       expect(dashboard.stdout).toContain(flag);
       expect(dev.stdout).toContain(flag);
@@ -280,6 +281,23 @@ describe('kue dashboard', () => {
 
     proc.child.kill('SIGTERM');
     expect((await proc.exited).code).toBe(0);
+  });
+
+  it('serves GET /metrics unless --no-metrics', async () => {
+    const prefix = uniquePrefix('cli');
+    const served = start(['dashboard', '-p', '0', '-r', testRedisUrl, '-q', prefix]);
+    const res = await fetch(`${await ready(served)}metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('# TYPE kue_jobs_completed_total counter');
+    served.child.kill('SIGTERM');
+    expect((await served.exited).code).toBe(0);
+
+    const off = start(['dashboard', '-p', '0', '-r', testRedisUrl, '-q', prefix, '--no-metrics']);
+    const url = await ready(off);
+    expect(off.stdout).toContain(`queue prefix "${prefix}", no /metrics`);
+    expect((await getJson(`${url}metrics`)).status).toBe(404);
+    off.child.kill('SIGTERM');
+    expect((await off.exited).code).toBe(0);
   });
 
   it('run as kue-dashboard (the bin name npm links), it is the dashboard command', async () => {

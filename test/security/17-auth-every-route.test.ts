@@ -39,7 +39,7 @@ interface Route {
   path: string;
   json?: unknown;
   /** What a served answer looks like. */
-  serves: 'json' | 'html' | 'sse' | 'asset';
+  serves: 'json' | 'html' | 'sse' | 'asset' | 'metrics';
 }
 
 const assetRoutes: Route[] = ASSETS.map((file) => ({
@@ -113,6 +113,7 @@ const ROUTES: Route[] = [
   { method: 'DELETE', template: '/api/types/:type/pause', path: '/api/types/report/pause', serves: 'json' },
   { method: 'GET', template: '/api/throughput', path: '/api/throughput?minutes=5', serves: 'json' },
   { method: 'GET', template: '/api/events', path: '/api/events', serves: 'sse' },
+  { method: 'GET', template: '/metrics', path: '/metrics', serves: 'metrics' },
   { method: 'GET', template: '/api/events/history', path: '/api/events/history?limit=5', serves: 'json' },
   { method: 'GET', template: '/api/schedules', path: '/api/schedules', serves: 'json' },
   { method: 'GET', template: '/api/schedules/:id', path: '/api/schedules/nightly', serves: 'json' },
@@ -258,6 +259,10 @@ function expectServed(route: Route, res: Answer) {
   if (route.serves === 'json') expect(type, label(route)).toMatch(/^application\/json/);
   if (route.serves === 'html') expect(type, label(route)).toMatch(/^text\/html/);
   if (route.serves === 'sse') expect(type, label(route)).toMatch(/^text\/event-stream/);
+  if (route.serves === 'metrics') {
+    expect(type, label(route)).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text, label(route)).toMatch(/^# HELP kue_jobs_completed_total /);
+  }
   if (route.serves === 'asset') {
     const file = route.path.slice('/assets/'.length);
     expect(res.text, label(route)).toBe(readFileSync(`${root}dist/ui/assets/${file}`, 'utf8'));

@@ -12,7 +12,7 @@ ARGV[3]  max stalls: how many times a job may stall and still be retried
 Returns {handled, next deadline in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
 Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
 ]]
---@include util, keys, index, status, events, queueing, fail_attempt
+--@include util, keys, index, status, events, queueing, metrics, fail_attempt
 local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 'LIMIT', 0, limit)
@@ -35,6 +35,8 @@ for _, m in ipairs(due) do
   else
     local stalls = redis.call('HINCRBY', jk, 'stalls', 1)
     redis.call('HDEL', jk, 'lock', 'ttl_at')
+    if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+    if metrics_on then redis.call('HINCRBY', key_metrics(base, jtype), 's', 1) end
     if stalls > max_stalls then
       -- The stall budget is spent: no further attempts, whatever remains of them.
       note_child(fail_attempt(base, id, jtype, 'job stalled too many times (' .. stalls .. ')', '', 0, now, true))

@@ -19,7 +19,7 @@ child as settled ('child failed' event), 'remove-parent' deletes a waiting paren
 failed or removed so settles its own parent in turn: the list grows up the tree, without
 recursion. A parent with cancel_children queues its pending children for cancelling
 (B:cascade, drained by tree_cascade) and says so on B:timers. ]]
---@include util, keys, index, events, wake, stats, delete, retain, unique
+--@include util, keys, index, events, wake, stats, metrics, delete, retain, unique
 local i = 0
 while i < #settling do
   i = i + 1
@@ -55,6 +55,8 @@ while i < #settling do
           redis.call('LTRIM', errors, -50, -1)
           redis.call('HSET', pk, 'error', message, 'stack', '', 'failed_at', int(now), 'failed_child', child)
           record_minute(key_minute(base, math.floor(now / 60000)), ptype, 'failed', 1)
+          if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+          if metrics_on then redis.call('HINCRBY', key_metrics(base, ptype), 'f', 1) end
           release_unique(base, parent, ukey)
           emit(base, parent, ptype, 'failed', '[' .. cjson.encode(message) .. ']')
           if rof == '1' then

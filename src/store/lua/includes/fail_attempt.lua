@@ -2,8 +2,8 @@
 paths of expire): a retry after its backoff, or the final failure with its retention.
 The final failure frees the job's unique key; a flow's child's is for its caller to settle
 (the settle block). Needs util, keys, index, status, backoff, queueing, events, stats,
-delete, retain and unique. ]]
---@include util, keys, index, status, backoff, queueing, events, stats, delete, retain, unique
+metrics, delete, retain and unique. ]]
+--@include util, keys, index, status, backoff, queueing, events, stats, metrics, delete, retain, unique
 
 -- The caller has checked the lock. retry_delay < 0 means "use the job's built-in backoff";
 -- final = no retry whatever attempts remain. Returns STATUS.RETRY when the job will run
@@ -34,9 +34,13 @@ local function fail_attempt(base, id, jtype, message, stack, retry_delay, now, f
     end
     emit(base, id, jtype, 'failed attempt', '[' .. cjson.encode(message) .. ',' .. made .. ']')
     record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'retried', 1)
+    if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+    if metrics_on then redis.call('HINCRBY', key_metrics(base, jtype), 't', 1) end
     return STATUS.RETRY
   end
   record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'failed', 1)
+  if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+  if metrics_on then redis.call('HINCRBY', key_metrics(base, jtype), 'f', 1) end
   release_unique(base, id, ukey)
   emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
   if rof == '1' then

@@ -1,7 +1,7 @@
 --[[ failing: ends a job failed for good with no worker's failed attempt behind it: a job
 cancelled, or a flow's parent failed by its child. Needs util, keys, index, events, stats,
-delete, retain and unique. ]]
---@include util, keys, index, events, stats, delete, retain, unique
+metrics, delete, retain and unique. ]]
+--@include util, keys, index, events, stats, metrics, delete, retain, unique
 
 -- The caller has taken the job out of its state's index and set any fields of its own. The
 -- job's failed attempts get an entry with `code` (attempt: the attempts made; started: its
@@ -17,6 +17,9 @@ local function end_failed(base, id, jtype, message, code, attempt, started, now)
   redis.call('LTRIM', errors, -50, -1)
   redis.call('HSET', jk, 'error', message, 'stack', '', 'failed_at', now_text)
   record_minute(key_minute(base, math.floor(now / 60000)), jtype, 'failed', 1)
+  -- A cancelled job counts as cancelled only: failed counts the failures nobody asked for.
+  if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
+  if metrics_on then redis.call('HINCRBY', key_metrics(base, jtype), code == 'CANCELLED' and 'x' or 'f', 1) end
   release_unique(base, id, ukey)
   emit(base, id, jtype, 'failed', '[' .. cjson.encode(message) .. ']')
   if rof == '1' then

@@ -32,12 +32,18 @@ Key layout (B is the queue's base, e.g. "{q}", whose hash tag keeps every key in
   B:type:<type>:group-paused  set   paused groups
   B:type:<type>:group-held    zset  groups held back by their rate, scored by when they may go
   B:type:<type>:group-waiting zset  groups with waiting jobs, scored by how many
+  B:type:<type>:metrics  hash    the type's Prometheus counters, written only while
+                                 B:metrics:lease exists (see includes/metrics.lua)
   B:group:<n>:<type>:jobs:<group>    zset  a group's inactive jobs (<n>: the type's length,
                                            so that no type and group make another's key)
   B:group:<n>:<type>:starts:<group>  list  a group's start times, for the group rate
   B:types                set     every job type ever saved
   B:stats:work-time      string  total milliseconds spent by completed jobs
   B:stats:<minute>       hash    per-minute counters by type (see record_minute), kept ~25 h
+  B:metrics:lease        string  set (PX) by each scrape of the metrics: while it exists, the
+                                 scripts that end jobs count into B:type:<type>:metrics
+  B:metrics:named        set     the types a scrape exports under their own name (at most
+                                 maxTypes; it only grows), the others are summed as '_other'
   B:search:<word>        set     ids of jobs whose search words include <word>
   B:paused               set     types no worker may take
   B:limited              set     types that have (or had) a flow hash, for listing limits
@@ -89,6 +95,8 @@ local function key_pending(base, id) return base .. ':job:' .. id .. ':pending' 
 local function key_results(base, id) return base .. ':job:' .. id .. ':results' end
 local function key_child_errors(base, id) return base .. ':job:' .. id .. ':child-errors' end
 local function key_cascade(base) return base .. ':cascade' end
+local function key_metrics_lease(base) return base .. ':metrics:lease' end
+local function key_metrics_named(base) return base .. ':metrics:named' end
 
 -- Spans and minutes are computed numbers: '%d' keeps a large one from turning into '1e+15'.
 local function key_present(base, span) return base .. ':present:' .. string.format('%d', span) end
@@ -105,6 +113,7 @@ local function key_minute(base, minute) return base .. ':stats:' .. string.forma
 local function key_wake(base, jtype) return base .. ':type:' .. jtype .. ':wake' end
 local function key_flow(base, jtype) return base .. ':type:' .. jtype .. ':flow' end
 local function key_starts(base, jtype) return base .. ':type:' .. jtype .. ':starts' end
+local function key_metrics(base, jtype) return base .. ':type:' .. jtype .. ':metrics' end
 -- part: 'jobs' or 'starts'.
 local function key_group(base, jtype, part, group)
   return base .. ':group:' .. #jtype .. ':' .. jtype .. ':' .. part .. ':' .. group
