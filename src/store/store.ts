@@ -13,9 +13,11 @@ import { TreeStore } from './tree-store.js';
 import {
   decodePage,
   decodeTake,
+  expireReply,
   moveOutcome,
   sweep,
   type BulkAction,
+  type ExpireReply,
   type FinishReply,
   type MoveOutcome,
   type Page,
@@ -42,6 +44,12 @@ export interface SaveReply {
 const MAX_SENDS = 50;
 /** Jobs one cancel script call ends: keeps each call short for Redis. */
 const CANCEL_BATCH = 500;
+
+/** Script calls answered later than `threshold` ms go to `report` (0: none do). */
+export interface SlowScripts {
+  threshold: number;
+  report: (script: ScriptName, ms: number) => void;
+}
 
 /** A running job whose lock its worker no longer holds; `cancelled` is the reason when it was cancelled. */
 export interface LostLock {
@@ -79,6 +87,8 @@ export class Store extends StoreReads {
   readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts and reads of flows (a parent and the children it waits for). */
   readonly trees: TreeStore;
+  /** Round trips longer than this (ms) are reported to `slow`. */
+  private readonly slowAfter: number;
 
   constructor(
     client: RedisClient,
@@ -89,8 +99,10 @@ export class Store extends StoreReads {
     private readonly saveRetryWindow = 0,
     /** Entries the event stream keeps. */
     streamCap = 100_000,
+    private readonly slow?: SlowScripts,
   ) {
     super(client, new Keys(base));
+    this.slowAfter = slow && slow.threshold > 0 ? slow.threshold : Infinity;
     defineScripts(client, streamCap);
     this.trees = new TreeStore(
       (name, args, outcome) => this.run(name, args, outcome),
@@ -103,8 +115,14 @@ export class Store extends StoreReads {
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
     this.flushPending();
+    // A call sent while the connection is down waits for it, not for the script: not slow.
+    const sentReady = this.client.status === 'ready';
+    const sentAt = performance.now();
     try {
-      return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+      const reply = await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+      const ms = performance.now() - sentAt;
+      if (ms > this.slowAfter && sentReady) this.slow!.report(name, ms);
+      return reply;
     } catch (err) {
       throw scriptError(
         err,
@@ -261,8 +279,8 @@ export class Store extends StoreReads {
     return sweep(await this.run('promote', [limit]));
   }
 
-  async expire(limit: number, maxStalls: number): Promise<SweepReply> {
-    return sweep(await this.run('expire', [limit, maxStalls]));
+  async expire(limit: number, maxStalls: number): Promise<ExpireReply> {
+    return expireReply(await this.run('expire', [limit, maxStalls]));
   }
 
   /** Renews locks; returns the jobs whose lock is lost, with the reason of those cancelled. */
