@@ -17,11 +17,13 @@ import {
   parseBackoff,
   parseCount,
   parseHost,
+  parseLogLevel,
   parsePort,
   parsePrefix,
   parseRedisUrl,
   parseTraceUrl,
 } from './options.js';
+import { cliLogger, DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from './log.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -34,6 +36,7 @@ interface CommonOptions {
   readOnly?: boolean;
   title?: string;
   traceUrl?: string;
+  logLevel: LogLevel;
 }
 interface DashboardCommandOptions extends CommonOptions {
   host: string;
@@ -108,6 +111,11 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
       '--trace-url <template>',
       "link each traced job to its trace: your tracing backend's http(s) URL with {traceId} in it",
       parseTraceUrl,
+    )
+    .addOption(
+      new Option('--log-level <level>', `what the queue logs, as JSON lines on stderr: ${LOG_LEVELS.join(', ')}`)
+        .default(DEFAULT_LOG_LEVEL)
+        .argParser(parseLogLevel),
     );
 }
 
@@ -129,6 +137,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     readOnly: opts.readOnly === true,
     title: opts.title,
     ...(opts.traceUrl !== undefined && { traceUrl: opts.traceUrl }),
+    logger: cliLogger(opts.logLevel),
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
   };
