@@ -17,19 +17,28 @@ export function withoutCredentials(message: string): string {
 
 /**
  * Logs each outage of a connection once: when ioredis first tries to reconnect (warn, with
- * the last error's message, never the connection's options), and when it is ready again
- * (info, with how long it was down). Its first connection is logged at debug.
+ * the error that cut it, if any), the first error of the attempts that follow when none was
+ * said yet (warn: why it stays down), and when it is ready again (info, with how long it was
+ * down). Messages only: never the connection's options, which may hold a password. Its first
+ * connection is logged at debug.
  */
 export function logConnection(client: RedisClient, logger: BoundLogger, fields: ConnectionFields): RedisClient {
   if (isSilent(logger)) return client;
   let connected = false;
   let downSince: number | undefined;
   let lastError: string | undefined;
-  client.on('error', (err: Error) => (lastError = withoutCredentials(err.message)));
+  let errorSaid = false;
+  client.on('error', (err: Error) => {
+    lastError = withoutCredentials(err.message);
+    if (downSince === undefined || errorSaid) return;
+    errorSaid = true;
+    logger.warn({ ...fields, error: lastError }, 'kue: Redis connection still down');
+  });
   client.on('reconnecting', () => {
     if (downSince !== undefined) return;
     downSince = Date.now();
-    const entry = lastError === undefined ? fields : { ...fields, error: lastError };
+    errorSaid = lastError !== undefined;
+    const entry = errorSaid ? { ...fields, error: lastError } : fields;
     if (connected) logger.warn(entry, 'kue: Redis connection lost, reconnecting');
     else logger.warn(entry, 'kue: cannot connect to Redis, retrying');
   });
