@@ -104,7 +104,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   }
 
   const bound = (server.address() as { port: number }).port;
-  options.logger?.info?.({ queue: queue.prefix, url: httpUrl(host, bound) }, 'kue: dashboard listening');
   let closing: Promise<void> | undefined;
   return {
     url: httpUrl(host, bound),

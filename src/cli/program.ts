@@ -122,10 +122,10 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
 /** True when the promise has settled (or is missing). */
 async function isSettled(promise: Promise<unknown> | undefined): Promise<boolean> {
   const pending = Symbol('pending');
-  return (
-    promise === undefined ||
-    (await Promise.race([promise.catch(() => undefined), Promise.resolve(pending)])) !== pending
-  );
+  // Raced against a macrotask, not an already resolved promise: `promise.catch()` settles a
+  // microtask later than that one, so a settled promise would look pending.
+  const later = new Promise((resolve) => setImmediate(() => resolve(pending)));
+  return promise === undefined || (await Promise.race([promise.catch(() => undefined), later])) !== pending;
 }
 
 function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {

@@ -45,7 +45,7 @@ const MAX_SENDS = 50;
 /** Jobs one cancel script call ends: keeps each call short for Redis. */
 const CANCEL_BATCH = 500;
 
-/** Script calls answered later than `threshold` ms go to `report` (0: none do). */
+/** Script calls answered later than `threshold` ms go to `report`. */
 export interface SlowScripts {
   threshold: number;
   report: (script: ScriptName, ms: number) => void;
@@ -87,8 +87,6 @@ export class Store extends StoreReads {
   readonly flow = new FlowStore((name, args, outcome) => this.run(name, args, outcome));
   /** The scripts and reads of flows (a parent and the children it waits for). */
   readonly trees: TreeStore;
-  /** Round trips longer than this (ms) are reported to `slow`. */
-  private readonly slowAfter: number;
 
   constructor(
     client: RedisClient,
@@ -102,7 +100,6 @@ export class Store extends StoreReads {
     private readonly slow?: SlowScripts,
   ) {
     super(client, new Keys(base));
-    this.slowAfter = slow && slow.threshold > 0 ? slow.threshold : Infinity;
     defineScripts(client, streamCap);
     this.trees = new TreeStore(
       (name, args, outcome) => this.run(name, args, outcome),
@@ -115,13 +112,15 @@ export class Store extends StoreReads {
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
     this.flushPending();
-    // A call sent while the connection is down waits for it, not for the script: not slow.
-    const sentReady = this.client.status === 'ready';
-    const sentAt = performance.now();
+    // Timed only when someone listens; and not a call sent while the connection is down: it
+    // waits for the connection, not for the script.
+    const sentAt = this.slow && this.client.status === 'ready' ? performance.now() : -1;
     try {
       const reply = await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
-      const ms = performance.now() - sentAt;
-      if (ms > this.slowAfter && sentReady) this.slow!.report(name, ms);
+      if (sentAt >= 0) {
+        const ms = performance.now() - sentAt;
+        if (ms > this.slow!.threshold) this.slow!.report(name, ms);
+      }
       return reply;
     } catch (err) {
       throw scriptError(

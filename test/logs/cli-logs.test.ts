@@ -5,10 +5,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stopAfterTest } from '../support/children.js';
-import { redisPort, uniquePrefix, waitFor } from '../support/setup.js';
+import { ownRedis } from '../support/own-redis.js';
+import { redisClient, uniquePrefix, waitFor } from '../support/setup.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
+// A server of the file's own: its clients are killed.
+const redis = ownRedis();
+
+const dashboard = (prefix: string) => ['dashboard', '-p', '0', '-r', `redis://127.0.0.1:${redis.port}`, '-q', prefix];
 
 function startCli(args: string[]) {
   const child = stopAfterTest(spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -30,43 +35,53 @@ function jsonLines(text: string): Array<Record<string, unknown>> {
 describe('the CLI log', () => {
   it('kue dashboard --log-level debug prints JSON lines on stderr, each with the queue prefix', async () => {
     const prefix = uniquePrefix('cli-log');
-    const args = ['dashboard', '-p', '0', '-r', `redis://127.0.0.1:${redisPort}`, '-q', prefix];
-    const { child, output, exited } = startCli([...args, '--log-level', 'debug']);
-    await waitFor(
-      () => output.stderr.includes('connection ready') && output.stderr.includes('dashboard listening'),
-      10_000,
-      'the log lines',
-    );
+    const { child, output, exited } = startCli([...dashboard(prefix), '--log-level', 'debug']);
+    const ready = () => jsonLines(output.stderr).filter((l) => l.msg === 'kue: Redis connection ready');
+    await waitFor(() => ready().length >= 2, 10_000, 'the connections to be ready');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    const lines = jsonLines(output.stderr);
-    for (const line of lines) expect(line).toMatchObject({ queue: prefix, name: 'kue', level: expect.any(Number) });
-    // pino's numbers: 20 debug, 30 info.
-    expect(lines.find((l) => l.msg === 'kue: Redis connection ready')).toMatchObject({ level: 20, role: 'command' });
-    expect(lines.find((l) => l.msg === 'kue: dashboard listening')).toMatchObject({
-      level: 30,
-      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
-    });
+    for (const line of jsonLines(output.stderr)) {
+      expect(line).toMatchObject({ queue: prefix, name: 'kue', level: expect.any(Number), msg: expect.any(String) });
+    }
+    // pino's numbers: 20 is debug.
+    expect(
+      ready()
+        .map((l) => [l.level, l.role])
+        .sort(),
+    ).toEqual([
+      [20, 'command'],
+      [20, 'subscriber'],
+    ]);
     // stdout keeps the lines meant for people.
     expect(output.stdout).toMatch(/^Kue dashboard: http/m);
   });
 
-  it('at the default level (info) it leaves debug entries out', async () => {
+  it('at the default level (info) a clean run prints nothing on stderr; connections killed print warn and info lines', async () => {
     const prefix = uniquePrefix('cli-log');
-    const { child, output, exited } = startCli([
-      'dashboard',
-      '-p',
-      '0',
-      '-r',
-      `redis://127.0.0.1:${redisPort}`,
-      '-q',
-      prefix,
-    ]);
-    await waitFor(() => output.stderr.includes('dashboard listening'), 10_000, 'the listening line');
+    const { child, output, exited } = startCli(dashboard(prefix));
+    await waitFor(() => output.stdout.includes('Ctrl-C to stop'), 10_000, 'the dashboard');
+    // Both connections in use (killed while connecting, they would log other lines): the API
+    // answers through the command connection, and the subscriber has subscribed.
+    const url = /^Kue dashboard: (\S+)$/m.exec(output.stdout)![1]!;
+    expect((await fetch(`${url}stats`)).status).toBe(200);
+    const admin = redisClient(redis.port);
+    await waitFor(async () => / sub=[1-9]/.test((await admin.client('LIST')) as string), 5_000, 'the subscriber');
+    expect(output.stderr).toBe('');
+
+    await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    await admin.client('KILL', 'TYPE', 'pubsub', 'SKIPME', 'yes');
+    const restored = () => jsonLines(output.stderr).filter((l) => l.msg === 'kue: Redis connection restored');
+    await waitFor(() => restored().length >= 2, 10_000, 'the connections to be restored');
     child.kill('SIGTERM');
-    await exited;
-    expect(jsonLines(output.stderr).map((l) => l.level)).toEqual([30]);
+    expect(await exited).toBe(0);
+
+    const lines = jsonLines(output.stderr);
+    expect(lines.filter((l) => l.msg === 'kue: Redis connection lost, reconnecting').map((l) => l.level)).toEqual([
+      40, 40,
+    ]);
+    expect(restored().map((l) => l.level)).toEqual([30, 30]);
+    expect(lines.every((l) => (l.level as number) >= 30 && l.queue === prefix)).toBe(true);
   });
 
   it('a log level pino does not know exits 2 with one clear line naming the levels', async () => {
