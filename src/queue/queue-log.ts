@@ -2,7 +2,7 @@
 // attached or measured for a queue without a logger.
 import { isSilent, type BoundLogger } from '../logger.js';
 import type { RedisClient } from '../store/connection.js';
-import type { SlowScripts } from '../store/store.js';
+import type { SlowScripts } from '../store/scripts.js';
 
 /** What a connection is, in its log entries: `role` ('command', 'subscriber', 'events', 'worker') and a worker's `type`. */
 export interface ConnectionFields {

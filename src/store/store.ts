@@ -5,7 +5,7 @@ import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
-import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
+import { defineScripts, noteIfSlow, pipeScript, runScript, type ScriptName, type SlowScripts } from './scripts.js';
 import { ScheduleStore } from './schedule-store.js';
 import { saveCallToken } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
@@ -44,12 +44,6 @@ export interface SaveReply {
 const MAX_SENDS = 50;
 /** Jobs one cancel script call ends: keeps each call short for Redis. */
 const CANCEL_BATCH = 500;
-
-/** Script calls answered later than `threshold` ms go to `report`. */
-export interface SlowScripts {
-  threshold: number;
-  report: (script: ScriptName, ms: number) => void;
-}
 
 /** A running job whose lock its worker no longer holds; `cancelled` is the reason when it was cancelled. */
 export interface LostLock {
@@ -112,15 +106,11 @@ export class Store extends StoreReads {
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
     this.flushPending();
-    // Timed only when someone listens; and not a call sent while the connection is down: it
-    // waits for the connection, not for the script.
+    // Not timed when sent while the connection is down: it waits for that, not for the script.
     const sentAt = this.slow && this.client.status === 'ready' ? performance.now() : -1;
     try {
       const reply = await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
-      if (sentAt >= 0) {
-        const ms = performance.now() - sentAt;
-        if (ms > this.slow!.threshold) this.slow!.report(name, ms);
-      }
+      if (sentAt >= 0) noteIfSlow(this.slow!, name, sentAt);
       return reply;
     } catch (err) {
       throw scriptError(
