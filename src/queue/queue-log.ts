@@ -17,28 +17,31 @@ export function withoutCredentials(message: string): string {
 
 /**
  * Logs each outage of a connection once: when ioredis first tries to reconnect (warn, with
- * the error that cut it, if any), the first error of the attempts that follow when none was
- * said yet (warn: why it stays down), and when it is ready again (info, with how long it was
- * down). Messages only: never the connection's options, which may hold a password. Its first
- * connection is logged at debug.
+ * the error that cut it, if any), the first other error of the reconnection attempts (warn:
+ * why it stays down), and when it is ready again (info, with how long it was down). Messages
+ * only: never the connection's options, which may hold a password. Its first connection is
+ * logged at debug.
  */
 export function logConnection(client: RedisClient, logger: BoundLogger, fields: ConnectionFields): RedisClient {
   if (isSilent(logger)) return client;
   let connected = false;
   let downSince: number | undefined;
   let lastError: string | undefined;
-  let errorSaid = false;
+  /** The error that cut the connection, said in the outage's first entry. */
+  let cutBy: string | undefined;
+  let stillDownSaid = false;
   client.on('error', (err: Error) => {
     lastError = withoutCredentials(err.message);
-    if (downSince === undefined || errorSaid) return;
-    errorSaid = true;
+    if (downSince === undefined || stillDownSaid || lastError === cutBy) return;
+    stillDownSaid = true;
     logger.warn({ ...fields, error: lastError }, 'kue: Redis connection still down');
   });
   client.on('reconnecting', () => {
     if (downSince !== undefined) return;
     downSince = Date.now();
-    errorSaid = lastError !== undefined;
-    const entry = errorSaid ? { ...fields, error: lastError } : fields;
+    cutBy = lastError;
+    stillDownSaid = false;
+    const entry = lastError === undefined ? fields : { ...fields, error: lastError };
     if (connected) logger.warn(entry, 'kue: Redis connection lost, reconnecting');
     else logger.warn(entry, 'kue: cannot connect to Redis, retrying');
   });
