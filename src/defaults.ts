@@ -63,6 +63,8 @@ export const defaults = {
   /** Retention of finished jobs that set none: keep them. */
   removeOnComplete: false,
   removeOnFail: false,
+  /** A script call answered later than this (ms) is logged as slow. */
+  slowScriptThreshold: 1_000,
   /** The same error message is reported at most once per this window (ms). */
   errorRepeatWindow: 5_000,
   /** Longest wait of a save for the event subscription to be in place (ms). */

@@ -4,6 +4,7 @@ import type { AuthOption } from '../http/security.js';
 import { createApp } from '../http/app.js';
 import { defaults } from '../defaults.js';
 import { ConnectionError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { Queue } from '../queue/queue.js';
 import { CliError } from './cli-error.js';
 import { closeServer, isAddressInUse, listen, listenError } from './listen.js';
@@ -28,6 +29,8 @@ export interface DashboardOptions {
   metrics?: boolean;
   /** An http(s) URL template with `{traceId}`: the dashboard links traced jobs there. */
   traceUrl?: string;
+  /** Where the queue logs (the CLI gives pino). @default silent */
+  logger?: Logger;
   /** When the port is taken, listen on any free port instead of failing. @default false */
   anyPortIfTaken?: boolean;
   /**
@@ -77,7 +80,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const port = options.port ?? defaults.port;
   let queue: Queue;
   try {
-    queue = new Queue({ prefix: options.prefix, redis: options.redis ?? defaults.redisUrl });
+    queue = new Queue({ prefix: options.prefix, redis: options.redis ?? defaults.redisUrl, logger: options.logger });
   } catch (err) {
     throw new CliError(`Cannot create the queue: ${(err as Error).message}`);
   }

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from 'commander';
 import * as check from '../queue/validate.js';
 import { checkTraceUrl } from '../http/trace-url.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 
 /** A TCP port: a whole number from 0 to 65535 (0: any free port). */
 export function parsePort(value: string): number {
@@ -87,4 +88,10 @@ export function parseCount(value: string): number {
   const n = /^\d{1,13}$/.test(value) ? Number(value) : NaN;
   if (!(n <= 2 ** 40)) throw new InvalidArgumentError('Expected a whole number from 0 to 2^40.');
   return n;
+}
+
+/** `--log-level`: one of pino's levels. */
+export function parseLogLevel(value: string): LogLevel {
+  if (!isLogLevel(value)) throw new InvalidArgumentError(`The log level must be one of ${LOG_LEVELS.join(', ')}.`);
+  return value;
 }

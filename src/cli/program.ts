@@ -5,7 +5,7 @@ import { defaults } from '../defaults.js';
 import { version } from '../version.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.js';
 import { formatReport, runCheck } from './check.js';
-import { formatSchedules, listSchedules } from './schedules.js';
+import { defineSchedules } from './schedules.js';
 import { defineGroups, defineLimit, defineLimits } from './limits.js';
 import { defineCancel } from './cancel.js';
 import { defineFlowTree } from './flow-tree.js';
@@ -17,11 +17,13 @@ import {
   parseBackoff,
   parseCount,
   parseHost,
+  parseLogLevel,
   parsePort,
   parsePrefix,
   parseRedisUrl,
   parseTraceUrl,
 } from './options.js';
+import { cliLogger, DEFAULT_LOG_LEVEL, LOG_LEVELS, type LogLevel } from './log.js';
 import { killStartedRedisNow, stopStartedRedis } from './redis-process.js';
 import { isStopping, stopOnSignals } from './signals.js';
 import { isLoopback, redactRedisUrl } from './urls.js';
@@ -36,6 +38,7 @@ interface CommonOptions {
   /** false with --no-metrics. */
   metrics?: boolean;
   traceUrl?: string;
+  logLevel: LogLevel;
 }
 interface DashboardCommandOptions extends CommonOptions {
   host: string;
@@ -111,16 +114,21 @@ function addCommonOptions(cmd: Command, portHelp: string): Command {
       '--trace-url <template>',
       "link each traced job to its trace: your tracing backend's http(s) URL with {traceId} in it",
       parseTraceUrl,
+    )
+    .addOption(
+      new Option('--log-level <level>', `what the queue logs, as JSON lines on stderr: ${LOG_LEVELS.join(', ')}`)
+        .default(DEFAULT_LOG_LEVEL)
+        .argParser(parseLogLevel),
     );
 }
 
 /** True when the promise has settled (or is missing). */
 async function isSettled(promise: Promise<unknown> | undefined): Promise<boolean> {
   const pending = Symbol('pending');
-  return (
-    promise === undefined ||
-    (await Promise.race([promise.catch(() => undefined), Promise.resolve(pending)])) !== pending
-  );
+  // Raced against a macrotask, not an already resolved promise: `promise.catch()` settles a
+  // microtask later than that one, so a settled promise would look pending.
+  const later = new Promise((resolve) => setImmediate(() => resolve(pending)));
+  return promise === undefined || (await Promise.race([promise.catch(() => undefined), later])) !== pending;
 }
 
 function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
@@ -133,6 +141,7 @@ function dashboardOptions(opts: CommonOptions, name: string): DashboardOptions {
     title: opts.title,
     metrics: opts.metrics !== false,
     ...(opts.traceUrl !== undefined && { traceUrl: opts.traceUrl }),
+    logger: cliLogger(opts.logLevel),
     onError: errorReporter(name),
     onReconnect: () => err(`${name}: Redis answers again.`),
   };
@@ -347,22 +356,6 @@ Examples:
     });
 }
 
-function defineSchedules(cmd: Command): Command {
-  return addQueueOptions(cmd)
-    .description(
-      "List a queue's schedules: rule in words, next due time, last run and its state, runs, status.\n" +
-        'Read-only: it fires nothing.',
-    )
-    .option('--json', 'print the schedules as JSON')
-    .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
-      const redis = opts.redis ?? defaults.redisUrl;
-      const schedules = await listSchedules({ redis, prefix: opts.prefix });
-      if (opts.json) out(JSON.stringify(schedules, null, 2));
-      else
-        formatSchedules(schedules, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
-    });
-}
-
 /** `kue`, with its commands. */
 export function createProgram(): Command {
   const program = configureErrors(new Command('kue'))
@@ -374,7 +367,7 @@ export function createProgram(): Command {
   defineDev(configureErrors(program.command('dev')));
   defineCheck(configureErrors(program.command('check')));
   defineMigrate(configureErrors(program.command('migrate')));
-  defineSchedules(configureErrors(program.command('schedules')));
+  defineSchedules(addQueueOptions(configureErrors(program.command('schedules'))), out);
   defineLimits(addQueueOptions(configureErrors(program.command('limits'))), out);
   defineLimit(addQueueOptions(configureErrors(program.command('limit'))), out);
   defineGroups(addQueueOptions(configureErrors(program.command('groups'))), out);

@@ -1,6 +1,9 @@
 // `kue schedules`: lists a queue's schedules in the terminal.
+import type { Command } from 'commander';
+import { defaults } from '../defaults.js';
 import type { ScheduleInfo } from '../queue/schedules.js';
 import { withQueue } from './short-queue.js';
+import { redactRedisUrl } from './urls.js';
 import { alignedTable, when } from './table.js';
 
 export function listSchedules(options: { redis: string; prefix: string }): Promise<ScheduleInfo[]> {
@@ -27,4 +30,21 @@ export function formatSchedules(schedules: ScheduleInfo[], where: string): strin
     ]),
   ];
   return [`${where}: ${schedules.length} schedule${schedules.length === 1 ? '' : 's'}.`, ...alignedTable(rows)];
+}
+
+/** `kue schedules`, on a command that has the queue options. */
+export function defineSchedules(cmd: Command, out: (line: string) => void): Command {
+  return cmd
+    .description(
+      "List a queue's schedules: rule in words, next due time, last run and its state, runs, status.\n" +
+        'Read-only: it fires nothing.',
+    )
+    .option('--json', 'print the schedules as JSON')
+    .action(async (opts: { redis?: string; prefix: string; json?: boolean }) => {
+      const redis = opts.redis ?? defaults.redisUrl;
+      const schedules = await listSchedules({ redis, prefix: opts.prefix });
+      if (opts.json) out(JSON.stringify(schedules, null, 2));
+      else
+        formatSchedules(schedules, `Queue "${opts.prefix}" on ${redactRedisUrl(redis)}`).forEach((line) => out(line));
+    });
 }

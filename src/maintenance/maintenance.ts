@@ -1,5 +1,6 @@
 import { defaults } from '../defaults.js';
-import type { SweepReply } from '../store/replies.js';
+import { silentLogger, type BoundLogger } from '../logger.js';
+import type { ExpireReply, SweepReply } from '../store/replies.js';
 import type { Store } from '../store/store.js';
 import { ScriptStatus } from '../store/script-status.js';
 import { sweepSchedules } from './schedule-sweep.js';
@@ -19,6 +20,18 @@ export interface MaintenanceOptions {
   scheduleBatch: number;
   /** A schedule's due time older than this (ms) when fired was missed (see planRuns). */
   missedAfter: number;
+}
+
+/** One line per expiry pass that found stalled jobs: how many, the first ids, their types. */
+function logStalls(logger: BoundLogger, reply: ExpireReply): ExpireReply {
+  if (reply.stalled === 0) return reply;
+  const ids = reply.named.map((job) => job.id);
+  const types = [...new Set(reply.named.map((job) => job.type))];
+  logger.warn(
+    { count: reply.stalled, ids, types },
+    'kue: stalled jobs recovered (their worker stopped renewing their locks: it died, froze or lost Redis); each runs again, or fails once past maxStalls',
+  );
+  return reply;
 }
 
 /**
@@ -41,6 +54,7 @@ export class Maintenance {
     private readonly store: Store,
     private readonly options: MaintenanceOptions,
     private readonly onError: (err: unknown) => void,
+    private readonly logger: BoundLogger = silentLogger,
   ) {}
 
   /** A queue's maintenance: its stall budget and interval, Kue's defaults for the rest; started. */
@@ -48,6 +62,7 @@ export class Maintenance {
     store: Store,
     queue: { maxStalls: number; maintenanceInterval: number },
     onError: (err: unknown) => void,
+    logger?: BoundLogger,
   ): Maintenance {
     const maintenance = new Maintenance(
       store,
@@ -59,6 +74,7 @@ export class Maintenance {
         missedAfter: defaults.scheduleMissedAfter,
       },
       onError,
+      logger,
     );
     maintenance.start();
     return maintenance;
@@ -117,7 +133,7 @@ export class Maintenance {
       reply =
         sweep === 'promote'
           ? await this.store.promote(this.options.batch)
-          : await this.store.expire(this.options.batch, this.options.maxStalls);
+          : logStalls(this.logger, await this.store.expire(this.options.batch, this.options.maxStalls));
     } catch (err) {
       if (!this.stopped) this.onError(err);
       this.schedule(sweep, this.options.interval);

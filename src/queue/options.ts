@@ -87,7 +87,14 @@ export interface QueueOptions {
    * @default { maxLen: 100000 }
    */
   events?: { maxLen?: number };
-  /** Where Kue logs. Silent by default. */
+  /**
+   * Where Kue logs its own messages (worker started, attempts failed, locks lost, stalled jobs
+   * recovered, connections lost and restored, slow scripts): a pino logger, or any object with
+   * `debug`, `warn` and `error` (and optionally `info` and `child`) called as pino's are,
+   * `(fields, message)`. Each entry carries `queue` (the prefix). See docs/logging.md.
+   * @default silent
+   * @example createQueue({ logger: pino({ level: 'info' }) })
+   */
   logger?: Logger;
   /**
    * `removeOnComplete` of every job saved through this queue that sets none itself: `true`,
@@ -104,4 +111,12 @@ export interface QueueOptions {
    * (docs/tracing.md). `false` skips the API altogether. @default true
    */
   tracing?: boolean;
+  // --- logs (docs/logging.md) ---
+  /**
+   * A script call whose round trip takes longer than this (ms) logs a warning with the
+   * script's name and the time it took. 0 logs none.
+   * @default 1000
+   */
+  slowScriptThreshold?: number;
+  // --- end of logs ---
 }

@@ -25,6 +25,8 @@ import { QueueLimits } from './limits.js';
 import { QueueMetrics } from './metrics.js';
 import { QueueListings } from './queue-listings.js';
 import { checkEvictionPolicy } from './eviction-warning.js';
+import { logConnection, slowScriptLog, type ConnectionFields } from './queue-log.js';
+import { bindLogger, type BoundLogger } from '../logger.js';
 import { QueueSubscription } from './subscription.js';
 import { resolveQueueOptions } from './resolve-options.js';
 import * as check from './validate.js';
@@ -54,7 +56,9 @@ export class Queue extends QueueListings {
   readonly metrics: QueueMetrics;
   /** Whether jobs are indexed for search (`disableSearch: false`). */
   readonly searchEnabled: boolean;
-  private readonly makeConnection: (role: ConnectionRole) => RedisClient;
+  private readonly makeConnection: (role: ConnectionRole, log?: ConnectionFields) => RedisClient;
+  /** The logger given, each entry with this queue's prefix (`queue`). */
+  private readonly logger: BoundLogger;
   private readonly errors: ErrorReporter;
   private readonly lockDuration: number;
   private readonly subscriber: RedisClient;
@@ -72,14 +76,23 @@ export class Queue extends QueueListings {
     const o = resolveQueueOptions(options);
     this.prefix = o.prefix;
     this.priorities = o.priorities;
-    this.errors = new ErrorReporter(this, o.logger);
+    this.logger = bindLogger(o.logger, { queue: this.prefix });
+    this.errors = new ErrorReporter(this, this.logger);
     this.searchEnabled = !o.disableSearch;
     this.lockDuration = o.lockDuration;
-    this.makeConnection = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
+    const connect = connectionFactory(o.redis, { commandTimeout: o.commandTimeout });
+    this.makeConnection = (role, log = { role }) => logConnection(connect(role), this.logger, log);
     this.client = this.errors.watch(this.makeConnection('command'));
-    this.store = new Store(this.client, keyBase(this.prefix), o.durableSaves, o.saveRetryWindow, o.events.maxLen);
-    checkEvictionPolicy(this.client, this.store, o.logger, (message, policy) => {
-      o.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
+    this.store = new Store(
+      this.client,
+      keyBase(this.prefix),
+      o.durableSaves,
+      o.saveRetryWindow,
+      o.events.maxLen,
+      slowScriptLog(this.logger, o.slowScriptThreshold),
+    );
+    checkEvictionPolicy(this.client, this.store, this.logger, (message, policy) => {
+      this.logger.warn({ prefix: this.prefix, maxmemoryPolicy: policy }, message);
       // The default logger is silent, and losing jobs is worth one word anyway.
       if (!options?.logger) process.emitWarning(`kue: ${message}`, 'KueWarning');
     });
@@ -88,10 +101,14 @@ export class Queue extends QueueListings {
       store: this.store,
       client: this.client,
       subscriber: this.subscriber,
-      createReader: () => this.errors.watch(this.makeConnection('blocking')),
+      createReader: () => this.errors.watch(this.makeConnection('blocking', { role: 'events' })),
       watchers: this.watchers,
       dispatch: (e) => this.dispatch(e),
       eventsLost: (after) => {
+        this.logger.warn(
+          { after },
+          'kue: job events lost: the stream dropped entries before this process read them (see events.maxLen)',
+        );
         this.emit('events lost', { after });
         this.jobs.finishing.recheck();
       },
@@ -123,7 +140,7 @@ export class Queue extends QueueListings {
         void this.subscription.listenForEvents();
     });
     if (o.maintenance) {
-      this.maintenance = Maintenance.started(this.store, o, (err) => this.reportError(err));
+      this.maintenance = Maintenance.started(this.store, o, (err) => this.reportError(err), this.logger);
       this.subscription.listenForDueTimes(this.maintenance);
     }
   }
@@ -164,7 +181,7 @@ export class Queue extends QueueListings {
     if (this.shutdownPromise) throw new KueError(ErrorCode.ShutdownInProgress, 'queue is shut down');
     const worker = new Worker<SavedJob>(type, concurrency, handler, {
       store: this.store,
-      createBlocking: () => this.makeConnection('blocking'),
+      createBlocking: () => this.makeConnection('blocking', { role: 'worker', type }),
       lockDuration: this.lockDuration,
       renewEvery: Math.max(50, Math.floor(this.lockDuration * defaults.lockRenewFraction)),
       idleBlockSeconds: defaults.idleBlockSeconds,
@@ -172,6 +189,7 @@ export class Queue extends QueueListings {
       retryDelay: (record) => this.backoffs.retryDelay(record, (err) => this.reportError(err)),
       onError: (err) => this.reportError(err),
       tracing: this.jobs.tracing,
+      logger: this.logger,
     });
     this.workers.push(worker);
     if (this.workers.length === 1) {

@@ -32,9 +32,14 @@ export interface ResolvedQueueOptions {
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
   tracing: boolean;
+  // --- logs (docs/logging.md) ---
+  /** A script call answered later than this logs a warning (ms); 0: never. */
+  slowScriptThreshold: number;
+  // --- end of logs ---
 }
 
 const LOGGER_METHODS = ['debug', 'warn', 'error'] as const;
+const OPTIONAL_LOGGER_METHODS = ['info', 'child'] as const;
 
 function logger(value: unknown): Logger {
   if (typeof value !== 'object' || value === null) {
@@ -42,12 +47,17 @@ function logger(value: unknown): Logger {
       `logger must be an object with debug, warn and error functions (pino and console fit), got ${check.describe(value)}`,
     );
   }
-  const missing = LOGGER_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function');
+  const methods = value as Record<string, unknown>;
+  const missing = LOGGER_METHODS.filter((m) => typeof methods[m] !== 'function');
   if (missing.length > 0) {
     // Its JSON would not show its functions: say which are missing.
     throw new TypeError(
       `logger must have debug, warn and error functions (pino and console fit): it has no ${missing.join(', ')}`,
     );
+  }
+  for (const m of OPTIONAL_LOGGER_METHODS) {
+    if (methods[m] !== undefined && typeof methods[m] !== 'function')
+      throw new TypeError(`logger.${m} must be a function when given, got ${check.describe(methods[m])}`);
   }
   return value as Logger;
 }
@@ -123,5 +133,10 @@ export function resolveQueueOptions(options: QueueOptions | null | undefined): R
     ),
     removeOnFail: given(o.removeOnFail, defaults.removeOnFail, (v) => check.retention('removeOnFail', v)),
     tracing: given(o.tracing, defaults.tracing, (v) => check.boolean('tracing', v)),
+    // --- logs ---
+    slowScriptThreshold: given(o.slowScriptThreshold, defaults.slowScriptThreshold, (v) =>
+      check.timerSpan('slowScriptThreshold', v, 0),
+    ),
+    // --- end of logs ---
   };
 }

@@ -72,6 +72,14 @@ export interface SweepReply {
   cascades: number;
 }
 
+/** An expiry pass: a sweep, and the jobs in it that stalled (for the log). */
+export interface ExpireReply extends SweepReply {
+  /** How many active jobs had lost their worker (their lock expired). */
+  stalled: number;
+  /** The first of them (expire.lua names at most 20). */
+  named: Array<{ id: number; type: string }>;
+}
+
 /**
  * What a move or removal did: `done`, `missing` (no such job), or `unexpected`: the job is in
  * `state`, none of the expected ones, and nothing changed.
@@ -98,6 +106,13 @@ export function decodeTake(pairs: TakenPair[], wait: number | undefined): TakeRe
 export function sweep(reply: unknown): SweepReply {
   const [moved, nextDue, now, nextSchedule = ScriptStatus.NOTHING_DUE, cascades = 0] = reply as number[];
   return { moved: moved!, nextDue: nextDue!, now: now!, nextSchedule, cascades };
+}
+
+export function expireReply(reply: unknown): ExpireReply {
+  const [moved, nextDue, now, stalled = 0, flat = []] = reply as [number, number, number, number?, string[]?];
+  const named: ExpireReply['named'] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) named.push({ id: Number(flat[i]), type: String(flat[i + 1]) });
+  return { ...sweep([moved, nextDue, now]), stalled, named };
 }
 
 /** A page script's reply (member, score, member, score, ...) as ids and the next cursor. */

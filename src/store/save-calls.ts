@@ -14,3 +14,27 @@ let calls = 0;
 export function saveCallToken(): string {
   return `${PROCESS_PART}${(++calls).toString(36)}`;
 }
+
+/** What became of one job of a save: its id, and whether it is an existing job its unique key resolved it to. */
+export interface SaveReply {
+  id: number;
+  duplicate: boolean;
+}
+
+/**
+ * Most earlier sends a job names: a caller retrying one save more often than this within the
+ * saveRetryWindow is a loop, and the oldest sends are the likeliest to have expired anyway.
+ */
+const MAX_SENDS = 50;
+
+/** Notes one more save call a job was sent in, forgetting the oldest past MAX_SENDS. */
+export function noteSend(sends: string[], send: string): void {
+  sends.push(send);
+  if (sends.length > MAX_SENDS) sends.shift();
+}
+
+/** save.lua's reply for one job: '<id>', or '=<id>' for a duplicate. */
+export function saveReply(text: string): SaveReply {
+  const duplicate = text.startsWith('=');
+  return { id: Number(duplicate ? text.slice(1) : text), duplicate };
+}

@@ -222,6 +222,18 @@ export function runScript(
   return command.call(client, routingKey, args);
 }
 
+/** Script calls answered later than `threshold` ms go to `report` (the queue's log). */
+export interface SlowScripts {
+  threshold: number;
+  report: (script: ScriptName, ms: number) => void;
+}
+
+/** Reports a call sent at `sentAt` (performance.now()) when its reply came too late. */
+export function noteIfSlow(slow: SlowScripts, name: ScriptName, sentAt: number): void {
+  const ms = performance.now() - sentAt;
+  if (ms > slow.threshold) slow.report(name, ms);
+}
+
 /** Adds a registered script to a pipeline (or MULTI), as runScript runs it. */
 export function pipeScript(
   pipeline: ChainableCommander,

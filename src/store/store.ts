@@ -5,18 +5,22 @@ import { Keys, memberOf, type JobState } from './keys.js';
 import { NotReplicatedError } from '../errors.js';
 import { scriptError, type Outcome } from './redis-errors.js';
 import { ScriptStatus } from './script-status.js';
-import { defineScripts, pipeScript, runScript, type ScriptName } from './scripts.js';
+import { defineScripts, noteIfSlow, pipeScript, runScript, type ScriptName, type SlowScripts } from './scripts.js';
 import { ScheduleStore } from './schedule-store.js';
-import { saveCallToken } from './save-calls.js';
+import { noteSend, saveCallToken, saveReply, type SaveReply } from './save-calls.js';
+
+export type { SaveReply } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
 import { TreeStore } from './tree-store.js';
 import { MetricsStore } from './metrics-store.js';
 import {
   decodePage,
   decodeTake,
+  expireReply,
   moveOutcome,
   sweep,
   type BulkAction,
+  type ExpireReply,
   type FinishReply,
   type MoveOutcome,
   type Page,
@@ -30,17 +34,6 @@ import {
 /** Most jobs per save script: bounds how long one script holds Redis. */
 export const SAVE_BATCH = 1_000;
 
-/** What became of one job of a save: its id, and whether it is an existing job its unique key resolved it to. */
-export interface SaveReply {
-  id: number;
-  duplicate: boolean;
-}
-
-/**
- * Most earlier sends a job names: a caller retrying one save more often than this within the
- * saveRetryWindow is a loop, and the oldest sends are the likeliest to have expired anyway.
- */
-const MAX_SENDS = 50;
 /** Jobs one cancel script call ends: keeps each call short for Redis. */
 const CANCEL_BATCH = 500;
 
@@ -48,17 +41,6 @@ const CANCEL_BATCH = 500;
 export interface LostLock {
   id: number;
   cancelled?: string;
-}
-
-function noteSend(sends: string[], send: string): void {
-  sends.push(send);
-  if (sends.length > MAX_SENDS) sends.shift();
-}
-
-/** save.lua's reply for one job: '<id>', or '=<id>' for a duplicate. */
-function saveReply(text: string): SaveReply {
-  const duplicate = text.startsWith('=');
-  return { id: Number(duplicate ? text.slice(1) : text), duplicate };
 }
 
 /**
@@ -92,6 +74,7 @@ export class Store extends StoreReads {
     private readonly saveRetryWindow = 0,
     /** Entries the event stream keeps. */
     streamCap = 100_000,
+    private readonly slow?: SlowScripts,
   ) {
     super(client, new Keys(base));
     defineScripts(client, streamCap);
@@ -106,8 +89,12 @@ export class Store extends StoreReads {
   /** Runs a script; `outcome` says what a failure means for the change (asked only on failure). */
   private async run(name: ScriptName, args: Array<string | number>, outcome?: () => Outcome): Promise<unknown> {
     this.flushPending();
+    // Not timed when sent while the connection is down: it waits for that, not for the script.
+    const sentAt = this.slow && this.client.status === 'ready' ? performance.now() : -1;
     try {
-      return await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+      const reply = await runScript(this.client, name, this.keys.ids, [this.keys.base, ...args]);
+      if (sentAt >= 0) noteIfSlow(this.slow!, name, sentAt);
+      return reply;
     } catch (err) {
       throw scriptError(
         err,
@@ -268,8 +255,8 @@ export class Store extends StoreReads {
     return sweep(await this.run('promote', [limit]));
   }
 
-  async expire(limit: number, maxStalls: number): Promise<SweepReply> {
-    return sweep(await this.run('expire', [limit, maxStalls]));
+  async expire(limit: number, maxStalls: number): Promise<ExpireReply> {
+    return expireReply(await this.run('expire', [limit, maxStalls]));
   }
 
   /** Renews locks; returns the jobs whose lock is lost, with the reason of those cancelled. */

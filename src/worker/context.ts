@@ -8,6 +8,38 @@ export type SharedContext = Pick<WorkerContext, 'id' | 'pause' | 'resume' | 'shu
 
 type Done = DoneAndContext & { [RUN]?: Running<unknown> };
 
+/** What `ctx.pause`, `ctx.resume` and `ctx.shutdown` act on. */
+interface Stoppable {
+  pause(timeout: number): Promise<void>;
+  close(timeout: number): Promise<void>;
+  resume(): void;
+}
+
+/** `ctx.pause` / `ctx.shutdown`: `(timeout?, callback?)`, a promise either way. */
+function stopWith(stop: (timeout: number) => Promise<void>) {
+  return (a?: unknown, b?: unknown): Promise<void> => {
+    const timeout = typeof a === 'number' ? a : 0;
+    const callback = (typeof a === 'function' ? a : b) as ((err?: Error | null) => void) | undefined;
+    const done = stop(timeout);
+    if (!callback) return done;
+    done.then(
+      () => callback(null),
+      (err: Error) => callback(err),
+    );
+    return done.catch(() => undefined);
+  };
+}
+
+/** The context methods of a worker (`id`, `pause`, `resume`, `shutdown`), shared by its runs. */
+export function sharedContext(id: string, worker: Stoppable): SharedContext {
+  return {
+    id,
+    pause: stopWith((timeout) => worker.pause(timeout)) as WorkerContext['pause'],
+    resume: () => worker.resume(),
+    shutdown: stopWith((timeout) => worker.close(timeout)) as WorkerContext['shutdown'],
+  };
+}
+
 /**
  * The prototype of every `done` a worker hands out (`done` is also `ctx`, see
  * DoneAndContext): it holds the `signal` getter, which makes the run's signal on first read

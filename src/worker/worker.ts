@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../store/connection.js';
+import type { BoundLogger } from '../logger.js';
 import type { JobRecord } from '../store/codec.js';
 import type { TakeReply, TakeRequest } from '../store/replies.js';
 import type { LostLock, Store } from '../store/store.js';
@@ -8,11 +9,12 @@ import { ScriptStatus } from '../store/script-status.js';
 import { CancelledError, LockLostError, ShutdownError, TtlExceededError } from '../errors.js';
 import { IdleWait } from './idle-wait.js';
 import { abortRun, signalOf, stopRun, type Running } from './run.js';
-import { contextPrototype, makeDone, type SharedContext } from './context.js';
+import { contextPrototype, makeDone, sharedContext, type SharedContext } from './context.js';
 import { CancelInbox } from './cancel-inbox.js';
-import { describeError, type JobHandler, type WorkerContext } from './handler.js';
+import { describeError, type JobHandler } from './handler.js';
 import type { Tracing } from '../tracing/tracing.js';
 import { invokeHandler, spanFailed, startRunSpan } from './traced-run.js';
+import { WorkerLog } from './worker-log.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
 export interface WorkerDeps<J> {
@@ -28,6 +30,8 @@ export interface WorkerDeps<J> {
   onError: (err: unknown) => void;
   /** The queue's tracing, when it traces: each run gets a consumer span (traced-run.ts). */
   tracing?: Tracing;
+  /** Where the worker logs (worker-log.ts); none: silent. */
+  logger?: BoundLogger;
 }
 
 /** The longest delay setTimeout honours. */
@@ -54,6 +58,7 @@ export class Worker<J> {
   private closed = false;
   private loopRunning = false;
   private readonly idle: IdleWait;
+  private readonly log: WorkerLog;
   private renewTimer?: NodeJS.Timeout;
   private slotFreed?: () => void;
   private takeInFlight?: Promise<unknown>;
@@ -69,13 +74,9 @@ export class Worker<J> {
     private readonly handler: JobHandler<J>,
     private readonly deps: WorkerDeps<J>,
   ) {
-    this.sharedContext = {
-      id: this.id,
-      pause: ((a?: unknown, b?: unknown) => this.stopWith(a, b, false)) as WorkerContext['pause'],
-      resume: () => this.resume(),
-      shutdown: ((a?: unknown, b?: unknown) => this.stopWith(a, b, true)) as WorkerContext['shutdown'],
-    };
+    this.sharedContext = sharedContext(this.id, this);
     this.idle = new IdleWait(deps, type);
+    this.log = new WorkerLog(deps.logger, type, this.id);
   }
 
   get activeCount(): number {
@@ -85,6 +86,7 @@ export class Worker<J> {
   start(): void {
     if (this.closed || this.taking) return;
     this.taking = true;
+    this.log.started(this.concurrency);
     this.renewTimer ??= setInterval(() => void this.renewLocks(), this.deps.renewEvery);
     this.renewTimer.unref();
     if (!this.loopRunning) void this.loop();
@@ -121,18 +123,7 @@ export class Worker<J> {
     await this.pause(timeout);
     if (this.renewTimer) clearInterval(this.renewTimer);
     this.renewTimer = undefined;
-  }
-
-  private stopWith(a: unknown, b: unknown, forGood: boolean): Promise<void> {
-    const timeout = typeof a === 'number' ? a : 0;
-    const callback = (typeof a === 'function' ? a : b) as ((err?: Error | null) => void) | undefined;
-    const done = forGood ? this.close(timeout) : this.pause(timeout);
-    if (!callback) return done;
-    done.then(
-      () => callback(null),
-      (err: Error) => callback(err),
-    );
-    return done.catch(() => undefined);
+    this.log.stopped();
   }
 
   private free(): number {
@@ -216,7 +207,10 @@ export class Worker<J> {
     // We were handed this id again under a new lock while still running it: the earlier run
     // lost its job (stall recovery, a move, or Redis lost its data and the id now names
     // another job) before renewal noticed. Refuse its result here, as renewal would have.
-    if (earlier && stopRun(earlier, new LockLostError(record.id))) earlier.lockLost = true;
+    if (earlier && stopRun(earlier, new LockLostError(record.id))) {
+      earlier.lockLost = true;
+      this.log.lockLost(record.id);
+    }
     this.active.set(record.id, run);
     const cancelled = this.cancels.take(record.id, run.lock);
     if (cancelled !== undefined) {
@@ -296,6 +290,7 @@ export class Worker<J> {
         firstAttempt,
       ),
     );
+    this.log.failed(run.record, reply?.status, reason);
     if (reply?.status === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(run.record.id));
   }
 
@@ -321,7 +316,7 @@ export class Worker<J> {
         ),
     );
     batch.forEach((c, i) => {
-      if (reply?.statuses[i] === ScriptStatus.LOCK_LOST) this.deps.onError(new LockLostError(c.run.record.id));
+      if (reply?.statuses[i] === ScriptStatus.LOCK_LOST) this.log.resultRefused(c.run.record.id, this.deps.onError);
       c.resolve();
     });
   }
@@ -389,6 +384,7 @@ export class Worker<J> {
       const reason = cancelled === undefined ? new LockLostError(id) : new CancelledError(id, cancelled);
       if (!run || !stopRun(run, reason)) continue;
       run.lockLost = cancelled === undefined;
+      if (run.lockLost) this.log.lockLost(id);
       this.release(run);
     }
   }

@@ -110,6 +110,30 @@ const BAD: Bad[] = [
   ],
   ['logger', {}, TypeError, /^logger .*: it has no debug, warn, error$/],
   [
+    'logger',
+    { debug: noop, warn: noop, error: noop, info: 'yes' },
+    TypeError,
+    /^logger\.info must be a function when given, got "yes" \(string\)$/,
+  ],
+  [
+    'logger',
+    { debug: noop, warn: noop, error: noop, child: {} },
+    TypeError,
+    /^logger\.child must be a function when given, got \{\} \(object\)$/,
+  ],
+  [
+    'slowScriptThreshold',
+    '1s',
+    TypeError,
+    /^slowScriptThreshold must be a number of milliseconds, got "1s" \(string\)$/,
+  ],
+  [
+    'slowScriptThreshold',
+    -1,
+    RangeError,
+    /^slowScriptThreshold must be a number of milliseconds from 0 to 2\^31-1 .*, got -1 \(number\)$/,
+  ],
+  [
     'removeOnComplete',
     'yes',
     TypeError,
@@ -173,6 +197,7 @@ describe('queue options', () => {
       removeOnComplete: defaults.removeOnComplete,
       removeOnFail: defaults.removeOnFail,
       tracing: defaults.tracing,
+      slowScriptThreshold: defaults.slowScriptThreshold,
     };
     expect(resolveQueueOptions({})).toEqual(expected);
     const allNull = Object.fromEntries(Object.keys(expected).map((k) => [k, null]));
@@ -202,6 +227,7 @@ describe('queue options', () => {
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
       tracing: false,
+      slowScriptThreshold: 0,
       skipConfig: true,
       formatHtml: () => '',
     } as QueueOptions);
@@ -224,6 +250,7 @@ describe('queue options', () => {
       removeOnComplete: { age: 3600, count: 10 },
       removeOnFail: 100,
       tracing: false,
+      slowScriptThreshold: 0,
     });
     expect(resolveQueueOptions({ logger: console }).logger).toBe(console);
   });

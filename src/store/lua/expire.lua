@@ -9,13 +9,16 @@ KEYS[1]  B:ids (routing only)
 ARGV[1]  B
 ARGV[2]  the most jobs to handle in one call
 ARGV[3]  max stalls: how many times a job may stall and still be retried
-Returns {handled, next deadline in ms or -1 (STATUS.NOTHING_DUE), server now in ms}.
+Returns {handled, next deadline in ms or -1 (STATUS.NOTHING_DUE), server now in ms, jobs that
+stalled, {id, type, ...} of the first STALLS_NAMED of them} (the last two for the log).
 Events: 'stalled' [count] when requeued; 'failed attempt' or 'failed' otherwise.
 ]]
 --@include util, keys, index, status, events, queueing, metrics, fail_attempt
 local base, limit, max_stalls = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', key_state(base, 'active'), '-inf', now, 'LIMIT', 0, limit)
+local STALLS_NAMED = 20
+local stalled, named = 0, {}
 -- Flows' children failed for good, settled last (made by the first).
 local settling
 local function note_child(_, child)
@@ -33,6 +36,11 @@ for _, m in ipairs(due) do
   elseif ttl_at and tonumber(ttl_at) <= now then
     note_child(fail_attempt(base, id, jtype, 'TTL exceeded', '', -1, now, false))
   else
+    stalled = stalled + 1
+    if stalled <= STALLS_NAMED then
+      named[#named + 1] = id
+      named[#named + 1] = jtype
+    end
     local stalls = redis.call('HINCRBY', jk, 'stalls', 1)
     redis.call('HDEL', jk, 'lock', 'ttl_at')
     if metrics_on == nil then metrics_on = redis.call('EXISTS', key_metrics_lease(base)) == 1 end
@@ -51,4 +59,4 @@ if settling then
   --@block settle
 end
 local first = redis.call('ZRANGE', key_state(base, 'active'), 0, 0, 'WITHSCORES')
-return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now }
+return { #due, tonumber(first[2]) or STATUS.NOTHING_DUE, now, stalled, named }
