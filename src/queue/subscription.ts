@@ -157,7 +157,11 @@ export class QueueSubscription {
 
   close(): void {
     this.stream?.close();
-    this.deps.subscriber.disconnect();
+    // QUIT after what is in flight: ioredis re-subscribes on each reconnection without handling
+    // the reply, and a disconnect under that SUBSCRIBE rejected it unhandled (a crash).
+    const { subscriber } = this.deps;
+    if (subscriber.status === 'ready') subscriber.quit().catch(() => subscriber.disconnect());
+    else subscriber.disconnect();
   }
 
   /**

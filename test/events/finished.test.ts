@@ -58,9 +58,10 @@ describe('job.finished()', () => {
   it('rejects with CancelledError for a cancelled job, ChildFailedError for a parent its child failed', async () => {
     const queue = testQueue();
     const job = await queue.create('never').save();
-    const cancelled = job.finished();
+    // Handled at once: it may reject while the cancel is awaited.
+    const cancelled = rejection(job.finished());
     await job.cancel('not needed');
-    expect(await rejection(cancelled)).toMatchObject({ name: 'CancelledError', reason: 'not needed' });
+    expect(await cancelled).toMatchObject({ name: 'CancelledError', reason: 'not needed' });
     expect(await rejection(job.finished())).toBeInstanceOf(CancelledError);
 
     queue.process('child', (_j, done) => done(new Error('child broke')));
@@ -72,9 +73,9 @@ describe('job.finished()', () => {
   it('rejects with JobNotFoundError when the job is removed before it ends', async () => {
     const queue = testQueue();
     const job = await queue.create('gone').save();
-    const finished = job.finished();
+    const finished = rejection(job.finished());
     await job.remove();
-    expect(await rejection(finished)).toBeInstanceOf(JobNotFoundError);
+    expect(await finished).toBeInstanceOf(JobNotFoundError);
   });
 
   it('resolves with the result of a job removed on completion (from its event)', async () => {
@@ -95,9 +96,9 @@ describe('job.finished()', () => {
     expect(err.message).toBe(`job ${job.id} did not finish within 100 ms`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(95);
     const controller = new AbortController();
-    const aborted = job.finished({ signal: controller.signal });
+    const aborted = rejection(job.finished({ signal: controller.signal }));
     controller.abort(new Error('gave up'));
-    expect((await rejection(aborted)).message).toBe('gave up');
+    expect((await aborted).message).toBe('gave up');
     // Neither left a waiter behind: the job still ends normally.
     queue.process('slow', (_j, done) => done(null, 7));
     expect(await job.finished()).toBe(7);
@@ -134,17 +135,17 @@ describe('job.finished() and the ways a job can end', () => {
     await done.complete();
     expect(await doneFinished).toBeNull();
     const broken = await queue.create('by-hand').save();
-    const brokenFinished = broken.finished({ timeout: 5_000 });
+    const brokenFinished = rejection(broken.finished({ timeout: 5_000 }));
     await broken.failed();
-    expect(await rejection(brokenFinished)).toBeInstanceOf(JobFailedError);
+    expect(await brokenFinished).toBeInstanceOf(JobFailedError);
   });
 
   it('rejects with CancelledError for a cancelled job removed on failure', async () => {
     const queue = testQueue();
     const job = await queue.create('gone').removeOnFail(true).save();
-    const finished = job.finished({ timeout: 5_000 });
+    const finished = rejection(job.finished({ timeout: 5_000 }));
     await job.cancel('user asked');
-    expect(await rejection(finished)).toMatchObject({ name: 'CancelledError', reason: 'user asked' });
+    expect(await finished).toMatchObject({ name: 'CancelledError', reason: 'user asked' });
   });
 
   it('settles even when a queue listener throws', async () => {
@@ -161,13 +162,13 @@ describe('job.finished() and the ways a job can end', () => {
     const queue = testQueue();
     const redis = redisClient();
     const job = await queue.create('mine', { mine: true }).save();
-    const finished = job.finished({ timeout: 5_000 });
+    const finished = rejection(job.finished({ timeout: 5_000 }));
     // As after a restart from an older snapshot: another job bears the id, and it completes.
     await new Promise((r) => setTimeout(r, 50));
     const key = `{${queue.prefix}}:job:${job.id}`;
     await redis.hset(key, 'created_at', String(Date.now() + 1), 'state', 'complete', 'result', '"not yours"');
     const event = JSON.stringify({ e: 'complete', id: String(job.id), t: 'mine', a: ['not yours'] });
     await redis.xadd(`{${queue.prefix}}:stream`, '*', 'm', event);
-    expect(await rejection(finished)).toBeInstanceOf(JobNotFoundError);
+    expect(await finished).toBeInstanceOf(JobNotFoundError);
   });
 });
