@@ -215,6 +215,8 @@ describe('replace (debounce)', () => {
     await queue.create('t', { v: 2 }).unique('a', { replace: true }).save();
     const ran = await drain(queue, 't', 2);
     expect(ran).toEqual([{ v: 2 }, { v: 1 }]);
+    // The events come on the event stream's connection, the jobs on the worker's: wait for them.
+    await waitFor(() => events.length >= 3);
     expect(events.slice(0, 3)).toEqual(['enqueue', 'enqueue', 'start']);
     expect(second.id).toBe(first.id! + 1);
   });
