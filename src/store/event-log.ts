@@ -17,6 +17,8 @@ export interface StreamInfo {
 
 /** A read that checks it follows on from where the reader was. */
 export interface ContiguousRead {
+  /** The id of the last entry read, if any. */
+  last?: string;
   /** The entries after `from`, oldest first. */
   entries: StreamEntry[];
   /** Whether `from` was still there: then nothing after it was trimmed unread. */
@@ -34,6 +36,7 @@ export function compareIds(a: string, b: string): number {
 }
 
 type Pairs = Array<[string, string[]]>;
+type XReadReply = Array<[string, Pairs]> | null;
 
 function entriesOf(pairs: Pairs): StreamEntry[] {
   // Each entry has one field, 'm'; anything else is not ours and is skipped.
@@ -58,7 +61,7 @@ export class EventLog {
    * entries first, so while `from` is there nothing after it was trimmed. One command, so the
    * check and the read see one instant. (From STREAM_START nothing can be checked.)
    */
-  async readFrom(client: RedisClient, from: string, count: number): Promise<ContiguousRead & { last?: string }> {
+  async readFrom(client: RedisClient, from: string, count: number): Promise<ContiguousRead> {
     if (from === STREAM_START) {
       const pairs = (await client.xrange(this.keys.stream, '-', '+', 'COUNT', count)) as Pairs;
       return { entries: entriesOf(pairs), contiguous: true, last: pairs.at(-1)?.[0] };
@@ -69,9 +72,29 @@ export class EventLog {
     return { entries: entriesOf(after), contiguous, last: after.at(-1)?.[0] };
   }
 
-  /** Waits up to `blockMs` for an entry after `from`; true when one came. */
-  async waitAfter(reader: RedisClient, from: string, blockMs: number): Promise<boolean> {
-    return (await reader.xread('COUNT', 1, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from)) !== null;
+  /**
+   * Waits up to `blockMs` for entries after `from` and reads up to `count` of them, then checks
+   * that `from` is still there: one round trip (XREAD BLOCK, then XRANGE of `from`, pipelined).
+   * `from` there after the read means it was there when the read was served, so nothing after it
+   * had been trimmed unread; gone, a gap is assumed (it may have been trimmed only just after).
+   */
+  async readAfter(reader: RedisClient, from: string, count: number, blockMs: number): Promise<ContiguousRead> {
+    const replies = await reader
+      .pipeline()
+      .xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from)
+      .xrange(this.keys.stream, from, from)
+      .exec();
+    const [[readError, read], [checkError, kept]] = replies as Array<[Error | null, unknown]> as [
+      [Error | null, XReadReply],
+      [Error | null, Pairs],
+    ];
+    if (readError ?? checkError) throw readError ?? checkError;
+    const pairs = read?.[0]?.[1] ?? [];
+    return {
+      entries: entriesOf(pairs),
+      contiguous: from === STREAM_START || kept.length > 0,
+      last: pairs.at(-1)?.[0],
+    };
   }
 
   /** Up to `count` entries from `sinceMs` (Redis time) on, oldest first: the oldest of them, or the newest. */

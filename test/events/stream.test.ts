@@ -62,8 +62,9 @@ describe('the event stream', () => {
     const redis = redisClient();
     const lost: Array<{ after: string }> = [];
     queue.on('events lost', (e: { after: string }) => lost.push(e));
+    const enqueued = nextEvent(queue, 'job enqueue');
     const first = await queue.create('first').save();
-    await nextEvent(queue, 'job enqueue');
+    await enqueued;
     // One call appends 50 entries and trims all but 10: the reader, waiting for a new entry,
     // finds the one it read last gone.
     await redis.eval(

@@ -29,12 +29,12 @@ function queueOn(port: number, prefix: string, options: Record<string, unknown> 
   return queue;
 }
 
-/** Kills the connections blocked in XREAD (the event readers); returns how many. */
+/** Kills the event readers' connections (their last command XREAD or XRANGE); returns how many. */
 async function killReaders(control: Redis): Promise<number> {
   const list = (await control.client('LIST')) as string;
   const ids = list
     .split('\n')
-    .filter((line) => / cmd=xread/.test(line))
+    .filter((line) => / cmd=(xread|xrange) /.test(line))
     .map((line) => /(?:^| )id=(\d+)/.exec(line)![1]!);
   const replies = await Promise.all(ids.map((id) => control.client('KILL', 'ID', id).catch(() => 0)));
   return replies.reduce<number>((n, r) => n + Number(r), 0);
