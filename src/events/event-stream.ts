@@ -15,7 +15,7 @@ const RETRY_AFTER = 500;
  */
 const GATHER_RATE = 2;
 const GATHER_WINDOW = 20;
-const GATHER_MS = 1;
+const GATHER_MS = 2;
 
 /** What the reader hands on. */
 export interface EventStreamHandlers {
