@@ -2,7 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { JobEvent } from '../events/job-event.js';
 import { MAX_HISTORY_ENTRIES } from '../queue/event-history.js';
 import type { Queue } from '../queue/queue.js';
-import { compareIds } from '../store/event-log.js';
+import { compareIds, isEntryId } from '../store/event-log.js';
 
 /** How often buffered job events and changed counts are sent (ms): a few updates per second. */
 const FLUSH_EVERY = 250;
@@ -13,7 +13,7 @@ const HEARTBEAT_EVERY = 15_000;
 /** The stream entry a reconnecting EventSource last received, from its Last-Event-ID header. */
 function lastEventId(req: Request): string | undefined {
   const id = req.get('Last-Event-ID');
-  return id !== undefined && /^\d{1,20}-\d{1,20}$/.test(id) ? id : undefined;
+  return isEntryId(id) ? id : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseEvents, type JobEvent } from '../events/job-event.js';
+import { isEntryId } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 
 /** Which events `queue.admin.events()` reads from the event stream. */
@@ -26,7 +27,6 @@ export interface EventHistory {
   gap: boolean;
 }
 
-const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
 /** Most entries one page reads. */
 export const MAX_HISTORY_ENTRIES = 1_000;
 
@@ -37,7 +37,7 @@ function checkHistoryOptions(
   const { after, since, limit = 100, newest } = options;
   for (const key of Object.keys(options))
     if (!['after', 'since', 'limit', 'newest'].includes(key)) throw new TypeError(`events takes no option "${key}"`);
-  if (after !== undefined && (typeof after !== 'string' || !ENTRY_ID.test(after)))
+  if (after !== undefined && !isEntryId(after))
     throw new TypeError(`after must be a stream entry id like "1700000000000-0", got ${JSON.stringify(after)}`);
   if (since !== undefined && !(typeof since === 'number' && Number.isSafeInteger(since) && since >= 0))
     throw new RangeError(`since must be a time in ms since the epoch, got ${String(since)}`);

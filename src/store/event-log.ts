@@ -28,6 +28,11 @@ export interface ContiguousRead {
 /** The id '0-0': before every entry. */
 export const STREAM_START = '0-0';
 
+/** Whether `text` has the shape of a stream entry id ('<ms>-<seq>'). */
+export function isEntryId(text: unknown): text is string {
+  return typeof text === 'string' && /^\d{1,20}-\d{1,20}$/.test(text);
+}
+
 /** Orders two stream ids ('<ms>-<seq>'). */
 export function compareIds(a: string, b: string): number {
   const [am = 0, as = 0] = a.split('-').map(Number);
