@@ -11,11 +11,12 @@ import { distFingerprint, machine } from './machine.mjs';
 import { parseOptions, USAGE } from './options.mjs';
 import { summaryLines } from './profile-summary.mjs';
 import { connectStats } from './redis-stats.mjs';
-import { featureTable, LIB_LABELS, summarize, table, targetLines, targets } from './report.mjs';
+import { featureTable, LIB_LABELS, summarize, table } from './report.mjs';
 import { ceiling } from './scenarios/ceiling.mjs';
 import { enqueueBulk, enqueueSingle } from './scenarios/enqueue.mjs';
 import { latency } from './scenarios/latency.mjs';
 import { processDrain } from './scenarios/process.mjs';
+import { targetLines, targets } from './targets.mjs';
 
 // Count requests of every client created in this process from here on.
 installCounters();
@@ -221,7 +222,7 @@ try {
     // Read after the runs: an adapter may learn its bulk method from the library it loaded.
     for (const lib of options.libs) results.notes.bulk[lib] = adapters[lib].bulkLabel;
     results.medians = summarize(results, options.libs);
-    results.targets = targets(results.medians, options.libs);
+    results.targets = targets(results.medians, options.libs, options);
     const m = results.machine;
     const lines = [
       '',
@@ -235,7 +236,8 @@ try {
     ];
     if (options.libs.includes('kue') && options.scenarios.includes('features'))
       lines.push('', ...featureTable(results.medians));
-    if (options.libs.includes('kue')) lines.push('', 'Targets (from the issue)', ...targetLines(results.targets));
+    if (options.libs.includes('kue'))
+      lines.push('', 'Targets (issue 21): Kue / best peer of this run', ...targetLines(results.targets));
     const failed = Object.entries(results.runs).flatMap(([name, byLib]) =>
       Object.entries(byLib).flatMap(([lib, runs]) =>
         runs.filter((r) => !r.ok).map((r) => `${name} ${lib}: ${r.error ?? r.check}`),
