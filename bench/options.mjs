@@ -1,5 +1,5 @@
 // Command-line and environment options of `npm run bench`.
-export const SCENARIOS = ['ceiling', 'enqueue', 'process', 'latency', 'features'];
+export const SCENARIOS = ['ceiling', 'enqueue', 'process', 'latency', 'workers', 'features'];
 export const LIBS = ['kue', 'bullmq', 'beequeue'];
 
 export const USAGE = `npm run bench -- [options]
@@ -11,6 +11,9 @@ export const USAGE = `npm run bench -- [options]
   --n n                 jobs per enqueue/process run (default 20000)             env BENCH_N
   --latency-seconds s   measured seconds of the latency run (default 10)
   --rate r              jobs/s of the latency run (default 500)
+  --workers w           worker processes of the workers scenario (default 4)
+  --worker-concurrency c
+                        concurrency of each of them (default 50)
   --profile             only profiling: the Kue worker child under --cpu-prof at
                         concurrency 1 and 50 (and 50 with the features on), and the Kue
                         producer (this process, inspector
@@ -61,6 +64,8 @@ export function parseOptions(argv, env) {
     n: Number(value('--n') ?? env.BENCH_N ?? (quick ? 5_000 : 20_000)),
     latencySeconds: Number(value('--latency-seconds') ?? (quick ? 3 : 10)),
     rate: Number(value('--rate') ?? 500),
+    workers: Number(value('--workers') ?? 4),
+    workerConcurrency: Number(value('--worker-concurrency') ?? 50),
     out: value('--out'),
     inFlight: 1_000,
     bulkChunk: 1_000,
@@ -69,8 +74,11 @@ export function parseOptions(argv, env) {
     ceiling: { n: quick ? 20_000 : 50_000 },
   };
   if (args.length > 0) throw new Error(`unknown argument ${args[0]}\n\n${USAGE}`);
-  for (const k of ['reps', 'n', 'latencySeconds', 'rate']) {
-    if (!Number.isInteger(o[k]) || o[k] <= 0) throw new Error(`--${k} must be a positive integer, got ${o[k]}`);
+  for (const k of ['reps', 'n', 'latencySeconds', 'rate', 'workers', 'workerConcurrency']) {
+    if (!Number.isInteger(o[k]) || o[k] <= 0) {
+      const flagName = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new Error(`--${flagName} must be a positive integer, got ${o[k]}`);
+    }
   }
   return o;
 }

@@ -41,7 +41,7 @@ export function pad(cells, widths) {
 }
 
 /** The main table as text lines. */
-export function table(medians, ceiling, libs) {
+export function table(medians, ceiling, libs, options) {
   const peers = libs.filter((l) => l !== 'kue');
   const header = [
     '',
@@ -57,7 +57,7 @@ export function table(medians, ceiling, libs) {
       continue;
     }
     const m = medians[row.id];
-    const cells = [row.label];
+    const cells = [typeof row.label === 'function' ? row.label(options) : row.label];
     for (const lib of libs) {
       let cell = fmt(m[lib], row.digits);
       if (row.ceiling && ceiling?.[row.ceiling] && m[lib] != null)
@@ -66,7 +66,7 @@ export function table(medians, ceiling, libs) {
       if (row.busy && m[`${lib}.busy`] != null) cell += ` (${fmt(100 * m[`${lib}.busy`], 0)}%)`;
       cells.push(cell);
     }
-    if (libs.includes('kue')) for (const p of peers) cells.push(fmt(ratio(m.kue, m[p]), 2));
+    if (libs.includes('kue')) for (const p of peers) cells.push(row.noRatio ? '' : fmt(ratio(m.kue, m[p]), 2));
     let ceilingCell = '';
     if (row.ceiling && ceiling?.[row.ceiling]) ceilingCell = `${fmt(ceiling[row.ceiling], 0)} rps ${row.ceilingLabel}`;
     if (row.rtt && ceiling?.pingP50Ms) ceilingCell = `RTT ${fmt(ceiling.pingP50Ms, 3)} ms`;

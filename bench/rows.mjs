@@ -2,9 +2,13 @@
 
 const get = (path) => (r) => path.split('.').reduce((v, k) => (v == null ? v : v[k]), r);
 
+/** The workers scenario's shape, from the options: e.g. "4 workers × c50". */
+const workersShape = (o) => `${o.workers} workers × c${o.workerConcurrency}`;
+
 /**
  * The table's rows. `better` says which way is good; `ceiling` (optional) turns a figure into
- * a share of what redis-benchmark measured on the same server.
+ * a share of what redis-benchmark measured on the same server; `label` may be a function of
+ * the options; `noRatio` leaves out the Kue/peer ratios (a share, not a cost).
  */
 export const ROWS = [
   { section: 'Throughput (jobs/s, higher is better; % = share of the redis-benchmark ceiling named)' },
@@ -43,6 +47,23 @@ export const ROWS = [
     better: 'higher',
     ceiling: 'setRps50',
     ceilingLabel: 'SET -c 50',
+  },
+  {
+    id: 'workers',
+    label: (o) => `process, ${workersShape(o)}`,
+    run: 'workers',
+    metric: get('jobsPerSec'),
+    better: 'higher',
+    ceiling: 'setRps50',
+    ceilingLabel: 'SET -c 50',
+  },
+  {
+    id: 'busy.workers',
+    label: (o) => `  Redis busy meanwhile, ${workersShape(o)} (1 = one core)`,
+    run: 'workers',
+    metric: get('redisBusy'),
+    noRatio: true,
+    digits: 2,
   },
   { section: 'Latency at 500 jobs/s (ms, lower is better; × = multiple of one PING round trip)' },
   {
@@ -127,6 +148,14 @@ export const ROWS = [
     digits: 2,
   },
   {
+    id: 'requests.workers',
+    label: (o) => `process ${workersShape(o)} (worker processes)`,
+    run: 'workers',
+    metric: get('requestsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
     id: 'requests.latency',
     label: 'process at 500/s (worker process)',
     run: 'latency',
@@ -154,6 +183,14 @@ export const ROWS = [
     id: 'roundtrips.process.c50',
     label: 'round trips (pipeline = 1): process c50',
     run: 'process-c50',
+    metric: get('roundTripsPerJob'),
+    better: 'lower',
+    digits: 2,
+  },
+  {
+    id: 'roundtrips.workers',
+    label: (o) => `round trips (pipeline = 1): ${workersShape(o)}`,
+    run: 'workers',
     metric: get('roundTripsPerJob'),
     better: 'lower',
     digits: 2,
@@ -199,6 +236,14 @@ export const ROWS = [
     better: 'lower',
     digits: 1,
   },
+  {
+    id: 'commands.workers',
+    label: (o) => `process ${workersShape(o)}`,
+    run: 'workers',
+    metric: get('commandsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
   { section: 'Redis CPU per job (µs of redis-server user+sys, INFO cpu delta; % = Redis busy, share of one core)' },
   {
     id: 'cpu.enqueue.single',
@@ -237,6 +282,15 @@ export const ROWS = [
     digits: 1,
   },
   {
+    id: 'cpu.workers',
+    label: (o) => `process ${workersShape(o)}`,
+    run: 'workers',
+    metric: get('redisCpuUsPerJob'),
+    better: 'lower',
+    busy: get('redisBusy'),
+    digits: 1,
+  },
+  {
     section: 'Node CPU per job (µs user+sys of the process named; the machine has 2 cores for Redis, bench and worker)',
   },
   {
@@ -267,6 +321,14 @@ export const ROWS = [
     id: 'nodecpu.process.c50',
     label: 'worker, process c50',
     run: 'process-c50',
+    metric: get('workerCpuUsPerJob'),
+    better: 'lower',
+    digits: 1,
+  },
+  {
+    id: 'nodecpu.workers',
+    label: (o) => `workers together, ${workersShape(o)}`,
+    run: 'workers',
     metric: get('workerCpuUsPerJob'),
     better: 'lower',
     digits: 1,

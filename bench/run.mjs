@@ -59,6 +59,8 @@ function plan(scenario, lib) {
       ];
     case 'latency':
       return [['latency', (ctx) => latency(ctx)]];
+    case 'workers':
+      return [['workers', (ctx) => processDrain(ctx, ctx.config.workerConcurrency, { workers: ctx.config.workers })]];
     case 'features':
       if (lib !== 'kue') return [];
       return [
@@ -82,7 +84,8 @@ function brief(name, r) {
       : r.requestsPerJob < 0.1
         ? r.requestsPerJob.toPrecision(2)
         : r.requestsPerJob.toFixed(2);
-  return `${Math.round(r.jobsPerSec).toLocaleString('en-US')} jobs/s, ${req} req/job, ${r.commandsPerJob.toFixed(1)} cmd/job, ${r.redisCpuUsPerJob.toFixed(1)} µs Redis CPU/job`;
+  const busy = r.workers > 1 ? `, Redis busy ${Math.round(100 * r.redisBusy)}%` : '';
+  return `${Math.round(r.jobsPerSec).toLocaleString('en-US')} jobs/s, ${req} req/job, ${r.commandsPerJob.toFixed(1)} cmd/job, ${r.redisCpuUsPerJob.toFixed(1)} µs Redis CPU/job${busy}`;
 }
 
 /** Runs fn under the inspector's CPU profiler (100 µs sampling) and writes the profile. */
@@ -229,7 +232,7 @@ try {
       `Medians of ${options.reps} repetition(s), N = ${options.n} jobs, 100-byte payload; ${m.nproc} CPUs ${m.cpuModel}, ${m.memory} RAM, Node ${m.node}, Redis ${m.redis}, ioredis ${m.ioredis}, BullMQ ${m.bullmq}, Bee-Queue ${m.beeQueue}`,
       `Kue at git ${m.gitHead}, dist ${results.dist.before?.sha1 ?? '?'}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end (shared machine: compare ratios within one run)`,
       '',
-      ...table(results.medians, results.ceiling, options.libs),
+      ...table(results.medians, results.ceiling, options.libs, options),
       '',
       `* bulk: ${options.libs.map((l) => `${LIB_LABELS[l]} = ${results.notes.bulk[l]}`).join('; ')}`,
       'Requests: client side, one per command written (EVALSHA = 1; pipeline elements count one each). Commands: INFO commandstats, incl. those run inside scripts.',
@@ -237,7 +240,7 @@ try {
     if (options.libs.includes('kue') && options.scenarios.includes('features'))
       lines.push('', ...featureTable(results.medians));
     if (options.libs.includes('kue'))
-      lines.push('', 'Targets (issue 21): Kue / best peer of this run', ...targetLines(results.targets));
+      lines.push('', 'Targets (issue 21): Kue / best peer of this run', ...targetLines(results.targets, options));
     const failed = Object.entries(results.runs).flatMap(([name, byLib]) =>
       Object.entries(byLib).flatMap(([lib, runs]) =>
         runs.filter((r) => !r.ok).map((r) => `${name} ${lib}: ${r.error ?? r.check}`),

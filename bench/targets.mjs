@@ -76,7 +76,7 @@ export function targets(medians, libs, options) {
 }
 
 /** The targets as text lines, with the footnotes that define them. */
-export function targetLines(list) {
+export function targetLines(list, options) {
   const rows = list.map((t) => [
     t.figure,
     fmt(t.kue),
@@ -92,6 +92,6 @@ export function targetLines(list) {
     pad(header, widths),
     ...rows.map((r) => pad(r, widths)),
     'best peer: the better of BullMQ and Bee-Queue in this run for that row (the lower for latency, CPU, memory).',
-    `† Redis CPU per job of the single-enqueue scenario plus that of the multi-worker drain (the workers scenario), per library; process c50 stands in where the workers scenario did not run${drains.length > 0 ? ` (drain counted here: ${drains.join(', ')})` : ''}.`,
+    `† Redis CPU per job of the single-enqueue scenario plus that of the multi-worker drain (the workers scenario, ${options.workers} worker processes × concurrency ${options.workerConcurrency}), per library; process c50 stands in where the workers scenario did not run${drains.length > 0 ? ` (drain counted here: ${drains.join(', ')})` : ''}.`,
   ];
 }
