@@ -1,11 +1,16 @@
 // Command-line and environment options of `npm run bench`.
-export const SCENARIOS = ['ceiling', 'enqueue', 'process', 'latency', 'workers', 'features'];
+export const SCENARIOS = ['ceiling', 'enqueue', 'process', 'latency', 'workers', 'features', 'capabilities'];
 export const LIBS = ['kue', 'bullmq', 'beequeue'];
 
 export const USAGE = `npm run bench -- [options]
 
   --quick               small run: N=5000, 1 repetition, 3 s of latency (< 2 min)   env BENCH_QUICK=1
-  --scenarios a,b       any of ${SCENARIOS.join(',')} (default all)       env BENCH_SCENARIOS
+  --scenarios a,b       any of ${SCENARIOS.join(',')}
+                        (default all)                                            env BENCH_SCENARIOS
+                        workers: N jobs drained by --workers processes at once;
+                        features (Kue only): enqueue and c50 drain, features on/off;
+                        capabilities (Kue only): c50 drain plain, with a rate limit,
+                        groups, unique keys, a tracer
   --libs a,b            any of ${LIBS.join(',')} (default all)            env BENCH_LIBS
   --reps n              repetitions (default 5; medians are printed)             env BENCH_REPS
   --n n                 jobs per enqueue/process run (default 20000)             env BENCH_N

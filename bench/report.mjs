@@ -1,8 +1,16 @@
 // Medians, ratios, shares of the ceiling: the printed table and the JSON summary.
 import { FEATURE_ROWS, ROWS } from './rows.mjs';
+import { CAPABILITIES } from './scenarios/capabilities.mjs';
 import { median } from './util.mjs';
 
 export const LIB_LABELS = { kue: 'Kue', bullmq: 'BullMQ', beequeue: 'Bee-Queue' };
+
+/** The figures of the capabilities table, each also shown as a ratio to the plain drain. */
+const CAPABILITY_FIGURES = [
+  { key: 'jobsPerSec', label: 'jobs/s' },
+  { key: 'redisCpuUsPerJob', label: 'Redis CPU µs/job', digits: 1 },
+  { key: 'workerCpuUsPerJob', label: 'worker CPU µs/job', digits: 1 },
+];
 
 const medianOf = (runs, metric) => median((runs ?? []).filter((r) => r.ok !== false).map(metric));
 
@@ -23,6 +31,13 @@ export function summarize(results, libs) {
       off: medianOf(results.runs[row.off]?.kue, row.metric),
       on: medianOf(results.runs[row.on]?.kue, row.metric),
     };
+  }
+  medians.capabilities = {};
+  for (const { name } of CAPABILITIES) {
+    const runs = results.runs[`capabilities-${name}`]?.kue;
+    medians.capabilities[name] = Object.fromEntries(
+      CAPABILITY_FIGURES.map(({ key }) => [key, medianOf(runs, (r) => r[key])]),
+    );
   }
   return medians;
 }
@@ -91,4 +106,23 @@ export function featureTable(medians) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   lines.push(pad(header, widths), ...rows.map((r) => pad(r, widths)));
   return lines;
+}
+
+/** The capabilities scenario: each variant's figures and their ratios to the plain drain. */
+export function capabilityTable(medians, n) {
+  const plain = medians.capabilities?.plain ?? {};
+  const rows = CAPABILITIES.map(({ name, label }) => {
+    const m = medians.capabilities?.[name] ?? {};
+    return [
+      label,
+      ...CAPABILITY_FIGURES.flatMap(({ key, digits }) => [fmt(m[key], digits), fmt(ratio(m[key], plain[key]), 2)]),
+    ];
+  });
+  const header = ['', ...CAPABILITY_FIGURES.flatMap(({ label }) => [label, '/plain'])];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  return [
+    `Kue capabilities: process c50 drain of ${n} jobs, one capability in use at a time (Kue defaults otherwise)`,
+    pad(header, widths),
+    ...rows.map((r) => pad(r, widths)),
+  ];
 }

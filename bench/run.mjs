@@ -11,7 +11,8 @@ import { distFingerprint, machine } from './machine.mjs';
 import { parseOptions, USAGE } from './options.mjs';
 import { summaryLines } from './profile-summary.mjs';
 import { connectStats } from './redis-stats.mjs';
-import { featureTable, LIB_LABELS, summarize, table } from './report.mjs';
+import { capabilityTable, featureTable, LIB_LABELS, summarize, table } from './report.mjs';
+import { CAPABILITIES, capabilityDrain } from './scenarios/capabilities.mjs';
 import { ceiling } from './scenarios/ceiling.mjs';
 import { enqueueBulk, enqueueSingle } from './scenarios/enqueue.mjs';
 import { latency } from './scenarios/latency.mjs';
@@ -69,6 +70,9 @@ function plan(scenario, lib) {
         ['features-process-off', (ctx) => processDrain(ctx, 50, { features: features.off })],
         ['features-process-on', (ctx) => processDrain(ctx, 50, { features: features.on })],
       ];
+    case 'capabilities':
+      if (lib !== 'kue') return [];
+      return CAPABILITIES.map((variant) => [`capabilities-${variant.name}`, (ctx) => capabilityDrain(ctx, variant)]);
     default:
       return [];
   }
@@ -239,6 +243,8 @@ try {
     ];
     if (options.libs.includes('kue') && options.scenarios.includes('features'))
       lines.push('', ...featureTable(results.medians));
+    if (options.libs.includes('kue') && options.scenarios.includes('capabilities'))
+      lines.push('', ...capabilityTable(results.medians, options.n));
     if (options.libs.includes('kue'))
       lines.push('', 'Targets (issue 21): Kue / best peer of this run', ...targetLines(results.targets, options));
     const failed = Object.entries(results.runs).flatMap(([name, byLib]) =>

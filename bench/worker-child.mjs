@@ -3,7 +3,8 @@
 // windowFile (profiling): where to write {startUs, stopUs}, the processing window on the
 // clock of V8's profile timestamps, so the summary can leave start-up and idle time out.
 // Protocol over IPC: child → {type:'ready'}; parent → {type:'start'}; parent → {type:'stop'};
-// child → {type:'done', handled, requests, starts, cpuUs}; then the child exits.
+// child → {type:'done', handled, requests, starts, cpuUs, spans}; then the child exits. `spans`:
+// the spans this process exported, when the adapter's worker traces (else undefined).
 import { writeFileSync } from 'node:fs';
 import { installCounters, snapshot, diff } from './counters.mjs';
 import { now } from './util.mjs';
@@ -43,7 +44,8 @@ async function onMessage(m) {
     const cpu = process.cpuUsage(cpu0);
     if (options.windowFile) writeFileSync(options.windowFile, JSON.stringify({ startUs, stopUs: micros() }));
     await worker.close().catch((err) => console.error(`[child] close: ${err.message}`));
-    process.send({ type: 'done', handled, requests, starts, cpuUs: cpu.user + cpu.system }, () => {
+    const spans = await worker.spansExported?.();
+    process.send({ type: 'done', handled, requests, starts, cpuUs: cpu.user + cpu.system, spans }, () => {
       process.disconnect();
       // Let --cpu-prof write its profile on a normal exit; force it only if something hangs.
       setTimeout(() => process.exit(0), 3_000).unref();

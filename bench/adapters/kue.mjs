@@ -1,4 +1,5 @@
 // Kue (this repository), used from the built package.
+import { registerTracer } from '../tracer.mjs';
 import { sleep } from '../util.mjs';
 
 export const label = 'Kue';
@@ -36,19 +37,26 @@ function makeQueue(k, port, features) {
 }
 
 /**
- * A producer. `features` (the features scenario): {jobEvents, priorities, ttl}; by default
- * Kue's defaults (job-level events on, normal priority, no ttl).
+ * A producer. `features`, by default Kue's defaults (job-level events on, normal priority, no
+ * ttl): of the features scenario {jobEvents, priorities, ttl}; of the capabilities scenario
+ * {rateLimit: {max, duration}} (the type's rate limit), {groups: g} (job i in group i mod g),
+ * {unique: true} (a unique key per job), {tracer: true} (an OpenTelemetry SDK registered).
  */
 export async function createProducer({ port, features }) {
+  const tracer = features?.tracer ? registerTracer() : undefined;
   const k = await loadKue();
   const queue = makeQueue(k, port, features);
   if (!queue.saveAll) bulkLabel = 'Promise.all of create().save() per chunk (this build has no saveAll)';
   await queue.inactiveCount(); // the command connection is up
+  if (features?.rateLimit) await queue.limit(TYPE, { rate: features.rateLimit });
   let i = 0;
   const build = (data) => {
     const job = queue.create(TYPE, data);
-    if (features?.priorities) job.priority(PRIORITY_NAMES[i++ % PRIORITY_NAMES.length]);
+    const n = i++;
+    if (features?.priorities) job.priority(PRIORITY_NAMES[n % PRIORITY_NAMES.length]);
     if (features?.ttl) job.ttl(60_000);
+    if (features?.groups) job.group(`group-${n % features.groups}`);
+    if (features?.unique) job.unique(`job-${n}`);
     return job;
   };
   return {
@@ -57,12 +65,22 @@ export async function createProducer({ port, features }) {
     /** Completion events from every process (Redis pub/sub), with the job's result. */
     onComplete: (fn) => queue.on('job complete', (_id, result) => fn(result)),
     counts: async () => ({ waiting: await queue.inactiveCount(), completed: await queue.completeCount() }),
-    close: () => queue.shutdown(5_000),
+    close: async () => {
+      try {
+        await queue.shutdown(5_000);
+      } finally {
+        await tracer?.unregister();
+      }
+    },
   };
 }
 
-/** A worker of concurrency `concurrency`; `features.progress` reports progress once per job. */
+/**
+ * A worker of concurrency `concurrency`; `features.progress` reports progress once per job;
+ * with `features.tracer`, `spansExported()` flushes and counts the spans of this process.
+ */
 export async function createWorker({ port, concurrency, features }) {
+  const tracer = features?.tracer ? registerTracer() : undefined;
   const k = await loadKue();
   const queue = makeQueue(k, port, features);
   await queue.inactiveCount();
@@ -74,5 +92,6 @@ export async function createWorker({ port, concurrency, features }) {
       });
     },
     close: () => queue.shutdown(5_000),
+    spansExported: tracer && (() => tracer.spans()),
   };
 }

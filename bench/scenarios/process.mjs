@@ -85,6 +85,8 @@ export async function processDrain(ctx, concurrency, { features, execArgv = [], 
       workerCpuUsPerJob: report.cpuUs / n,
       /** CPU per job of this process, which only listens for completion events meanwhile. */
       listenerCpuUsPerJob: (cpu.user + cpu.system) / n,
+      /** Spans the worker children exported, when they trace. */
+      spans: report.spans,
       detail: { ...cost.detail, listenerRequestsByCommand: parentRequests.byCommand },
     };
   } finally {
@@ -107,5 +109,7 @@ function combine(reports) {
     handled: reports.reduce((sum, r) => sum + r.handled, 0),
     cpuUs: reports.reduce((sum, r) => sum + r.cpuUs, 0),
     requests,
+    // Only when the children trace (the capabilities scenario's tracer variant).
+    spans: reports.some((r) => r.spans != null) ? reports.reduce((sum, r) => sum + (r.spans ?? 0), 0) : undefined,
   };
 }
