@@ -1,4 +1,4 @@
-import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Link, ProxyTracerProvider, Span, Tracer } from '@opentelemetry/api';
 import { version } from '../version.js';
 import { ATTR, processName, sendName, SYSTEM } from './attributes.js';
 import { loadOtel, type Otel } from './otel.js';
@@ -110,10 +110,22 @@ export class Tracing {
   }
 
   /**
+   * Whether an application registered a tracer provider. The API hands out a proxy provider
+   * whose delegate is the registered one; without it no span would record, and starting one
+   * anyway would spend a span object, its name, options and attributes on every job. An API
+   * whose global provider is not such a proxy is asked as before.
+   */
+  private providerRegistered(): boolean {
+    const provider = this.otel.trace.getTracerProvider() as Partial<ProxyTracerProvider>;
+    return typeof provider.getDelegateTracer !== 'function' || provider.getDelegateTracer('kue', version) !== undefined;
+  }
+
+  /**
    * Starts the PRODUCER span of a save of `count` jobs (of one type, or of several: then the
    * span names none), a child of the active context. Undefined when it would not record.
    */
   send(type: string | undefined, count: number): SendSpan | undefined {
+    if (!this.providerRegistered()) return undefined;
     const { otel } = this;
     const span = this.tracer.startSpan(sendName(type), { kind: otel.SpanKind.PRODUCER });
     if (!span.isRecording()) return undefined;
@@ -134,6 +146,7 @@ export class Tracing {
    * Undefined when it would not record.
    */
   process(job: TracedJob): ProcessSpan | undefined {
+    if (!this.providerRegistered()) return undefined;
     const { otel } = this;
     const producer = parseTraceparent(job.traceparent);
     const parent = producer
