@@ -118,7 +118,7 @@ for _, job in ipairs(finishing) do
     redis.call('HSET', jk, unpack(fields))
     redis.call('HDEL', jk, 'lock', 'ttl_at')
     local scored = list_in(completed, jtype)
-    scored[#scored + 1] = now
+    scored[#scored + 1] = now_text
     scored[#scored + 1] = job.m
     if job.roc then
       -- Retention deletes older jobs now: their 'remove' events follow this job's.

@@ -45,6 +45,7 @@ end
 local taken, wait, start_event = {}, nil, nil
 if jtype then
   local count, worker, lock_ms = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+  local now_text = int(now)
   --@block take
   if start_event then emit_all(base, { start_event }) end
 end

@@ -14,6 +14,7 @@ Nothing is taken while the type is paused (B:paused).
 --@include util, events
 local base, jtype, count, worker, lock_ms = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local now = now_ms()
+local now_text = int(now)
 local taken, wait, start_event = {}, nil, nil
 --@block take
 if start_event then emit_all(base, { start_event }) end

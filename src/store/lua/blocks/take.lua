@@ -2,7 +2,7 @@
 the type's limits allow: the take script's body, and what complete and fail run for the next
 jobs of the same worker. A block, not a function: a function this size captures some twenty
 locals of the chunk, and making it on every call cost more than its own lookups.
-Reads  base, jtype, now
+Reads  base, jtype, now, now_text (int(now): complete.lua has made it already)
        count    the worker's free slots
        worker   the lock owner (the worker's id and its request number)
        lock_ms  the lock duration
@@ -36,14 +36,17 @@ repeat
   if limits and limits.grouped then
     --@block group_pop
   else
-    popped = redis.call('ZPOPMIN', key, count)
+    popped = redis.call('ZPOPMIN', key, int(count))
   end
   if #popped == 0 then
     redis.call('DEL', key_wake(base, jtype))
     break
   end
   local jobs, active, started = {}, {}, {}
-  local now_text = int(now)
+  -- Numbers go to Redis as text made once: Lua turns a number argument into text with a
+  -- format, at some 3,000 instructions, at every use.
+  local lock_until = now + lock_ms
+  local lock_until_text = int(lock_until)
   -- The worker's own id: the lock owner without its request number (see Worker#request).
   local worker_id = string.match(worker, '^(.*)/%d+$') or worker
   for i = 1, #popped, 2 do
@@ -52,20 +55,20 @@ repeat
     local jk = key_job(base, id)
     local present, ttl, queued, takes, created = unpack(redis.call('HMGET', jk, 'type', 'ttl', 'updated_at', 'takes', 'created_at'))
     if present then
-      local deadline = now + lock_ms
+      local deadline = lock_until_text
       -- The lock names the worker and the attempt, so a late reply from an earlier
       -- holder of the same job never matches.
-      takes = (tonumber(takes) or 0) + 1
+      takes = int((tonumber(takes) or 0) + 1)
       -- updated_at of an inactive job (created_at until it first changes) is when it was
       -- queued: the wait ends now.
       local fields = { 'state', 'active', 'lock', worker .. ':' .. takes, 'takes', takes, 'worker_id', worker_id,
         'started_at', now_text, 'updated_at', now_text, 'waited', int(now - (tonumber(queued) or tonumber(created) or now)) }
       ttl = tonumber(ttl)
       if ttl and ttl > 0 then
-        local ttl_at = now + ttl
-        if ttl_at < deadline then deadline = ttl_at end
+        local ttl_at = int(now + ttl)
+        if now + ttl < lock_until then deadline = ttl_at end
         fields[#fields + 1] = 'ttl_at'
-        fields[#fields + 1] = int(ttl_at)
+        fields[#fields + 1] = ttl_at
       end
       redis.call('HSET', jk, unpack(fields))
       active[#active + 1] = deadline
