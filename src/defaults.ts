@@ -42,6 +42,11 @@ export const defaults = {
   saveRetryWindow: 60_000,
   /** Entries the event stream keeps (events.maxLen). */
   eventsMaxLen: 100_000,
+  /**
+   * The least events.maxLen a process may set: also the most entries a reader asks for in one
+   * read, which lets it tell a trimmed gap from a read that is merely short (event-stream.ts).
+   */
+  eventsMinLen: 100,
   /** What `durableSaves: true` waits for: this many replicas, at most this long (ms). */
   durableSaves: { replicas: 1, timeout: 1_000 },
   /** Prometheus metrics (docs/metrics.md), `createQueue({ metrics })`. */

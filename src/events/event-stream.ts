@@ -1,9 +1,10 @@
 import type { RedisClient } from '../store/connection.js';
 import type { EventLog, StreamEntry } from '../store/event-log.js';
+import { defaults } from '../defaults.js';
 import { parseEvents, type JobEvent } from './job-event.js';
 
-/** Entries per read: a reader that falls behind catches up in large steps. */
-const READ_BATCH = 1_000;
+/** Entries per read at most: no more than any process's cap keeps (see EventStream). */
+const READ_BATCH = defaults.eventsMinLen;
 /** How long one read waits for new entries (ms); the loop then reads again. */
 const READ_BLOCK = 5_000;
 /** Pause after a failed read before the next (ms). */
@@ -31,10 +32,20 @@ export interface EventStreamHandlers {
 /**
  * Reads a queue's event stream on a connection of its own, from where it left off: after a
  * reconnection (the connection dropped, CLIENT KILL) it reads on from the same entry, so every
- * entry is handed on once, in order. Each read (XREAD BLOCK) is followed, in the same round
- * trip, by a look at the last entry read before it, which must still be there: trimming
- * removes the oldest entries first, so while it is, nothing after it was trimmed unread; when
- * it is not, the gap is reported as `lost`.
+ * entry is handed on once, in order.
+ *
+ * A gap (entries trimmed before this reader got them, or a stream Redis lost) shows as the
+ * entry read last being gone. Looking for it costs Redis a command, so it is looked for only
+ * where a gap can hide. Scripts trim approximately, which always keeps at least the cap of the
+ * process that trims, and no process's cap is under READ_BATCH. So a trim that cut an entry
+ * after this reader's position left at least READ_BATCH entries, all after that position, and
+ * the next read comes back full: a read that does not is contiguous, and only full reads are
+ * checked (after the fact: the position gone then is reported as a gap). Redis restarted from
+ * an older snapshot or failed over to a replica behind lose entries too, and both come with a
+ * reconnection: the first read and the first after a failed read or a reconnection are checked
+ * in the same round trip (a pipelined XRANGE of the position), and a read answered across a
+ * reconnection (ioredis sends it again) after the fact. A stream trimmed by hand to fewer
+ * entries than READ_BATCH, or deleted, while this reader stays connected, goes unnoticed.
  */
 export class EventStream {
   /** The id of the last entry handed on (or of the stream's newest when reading began). */
@@ -45,6 +56,10 @@ export class EventStream {
   private windowAt = 0;
   private windowEntries = 0;
   private heavyFlow = false;
+  /** Whether the next read is checked (the first, and the first after a failure or a reconnection). */
+  private checkNext = true;
+  /** Counts the reader's connections: a read sent on one and answered on the next spans a reconnection. */
+  private connection = 0;
 
   constructor(
     private readonly log: EventLog,
@@ -53,7 +68,12 @@ export class EventStream {
     /** The queue's command connection, usually connected already: the first position is read on it. */
     private readonly command: RedisClient,
     private readonly handlers: EventStreamHandlers,
-  ) {}
+  ) {
+    reader.on('ready', () => {
+      this.connection++;
+      this.checkNext = true;
+    });
+  }
 
   /**
    * Begins reading after the stream's newest entry (once): settles when the position is known,
@@ -82,13 +102,20 @@ export class EventStream {
     while (!this.closed) {
       const from = this.after!;
       try {
-        const read = await this.log.readAfter(this.reader, from, READ_BATCH, READ_BLOCK);
-        if (!read.contiguous) await this.gap(from, read.last);
+        const check = this.checkNext;
+        const connection = this.connection;
+        const read = await this.log.readAfter(this.reader, from, READ_BATCH, READ_BLOCK, check);
+        this.checkNext = false;
+        // ioredis sends a read again on the new connection: what happened meanwhile is unknown.
+        const unsure = read.full || this.connection !== connection;
+        const contiguous = read.contiguous && (check || !unsure || (await this.log.holds(this.reader, from)));
+        if (!contiguous) await this.gap(from, read.last);
         if (read.last !== undefined) this.after = read.last;
         this.hand(read.entries);
         if (this.heavy(read.entries.length)) await new Promise((r) => setTimeout(r, GATHER_MS));
       } catch (err) {
         if (this.closed) return;
+        this.checkNext = true;
         this.handlers.error(err);
         await new Promise((r) => setTimeout(r, RETRY_AFTER));
       }

@@ -93,7 +93,9 @@ function eventsMaxLen(value: unknown): number {
   for (const key of Object.keys(value))
     if (key !== 'maxLen') throw new TypeError(`events takes only maxLen, got "${key}"`);
   const { maxLen } = value as { maxLen?: unknown };
-  return given(maxLen, defaults.eventsMaxLen, (v) => check.integer('events.maxLen', v, 100, 100_000_000));
+  return given(maxLen, defaults.eventsMaxLen, (v) =>
+    check.integer('events.maxLen', v, defaults.eventsMinLen, 100_000_000),
+  );
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ContiguousRead {
   entries: StreamEntry[];
   /** Whether `from` was still there: then nothing after it was trimmed unread. */
   contiguous: boolean;
+  /** Whether the read returned as many entries as it asked for (more may follow). */
+  full?: boolean;
 }
 
 /** The id '0-0': before every entry. */
@@ -78,15 +80,27 @@ export class EventLog {
   }
 
   /**
-   * Waits up to `blockMs` for entries after `from` and reads up to `count` of them, then checks
-   * that `from` is still there: one round trip (XREAD BLOCK, then XRANGE of `from`, pipelined).
-   * `from` there after the read means it was there when the read was served, so nothing after it
-   * had been trimmed unread; gone, a gap is assumed (it may have been trimmed only just after).
+   * Waits up to `blockMs` for entries after `from` and reads up to `count` of them. With
+   * `check`, then looks at `from` in the same round trip (XRANGE, pipelined): there after the
+   * read means it was there when the read was served, so nothing after it had been trimmed
+   * unread; gone, a gap is assumed (it may have been trimmed only just after). Without, the read
+   * is taken as contiguous: see EventStream for when that holds.
    */
-  async readAfter(reader: RedisClient, from: string, count: number, blockMs: number): Promise<ContiguousRead> {
+  async readAfter(
+    reader: RedisClient,
+    from: string,
+    count: number,
+    blockMs: number,
+    check: boolean,
+  ): Promise<ContiguousRead> {
+    const xread = ['COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from] as const;
+    if (!check) {
+      const pairs = ((await reader.xread(...xread)) as XReadReply)?.[0]?.[1] ?? [];
+      return { entries: entriesOf(pairs), contiguous: true, last: pairs.at(-1)?.[0], full: pairs.length >= count };
+    }
     const replies = await reader
       .pipeline()
-      .xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from)
+      .xread(...xread)
       .xrange(this.keys.stream, from, from)
       .exec();
     const [[readError, read], [checkError, kept]] = replies as Array<[Error | null, unknown]> as [
@@ -99,7 +113,14 @@ export class EventLog {
       entries: entriesOf(pairs),
       contiguous: from === STREAM_START || kept.length > 0,
       last: pairs.at(-1)?.[0],
+      full: pairs.length >= count,
     };
+  }
+
+  /** Whether the entry `id` is still in the stream (STREAM_START always is). */
+  async holds(client: RedisClient, id: string): Promise<boolean> {
+    if (id === STREAM_START) return true;
+    return ((await client.xrange(this.keys.stream, id, id)) as Pairs).length > 0;
   }
 
   /** Up to `count` entries from `sinceMs` (Redis time) on, oldest first: the oldest of them, or the newest. */

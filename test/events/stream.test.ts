@@ -65,10 +65,11 @@ describe('the event stream', () => {
     const enqueued = nextEvent(queue, 'job enqueue');
     const first = await queue.create('first').save();
     await enqueued;
-    // One call appends 50 entries and trims all but 10: the reader, waiting for a new entry,
-    // finds the one it read last gone.
+    // One call appends 250 entries and trims all but 100, as a process whose events.maxLen is
+    // the least allowed would: the reader, waiting for a new entry, finds the one it read last
+    // gone.
     await redis.eval(
-      "for i = 1, 50 do redis.call('XADD', KEYS[1], '*', 'm', '[]') end redis.call('XTRIM', KEYS[1], 'MAXLEN', 10)",
+      "for i = 1, 250 do redis.call('XADD', KEYS[1], '*', 'm', '[]') end redis.call('XTRIM', KEYS[1], 'MAXLEN', 100)",
       1,
       `{${queue.prefix}}:stream`,
     );
