@@ -44,8 +44,9 @@ export interface EventStreamHandlers {
  * an older snapshot or failed over to a replica behind lose entries too, and both come with a
  * reconnection: the first read and the first after a failed read or a reconnection are checked
  * in the same round trip (a pipelined XRANGE of the position), and a read answered across a
- * reconnection (ioredis sends it again) after the fact. A stream trimmed by hand to fewer
- * entries than READ_BATCH, or deleted, while this reader stays connected, goes unnoticed.
+ * reconnection (ioredis sends it again) after the fact. On Redis Cluster every read is
+ * checked (see checkAll). A stream trimmed by hand to fewer entries than READ_BATCH, or
+ * deleted, while this reader stays connected, goes unnoticed.
  */
 export class EventStream {
   /** The id of the last entry handed on (or of the stream's newest when reading began). */
@@ -58,6 +59,11 @@ export class EventStream {
   private heavyFlow = false;
   /** Whether the next read is checked (the first, and the first after a failure or a reconnection). */
   private checkNext = true;
+  /**
+   * Whether every read is checked: a cluster client follows a failover (a MOVED reply, a
+   * node's connection replaced) without a 'ready' of its own, so no read can be known safe.
+   */
+  private readonly checkAll: boolean;
   /** Counts the reader's connections: a read sent on one and answered on the next spans a reconnection. */
   private connection = 0;
 
@@ -69,6 +75,7 @@ export class EventStream {
     private readonly command: RedisClient,
     private readonly handlers: EventStreamHandlers,
   ) {
+    this.checkAll = (reader as { isCluster?: boolean }).isCluster === true;
     reader.on('ready', () => {
       this.connection++;
       this.checkNext = true;
@@ -102,7 +109,7 @@ export class EventStream {
     while (!this.closed) {
       const from = this.after!;
       try {
-        const check = this.checkNext;
+        const check = this.checkNext || this.checkAll;
         const connection = this.connection;
         const read = await this.log.readAfter(this.reader, from, READ_BATCH, READ_BLOCK, check);
         this.checkNext = false;

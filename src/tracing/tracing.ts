@@ -110,14 +110,17 @@ export class Tracing {
   }
 
   /**
-   * Whether an application registered a tracer provider. The API hands out a proxy provider
-   * whose delegate is the registered one; without it no span would record, and starting one
-   * anyway would spend a span object, its name, options and attributes on every job. An API
-   * whose global provider is not such a proxy is asked as before.
+   * The tracer of the registered tracer provider, or undefined when none is registered. The
+   * API hands out a proxy provider whose delegate is the registered one; without it no span
+   * would record, and starting one anyway would spend a span object, its name, options and
+   * attributes on every job. Asked on every span, so a provider registered (or replaced)
+   * after the queue was made gets the next ones. An API whose global provider is not such a
+   * proxy is asked through the queue's own tracer, as before.
    */
-  private providerRegistered(): boolean {
+  private registered(): Tracer | undefined {
     const provider = this.otel.trace.getTracerProvider() as Partial<ProxyTracerProvider>;
-    return typeof provider.getDelegateTracer !== 'function' || provider.getDelegateTracer('kue', version) !== undefined;
+    if (typeof provider.getDelegateTracer !== 'function') return this.tracer;
+    return provider.getDelegateTracer('kue', version);
   }
 
   /**
@@ -125,9 +128,10 @@ export class Tracing {
    * span names none), a child of the active context. Undefined when it would not record.
    */
   send(type: string | undefined, count: number): SendSpan | undefined {
-    if (!this.providerRegistered()) return undefined;
+    const tracer = this.registered();
+    if (!tracer) return undefined;
     const { otel } = this;
-    const span = this.tracer.startSpan(sendName(type), { kind: otel.SpanKind.PRODUCER });
+    const span = tracer.startSpan(sendName(type), { kind: otel.SpanKind.PRODUCER });
     if (!span.isRecording()) return undefined;
     const attributes: Attributes = {
       [ATTR.system]: SYSTEM,
@@ -146,7 +150,8 @@ export class Tracing {
    * Undefined when it would not record.
    */
   process(job: TracedJob): ProcessSpan | undefined {
-    if (!this.providerRegistered()) return undefined;
+    const tracer = this.registered();
+    if (!tracer) return undefined;
     const { otel } = this;
     const producer = parseTraceparent(job.traceparent);
     const parent = producer
@@ -154,7 +159,7 @@ export class Tracing {
       : otel.ROOT_CONTEXT;
     const first = job.attempt > 1 ? parseTraceparent(job.firstAttempt) : undefined;
     const links: Link[] | undefined = first && [{ context: { ...first, isRemote: true } }];
-    const span = this.tracer.startSpan(
+    const span = tracer.startSpan(
       processName(job.type),
       {
         kind: otel.SpanKind.CONSUMER,

@@ -32,5 +32,16 @@ describe('a tracer provider registered after the queue was made', () => {
     expect((await hash(after.id)).tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(ofJob(after.id).map((s) => s.kind)).toEqual([SpanKind.PRODUCER, SpanKind.CONSUMER]);
     expect(ofJob(before.id)).toEqual([]);
+
+    // A provider put in its place: the next spans go to the new one.
+    trace.disable();
+    const replacing = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(replacing)] }));
+    const third = await queue.create('late', {}).save();
+    await waitFor(() => runs.includes(third.id), 5_000, 'the third run');
+    const inReplacing = () =>
+      replacing.getFinishedSpans().filter((s) => s.attributes['messaging.message.id'] === String(third.id));
+    await waitFor(() => inReplacing().length === 2, 5_000, 'the third job’s two spans, in the new provider');
+    expect(ofJob(third.id)).toEqual([]);
   });
 });
