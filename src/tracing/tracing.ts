@@ -105,7 +105,7 @@ export class Tracing {
   static create(enabled: boolean): Tracing | undefined {
     if (!enabled) return undefined;
     const otel = loadOtel();
-    // The tracer is a proxy: a provider registered later still gets its spans.
+    // Used only when the global provider is not the API's proxy (see registered).
     return otel ? new Tracing(otel, otel.trace.getTracer('kue', version)) : undefined;
   }
 
