@@ -79,19 +79,13 @@ export interface QueueJobsDeps {
   tracing?: Tracing;
 }
 
-/** The one type of a save's jobs, or undefined when they are of several. */
-function typeOfAll(jobs: Array<{ type: string }>): string | undefined {
-  const type = jobs[0]?.type;
-  return jobs.every((j) => j.type === type) ? type : undefined;
-}
-
 /**
  * Starts the producer span of a save (none when nothing records it) and gives each job its
  * trace context. One span per call: a bulk save is one span for all its jobs.
  */
 function startSend(tracing: Tracing | undefined, fields: NewJob[]): SendSpan | undefined {
   // saveAll([]) sends nothing.
-  const span = fields.length > 0 ? tracing?.send(typeOfAll(fields), fields.length) : undefined;
+  const span = fields.length > 0 ? tracing?.send(fields) : undefined;
   if (span) for (const f of fields) f.traceparent = span.traceparent;
   return span;
 }

@@ -4,16 +4,22 @@ import { ATTR, processName, sendName, SYSTEM } from './attributes.js';
 import { loadOtel, type Otel } from './otel.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 
-/** What the consumer span of a run needs to know of its job. */
+/** What the consumer span of a run needs to know of its job (a stored job record has it). */
 export interface TracedJob {
   id: number;
   type: string;
-  /** The attempt this run is, from 1. */
-  attempt: number;
+  /** `made`: the attempts that already failed; this run is attempt made + 1. */
+  attempts: { made: number };
   /** The producer's traceparent stored with the job, if any. */
   traceparent?: string;
   /** The traceparent of the job's first attempt's span, stored when that attempt failed. */
   firstAttempt?: string;
+}
+
+/** The one type of a save's jobs, or undefined when they are of several. */
+function typeOfAll(jobs: ReadonlyArray<{ type: string }>): string | undefined {
+  const type = jobs[0]?.type;
+  return jobs.every((j) => j.type === type) ? type : undefined;
 }
 
 const exceptionOf = (err: unknown) =>
@@ -124,13 +130,16 @@ export class Tracing {
   }
 
   /**
-   * Starts the PRODUCER span of a save of `count` jobs (of one type, or of several: then the
-   * span names none), a child of the active context. Undefined when it would not record.
+   * Starts the PRODUCER span of a save of `jobs` (of one type, or of several: then the span
+   * names none), a child of the active context. Undefined when it would not record: nothing
+   * is made of the jobs before that is known.
    */
-  send(type: string | undefined, count: number): SendSpan | undefined {
+  send(jobs: ReadonlyArray<{ type: string }>): SendSpan | undefined {
     const tracer = this.registered();
     if (!tracer) return undefined;
     const { otel } = this;
+    const type = typeOfAll(jobs);
+    const count = jobs.length;
     const span = tracer.startSpan(sendName(type), { kind: otel.SpanKind.PRODUCER });
     if (!span.isRecording()) return undefined;
     const attributes: Attributes = {
@@ -153,11 +162,12 @@ export class Tracing {
     const tracer = this.registered();
     if (!tracer) return undefined;
     const { otel } = this;
+    const attempt = job.attempts.made + 1;
     const producer = parseTraceparent(job.traceparent);
     const parent = producer
       ? otel.trace.setSpanContext(otel.ROOT_CONTEXT, { ...producer, isRemote: true })
       : otel.ROOT_CONTEXT;
-    const first = job.attempt > 1 ? parseTraceparent(job.firstAttempt) : undefined;
+    const first = attempt > 1 ? parseTraceparent(job.firstAttempt) : undefined;
     const links: Link[] | undefined = first && [{ context: { ...first, isRemote: true } }];
     const span = tracer.startSpan(
       processName(job.type),
@@ -170,7 +180,7 @@ export class Tracing {
           [ATTR.operationName]: 'process',
           [ATTR.destination]: job.type,
           [ATTR.messageId]: String(job.id),
-          [ATTR.attempt]: job.attempt,
+          [ATTR.attempt]: attempt,
         },
       },
       parent,

@@ -3,19 +3,9 @@ import type { Tracing } from '../tracing/tracing.js';
 import { isThenable, type DoneAndContext, type JobHandler } from './handler.js';
 import type { Running } from './run.js';
 
-/**
- * Starts the consumer span of a run when the queue traces and a tracer records it. The
- * attempt counts from 1: `made` is the attempts that already failed.
- */
+/** Starts the consumer span of a run when the queue traces and a tracer records it. */
 export function startRunSpan(tracing: Tracing | undefined, record: JobRecord): Running<unknown>['span'] {
-  if (!tracing) return undefined;
-  return tracing.process({
-    id: record.id,
-    type: record.type,
-    attempt: record.attempts.made + 1,
-    traceparent: record.traceparent,
-    firstAttempt: record.firstAttempt,
-  });
+  return tracing?.process(record);
 }
 
 /**
