@@ -8,8 +8,6 @@ import { ScriptStatus } from './script-status.js';
 import { defineScripts, noteIfSlow, pipeScript, runScript, type ScriptName, type SlowScripts } from './scripts.js';
 import { ScheduleStore } from './schedule-store.js';
 import { noteSend, saveCallToken, saveReply, type SaveReply } from './save-calls.js';
-
-export type { SaveReply } from './save-calls.js';
 import { FlowStore } from './flow-store.js';
 import { TreeStore } from './tree-store.js';
 import { MetricsStore } from './metrics-store.js';
@@ -30,6 +28,8 @@ import {
   type TakeRequest,
   type TakenPair,
 } from './replies.js';
+
+export type { SaveReply } from './save-calls.js';
 
 /** Most jobs per save script: bounds how long one script holds Redis. */
 export const SAVE_BATCH = 1_000;
