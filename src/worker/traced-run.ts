@@ -1,12 +1,5 @@
-import type { JobRecord } from '../store/codec.js';
-import type { Tracing } from '../tracing/tracing.js';
 import { isThenable, type DoneAndContext, type JobHandler } from './handler.js';
 import type { Running } from './run.js';
-
-/** Starts the consumer span of a run when the queue traces and a tracer records it. */
-export function startRunSpan(tracing: Tracing | undefined, record: JobRecord): Running<unknown>['span'] {
-  return tracing?.process(record);
-}
 
 /**
  * Records a run's failure on its span. Answers the span's traceparent for the job's `sp1`

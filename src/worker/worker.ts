@@ -13,7 +13,7 @@ import { contextPrototype, makeDone, sharedContext, type SharedContext } from '.
 import { CancelInbox } from './cancel-inbox.js';
 import { describeError, type JobHandler } from './handler.js';
 import type { Tracing } from '../tracing/tracing.js';
-import { invokeHandler, spanFailed, startRunSpan } from './traced-run.js';
+import { invokeHandler, spanFailed } from './traced-run.js';
 import { WorkerLog } from './worker-log.js';
 
 /** What a worker needs from the queue that owns it; `J` is the job object handlers get. */
@@ -235,7 +235,8 @@ export class Worker<J> {
       (err, result) => void this.settle(run, err, result),
       (ms) => this.rateLimit(run, ms),
     );
-    run.span = startRunSpan(this.deps.tracing, record);
+    // The consumer span, when the queue traces and a tracer records it.
+    run.span = this.deps.tracing?.process(record);
     invokeHandler(this.handler, run, done);
   }
 
