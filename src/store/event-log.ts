@@ -50,6 +50,17 @@ function entriesOf(pairs: Pairs): StreamEntry[] {
   return pairs.filter(([, fields]) => fields[0] === 'm').map(([id, fields]) => ({ id, text: String(fields[1]) }));
 }
 
+/** An XREAD of up to `count` entries as a ContiguousRead. */
+function readOf(reply: XReadReply, count: number, contiguous: boolean): ContiguousRead {
+  const pairs = reply?.[0]?.[1] ?? [];
+  return { entries: entriesOf(pairs), contiguous, last: pairs.at(-1)?.[0], full: pairs.length >= count };
+}
+
+/** Whether `id` is still in the stream, from an XRANGE of it (STREAM_START always is). */
+function stillThere(id: string, kept: Pairs): boolean {
+  return id === STREAM_START || kept.length > 0;
+}
+
 /**
  * The queue's event stream (B:stream): the scripts append one entry per emit, capped; each
  * process reads it from where it left off, so a reconnection loses nothing the cap still holds.
@@ -94,10 +105,7 @@ export class EventLog {
     check: boolean,
   ): Promise<ContiguousRead> {
     const xread = ['COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.keys.stream, from] as const;
-    if (!check) {
-      const pairs = ((await reader.xread(...xread)) as XReadReply)?.[0]?.[1] ?? [];
-      return { entries: entriesOf(pairs), contiguous: true, last: pairs.at(-1)?.[0], full: pairs.length >= count };
-    }
+    if (!check) return readOf((await reader.xread(...xread)) as XReadReply, count, true);
     const replies = await reader
       .pipeline()
       .xread(...xread)
@@ -108,19 +116,13 @@ export class EventLog {
       [Error | null, Pairs],
     ];
     if (readError ?? checkError) throw readError ?? checkError;
-    const pairs = read?.[0]?.[1] ?? [];
-    return {
-      entries: entriesOf(pairs),
-      contiguous: from === STREAM_START || kept.length > 0,
-      last: pairs.at(-1)?.[0],
-      full: pairs.length >= count,
-    };
+    return readOf(read, count, stillThere(from, kept));
   }
 
   /** Whether the entry `id` is still in the stream (STREAM_START always is). */
   async holds(client: RedisClient, id: string): Promise<boolean> {
     if (id === STREAM_START) return true;
-    return ((await client.xrange(this.keys.stream, id, id)) as Pairs).length > 0;
+    return stillThere(id, (await client.xrange(this.keys.stream, id, id)) as Pairs);
   }
 
   /** Up to `count` entries from `sinceMs` (Redis time) on, oldest first: the oldest of them, or the newest. */
