@@ -3,9 +3,10 @@ import { JOB_STATES, type JobState, type Keys } from './keys.js';
 import type { ScriptRunner } from './schedule-store.js';
 
 /**
- * How long this process trusts what it learnt of the scrape lease (ms): within it, the scripts
- * that end jobs are told whether to count and ask Redis nothing; past it, the next one asks
- * (one EXISTS) while the lease is looked up again in the background.
+ * How long this process trusts what it learnt of the scrape lease (ms) at most: within it, the
+ * scripts that end jobs are told whether to count and ask Redis nothing; past it, the next one
+ * asks (one EXISTS) while the lease is looked up again in the background (one PTTL). A lease
+ * that ends sooner is trusted only until it ends.
  */
 const LEASE_KNOWN_MS = 1_000;
 
@@ -46,7 +47,8 @@ function histogram(fields: Map<string, number>, prefix: 'r' | 'w'): StoredHistog
 
 /** The scrape script (lua/metrics.lua). */
 export class MetricsStore {
-  private known?: { on: boolean; at: number };
+  /** What this process learnt of the lease, trusted until `until` (performance.now()). */
+  private known?: { on: boolean; until: number };
   private asking = false;
 
   constructor(
@@ -58,16 +60,22 @@ export class MetricsStore {
   /**
    * The variant of the scripts that end jobs to run: `_on` (count) or `_off` (do not) from
    * what this process learnt of the lease within the last second, else '' (the script looks
-   * the lease up itself). A queue nobody scrapes then pays one EXISTS per process per second,
-   * not one per call; counting starts within a second of the first scrape.
+   * the lease up itself). A queue nobody scrapes then pays one PTTL per process per second,
+   * not one per call; counting starts within a second of the first scrape, and stops when the
+   * lease ends: a lease looked up is trusted no longer than the time it had left.
    */
   variant(): '' | '_on' | '_off' {
-    if (this.known && Date.now() - this.known.at < LEASE_KNOWN_MS) return this.known.on ? '_on' : '_off';
+    if (this.known && performance.now() < this.known.until) return this.known.on ? '_on' : '_off';
     if (!this.asking) {
       this.asking = true;
-      this.client.exists(this.keys.metricsLease).then(
-        (n) => {
-          this.known = { on: n === 1, at: Date.now() };
+      // The lease had at least its PTTL left from when the lookup was sent.
+      const sentAt = performance.now();
+      this.client.pttl(this.keys.metricsLease).then(
+        (ms) => {
+          // -2: no lease; -1: a lease without an expiry (not one a scrape sets), kept as on.
+          const on = ms !== -2;
+          const trusted = on && ms >= 0 ? Math.min(ms, LEASE_KNOWN_MS) : LEASE_KNOWN_MS;
+          this.known = { on, until: (on ? sentAt : performance.now()) + trusted };
           this.asking = false;
         },
         () => {
@@ -83,10 +91,12 @@ export class MetricsStore {
    * scripts that end jobs counting for `leaseMs`; at most `maxTypes` types are ever named.
    */
   async scrape(maxTypes: number, leaseMs: number): Promise<StoredTypeMetrics[]> {
+    const sentAt = performance.now();
     const reply = (await this.run('metrics', [maxTypes, leaseMs, ...JOB_STATES])) as Array<
       [string, number, string[], number[]]
     >;
-    this.known = { on: true, at: Date.now() };
+    // The lease set by this call ends no sooner than leaseMs after it was sent.
+    this.known = { on: true, until: sentAt + Math.min(leaseMs, LEASE_KNOWN_MS) };
     return reply.map(([type, named, flat, counts]) => {
       const fields = new Map<string, number>();
       for (let i = 0; i < flat.length; i += 2) fields.set(flat[i]!, Number(flat[i + 1]));
