@@ -50,6 +50,8 @@ export class MetricsStore {
   /** What this process learnt of the lease, trusted until `until` (performance.now()). */
   private known?: { on: boolean; until: number };
   private asking = false;
+  /** When this process's last scrape was sent: a lookup sent before it knows less. */
+  private scrapedAt = -Infinity;
 
   constructor(
     private readonly run: ScriptRunner,
@@ -75,7 +77,7 @@ export class MetricsStore {
           // -2: no lease; -1: a lease without an expiry (not one a scrape sets), kept as on.
           const on = ms !== -2;
           const trusted = on && ms >= 0 ? Math.min(ms, LEASE_KNOWN_MS) : LEASE_KNOWN_MS;
-          this.known = { on, until: (on ? sentAt : performance.now()) + trusted };
+          if (sentAt >= this.scrapedAt) this.known = { on, until: (on ? sentAt : performance.now()) + trusted };
           this.asking = false;
         },
         () => {
@@ -92,6 +94,7 @@ export class MetricsStore {
    */
   async scrape(maxTypes: number, leaseMs: number): Promise<StoredTypeMetrics[]> {
     const sentAt = performance.now();
+    this.scrapedAt = sentAt;
     const reply = (await this.run('metrics', [maxTypes, leaseMs, ...JOB_STATES])) as Array<
       [string, number, string[], number[]]
     >;
