@@ -50,7 +50,10 @@ export class MetricsStore {
   /** What this process learnt of the lease, trusted until `until` (performance.now()). */
   private known?: { on: boolean; until: number };
   private asking = false;
-  /** When this process's last scrape was sent: a lookup sent before it knows less. */
+  /**
+   * When this process's last scrape was answered: a lookup sent before then knows less (on
+   * a replica, one sent during the scrape may not see its lease yet).
+   */
   private scrapedAt = -Infinity;
 
   constructor(
@@ -94,10 +97,10 @@ export class MetricsStore {
    */
   async scrape(maxTypes: number, leaseMs: number): Promise<StoredTypeMetrics[]> {
     const sentAt = performance.now();
-    this.scrapedAt = sentAt;
     const reply = (await this.run('metrics', [maxTypes, leaseMs, ...JOB_STATES])) as Array<
       [string, number, string[], number[]]
     >;
+    this.scrapedAt = performance.now();
     // The lease set by this call ends no sooner than leaseMs after it was sent.
     this.known = { on: true, until: sentAt + Math.min(leaseMs, LEASE_KNOWN_MS) };
     return reply.map(([type, named, flat, counts]) => {
