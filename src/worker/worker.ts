@@ -11,6 +11,7 @@ import { IdleWait } from './idle-wait.js';
 import { abortRun, signalOf, stopRun, type Running } from './run.js';
 import { contextPrototype, makeDone, sharedContext, type SharedContext } from './context.js';
 import { CancelInbox } from './cancel-inbox.js';
+import { ActiveRuns } from './active-runs.js';
 import { describeError, type JobHandler } from './handler.js';
 import type { Tracing } from '../tracing/tracing.js';
 import { invokeHandler, spanFailed } from './traced-run.js';
@@ -51,7 +52,7 @@ export class Worker<J> {
   private readonly contextPrototype = contextPrototype();
   private readonly sharedContext: SharedContext;
   private readonly cancels = new CancelInbox();
-  private readonly active = new Map<number, Running<J>>();
+  private readonly active = new ActiveRuns<Running<J>>();
   /** Slots promised to take requests still in flight. */
   private reserved = 0;
   private taking = false;
@@ -106,7 +107,7 @@ export class Worker<J> {
     if (this.active.size > 0) {
       await (timeout > 0 ? Promise.race([this.whenIdle(), sleep(timeout)]) : this.whenIdle());
     }
-    const left = [...this.active.values()];
+    const left = this.active.values();
     await Promise.all(
       left.map((run) => {
         // The handler hears it first, then the attempt is reported failed. A run that settled
@@ -366,7 +367,10 @@ export class Worker<J> {
   }
 
   private async renewLocks(): Promise<void> {
-    const held = [...this.active.values()].filter((r) => !r.settled).map((r) => ({ id: r.record.id, lock: r.lock }));
+    const held = this.active
+      .values()
+      .filter((r) => !r.settled)
+      .map((r) => ({ id: r.record.id, lock: r.lock }));
     if (held.length === 0) return;
     let lost: LostLock[];
     try {
