@@ -12,7 +12,7 @@
  * entry is overwritten, a replaced store links to nothing, and a small one is allocated young.
  */
 export class ActiveRuns<R> {
-  private byId: Record<number, R> = Object.create(null) as Record<number, R>;
+  private readonly byId: Record<number, R> = Object.create(null) as Record<number, R>;
   private count = 0;
 
   get size(): number {
@@ -34,7 +34,6 @@ export class ActiveRuns<R> {
     delete this.byId[id];
   }
 
-  /** The runs, in id order. */
   values(): R[] {
     return Object.values(this.byId);
   }

@@ -21,7 +21,18 @@ import { testQueue, waitFor } from '../support/setup.js';
 const exporter = new InMemorySpanExporter();
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+  // A processor that throws as the span of a save of type 'explodes' starts (see the last test).
+  const breaking = {
+    onStart: (span: { name: string }) => {
+      if (span.name === 'send explodes') throw new Error('span processor broke');
+    },
+    onEnd: () => undefined,
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), breaking] }),
+  );
 });
 afterAll(() => {
   trace.disable();
@@ -123,6 +134,20 @@ describe('the producer span of a save', () => {
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.events.map((e) => e.name)).toEqual(['exception']);
     expect(span!.attributes['messaging.message.id']).toBeUndefined();
+  });
+
+  it('a tracer that throws as the span starts: save and saveAll reject (no throw), callbacks get the error', async () => {
+    const queue = testQueue({ maintenance: false });
+    await expect(queue.create('explodes', {}).save()).rejects.toThrow('span processor broke');
+    await expect(queue.saveAll([queue.create('explodes', {}), queue.create('explodes', {})])).rejects.toThrow(
+      'span processor broke',
+    );
+    // With a callback, the error goes to it (Kue's `var job = q.create(...).save(cb)` style).
+    const err = await new Promise((resolve) => {
+      queue.create('explodes', {}).save(resolve);
+    });
+    expect(String(err)).toContain('span processor broke');
+    expect(await queue.inactiveCount('explodes')).toBe(0);
   });
 
   it('saveAll([]) makes no span', async () => {

@@ -41,6 +41,12 @@ describe('ActiveRuns', () => {
       expect(runs.size).toBe(map.size);
     });
     for (const id of ids) expect(runs.get(id)).toBe(map.get(id));
-    expect(runs.values().map((r) => r.id)).toEqual([...map.keys()].sort((a, b) => a - b));
+    const byId = (a: number, b: number) => a - b;
+    expect(
+      runs
+        .values()
+        .map((r) => r.id)
+        .sort(byId),
+    ).toEqual([...map.keys()].sort(byId));
   });
 });
