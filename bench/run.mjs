@@ -144,14 +144,21 @@ try {
 
   if (options.profile) {
     const adapter = await import('./adapters/kue.mjs');
-    // The producer side too: this process, under the inspector's profiler, during single saves.
-    await enqueueSingle({ ...ctxFor('kue', adapter), config: { ...options, n: Math.min(options.n, 5_000) } }); // warm-up
-    const producerFile = `${resultsDir}kue-producer-enqueue.cpuprofile`;
-    const e = await profileInProcess(producerFile, () => enqueueSingle(ctxFor('kue', adapter)));
-    console.log(
-      `[${elapsed()}] profile enqueue (producer, this process): ${e.ok ? 'ok' : `CHECK FAILED (${e.check})`}, ${brief('enqueue', e)}`,
-    );
-    console.log(`\n${summaryLines(producerFile).join('\n')}\n`);
+    // The producer side too: this process, under the inspector's profiler, during single and
+    // bulk saves.
+    const warm = { ...ctxFor('kue', adapter), config: { ...options, n: Math.min(options.n, 5_000) } };
+    for (const [kind, save] of [
+      ['enqueue', enqueueSingle],
+      ['bulk', enqueueBulk],
+    ]) {
+      await save(warm);
+      const producerFile = `${resultsDir}kue-producer-${kind}.cpuprofile`;
+      const e = await profileInProcess(producerFile, () => save(ctxFor('kue', adapter)));
+      console.log(
+        `[${elapsed()}] profile ${kind} (producer, this process): ${e.ok ? 'ok' : `CHECK FAILED (${e.check})`}, ${brief('enqueue', e)}`,
+      );
+      console.log(`\n${summaryLines(producerFile).join('\n')}\n`);
+    }
     // The features scenario's worker too (progress, ttl, priorities, job events on).
     for (const [c, on] of [
       [1, false],
