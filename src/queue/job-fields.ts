@@ -62,4 +62,9 @@ export class JobFieldsBase<D = any> extends EventEmitter {
   _group?: string;
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
+  /**
+   * The save calls this Job object was sent in, while unsaved: a retry of its save names them,
+   * so Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
+   */
+  _sends?: string[];
 }

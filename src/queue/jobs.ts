@@ -55,6 +55,9 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
   return job;
 }
 
+/** The search words of a job when search is off: one empty list for every job. */
+const NO_WORDS: readonly string[] = [];
+
 /** Turns a refused move or removal into its error. */
 function settled(id: number, outcome: MoveOutcome, expected: readonly JobState[] = []): void {
   if (outcome.result === 'missing') throw new JobNotFoundError(id);
@@ -97,11 +100,6 @@ function startSend(tracing: Tracing | undefined, fields: NewJob[]): SendSpan | u
  */
 export class QueueJobs implements JobDirectory<Job> {
   readonly priorities: Record<string, number>;
-  /**
-   * The save calls each unsaved Job was sent in: a retry of the same Job object names them, so
-   * Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
-   */
-  private readonly sends = new WeakMap<Job, string[]>();
   /** The promises of `job.finished()`, settled by job events. */
   readonly finishing: FinishedWaiters;
 
@@ -141,9 +139,9 @@ export class QueueJobs implements JobDirectory<Job> {
       if (testMode.isEntered) testMode.jobs.push(...jobs);
       if (testMode.intercepts) return Promise.resolve();
       const fields = jobs.map((job) => {
-        let sends = this.sends.get(job);
-        if (!sends) this.sends.set(job, (sends = []));
-        return { ...this.fieldsOf(job), sends };
+        const f = this.fieldsOf(job);
+        f.sends = job._sends ??= [];
+        return f;
       });
       return this.send(jobs, fields, startSend(this.deps.tracing, fields));
     } catch (err) {
@@ -196,8 +194,7 @@ export class QueueJobs implements JobDirectory<Job> {
     const fields = list.map((e) => this.fieldsOf(e.job));
     const span = startSend(this.deps.tracing, fields);
     const root = list[0]!.job;
-    let sends = this.sends.get(root);
-    if (!sends) this.sends.set(root, (sends = []));
+    const sends = (root._sends ??= []);
     const saving = (async () => {
       if (this.deps.jobEvents || subscription.wanted) await subscription.subscribed();
       watchers.saveStarted();
@@ -362,7 +359,8 @@ export class QueueJobs implements JobDirectory<Job> {
   /** What save.lua stores of a job, checked; also a schedule's template. */
   fieldsOf(job: Job): NewJob {
     const { retention, searchEnabled } = this.deps;
-    return {
+    // Optional fields are set, not spread: a literal with spreads is copied property by property.
+    const fields: NewJob = {
       type: job.type,
       data: check.jobData(job.data),
       priority: job._priority,
@@ -372,9 +370,10 @@ export class QueueJobs implements JobDirectory<Job> {
       ttl: job._ttl,
       removeOnComplete: job._removeOnComplete ?? retention.complete,
       removeOnFail: job._removeOnFail ?? retention.fail,
-      words: searchEnabled ? searchWords(job.data, job._searchKeys) : [],
-      ...(job._group !== undefined && { group: job._group }),
-      ...(job._unique && { unique: job._unique }),
+      words: searchEnabled ? searchWords(job.data, job._searchKeys) : NO_WORDS,
     };
+    if (job._group !== undefined) fields.group = job._group;
+    if (job._unique) fields.unique = job._unique;
+    return fields;
   }
 }

@@ -62,7 +62,7 @@ export interface NewJob {
   removeOnComplete: RetentionOption;
   removeOnFail: RetentionOption;
   /** Stemmed search words ([] when search is off). */
-  words: string[];
+  words: readonly string[];
   /** The job's group, if any. */
   group?: string;
   /** The job's unique key: held while it waits or runs, or `ttl` ms; `replace` rewrites a pending holder. */
@@ -78,8 +78,15 @@ export interface NewJob {
 
 /** One job's values among save.lua's arguments (see its contract). */
 export function encodeNewJob(job: NewJob): string[] {
+  const values: string[] = [];
+  pushNewJob(values, job);
+  return values;
+}
+
+/** Appends one job's values to a call's arguments: a save of 1,000 jobs makes no array per job. */
+function pushNewJob(args: Array<string | number>, job: NewJob): void {
   const b = job.backoff;
-  return [
+  args.push(
     job.type,
     job.data,
     String(job.priority),
@@ -93,7 +100,7 @@ export function encodeNewJob(job: NewJob): string[] {
     encodeRetention(job.removeOnFail),
     job.words.join(' '),
     job.group ?? '',
-  ];
+  );
 }
 
 /**
@@ -118,12 +125,14 @@ export function encodeJobOptions(job: NewJob): Record<string, unknown> | undefin
  * job has options, their JSON by place from 1. What a plain save does not use is not sent.
  */
 export function encodeSave(call: string, window: number, jobs: NewJob[]): Array<string | number> {
-  const args: Array<string | number> = [call, ...(call ? [window] : []), ...jobs.flatMap(encodeNewJob)];
+  const args: Array<string | number> = call ? [call, window] : [call];
   let options: Record<string, unknown> | undefined;
-  jobs.forEach((job, i) => {
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!;
+    pushNewJob(args, job);
     const more = encodeJobOptions(job);
     if (more) (options ??= {})[i + 1] = more;
-  });
+  }
   if (options) args.push(JSON.stringify(options));
   return args;
 }
