@@ -63,8 +63,8 @@ export class JobFieldsBase<D = any> extends EventEmitter {
   /** The worker's lock on this attempt (set on jobs handed to a handler). */
   _lock?: string;
   /**
-   * The save calls this Job object was sent in, while unsaved: a retry of its save names them,
-   * so Redis gives it the job an earlier send made (within the saveRetryWindow) instead of a second.
+   * The save calls this Job object was sent in: a retry of its save names them, so Redis gives
+   * it the job an earlier send made (within the saveRetryWindow) instead of a second.
    */
   _sends?: string[];
 }

@@ -56,7 +56,7 @@ function jobFromRecord(record: JobRecord, host: JobHost<Job>): SavedJob {
 }
 
 /** The search words of a job when search is off: one empty list for every job. */
-const NO_WORDS: readonly string[] = [];
+const NO_WORDS: readonly string[] = Object.freeze([]);
 
 /** Turns a refused move or removal into its error. */
 function settled(id: number, outcome: MoveOutcome, expected: readonly JobState[] = []): void {

@@ -84,7 +84,7 @@ export function encodeNewJob(job: NewJob): string[] {
 }
 
 /** Appends one job's values to a call's arguments: a save of 1,000 jobs makes no array per job. */
-function pushNewJob(args: Array<string | number>, job: NewJob): void {
+function pushNewJob(args: { push(...values: string[]): number }, job: NewJob): void {
   const b = job.backoff;
   args.push(
     job.type,
